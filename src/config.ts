@@ -1,0 +1,171 @@
+// Configuration: environment variables and command-line flags parsed once into a typed Config that
+// is passed to whatever needs it (no module reads process.env on its own). INTERFACE.md lists the
+// variables; every one has a flag of the same name in kebab case (DATABASE_URL -> --database-url),
+// and a flag wins over the environment.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string; url: string }
+  | { kind: 'postgres'; url: string };
+
+export interface Config {
+  database: DatabaseConfig;
+  port: number;
+  host: string;
+  baseUrl: string;
+  /** Folder for the SQLite file (by default), the generated secret, the mail outbox, rejects. */
+  dataDir: string;
+  /** Undefined until resolveSecret() reads or creates it in the data folder. */
+  secret: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  arxivApiUrl: string;
+  arxivOaiUrl: string;
+  arxivCategories: string[];
+  /** Contact address sent in the User-Agent to arXiv, as its API terms ask. */
+  arxivContact: string;
+  embedder: string;
+  logLevel: string;
+  /** IANA zone in which feed days are counted; arXiv announces in New York time. */
+  timezone: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The variables INTERFACE.md documents, plus DATA_DIR, ARXIV_CONTACT and TIMEZONE. */
+export const CONFIG_VARIABLES = [
+  'DATABASE_URL', 'PORT', 'HOST', 'BASE_URL', 'SECRET', 'SMTP_URL', 'MAIL_FROM', 'ARXIV_API_URL',
+  'ARXIV_OAI_URL', 'ARXIV_CATEGORIES', 'ARXIV_CONTACT', 'EMBEDDER', 'LOG_LEVEL', 'DATA_DIR', 'TIMEZONE',
+] as const;
+export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
+
+export const flagName = (v: ConfigVariable) => v.toLowerCase().replaceAll('_', '-');
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
+
+/**
+ * Builds the Config from an environment and parsed flags (flag names as in flagName()).
+ * Pure apart from resolving relative paths against `cwd`; throws ConfigError naming the variable.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  flags: Partial<Record<string, string>> = {},
+  cwd = process.cwd(),
+): Config {
+  const get = (v: ConfigVariable): string | undefined => {
+    const value = flags[flagName(v)] ?? env[v];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const dataDir = path.resolve(cwd, get('DATA_DIR') ?? 'data');
+  const port = parsePort(get('PORT') ?? '3000');
+  const baseUrl = parseUrl('BASE_URL', get('BASE_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const logLevel = get('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL '${logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const categories = (get('ARXIV_CATEGORIES') ?? 'cs.LG,cs.CL,cs.CV,cs.AI,stat.ML')
+    .split(',').map((c) => c.trim()).filter(Boolean);
+  for (const c of categories) {
+    if (!CATEGORY.test(c)) throw new ConfigError(`ARXIV_CATEGORIES: '${c}' is not an arXiv category like cs.LG or math`);
+  }
+  const timezone = get('TIMEZONE') ?? 'America/New_York';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+  } catch {
+    throw new ConfigError(`TIMEZONE '${timezone}' is not an IANA time zone like America/New_York or UTC`);
+  }
+  const smtpUrl = get('SMTP_URL');
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got '${redact(smtpUrl)}'`);
+  }
+  const embedder = get('EMBEDDER') ?? 'builtin';
+  if (!(embedder === 'builtin' || embedder.startsWith('onnx:') || /^https?:\/\//.test(embedder))) {
+    throw new ConfigError(`EMBEDDER '${embedder}' is not 'builtin', 'onnx:/path/to/model' or an http(s):// URL`);
+  }
+  return {
+    database: parseDatabaseUrl(get('DATABASE_URL') ?? `sqlite:${path.join(dataDir, 'dailypapers.db')}`, cwd),
+    port,
+    host: get('HOST') ?? '127.0.0.1',
+    baseUrl,
+    dataDir,
+    secret: get('SECRET'),
+    smtpUrl,
+    mailFrom: get('MAIL_FROM') ?? 'dailypapers <noreply@localhost>',
+    arxivApiUrl: parseUrl('ARXIV_API_URL', get('ARXIV_API_URL') ?? 'https://export.arxiv.org/api/query'),
+    arxivOaiUrl: parseUrl('ARXIV_OAI_URL', get('ARXIV_OAI_URL') ?? 'https://oaipmh.arxiv.org/oai'),
+    arxivCategories: categories,
+    arxivContact: get('ARXIV_CONTACT') ?? 'admin@localhost',
+    embedder,
+    logLevel,
+    timezone,
+  };
+}
+
+/** `sqlite:PATH` (also `sqlite://PATH`, `sqlite::memory:`) or `postgres://` / `postgresql://`. */
+export function parseDatabaseUrl(url: string, cwd = process.cwd()): DatabaseConfig {
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
+  if (scheme === 'sqlite') {
+    const rest = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (rest === '') throw new ConfigError(`DATABASE_URL '${url}' names no file; use sqlite:./data/dailypapers.db`);
+    const file = rest === ':memory:' ? rest : path.resolve(cwd, rest);
+    return { kind: 'sqlite', path: file, url: `sqlite:${file}` };
+  }
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    parseUrl('DATABASE_URL', url);
+    return { kind: 'postgres', url };
+  }
+  throw new ConfigError(
+    scheme
+      ? `unsupported database URL scheme '${scheme}'; use sqlite: or postgres://`
+      : `DATABASE_URL '${redact(url)}' has no scheme; use sqlite:PATH or postgres://user:pass@host:port/db`,
+  );
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 0 || n > 65535) {
+    throw new ConfigError(`PORT '${value}' is not a port number (0-65535)`);
+  }
+  return n;
+}
+
+function parseUrl(name: string, value: string): string {
+  try {
+    new URL(value);
+    return value;
+  } catch {
+    throw new ConfigError(`${name} '${redact(value)}' is not a valid URL`);
+  }
+}
+
+/** Hides the password of a URL before it reaches a message or a log. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}
+
+/**
+ * The secret that signs sessions and links: SECRET if given, else a random one generated once
+ * into DATA_DIR/secret (mode 0600) so that restarts keep sessions and unsubscribe links valid.
+ */
+export function resolveSecret(config: Config): string {
+  if (config.secret) return config.secret;
+  const file = path.join(config.dataDir, 'secret');
+  try {
+    config.secret = readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(config.dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('base64url');
+    try {
+      writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+      config.secret = secret;
+    } catch {
+      config.secret = readFileSync(file, 'utf8').trim(); // another process won the race
+    }
+  }
+  return config.secret;
+}

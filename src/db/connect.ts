@@ -1,0 +1,40 @@
+// connect(config) -> a Kysely handle on SQLite (better-sqlite3) or PostgreSQL (pg), the only place
+// that knows which engine is behind it.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.js';
+import type { Database, Dialect } from './schema.js';
+
+export interface Db {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** The raw better-sqlite3 handle, for the few things Kysely cannot say (pragmas, backups). */
+  sqlite?: SQLite.Database;
+  close(): Promise<void>;
+}
+
+// int8 (count(*), bigint sums) arrives as a string by default, to protect values over 2^53;
+// ours are counts and ids far below that.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export async function connect(config: DatabaseConfig): Promise<Db> {
+  if (config.kind === 'sqlite') {
+    if (config.path !== ':memory:') mkdirSync(path.dirname(config.path), { recursive: true });
+    const sqlite = new SQLite(config.path);
+    // WAL lets readers (pages) run while the importer writes; NORMAL sync is durable across a
+    // process crash in WAL mode (only an OS crash may lose the last commits); the busy timeout
+    // makes a second process wait for the write lock instead of failing at once.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}

@@ -1,0 +1,75 @@
+// Numbered migrations, applied in order by `migrate` and by `serve` at start. A database that has
+// run a migration this program does not know is newer than the program: refuse it rather than
+// write to a schema we do not understand (the miniflux rule).
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import * as m0001 from './migrations/0001_initial.js';
+import type { Database, Dialect } from './schema.js';
+
+type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
+
+/** Every migration, in order. Names are the file names; never rename or reorder one. */
+export const MIGRATIONS: Record<string, Step> = {
+  '0001_initial': m0001,
+};
+
+const TABLE = 'schema_migration';
+const LOCK_TABLE = 'schema_migration_lock';
+
+function provider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, step] of Object.entries(MIGRATIONS)) out[name] = { up: (db) => step.up(db, dialect) };
+      return out;
+    },
+  };
+}
+
+function migrator(db: Kysely<Database>, dialect: Dialect) {
+  return new Migrator({ db, provider: provider(dialect), migrationTableName: TABLE, migrationLockTableName: LOCK_TABLE });
+}
+
+export class SchemaError extends Error {
+  override name = 'SchemaError';
+}
+
+export interface SchemaState {
+  applied: string[];
+  pending: string[];
+  /** Applied migrations this program does not know: the schema is newer than the code. */
+  unknown: string[];
+}
+
+export async function schemaState(db: Kysely<Database>): Promise<SchemaState> {
+  let applied: string[] = [];
+  try {
+    const rows = await sql<{ name: string }>`select name from ${sql.table(TABLE)} order by name`.execute(db);
+    applied = rows.rows.map((r) => r.name);
+  } catch {
+    applied = []; // a fresh database has no migration table yet
+  }
+  const known = Object.keys(MIGRATIONS);
+  return {
+    applied,
+    pending: known.filter((n) => !applied.includes(n)),
+    unknown: applied.filter((n) => !known.includes(n)),
+  };
+}
+
+/** Applies pending migrations; returns their names. Throws SchemaError on a newer schema. */
+export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
+  const state = await schemaState(db);
+  if (state.unknown.length > 0) {
+    throw new SchemaError(
+      `the database schema is newer than this program: it has migration(s) ${state.unknown.join(', ')}, ` +
+        `and this dailypapers knows up to ${Object.keys(MIGRATIONS).at(-1)}; upgrade dailypapers`,
+    );
+  }
+  if (state.pending.length === 0) return [];
+  const { error, results } = await migrator(db, dialect).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new SchemaError(`migration ${failed ?? '?'} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,71 @@
+// The database as Kysely sees it: one interface per table, snake_case as in SQL. The same schema
+// serves SQLite and PostgreSQL, so it keeps to types both share: text (ISO 8601 UTC timestamps
+// and JSON arrays are text too), integer, and 0/1 integers for flags (docs/decisions/0003).
+import type { Generated } from 'kysely';
+
+export interface PapersTable {
+  id: string;
+  version: number | null;
+  title: string;
+  abstract: string;
+  /** JSON array of author names, in order. */
+  authors: string;
+  primary_category: string | null;
+  /** Space-separated, primary first, as arXiv writes them. */
+  categories: string;
+  published_at: string | null;
+  updated_at: string | null;
+  submitter: string | null;
+  comments: string | null;
+  journal_ref: string | null;
+  doi: string | null;
+  report_no: string | null;
+  license: string | null;
+  code_url: string | null;
+  project_url: string | null;
+  withdrawn: number;
+  /** Where the record last came from: kaggle, hf, oai, api. */
+  source: string;
+  /** Hash of the normalised record: an import that changes nothing leaves the row alone. */
+  hash: string;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface FeaturedTable {
+  paper_id: string;
+  day: string;
+  featured_at: string;
+  submitted_by_user_id: number | null;
+  submitted_by_name: string | null;
+  organization: string | null;
+  organization_name: string | null;
+  imported_upvotes: number;
+  imported_comments: number;
+  /** imported_upvotes plus local votes, kept exact by the stores that change either. */
+  upvotes: number;
+  /** imported_comments plus local comments. */
+  comment_count: number;
+  ai_summary: string | null;
+  /** JSON array of keywords. */
+  ai_keywords: string;
+  source: string;
+  hash: string;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface KeyValueTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface Database {
+  papers: PapersTable;
+  featured: FeaturedTable;
+  meta: KeyValueTable;
+}
+
+export type Dialect = 'sqlite' | 'postgres';
+export type { Generated };

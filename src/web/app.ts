@@ -1,0 +1,49 @@
+// The Hono app: operations endpoints, then the UI and the JSON API, each with its own route table.
+import { Hono } from 'hono';
+import type { Config } from '../config.js';
+import { schemaState } from '../db/migrate.js';
+import type { Db } from '../db/connect.js';
+import type { Logger } from '../log.js';
+import { apiRoutes } from './api/routes.js';
+import { uiRoutes } from './ui/routes.js';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  log?: Logger | undefined;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+
+  app.onError((err, c) => {
+    deps.log?.error({ err, path: c.req.path }, 'request failed');
+    if (c.req.path.startsWith('/api/')) return c.json({ error: 'internal error' }, 500);
+    return c.text('Internal error: the server could not answer this request. It has been logged.', 500);
+  });
+
+  // Liveness: the process answers. Readiness: the database answers and its schema is ours.
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      const state = await schemaState(deps.db.db);
+      const current = state.pending.length === 0 && state.unknown.length === 0;
+      return c.json(
+        { status: current ? 'ready' : 'not ready', database: deps.db.dialect, schema: { applied: state.applied.at(-1) ?? null, pending: state.pending, unknown: state.unknown } },
+        current ? 200 : 503,
+      );
+    } catch (e) {
+      return c.json({ status: 'not ready', database: deps.db.dialect, error: (e as Error).message }, 503);
+    }
+  });
+
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? c.json({ error: `no API route ${c.req.method} ${c.req.path}` }, 404)
+      : c.text(`Not found: ${c.req.path}`, 404),
+  );
+
+  app.route('/api', apiRoutes(deps));
+  app.route('/', uiRoutes(deps));
+  return app;
+}

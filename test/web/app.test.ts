@@ -1,0 +1,88 @@
+// Request tests through app.request() on every dialect: operations endpoints, the first pages,
+// the paper JSON.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hfItem, kaggleRecord } from '../fixtures/records.js';
+import { DIALECTS } from '../harness/db.js';
+import { testApp } from '../harness/app.js';
+
+describe.each(DIALECTS)('web on %s', (dialect) => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  beforeEach(async () => {
+    t = await testApp(dialect);
+  });
+  afterEach(async () => t.close());
+
+  it('answers /healthz and /readyz', async () => {
+    expect(await (await t.app.request('/healthz')).json()).toEqual({ status: 'ok' });
+    const ready = await t.app.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', database: dialect, schema: { pending: [], unknown: [] } });
+  });
+
+  it('redirects / to /papers', async () => {
+    const res = await t.app.request('/');
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/papers');
+  });
+
+  it('tells the user how to load papers on an empty database', async () => {
+    const res = await t.app.request('/papers');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('No papers yet');
+    expect(html).toContain('bin/dailypapers import');
+    expect(html).toContain('bin/dailypapers ingest arxiv');
+  });
+
+  it('lists the latest featured day, most upvoted first', async () => {
+    await t.load([
+      hfItem(),
+      hfItem({ paper: { id: '2501.09999', title: 'An Older Day', upvotes: 99 }, _listed_date: '2025-01-02' }),
+      hfItem({ paper: { id: '2501.05000', title: 'More <Votes> & Co', upvotes: 77 } }),
+    ]);
+    const html = await (await t.app.request('/papers')).text();
+    expect(html).toContain('Daily papers, 2025-01-03');
+    expect(html).not.toContain('An Older Day');
+    expect(html).toContain('More &lt;Votes&gt; &amp; Co'); // escaped
+    expect(html.indexOf('More &lt;Votes&gt;')).toBeLessThan(html.indexOf('Contraction Certificates'));
+    expect(html).toContain('submitted by ada');
+  });
+
+  it('shows a paper page, featured or not, and 404s for unknown or malformed ids', async () => {
+    await t.load([hfItem()]);
+    await t.load([kaggleRecord({ id: '2502.01111', title: 'Indexed but not featured' })]);
+    const page = await (await t.app.request('/papers/2501.01234')).text();
+    expect(page).toContain('<title>Contraction Certificates for Non-Convex Games - dailypapers</title>');
+    expect(page).toContain('42 upvotes');
+    expect(page).toContain('https://github.com/example/contraction');
+    expect(page).toContain('https://arxiv.org/pdf/2501.01234');
+    expect(await (await t.app.request('/papers/2502.01111')).text()).toContain('Indexed but not featured');
+    const v = await t.app.request('/papers/2501.01234v2');
+    expect(v.status).toBe(301);
+    expect(v.headers.get('location')).toBe('/papers/2501.01234');
+    const unknown = await t.app.request('/papers/2509.99999');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('No paper 2509.99999');
+    expect((await t.app.request('/papers/nonsense')).status).toBe(404);
+  });
+
+  it('serves GET /api/papers/ID as JSON with JSON errors', async () => {
+    await t.load([hfItem()]);
+    const res = await t.app.request('/api/papers/2501.01234');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      id: '2501.01234',
+      title: 'Contraction Certificates for Non-Convex Games',
+      authors: [{ name: 'Ada Example' }, { name: 'Bo Sample' }],
+      upvotes: 42,
+      numComments: 3,
+      githubRepo: 'https://github.com/example/contraction',
+      ai_keywords: ['non-convex games', 'Nash equilibrium', 'contraction'],
+    });
+    const missing = await t.app.request('/api/papers/2509.99999');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'paper 2509.99999 not found' });
+    expect((await t.app.request('/api/papers/xyz')).status).toBe(400);
+    expect(await (await t.app.request('/api/nothing')).json()).toEqual({ error: 'no API route GET /api/nothing' });
+  });
+});
