@@ -1,0 +1,51 @@
+// `serve`: migrate if needed, then serve pages, API and feeds until SIGINT/SIGTERM.
+import type { Server } from 'node:http';
+import { serve as listen } from '@hono/node-server';
+import { loadConfig, redact, resolveSecret } from '../config.js';
+import { connect } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createLogger } from '../log.js';
+import { createApp } from '../web/app.js';
+import { parse } from './args.js';
+import { type Command, help } from './command.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'migrate if needed, then serve pages, API and feeds',
+  usage: 'serve [--port N] [--host H]',
+  async run(argv, io) {
+    const args = parse(argv, {});
+    if (args.help) return help(io, serveCommand);
+    const config = loadConfig(io.env, args.config);
+    const log = createLogger(config.logLevel);
+    resolveSecret(config);
+    const db = await connect(config.database);
+    try {
+      const applied = await migrateToLatest(db.db, db.dialect);
+      if (applied.length) log.info({ applied }, 'applied migrations');
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+    const app = createApp({ db, config, log });
+    const server = <Server>listen({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+      log.info({ database: redact(config.database.url), url: config.baseUrl }, `dailypapers listening on http://${config.host}:${info.port}`);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      // Graceful shutdown: stop accepting, let requests in flight finish, close the database.
+      const stop = (signal: string) => {
+        log.info({ signal }, 'shutting down');
+        const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+        server.close(() => {
+          clearTimeout(force);
+          void db.close().then(() => resolve());
+        });
+        server.closeIdleConnections();
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    return 0;
+  },
+};
