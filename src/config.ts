@@ -26,6 +26,10 @@ export interface Config {
   arxivCategories: string[];
   /** Contact address sent in the User-Agent to arXiv, as its API terms ask. */
   arxivContact: string;
+  /** Least time between two requests to arXiv (its terms: one every 3 s). */
+  arxivIntervalMs: number;
+  /** When `serve` harvests: `mon-fri 21:00 America/New_York` (the default), or `off`. */
+  arxivSchedule: string;
   embedder: string;
   logLevel: string;
   /** IANA zone in which feed days are counted; arXiv announces in New York time. */
@@ -36,10 +40,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** The variables INTERFACE.md documents, plus DATA_DIR, ARXIV_CONTACT and TIMEZONE. */
+/** The variables INTERFACE.md documents, plus DATA_DIR, ARXIV_CONTACT, TIMEZONE and the harvest's pace and schedule. */
 export const CONFIG_VARIABLES = [
   'DATABASE_URL', 'PORT', 'HOST', 'BASE_URL', 'SECRET', 'SMTP_URL', 'MAIL_FROM', 'ARXIV_API_URL',
   'ARXIV_OAI_URL', 'ARXIV_CATEGORIES', 'ARXIV_CONTACT', 'EMBEDDER', 'LOG_LEVEL', 'DATA_DIR', 'TIMEZONE',
+  'ARXIV_INTERVAL_MS', 'ARXIV_SCHEDULE',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
@@ -83,6 +88,8 @@ export function loadConfig(
   if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
     throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got '${redact(smtpUrl)}'`);
   }
+  const interval = get('ARXIV_INTERVAL_MS') ?? '3000';
+  if (!/^\d+$/.test(interval)) throw new ConfigError(`ARXIV_INTERVAL_MS '${interval}' is not a number of milliseconds`);
   const embedder = get('EMBEDDER') ?? 'builtin';
   if (!(embedder === 'builtin' || embedder.startsWith('onnx:') || /^https?:\/\//.test(embedder))) {
     throw new ConfigError(`EMBEDDER '${embedder}' is not 'builtin', 'onnx:/path/to/model' or an http(s):// URL`);
@@ -100,6 +107,9 @@ export function loadConfig(
     arxivOaiUrl: parseUrl('ARXIV_OAI_URL', get('ARXIV_OAI_URL') ?? 'https://oaipmh.arxiv.org/oai'),
     arxivCategories: categories,
     arxivContact: get('ARXIV_CONTACT') ?? 'admin@localhost',
+    arxivIntervalMs: Number(interval),
+    // Checked by jobs/schedule.ts parseSchedule when serve starts; config stays free of job logic.
+    arxivSchedule: get('ARXIV_SCHEDULE') ?? 'mon-fri 21:00 America/New_York',
     embedder,
     logLevel,
     timezone,

@@ -3,6 +3,7 @@
 // write to a schema we do not understand (the miniflux rule).
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import * as m0001 from './migrations/0001_initial.js';
+import * as m0002 from './migrations/0002_ingest.js';
 import type { Database, Dialect } from './schema.js';
 
 type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
@@ -10,6 +11,7 @@ type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
 /** Every migration, in order. Names are the file names; never rename or reorder one. */
 export const MIGRATIONS: Record<string, Step> = {
   '0001_initial': m0001,
+  '0002_ingest': m0002,
 };
 
 const TABLE = 'schema_migration';

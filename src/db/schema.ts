@@ -61,10 +61,44 @@ export interface KeyValueTable {
   updated_at: string;
 }
 
+/** Where each OAI-PMH harvest stands (migration 0002). */
+export interface HarvestsTable {
+  key: string;
+  set_spec: string;
+  from_date: string | null;
+  until_date: string | null;
+  status: string;
+  token: string | null;
+  last_datestamp: string | null;
+  records: number;
+  pages: number;
+  error: string | null;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+/** The schedule of periodic jobs, one row per job (migration 0002). */
+export interface JobsTable {
+  name: string;
+  next_run_at: string;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_started_at: string | null;
+  last_finished_at: string | null;
+  last_success_at: string | null;
+  last_outcome: string | null;
+  last_error: string | null;
+  last_details: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   papers: PapersTable;
   featured: FeaturedTable;
   meta: KeyValueTable;
+  harvests: HarvestsTable;
+  jobs: JobsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';
