@@ -18,10 +18,18 @@ export type Outcome = 'new' | 'updated' | 'unchanged';
  * Stores a batch of records in one transaction: each is merged with what is stored (newer versions
  * and arXiv's own metadata win, see papers/merge.ts) and written only if its content changed.
  * Returns one outcome per record, in order. Records of the same paper later in the batch see the
- * earlier ones.
+ * earlier ones. `alsoInTransaction` runs inside the same transaction after the writes, so that a
+ * caller's bookkeeping (an OAI-PMH harvest's position) commits or rolls back with the records.
  */
-export async function upsertRecords(db: Kysely<Database>, records: IncomingRecord[]): Promise<Outcome[]> {
-  if (records.length === 0) return [];
+export async function upsertRecords(
+  db: Kysely<Database>,
+  records: IncomingRecord[],
+  alsoInTransaction?: (trx: Kysely<Database>) => Promise<void>,
+): Promise<Outcome[]> {
+  if (records.length === 0) {
+    await alsoInTransaction?.(db);
+    return [];
+  }
   return db.transaction().execute(async (trx) => {
     const ids = [...new Set(records.map((r) => r.paper.id))];
     const papers = new Map<string, { paper: Paper; source: string; hash: string; stored: boolean }>();
@@ -110,6 +118,7 @@ export async function upsertRecords(db: Kysely<Database>, records: IncomingRecor
         })))
         .execute();
     }
+    await alsoInTransaction?.(trx);
     return outcomes;
   });
 }
