@@ -160,3 +160,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** The fetcher for arXiv as configured: ARXIV_INTERVAL_MS apart, naming ARXIV_CONTACT. */
+export function arxivFetcher(
+  config: { arxivIntervalMs: number; arxivContact: string },
+  onRetry?: FetcherOptions['onRetry'],
+): PoliteFetcher {
+  return new PoliteFetcher({ intervalMs: config.arxivIntervalMs, userAgent: userAgent(config.arxivContact), onRetry });
+}
