@@ -41,7 +41,7 @@ describe.each(DIALECTS)('web on %s', (dialect) => {
       hfItem({ paper: { id: '2501.05000', title: 'More <Votes> & Co', upvotes: 77 } }),
     ]);
     const html = await (await t.app.request('/papers')).text();
-    expect(html).toContain('Daily papers, 2025-01-03');
+    expect(html).toContain('<title>Daily papers, Friday, 3 January 2025 - dailypapers</title>');
     expect(html).not.toContain('An Older Day');
     expect(html).toContain('More &lt;Votes&gt; &amp; Co'); // escaped
     expect(html.indexOf('More &lt;Votes&gt;')).toBeLessThan(html.indexOf('Contraction Certificates'));

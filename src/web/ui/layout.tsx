@@ -1,7 +1,34 @@
-// The page shell shared by every page. Deliberately plain until the pages issue brings the design.
+// The page shell: head (title, description, Open Graph, one stylesheet), a header with the sections
+// and the search box, and a footer. Other pages (status, search) import Layout too.
 import type { Child } from 'hono/jsx';
+import { assetUrl } from './static.js';
 
-export function Layout(props: { title: string; description?: string; children: Child }) {
+export type Section = 'daily' | 'weekly' | 'monthly' | 'trending' | 'about';
+
+export interface LayoutProps {
+  title: string;
+  description?: string | undefined;
+  children: Child;
+  /** Which header link is the current section. */
+  section?: Section | undefined;
+  /** Absolute URL of this page, for <link rel=canonical> and og:url. */
+  canonical?: string | undefined;
+  /** Open Graph type: 'website' for lists, 'article' for a paper. */
+  ogType?: 'website' | 'article' | undefined;
+  /** Load KaTeX's stylesheet: only pages that show rendered math need it. */
+  math?: boolean | undefined;
+  /** Prefilled search box. */
+  query?: string | undefined;
+}
+
+const SECTIONS: Array<[Section, string, string]> = [
+  ['daily', '/papers', 'Daily'],
+  ['weekly', '/papers/week', 'Weekly'],
+  ['monthly', '/papers/month', 'Monthly'],
+  ['trending', '/papers/trending', 'Trending'],
+];
+
+export function Layout(props: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -9,12 +36,43 @@ export function Layout(props: { title: string; description?: string; children: C
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
         {props.description ? <meta name="description" content={props.description} /> : null}
-        <style>{`body{font-family:system-ui,sans-serif;max-width:50rem;margin:0 auto;padding:1rem;line-height:1.5}
-li{margin-bottom:.75rem}.meta{color:#555;font-size:.9rem}code{background:#f3f3f3;padding:0 .25rem}`}</style>
+        <meta name="color-scheme" content="light dark" />
+        <meta property="og:site_name" content="dailypapers" />
+        <meta property="og:title" content={props.title.replace(/ - dailypapers$/, '')} />
+        <meta property="og:type" content={props.ogType ?? 'website'} />
+        {props.description ? <meta property="og:description" content={props.description} /> : null}
+        {props.canonical ? <meta property="og:url" content={props.canonical} /> : null}
+        {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
+        <meta name="twitter:card" content="summary" />
+        <link rel="stylesheet" href={assetUrl('style.css')} />
+        {props.math ? <link rel="stylesheet" href={assetUrl('katex.css')} /> : null}
+        <script src={assetUrl('app.js')} defer></script>
       </head>
       <body>
-        <header><a href="/papers"><strong>dailypapers</strong></a></header>
-        <main>{props.children}</main>
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="site-header">
+          <div class="wrap">
+            <a class="brand" href="/papers">daily<span>papers</span></a>
+            <nav class="sections" aria-label="Sections">
+              {SECTIONS.map(([key, href, label]) => (
+                <a href={href} aria-current={props.section === key ? 'page' : undefined}>{label}</a>
+              ))}
+            </nav>
+            <form class="search" action="/search" method="get" role="search">
+              <label class="visually-hidden" for="q">Search papers</label>
+              <input type="search" id="q" name="q" placeholder="Search papers" value={props.query ?? ''} />
+              <button class="btn" type="submit">Search</button>
+            </form>
+          </div>
+        </header>
+        <main id="main" class="wrap">{props.children}</main>
+        <footer class="site-footer">
+          <div class="wrap">
+            dailypapers: papers from <a href="https://arxiv.org/">arXiv</a>, picked by people.
+            {' '}<a href="/about">About, and how trending works</a>.
+            {' '}Keys: <kbd>j</kbd>/<kbd>k</kbd> move between papers, <kbd>o</kbd> opens one.
+          </div>
+        </footer>
       </body>
     </html>
   );

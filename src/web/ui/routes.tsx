@@ -1,31 +1,56 @@
-// The whole UI route table on one screen. A GET never changes state.
+// The whole UI route table on one screen. A GET never changes state. Pages answer with an ETag
+// (a hash of the body, hono/etag) and `Cache-Control: no-cache`, so a reload revalidates and an
+// unchanged page is a bodiless 304 (RFC 9110 §13.1.2, If-None-Match).
 import { Hono } from 'hono';
+import { etag } from 'hono/etag';
 import { parseArxivId } from '../../papers/arxiv-id.js';
-import { getFeaturedPaper, getPaper, latestFeaturedDay, listFeaturedOnDay } from '../../store/papers.js';
+import { getPaperPage } from '../../store/feeds.js';
+import { latestFeaturedDay } from '../../store/papers.js';
 import type { AppDeps } from '../app.js';
-import { PaperPage, NotFoundPage } from './paper.js';
-import { EmptyPage, PapersDayPage } from './papers-day.js';
+import { AboutPage } from './about.js';
+import { ErrorPage } from './errors.js';
+import { pickDate, renderPeriod, renderTrending } from './feed.js';
+import { PaperNotFound, PaperPage } from './paper.js';
+import { staticRoutes } from './static.js';
 
-export function uiRoutes({ db }: AppDeps): Hono {
+export function uiRoutes(deps: AppDeps): Hono {
+  const { db, config } = deps;
   const ui = new Hono();
 
-  ui.get('/', (c) => c.redirect('/papers'));
+  ui.route('/static', staticRoutes());
 
-  ui.get('/papers', async (c) => {
-    const day = await latestFeaturedDay(db.db);
-    if (!day) return c.html(<EmptyPage />);
-    return c.html(<PapersDayPage day={day} items={await listFeaturedOnDay(db.db, day)} />);
+  ui.use('*', async (c, next) => {
+    await next();
+    if (c.req.method === 'GET' && !c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-cache');
   });
+  ui.use('*', etag());
+
+  ui.get('/', (c) => c.redirect('/papers'));
+  ui.get('/about', (c) => c.html(<AboutPage timezone={config.timezone} />));
+
+  ui.get('/papers', (c) => renderPeriod(c, deps, 'day', null));
+  ui.get('/papers/trending', (c) => renderTrending(c, deps));
+  ui.get('/papers/date', async (c) => {
+    const to = pickDate(c);
+    if (to) return c.redirect(to);
+    const latest = await latestFeaturedDay(db.db);
+    return c.html(<ErrorPage status={400} title="Bad date" message="Pick a date in the form YYYY-MM-DD (and a view: day, week or month)." latest={latest} />, 400);
+  });
+  ui.get('/papers/date/:day', (c) => renderPeriod(c, deps, 'day', c.req.param('day')));
+  ui.get('/papers/week', (c) => renderPeriod(c, deps, 'week', null));
+  ui.get('/papers/week/:week', (c) => renderPeriod(c, deps, 'week', c.req.param('week')));
+  ui.get('/papers/month', (c) => renderPeriod(c, deps, 'month', null));
+  ui.get('/papers/month/:month', (c) => renderPeriod(c, deps, 'month', c.req.param('month')));
 
   // Old-style ids have a slash (hep-th/9901001), hence the catch-all parameter.
   ui.get('/papers/:id{.+}', async (c) => {
     const raw = c.req.param('id');
     const ref = parseArxivId(raw);
-    if (!ref) return c.html(<NotFoundPage message={`'${raw}' is not an arXiv identifier.`} />, 404);
+    if (!ref) return c.html(<PaperNotFound id={null} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
     if (raw !== ref.id) return c.redirect(`/papers/${ref.id}`, 301);
-    const paper = await getPaper(db.db, ref.id);
-    if (!paper) return c.html(<NotFoundPage message={`No paper ${ref.id} in this instance.`} />, 404);
-    return c.html(<PaperPage paper={paper} featured={await getFeaturedPaper(db.db, ref.id)} />);
+    const found = await getPaperPage(db.db, ref.id);
+    if (!found) return c.html(<PaperNotFound id={ref.id} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
+    return c.html(<PaperPage paper={found.paper} featured={found.featured} config={config} />);
   });
 
   return ui;

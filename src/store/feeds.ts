@@ -1,0 +1,132 @@
+// The feeds' list queries: a day, a week, a month or trending, each in ONE query (papers joined to
+// their featured rows, the total counted by a window function), plus the neighbouring days that
+// have papers, so navigation skips empty days. Pages and the JSON API share these.
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { DayRange } from '../papers/dates.js';
+import { rankTrending, trendingClock, WINDOW_DAYS } from '../papers/trending.js';
+import type { FeaturedPaper } from './papers.js';
+import { featuredFromRow, paperFromRow } from './rows.js';
+
+export const FEED_SORTS = ['upvotes', 'trending', 'newest'] as const;
+export type FeedSort = (typeof FEED_SORTS)[number];
+
+export interface FeedList {
+  items: FeaturedPaper[];
+  /** Papers in the whole list, not just this page. */
+  total: number;
+}
+
+export interface Paging {
+  offset: number;
+  limit: number;
+}
+
+function feedQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('featured as f')
+    .innerJoin('papers as p', 'p.id', 'f.paper_id')
+    .selectAll('p')
+    .select([
+      'f.paper_id', 'f.day', 'f.featured_at', 'f.submitted_by_user_id', 'f.submitted_by_name', 'f.organization',
+      'f.organization_name', 'f.imported_upvotes', 'f.imported_comments', 'f.upvotes', 'f.comment_count',
+      'f.ai_summary', 'f.ai_keywords',
+    ]);
+}
+
+type FeedRow = Awaited<ReturnType<ReturnType<typeof feedQuery>['executeTakeFirstOrThrow']>>;
+
+function toItem(r: FeedRow): FeaturedPaper {
+  return {
+    paper: paperFromRow(r),
+    featured: featuredFromRow({ ...r, source: '', hash: '', created_at: '', modified_at: '' }),
+    upvotes: r.upvotes,
+    commentCount: r.comment_count,
+  };
+}
+
+/**
+ * Featured papers of the days from..to (one day, a week, a month), sorted, one page of them.
+ * Upvotes and newest sort in SQL and fetch one page; trending scores every paper of the range (a
+ * month is a few hundred) with the pure ranking in papers/trending.ts, measured at the range's end.
+ */
+export async function listFeatured(
+  db: Kysely<Database>,
+  range: DayRange,
+  sort: FeedSort,
+  paging: Paging,
+  now = new Date(),
+): Promise<FeedList> {
+  let q = feedQuery(db)
+    .select(sql<number>`count(*) over ()`.as('total'))
+    .where('f.day', '>=', range.from)
+    .where('f.day', '<=', range.to);
+  if (sort === 'trending') {
+    const rows = await q.execute();
+    const newest = rows.reduce<string | null>((m, r) => (m === null || r.featured_at > m ? r.featured_at : m), null);
+    return { items: rankPage(rows, trendingClock(now, newest), paging), total: rows.length };
+  }
+  q = sort === 'newest'
+    ? q.orderBy('f.featured_at', 'desc').orderBy('f.upvotes', 'desc')
+    : q.orderBy('f.upvotes', 'desc').orderBy('f.featured_at', 'desc');
+  const rows = await q.orderBy('f.paper_id').limit(paging.limit).offset(paging.offset).execute();
+  // Past the last page the window count is absent; the caller shows "no more papers".
+  return { items: rows.map(toItem), total: Number(rows[0]?.total ?? 0) };
+}
+
+/**
+ * Trending across the whole feed: the papers featured within the trending window of the clock
+ * (now, or the newest feature time on a stale archive; see trendingClock), ranked by score.
+ */
+export async function listTrending(db: Kysely<Database>, paging: Paging, now = new Date()): Promise<FeedList & { clock: Date }> {
+  const newest = await db.selectFrom('featured').select((eb) => eb.fn.max('featured_at').as('t')).executeTakeFirst();
+  const clock = trendingClock(now, newest?.t ?? null);
+  const since = new Date(clock.getTime() - WINDOW_DAYS * 86_400_000).toISOString();
+  const rows = await feedQuery(db).select(sql<number>`0`.as('total')).where('f.featured_at', '>=', since).execute();
+  return { items: rankPage(rows, clock, paging), total: rows.length, clock };
+}
+
+function rankPage(rows: FeedRow[], clock: Date, paging: Paging): FeaturedPaper[] {
+  const ranked = rankTrending(rows.map((r) => ({ row: r, upvotes: r.upvotes, featuredAt: r.featured_at, id: r.paper_id })), clock);
+  return ranked.slice(paging.offset, paging.offset + paging.limit).map((x) => toItem(x.row));
+}
+
+export interface Neighbours {
+  /** The latest day before the range that has featured papers. */
+  prev: string | null;
+  /** The earliest day after the range that has featured papers. */
+  next: string | null;
+  /** The latest featured day of all. */
+  latest: string | null;
+}
+
+/** Days with papers around a range, in one query of three index lookups. */
+export async function neighbours(db: Kysely<Database>, range: DayRange): Promise<Neighbours> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('featured').select((e) => e.fn.max('day').as('d')).where('day', '<', range.from).as('prev'),
+      eb.selectFrom('featured').select((e) => e.fn.min('day').as('d')).where('day', '>', range.to).as('next'),
+      eb.selectFrom('featured').select((e) => e.fn.max('day').as('d')).as('latest'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { prev: row.prev ?? null, next: row.next ?? null, latest: row.latest ?? null };
+}
+
+/** A paper and, when it was featured, its feed record: one query (a left join on the primary key). */
+export async function getPaperPage(db: Kysely<Database>, id: string): Promise<{ paper: FeaturedPaper['paper']; featured: FeaturedPaper | null } | null> {
+  const r = await db
+    .selectFrom('papers as p')
+    .leftJoin('featured as f', 'f.paper_id', 'p.id')
+    .selectAll('p')
+    .select([
+      'f.paper_id', 'f.day', 'f.featured_at', 'f.submitted_by_user_id', 'f.submitted_by_name', 'f.organization',
+      'f.organization_name', 'f.imported_upvotes', 'f.imported_comments', 'f.upvotes', 'f.comment_count',
+      'f.ai_summary', 'f.ai_keywords',
+    ])
+    .where('p.id', '=', id)
+    .executeTakeFirst();
+  if (!r) return null;
+  const paper = paperFromRow(r);
+  if (r.paper_id === null || r.day === null || r.featured_at === null) return { paper, featured: null };
+  return { paper, featured: toItem(r as FeedRow) };
+}

@@ -1,0 +1,65 @@
+// A paper card in a feed: votes, title, first authors, a one- or two-sentence summary, and the
+// facts a reader scans for (organization, submitter, comments, categories, code).
+import { firstSentences } from '../../../papers/math.js';
+import type { FeaturedPaper } from '../../../store/papers.js';
+import { Tex } from './math.js';
+
+/** How many authors a card names before "and N more". */
+const CARD_AUTHORS = 3;
+
+export function authorLine(authors: string[], shown = CARD_AUTHORS): string {
+  if (authors.length === 0) return 'Authors unknown';
+  if (authors.length <= shown) return authors.join(', ');
+  return `${authors.slice(0, shown).join(', ')} and ${authors.length - shown} more`;
+}
+
+/** The AI summary when there is one, else the abstract's first sentences. */
+export function cardSummary(item: FeaturedPaper): string {
+  return item.featured.aiSummary ?? firstSentences(item.paper.abstract, 280);
+}
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/**
+ * The upvote box. Until accounts exist nobody can vote, so it shows the count only; with
+ * `canVote` it becomes a form POSTing to /papers/ID/upvote, which app.js sends without a reload.
+ */
+export function Votes(props: { id: string; upvotes: number; canVote?: boolean; upvoted?: boolean }) {
+  const label = plural(props.upvotes, 'upvote');
+  return (
+    <div class="votes" title={label}>
+      {props.canVote ? (
+        <form class="upvote" method="post" action={`/papers/${props.id}/upvote`}>
+          <button type="submit" aria-pressed={props.upvoted ? 'true' : 'false'} aria-label="Upvote">▲</button>
+        </form>
+      ) : <span class="arrow" aria-hidden="true">▲</span>}
+      <span class="n">{props.upvotes}</span>
+      <span class="label">{props.upvotes === 1 ? 'upvote' : 'upvotes'}</span>
+    </div>
+  );
+}
+
+export function Card(props: { item: FeaturedPaper; canVote?: boolean }) {
+  const { paper, featured, upvotes, commentCount } = props.item;
+  const href = `/papers/${paper.id}`;
+  return (
+    <article class="card" id={`p-${paper.id.replace('/', '-')}`}>
+      <Votes id={paper.id} upvotes={upvotes} canVote={props.canVote ?? false} />
+      <div>
+        <h2><a href={href}><Tex text={paper.title} /></a></h2>
+        <p class="authors">
+          {authorLine(paper.authors)}
+          {paper.authors.length > CARD_AUTHORS ? ` · ${plural(paper.authors.length, 'author')}` : ''}
+        </p>
+        <p class="summary"><Tex text={cardSummary(props.item)} /></p>
+        <ul class="meta">
+          {featured.organizationName ?? featured.organization ? <li>{featured.organizationName ?? featured.organization}</li> : null}
+          {featured.submittedByName ? <li>submitted by {featured.submittedByName}</li> : null}
+          <li><a href={`${href}#comments`}>{plural(commentCount, 'comment')}</a></li>
+          {paper.codeUrl ? <li><a href={paper.codeUrl} rel="noopener">Code</a></li> : null}
+          {paper.categories.slice(0, 3).map((c) => <li class="tag">{c}</li>)}
+        </ul>
+      </div>
+    </article>
+  );
+}
