@@ -93,10 +93,18 @@ export interface JobsTable {
   updated_at: string;
 }
 
+/** Search (migration 0003): FTS5/tsvector rows are kept by triggers and not typed here. */
+export interface SearchDocTable { doc_id: Generated<number>; paper_id: string }
+export interface PaperEmbeddingTable { doc_id: number; model: string; seq: number; vec: Uint8Array }
+export interface SearchModelTable { name: string; kind: string; papers: number; data: Uint8Array; created_at: string }
+
 export interface Database {
   papers: PapersTable;
   featured: FeaturedTable;
   meta: KeyValueTable;
+  search_doc: SearchDocTable;
+  paper_embedding: PaperEmbeddingTable;
+  search_model: SearchModelTable;
   harvests: HarvestsTable;
   jobs: JobsTable;
 }

@@ -1,0 +1,81 @@
+// Embedders behind one interface, chosen by EMBEDDER: `builtin` (LSA trained on this instance's
+// papers, stored in search_model), or an OpenAI-compatible `http(s)://host/v1`.
+// `onnx:/path` is parsed by config.ts but not implemented: see docs/decisions/0010.
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { httpEmbedder } from './http.js';
+import { deserializeLsa, embedLsa, type LsaModel, serializeLsa, trainLsa } from './lsa.js';
+
+export interface Embedder {
+  /** Stored with every vector: vectors of different models are never compared. */
+  readonly model: string;
+  /** Unit-length vectors, one per text, in order. */
+  embed(texts: string[], signal?: AbortSignal): Promise<Float32Array[]>;
+}
+
+export class UnsupportedEmbedderError extends Error {
+  override name = 'UnsupportedEmbedderError';
+}
+
+/** The text of a paper that is embedded: title, then abstract. */
+export function paperText(p: { title: string; abstract: string }): string {
+  return `${p.title}. ${p.abstract}`;
+}
+
+export function lsaEmbedder(name: string, model: LsaModel): Embedder {
+  return {
+    model: name,
+    async embed(texts) {
+      return texts.map((t) => embedLsa(model, t));
+    },
+  };
+}
+
+/** The configured embedder, or null for `builtin` while no model has been trained yet. */
+export async function loadEmbedder(db: Kysely<Database>, spec: string): Promise<Embedder | null> {
+  if (spec === 'builtin') {
+    const row = await db.selectFrom('search_model').select(['name', 'data'])
+      .where('kind', '=', 'lsa').orderBy('created_at', 'desc').orderBy('name', 'desc').executeTakeFirst();
+    return row ? lsaEmbedder(row.name, deserializeLsa(row.data)) : null;
+  }
+  if (/^https?:\/\//.test(spec)) return httpEmbedder(spec, { apiKey: process.env.EMBEDDER_API_KEY });
+  throw new UnsupportedEmbedderError(
+    `EMBEDDER '${spec}': ONNX models are not supported by this build; use 'builtin' or an OpenAI-compatible http(s)://host/v1 endpoint (for example Text Embeddings Inference serving the same model)`,
+  );
+}
+
+/** Training sample and dimension of the built-in model (see docs/decisions/0010 for the figures). */
+export const LSA_SAMPLE = 40_000;
+export const LSA_DIM = 128;
+
+/**
+ * Trains a new built-in model on (a sample of) the stored papers and stores it; returns null when
+ * there are too few papers to learn anything (fewer than 3).
+ */
+export async function trainBuiltin(db: Kysely<Database>, opts: { sample?: number; dim?: number } = {}): Promise<Embedder | null> {
+  const sample = opts.sample ?? LSA_SAMPLE;
+  const total = Number((await db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  if (total < 3) return null;
+  // An evenly spaced sample over id order: spread over time, and repeatable.
+  const step = Math.max(1, Math.floor(total / sample));
+  const rows = await sql<{ title: string; abstract: string }>`select title, abstract from
+    (select title, abstract, row_number() over (order by id) as rn from papers) t
+    where (rn - 1) % ${step} = 0 limit ${sample}`.execute(db);
+  const model = trainLsa(rows.rows.map(paperText), { dim: opts.dim ?? LSA_DIM });
+  const name = `builtin-lsa${model.dim}:${new Date().toISOString()}`;
+  await db.insertInto('search_model').values({
+    name, kind: 'lsa', papers: total, data: serializeLsa(model), created_at: new Date().toISOString(),
+  }).execute();
+  // Older models are no longer used by any vector once the rebuild runs; keep the last two.
+  const old = await db.selectFrom('search_model').select('name').where('kind', '=', 'lsa')
+    .orderBy('created_at', 'desc').offset(2).limit(1000).execute();
+  if (old.length) await db.deleteFrom('search_model').where('name', 'in', old.map((o) => o.name)).execute();
+  return lsaEmbedder(name, model);
+}
+
+/** How many papers the current built-in model was trained with (0 when there is none). */
+export async function builtinTrainedOn(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('search_model').select('papers').where('kind', '=', 'lsa')
+    .orderBy('created_at', 'desc').executeTakeFirst();
+  return row?.papers ?? 0;
+}

@@ -1,0 +1,59 @@
+// Fusion of lexical and semantic results, in one file. Reciprocal rank fusion (Cormack, Clarke and
+// Büttcher, SIGIR 2009): score(d) = sum over lists of 1 / (K + rank), with K = 60 as in the paper
+// and in Hugging Face's paper search; it needs no calibration between bm25 and cosine scores.
+// About 50 candidates come from each side; when the embedder does not answer within a second the
+// lexical results are served alone, so a slow or dead embedding server never stalls a search.
+
+/** RRF's constant: large enough that the first few ranks of either list do not dominate. */
+export const RRF_K = 60;
+/** Candidates taken from each side before fusion. */
+export const CANDIDATES = 50;
+/** How long a search waits for the query's embedding before answering with lexical results. */
+export const EMBED_TIMEOUT_MS = 1000;
+
+export interface Fused {
+  id: string;
+  score: number;
+  /** 1-based ranks in each list, null when absent from it. */
+  lexicalRank: number | null;
+  semanticRank: number | null;
+}
+
+export function reciprocalRankFusion(lexical: string[], semantic: string[], k = RRF_K): Fused[] {
+  const byId = new Map<string, Fused>();
+  const add = (ids: string[], side: 'lexicalRank' | 'semanticRank') => {
+    ids.forEach((id, i) => {
+      const f = byId.get(id) ?? { id, score: 0, lexicalRank: null, semanticRank: null };
+      if (f[side] !== null) return; // a duplicate within one list counts once, at its best rank
+      f[side] = i + 1;
+      f.score += 1 / (k + i + 1);
+      byId.set(id, f);
+    });
+  };
+  add(lexical, 'lexicalRank');
+  add(semantic, 'semanticRank');
+  // Ties (equal scores) go to the better lexical rank, then to the id, so results are stable.
+  return [...byId.values()].sort((a, b) => b.score - a.score
+    || (a.lexicalRank ?? Infinity) - (b.lexicalRank ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+/** Runs `work` with an AbortSignal that fires after `ms`; rejects with TimeoutError then. */
+export async function withTimeout<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort(new TimeoutError(`no answer within ${ms} ms`));
+      reject(new TimeoutError(`no answer within ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work(controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

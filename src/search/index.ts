@@ -1,0 +1,184 @@
+// Search behind one interface: `searchFor(deps)` gives pages, API, CLI and jobs the same service.
+// Lexical search (FTS5 | tsvector) and vector search (in-memory exact | pgvector HNSW) are fused in
+// hybrid.ts; embedders live in embedders/. One service per database handle, so the vector copy
+// and the loaded model are shared by every request.
+import type { Config } from '../config.js';
+import type { Db } from '../db/connect.js';
+import type { Logger } from '../log.js';
+import { type Embedder, loadEmbedder, paperText } from './embedders/index.js';
+import { embedPending, type EmbedProgress, reindex } from './maintenance.js';
+import { CANDIDATES, EMBED_TIMEOUT_MS, reciprocalRankFusion, withTimeout } from './hybrid.js';
+import { type Hit, loadHits } from './hits.js';
+import { postgresLexical } from './lexical-postgres.js';
+import { sqliteLexical } from './lexical-sqlite.js';
+import { hasFilters, hasText, type ParsedQuery, parseQuery, semanticText, type Sort } from './query.js';
+import { type Segment, snippet } from './snippet.js';
+import type { LexicalBackend, VectorBackend } from './types.js';
+import { postgresVectors } from './vectors-postgres.js';
+import { sqliteVectors } from './vectors-sqlite.js';
+
+export type Mode = 'hybrid' | 'lexical' | 'semantic';
+
+export interface SearchInput {
+  q: string;
+  sort?: Sort;
+  limit?: number;
+  /** 1-based. */
+  page?: number;
+  /** hybrid (default): fall back to lexical when no embedding comes in time. */
+  mode?: Mode;
+}
+
+export interface SearchHit extends Hit {
+  snippet: Segment[];
+}
+
+export interface SearchResults {
+  query: ParsedQuery;
+  hits: SearchHit[];
+  total: number;
+  page: number;
+  limit: number;
+  sort: Sort;
+  /** What actually answered: 'lexical' also when the semantic side was off or too slow. */
+  mode: Mode | 'none';
+  tookMs: number;
+}
+
+export interface Similar {
+  hits: Hit[];
+  /** Why the list is empty, when it is. */
+  reason: string | null;
+}
+
+export interface SearchService {
+  search(input: SearchInput): Promise<SearchResults>;
+  similar(id: string, limit: number): Promise<Similar>;
+  embedPending(opts?: { onProgress?: (p: EmbedProgress) => void }): Promise<EmbedProgress>;
+  reindex(opts: { embeddings: boolean; onProgress?: (p: EmbedProgress) => void }): Promise<EmbedProgress | null>;
+  /** The current embedder (loading or reloading it when another process trained a new model). */
+  embedder(): Promise<Embedder | null>;
+  vectors(): Promise<VectorBackend>;
+  lexical: LexicalBackend;
+}
+
+export interface SearchDeps {
+  db: Db;
+  config: Config;
+  log?: Logger | undefined;
+}
+
+const services = new WeakMap<Db, SearchService>();
+
+export function searchFor(deps: SearchDeps): SearchService {
+  let s = services.get(deps.db);
+  if (!s) {
+    s = createSearch(deps);
+    services.set(deps.db, s);
+  }
+  return s;
+}
+
+export function createSearch({ db, config, log }: SearchDeps): SearchService {
+  const lexical = db.dialect === 'sqlite' ? sqliteLexical(db.db) : postgresLexical(db.db);
+  let vectorsP: Promise<VectorBackend> | null = null;
+  const vectors = () => (vectorsP ??= db.dialect === 'sqlite' ? Promise.resolve(sqliteVectors(db.db)) : postgresVectors(db.db, log));
+  let current: Embedder | null = null;
+  let checkedAt = 0;
+
+  async function embedder(): Promise<Embedder | null> {
+    // The built-in model may be retrained by another process (import, reindex): look every 5 s.
+    if (current && (config.embedder !== 'builtin' || Date.now() - checkedAt < 5000)) return current;
+    checkedAt = Date.now();
+    if (config.embedder === 'builtin') {
+      const latest = await db.db.selectFrom('search_model').select('name').where('kind', '=', 'lsa')
+        .orderBy('created_at', 'desc').orderBy('name', 'desc').executeTakeFirst();
+      if (latest && latest.name === current?.model) return current;
+    }
+    current = await loadEmbedder(db.db, config.embedder);
+    return current;
+  }
+
+  async function semanticIds(query: ParsedQuery, k: number): Promise<string[] | null> {
+    try {
+      return await withTimeout(EMBED_TIMEOUT_MS, async (signal) => {
+        const [emb, vec] = await Promise.all([embedder(), vectors()]);
+        if (!emb || !vec.available) return null;
+        const [v] = await emb.embed([semanticText(query)], signal);
+        if (!v || !v.some((x) => x !== 0)) return null;
+        // Filters are checked on the candidates: ask for more when they may remove many.
+        const filtered = hasFilters(query) || query.excluded.length > 0;
+        const nn = await vec.nearest(emb.model, v, filtered ? k * 4 : k);
+        if (!filtered) return nn.map((n) => n.id);
+        const pass = await lexical.filter(nn.map((n) => n.id), query);
+        return nn.map((n) => n.id).filter((id) => pass.has(id)).slice(0, k);
+      });
+    } catch (e) {
+      log?.warn({ err: (e as Error).message }, 'semantic search failed; answering with lexical results');
+      return null;
+    }
+  }
+
+  const service: SearchService = {
+    lexical,
+    embedder,
+    vectors,
+
+    async search(input) {
+      const started = performance.now();
+      const query = parseQuery(input.q ?? '');
+      const sort = input.sort ?? 'relevance';
+      const limit = Math.min(Math.max(1, Math.trunc(input.limit ?? 20)), 100);
+      const page = Math.min(Math.max(1, Math.trunc(input.page ?? 1)), 1000);
+      const offset = (page - 1) * limit;
+      const done = async (ids: string[], total: number, mode: SearchResults['mode']): Promise<SearchResults> => {
+        const terms = [...query.words, ...query.phrases.flat()];
+        const hits = (await loadHits(db.db, ids)).map((h) => ({ ...h, snippet: snippet(h.paper.abstract, terms) }));
+        return { query, hits, total, page, limit, sort, mode, tookMs: performance.now() - started };
+      };
+
+      if (!hasText(query) && !hasFilters(query)) return done([], 0, 'none');
+      const mode = input.mode ?? 'hybrid';
+      if (!hasText(query) || sort !== 'relevance' || mode === 'lexical') {
+        const r = await lexical.search({ query, sort, limit, offset });
+        return done(r.ids, r.total, 'lexical');
+      }
+      if (mode === 'semantic') {
+        const ids = (await semanticIds(query, offset + limit)) ?? [];
+        return done(ids.slice(offset, offset + limit), ids.length, 'semantic');
+      }
+      const n = Math.max(CANDIDATES, offset + limit);
+      const [lex, sem] = await Promise.all([lexical.search({ query, sort, limit: n, offset: 0 }), semanticIds(query, CANDIDATES)]);
+      if (sem === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical');
+      const fused = reciprocalRankFusion(lex.ids, sem).map((f) => f.id);
+      const semanticOnly = fused.length - lex.ids.length;
+      let ids = fused.slice(offset, offset + limit);
+      // Past the fused candidates the list goes on with the rest of the lexical matches.
+      if (ids.length < limit && lex.total > lex.ids.length) {
+        const more = await lexical.search({ query, sort, limit: limit - ids.length, offset: lex.ids.length + Math.max(0, offset - fused.length) });
+        ids = ids.concat(more.ids);
+      }
+      return done(ids, lex.total + semanticOnly, 'hybrid');
+    },
+
+    async similar(id, limit) {
+      const [emb, vec] = await Promise.all([embedder(), vectors()]);
+      if (!vec.available) return { hits: [], reason: 'semantic search is off on this database (no pgvector)' };
+      if (!emb) return { hits: [], reason: 'the built-in model has not been trained yet' };
+      let v = await vec.vectorOf(emb.model, id);
+      if (!v) {
+        const [hit] = await loadHits(db.db, [id]);
+        if (!hit) return { hits: [], reason: `paper ${id} not found` };
+        const [fresh] = await withTimeout(EMBED_TIMEOUT_MS, (signal) => emb.embed([paperText(hit.paper)], signal)).catch(() => []);
+        if (!fresh) return { hits: [], reason: 'the embedder did not answer in time' };
+        v = fresh;
+      }
+      const nn = await vec.nearest(emb.model, v, limit, id);
+      return { hits: await loadHits(db.db, nn.map((n) => n.id)), reason: nn.length ? null : 'no embedded papers yet' };
+    },
+
+    embedPending: (opts = {}) => embedPending({ db, config, log, service }, opts),
+    reindex: (opts) => reindex({ db, config, log, service }, opts),
+  };
+  return service;
+}

@@ -1,0 +1,57 @@
+// Lexical search on PostgreSQL: the weighted tsvector of paper_search (migration 0003) with its GIN
+// index, websearch_to_tsquery (never raises on user input) and ts_rank_cd
+// (https://www.postgresql.org/docs/15/textsearch-controls.html).
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { filterConditions, orderBy, whereAll } from './filters.js';
+import { hasText, type ParsedQuery } from './query.js';
+import type { LexicalBackend, LexicalRequest, LexicalResult } from './types.js';
+
+const quote = (words: string[]) => (words.length > 1 ? `"${words.join(' ')}"` : words[0]!);
+
+/** The websearch_to_tsquery input: words, "phrases" and -exclusions, already reduced to words. */
+export function websearchText(q: ParsedQuery): string {
+  return [...q.words, ...q.phrases.map(quote), ...q.excluded.map((e) => `-${quote(e)}`)].join(' ');
+}
+
+function excludedTsquery(q: ParsedQuery): RawBuilder<unknown> {
+  return sql`websearch_to_tsquery('english', ${q.excluded.map(quote).join(' or ')})`;
+}
+
+export function postgresLexical(db: Kysely<Database>): LexicalBackend {
+  return {
+    async search({ query, sort, limit, offset }: LexicalRequest): Promise<LexicalResult> {
+      const conditions = filterConditions(query, 'postgres');
+      if (!hasText(query)) {
+        if (query.excluded.length) {
+          conditions.push(sql`not exists (select 1 from paper_search s where s.paper_id = p.id and s.tsv @@ ${excludedTsquery(query)})`);
+        }
+        const rows = await sql<{ id: string }>`select p.id from papers p left join featured fe on fe.paper_id = p.id
+          where ${whereAll(conditions)} order by ${orderBy(sort, null)} limit ${limit} offset ${offset}`.execute(db);
+        const count = await sql<{ n: number }>`select count(*) as n from papers p left join featured fe on fe.paper_id = p.id
+          where ${whereAll(conditions)}`.execute(db);
+        return { ids: rows.rows.map((r) => r.id), total: Number(count.rows[0]?.n ?? 0) };
+      }
+      const tsq = sql`websearch_to_tsquery('english', ${websearchText(query)})`;
+      const from = sql`paper_search s join papers p on p.id = s.paper_id left join featured fe on fe.paper_id = p.id`;
+      const where = sql`s.tsv @@ ${tsq} and ${whereAll(conditions)}`;
+      const rows = await sql<{ id: string }>`select p.id from ${from} where ${where}
+        order by ${orderBy(sort, sql`ts_rank_cd(s.tsv, ${tsq}) desc`)} limit ${limit} offset ${offset}`.execute(db);
+      const count = conditions.length
+        ? await sql<{ n: number }>`select count(*) as n from ${from} where ${where}`.execute(db)
+        : await sql<{ n: number }>`select count(*) as n from paper_search s where s.tsv @@ ${tsq}`.execute(db);
+      return { ids: rows.rows.map((r) => r.id), total: Number(count.rows[0]?.n ?? 0) };
+    },
+
+    async filter(ids, query) {
+      if (ids.length === 0) return new Set();
+      const conditions = filterConditions(query, 'postgres');
+      if (query.excluded.length) {
+        conditions.push(sql`not exists (select 1 from paper_search s where s.paper_id = p.id and s.tsv @@ ${excludedTsquery(query)})`);
+      }
+      const rows = await sql<{ id: string }>`select p.id from papers p left join featured fe on fe.paper_id = p.id
+        where p.id = any(${ids}) and ${whereAll(conditions)}`.execute(db);
+      return new Set(rows.rows.map((r) => r.id));
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// Lexical search on SQLite: FTS5 (migration 0003) ranked by bm25 with column weights, title over
+// authors over abstract (https://sqlite.org/fts5.html#the_bm25_function).
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { filterConditions, orderBy, whereAll } from './filters.js';
+import { hasText, type ParsedQuery } from './query.js';
+import type { LexicalBackend, LexicalRequest, LexicalResult } from './types.js';
+
+/** Column weights for bm25(): title, authors, abstract. A title hit counts as ten abstract hits. */
+const WEIGHTS = sql`10.0, 4.0, 1.0`;
+
+const quote = (words: string[]) => `"${words.join(' ').replaceAll('"', '""')}"`;
+
+/** The FTS5 MATCH expression: every word and phrase (AND), minus the exclusions. */
+export function matchExpression(q: ParsedQuery): string | null {
+  const positive = [...q.words.map((w) => quote([w])), ...q.phrases.map(quote)];
+  if (positive.length === 0) return null;
+  const negative = q.excluded.map(quote);
+  return negative.length ? `${positive.join(' ')} NOT (${negative.join(' OR ')})` : positive.join(' ');
+}
+
+function exclusionsOnly(q: ParsedQuery): RawBuilder<unknown> | null {
+  if (hasText(q) || q.excluded.length === 0) return null;
+  const expr = q.excluded.map(quote).join(' OR ');
+  return sql`p.id not in (select d.paper_id from search_doc d where d.doc_id in
+    (select rowid from papers_fts where papers_fts match ${expr}))`;
+}
+
+export function sqliteLexical(db: Kysely<Database>): LexicalBackend {
+  return {
+    async search({ query, sort, limit, offset }: LexicalRequest): Promise<LexicalResult> {
+      const conditions = filterConditions(query, 'sqlite');
+      const excl = exclusionsOnly(query);
+      if (excl) conditions.push(excl);
+      const match = matchExpression(query);
+      if (match === null) {
+        const rows = await sql<{ id: string }>`select p.id from papers p left join featured fe on fe.paper_id = p.id
+          where ${whereAll(conditions)} order by ${orderBy(sort, null)} limit ${limit} offset ${offset}`.execute(db);
+        const count = await sql<{ n: number }>`select count(*) as n from papers p left join featured fe on fe.paper_id = p.id
+          where ${whereAll(conditions)}`.execute(db);
+        return { ids: rows.rows.map((r) => r.id), total: Number(count.rows[0]?.n ?? 0) };
+      }
+      const from = sql`papers_fts f join search_doc d on d.doc_id = f.rowid join papers p on p.id = d.paper_id
+        left join featured fe on fe.paper_id = p.id`;
+      const where = sql`papers_fts match ${match} and ${whereAll(conditions)}`;
+      const rows = await sql<{ id: string }>`select p.id from ${from} where ${where}
+        order by ${orderBy(sort, sql`bm25(papers_fts, ${WEIGHTS})`)} limit ${limit} offset ${offset}`.execute(db);
+      // Without filters the count needs no join: FTS5 counts its own doclists.
+      const count = conditions.length
+        ? await sql<{ n: number }>`select count(*) as n from ${from} where ${where}`.execute(db)
+        : await sql<{ n: number }>`select count(*) as n from papers_fts where papers_fts match ${match}`.execute(db);
+      return { ids: rows.rows.map((r) => r.id), total: Number(count.rows[0]?.n ?? 0) };
+    },
+
+    async filter(ids, query) {
+      if (ids.length === 0) return new Set();
+      const conditions = filterConditions(query, 'sqlite');
+      if (query.excluded.length) {
+        conditions.push(sql`p.id not in (select d.paper_id from search_doc d where d.doc_id in
+          (select rowid from papers_fts where papers_fts match ${query.excluded.map(quote).join(' OR ')}))`);
+      }
+      const rows = await sql<{ id: string }>`select p.id from papers p left join featured fe on fe.paper_id = p.id
+        where p.id in (${sql.join(ids)}) and ${whereAll(conditions)}`.execute(db);
+      return new Set(rows.rows.map((r) => r.id));
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// Keeping the indexes complete: embeddings are computed in the background after imports and
+// ingestion (embedPending, idempotent: it embeds what has no vector from the current model), and
+// `reindex` rebuilds the lexical index and, with --embeddings, every vector.
+import { sql } from 'kysely';
+import type { Config } from '../config.js';
+import type { Db } from '../db/connect.js';
+import type { Logger } from '../log.js';
+import { builtinTrainedOn, paperText, trainBuiltin } from './embedders/index.js';
+import type { SearchService } from './index.js';
+
+export interface EmbedProgress {
+  model: string | null;
+  embedded: number;
+  /** Papers still without a vector when the run started. */
+  pending: number;
+  done: boolean;
+  /** Set when semantic search cannot run here (and why). */
+  skipped?: string;
+}
+
+interface Ctx {
+  db: Db;
+  config: Config;
+  log?: Logger | undefined;
+  service: SearchService;
+}
+
+/** Retrain the built-in model when the corpus has doubled since it was trained. */
+const RETRAIN_GROWTH = 2;
+const BATCH = 500;
+
+export async function embedPending(ctx: Ctx, opts: { onProgress?: (p: EmbedProgress) => void } = {}): Promise<EmbedProgress> {
+  const { db, config, service } = ctx;
+  const vectors = await service.vectors();
+  const progress: EmbedProgress = { model: null, embedded: 0, pending: 0, done: false };
+  if (!vectors.available) return { ...progress, done: true, skipped: 'no vector storage (pgvector missing)' };
+  if (config.embedder === 'builtin') {
+    const papers = Number((await db.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const trained = await builtinTrainedOn(db.db);
+    if (papers >= 3 && (trained === 0 || papers >= RETRAIN_GROWTH * trained)) {
+      const t = Date.now();
+      const emb = await trainBuiltin(db.db);
+      ctx.log?.info({ model: emb?.model, papers, ms: Date.now() - t }, 'trained the built-in search model');
+    }
+  }
+  const emb = await service.embedder();
+  if (!emb) return { ...progress, done: true, skipped: 'no model yet (fewer than 3 papers)' };
+  progress.model = emb.model;
+  progress.pending = await countMissing(ctx, emb.model);
+  const tried = new Set<string>();
+  for (;;) {
+    const ids = (await vectors.missing(emb.model, BATCH)).filter((id) => !tried.has(id));
+    if (ids.length === 0) break;
+    for (const id of ids) tried.add(id);
+    const rows = await db.db.selectFrom('papers').select(['id', 'title', 'abstract']).where('id', 'in', ids).execute();
+    const vecs = await emb.embed(rows.map(paperText));
+    await vectors.put(emb.model, vecs[0]?.length ?? 0, rows.map((r, i) => ({ id: r.id, vector: vecs[i]! })));
+    progress.embedded += rows.length;
+    opts.onProgress?.({ ...progress });
+  }
+  progress.done = true;
+  opts.onProgress?.({ ...progress });
+  return progress;
+}
+
+async function countMissing(ctx: Ctx, model: string): Promise<number> {
+  const vectors = await ctx.service.vectors();
+  const papers = Number((await ctx.db.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return Math.max(0, papers - (await vectors.count(model)));
+}
+
+export async function reindex(ctx: Ctx, opts: { embeddings: boolean; onProgress?: (p: EmbedProgress) => void }): Promise<EmbedProgress | null> {
+  const { db } = ctx;
+  if (db.dialect === 'sqlite') {
+    await db.db.transaction().execute(async (trx) => {
+      await sql`insert into search_doc(paper_id) select id from papers where id not in (select paper_id from search_doc)`.execute(trx);
+      await sql`delete from search_doc where paper_id not in (select id from papers)`.execute(trx);
+      await sql`delete from papers_fts`.execute(trx);
+      await sql`insert into papers_fts(rowid, title, authors, abstract)
+        select d.doc_id, p.title, p.authors, p.abstract from papers p join search_doc d on d.paper_id = p.id`.execute(trx);
+    });
+    await sql`insert into papers_fts(papers_fts) values ('optimize')`.execute(db.db);
+  } else {
+    await sql`insert into paper_search(paper_id, tsv) select id, paper_search_tsv(title, authors, abstract) from papers
+      on conflict (paper_id) do update set tsv = excluded.tsv`.execute(db.db);
+  }
+  if (!opts.embeddings) return null;
+  const vectors = await ctx.service.vectors();
+  await vectors.clear();
+  if (ctx.config.embedder === 'builtin') await trainBuiltin(db.db);
+  return embedPending(ctx, opts);
+}
+
+/**
+ * Runs embedPending now and then every `intervalMs` (never two at once), for `serve`: papers that
+ * the harvester or a submission adds get their vectors within a minute. Returns a stop function.
+ */
+export function startEmbeddingLoop(service: SearchService, log?: Logger, intervalMs = 60_000): () => void {
+  let running = false;
+  let stopped = false;
+  const tick = async () => {
+    if (running || stopped) return;
+    running = true;
+    try {
+      const p = await service.embedPending();
+      if (p.embedded > 0) log?.info({ model: p.model, embedded: p.embedded }, 'computed embeddings');
+      if (p.skipped) log?.debug({ reason: p.skipped }, 'embeddings skipped');
+    } catch (e) {
+      log?.error({ err: e }, 'computing embeddings failed; will retry');
+    } finally {
+      running = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}

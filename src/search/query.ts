@@ -1,0 +1,116 @@
+// The search query language (INTERFACE.md, /search): words, "exact phrases", -excluded,
+// author:name, cat:cs.LG, after:YYYY-MM-DD, before:YYYY-MM-DD, has:code, featured:yes.
+// Parsing never fails: anything that is not a well-formed operator is searched as words, so a
+// user typing `after:yesterday` or an unclosed quote still gets results.
+
+export type Sort = 'relevance' | 'date' | 'upvotes';
+export const SORTS: Sort[] = ['relevance', 'date', 'upvotes'];
+
+export interface ParsedQuery {
+  /** Single words (as typed, lower-cased); all must match (AND). */
+  words: string[];
+  /** Quoted phrases, each a list of words in order. */
+  phrases: string[][];
+  /** Words or phrases that must not match. */
+  excluded: string[][];
+  authors: string[];
+  categories: string[];
+  /** Inclusive lower bound, YYYY-MM-DD. */
+  after: string | null;
+  /** Exclusive upper bound, YYYY-MM-DD. */
+  before: string | null;
+  hasCode: boolean;
+  featured: boolean | null;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const CATEGORY = /^[a-z-]+(\.[a-z-]+)?$/i;
+
+/** Splits text into words the way both engines' tokenizers roughly do (letters and digits). */
+export function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+export function emptyQuery(): ParsedQuery {
+  return { words: [], phrases: [], excluded: [], authors: [], categories: [], after: null, before: null, hasCode: false, featured: null };
+}
+
+export function parseQuery(input: string): ParsedQuery {
+  const q = emptyQuery();
+  const text = input.slice(0, 500); // bounded: a search box is not a document
+  // Tokens: optional '-', optional 'key:', then a "quoted run" or a bare run of non-space.
+  const re = /(-?)(?:([a-z]+):)?("([^"]*)"|"[^"]*$|\S+)/gi;
+  for (const m of text.matchAll(re)) {
+    const [, neg, key, body, quoted] = m;
+    const closed = quoted !== undefined;
+    const value = closed ? quoted : body!.replace(/^"/, '');
+    if (key && !neg && applyOperator(q, key.toLowerCase(), value)) continue;
+    const words = wordsOf(key ? `${key} ${value}` : value);
+    if (words.length === 0) continue;
+    if (neg) q.excluded.push(words);
+    else if (closed && words.length > 1) q.phrases.push(words);
+    else q.words.push(...words);
+  }
+  q.words = [...new Set(q.words)];
+  return q;
+}
+
+function applyOperator(q: ParsedQuery, key: string, value: string): boolean {
+  switch (key) {
+    case 'author':
+      if (wordsOf(value).length === 0) return false;
+      q.authors.push(value.trim());
+      return true;
+    case 'cat':
+      if (!CATEGORY.test(value)) return false;
+      q.categories.push(value);
+      return true;
+    case 'after':
+    case 'before':
+      if (!DATE.test(value) || Number.isNaN(Date.parse(value))) return false;
+      q[key] = value;
+      return true;
+    case 'has':
+      if (value.toLowerCase() !== 'code') return false;
+      q.hasCode = true;
+      return true;
+    case 'featured': {
+      const v = value.toLowerCase();
+      if (!['yes', 'no', 'true', 'false'].includes(v)) return false;
+      q.featured = v === 'yes' || v === 'true';
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** True when the query has words or phrases to rank by (filters alone only list). */
+export function hasText(q: ParsedQuery): boolean {
+  return q.words.length > 0 || q.phrases.length > 0;
+}
+
+export function hasFilters(q: ParsedQuery): boolean {
+  return q.authors.length > 0 || q.categories.length > 0 || q.after !== null || q.before !== null || q.hasCode || q.featured !== null;
+}
+
+/** The free text of the query, for embedding: words and phrases, without operators. */
+export function semanticText(q: ParsedQuery): string {
+  return [...q.phrases.map((p) => p.join(' ')), ...q.words].join(' ');
+}
+
+/** Writes a query back as text (for filter links that add or remove one operator). */
+export function formatQuery(q: ParsedQuery): string {
+  const parts: string[] = [
+    ...q.words,
+    ...q.phrases.map((p) => `"${p.join(' ')}"`),
+    ...q.excluded.map((e) => (e.length > 1 ? `-"${e.join(' ')}"` : `-${e[0]}`)),
+    ...q.authors.map((a) => (/\s/.test(a) ? `author:"${a}"` : `author:${a}`)),
+    ...q.categories.map((c) => `cat:${c}`),
+  ];
+  if (q.after) parts.push(`after:${q.after}`);
+  if (q.before) parts.push(`before:${q.before}`);
+  if (q.hasCode) parts.push('has:code');
+  if (q.featured !== null) parts.push(`featured:${q.featured ? 'yes' : 'no'}`);
+  return parts.join(' ');
+}

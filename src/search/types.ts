@@ -1,0 +1,45 @@
+// The shapes that pass between the search interface and its backends.
+import type { ParsedQuery, Sort } from './query.js';
+
+export interface LexicalRequest {
+  query: ParsedQuery;
+  sort: Sort;
+  limit: number;
+  offset: number;
+}
+
+export interface LexicalResult {
+  /** Paper ids, best first. */
+  ids: string[];
+  /** How many papers match in all (text and filters). */
+  total: number;
+}
+
+export interface LexicalBackend {
+  search(req: LexicalRequest): Promise<LexicalResult>;
+  /** The subset of `ids` that pass the query's filters and exclusions (for semantic candidates). */
+  filter(ids: string[], query: ParsedQuery): Promise<Set<string>>;
+}
+
+export interface Neighbour {
+  id: string;
+  /** Cosine similarity. */
+  score: number;
+}
+
+export interface VectorBackend {
+  /** False when this engine cannot store vectors (PostgreSQL without pgvector). */
+  readonly available: boolean;
+  /** Nearest papers to `vector` among those embedded by `model`. */
+  nearest(model: string, vector: Float32Array, k: number, exclude?: string): Promise<Neighbour[]>;
+  /** The stored vector of a paper, if embedded by `model`. */
+  vectorOf(model: string, id: string): Promise<Float32Array | null>;
+  /** Stores vectors (replacing earlier ones) made by `model`. */
+  put(model: string, dim: number, items: Array<{ id: string; vector: Float32Array }>): Promise<void>;
+  /** Ids of up to `limit` papers without a vector from `model`. */
+  missing(model: string, limit: number): Promise<string[]>;
+  /** How many papers have a vector from `model`. */
+  count(model: string): Promise<number>;
+  /** Forgets every vector (a model change, or reindex --embeddings). */
+  clear(): Promise<void>;
+}

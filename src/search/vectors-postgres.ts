@@ -1,0 +1,98 @@
+// Vectors on PostgreSQL with pgvector (https://github.com/pgvector/pgvector): a paper_vector table
+// of the model's dimension with an HNSW index on cosine distance. The table is made at run time,
+// when the first vector tells the dimension, and remade when the dimension changes. Without the
+// extension the app still runs: lexical search only, and one log line says how to enable it.
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Logger } from '../log.js';
+import type { Neighbour, VectorBackend } from './types.js';
+
+/** HNSW returns at most ef_search rows; ask for twice what the caller wants, at least pgvector's 40. */
+const efSearch = (k: number) => Math.max(40, 2 * k);
+
+const literal = (v: Float32Array) => `[${Array.from(v, (x) => (Number.isFinite(x) ? x : 0)).join(',')}]`;
+const parse = (s: string) => Float32Array.from(JSON.parse(s) as number[]);
+
+export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promise<VectorBackend> {
+  let available = false;
+  try {
+    await sql`create extension if not exists vector`.execute(db);
+    available = true;
+  } catch (e) {
+    log?.warn(
+      { err: (e as Error).message },
+      'semantic search is off: PostgreSQL has no pgvector extension (install postgresql-15-pgvector or see scripts/ci/install-pgvector.sh, then restart)',
+    );
+  }
+
+  async function tableDim(): Promise<number | null> {
+    const r = await sql<{ dim: number }>`select atttypmod as dim from pg_attribute
+      where attrelid = to_regclass('paper_vector') and attname = 'vec'`.execute(db);
+    return r.rows[0]?.dim ?? null;
+  }
+
+  async function ensureTable(dim: number) {
+    const current = await tableDim();
+    if (current === dim) return;
+    if (current !== null) await sql`drop table paper_vector`.execute(db);
+    await sql`create table paper_vector (paper_id text primary key references papers(id) on delete cascade,
+      model text not null, vec vector(${sql.raw(String(Math.trunc(dim)))}) not null)`.execute(db);
+    await sql`create index paper_vector_hnsw on paper_vector using hnsw (vec vector_cosine_ops)`.execute(db);
+  }
+
+  return {
+    get available() {
+      return available;
+    },
+
+    async nearest(model, vector, k, exclude) {
+      if (!available || (await tableDim()) !== vector.length) return [];
+      return db.transaction().execute(async (trx) => {
+        await sql`select set_config('hnsw.ef_search', ${String(efSearch(k + 1))}, true)`.execute(trx);
+        const q = literal(vector);
+        const rows = await sql<{ paper_id: string; score: number }>`select paper_id, 1 - (vec <=> ${q}::vector) as score
+          from paper_vector where model = ${model} ${exclude ? sql`and paper_id <> ${exclude}` : sql``}
+          order by vec <=> ${q}::vector limit ${k}`.execute(trx);
+        return rows.rows.map((r): Neighbour => ({ id: r.paper_id, score: Number(r.score) }));
+      });
+    },
+
+    async vectorOf(model, id) {
+      if (!available || (await tableDim()) === null) return null;
+      const r = await sql<{ vec: string }>`select vec::text as vec from paper_vector where paper_id = ${id} and model = ${model}`.execute(db);
+      return r.rows[0] ? parse(r.rows[0].vec) : null;
+    },
+
+    async put(model, dim, items) {
+      if (!available || items.length === 0) return;
+      await ensureTable(dim);
+      for (let i = 0; i < items.length; i += 500) {
+        const chunk = items.slice(i, i + 500);
+        // Papers deleted since their text was read are skipped by the join.
+        await sql`insert into paper_vector (paper_id, model, vec)
+          select v.id, ${model}, v.vec::vector from unnest(${chunk.map((c) => c.id)}::text[], ${chunk.map((c) => literal(c.vector))}::text[]) as v(id, vec)
+          join papers p on p.id = v.id
+          on conflict (paper_id) do update set model = excluded.model, vec = excluded.vec`.execute(db);
+      }
+    },
+
+    async missing(model, limit) {
+      const hasTable = available && (await tableDim()) !== null;
+      const rows = hasTable
+        ? await sql<{ id: string }>`select p.id from papers p where not exists
+            (select 1 from paper_vector v where v.paper_id = p.id and v.model = ${model}) order by p.id limit ${limit}`.execute(db)
+        : await sql<{ id: string }>`select id from papers order by id limit ${limit}`.execute(db);
+      return rows.rows.map((r) => r.id);
+    },
+
+    async count(model) {
+      if (!available || (await tableDim()) === null) return 0;
+      const r = await sql<{ n: number }>`select count(*) as n from paper_vector where model = ${model}`.execute(db);
+      return Number(r.rows[0]?.n ?? 0);
+    },
+
+    async clear() {
+      if (available) await sql`drop table if exists paper_vector`.execute(db);
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// Search on every dialect: the lexical index kept in step by triggers, the query language, the
+// built-in embedder, hybrid fusion and similar papers.
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hfItem, kaggleRecord } from '../fixtures/records.js';
+import { DIALECTS } from '../harness/db.js';
+import { searchDb } from './harness.js';
+import { searchFor } from '../../src/search/index.js';
+import { corpus } from './corpus.js';
+
+describe.each(DIALECTS)('search on %s', (dialect) => {
+  let t: Awaited<ReturnType<typeof searchDb>>;
+  const search = () => searchFor({ db: t.db, config: t.config });
+  const ids = async (q: string, extra: Record<string, unknown> = {}) =>
+    (await search().search({ q, mode: 'lexical', ...extra })).hits.map((h) => h.paper.id);
+
+  beforeEach(async () => {
+    t = await searchDb(dialect);
+  });
+  afterEach(async () => t.close());
+
+  it('finds papers by words, phrases and authors, title first', async () => {
+    await t.load([
+      kaggleRecord(),
+      kaggleRecord({ id: '2501.00002', title: 'Image Models', abstract: 'A game of pixels, not of equilibria.', authors: 'Zed Other', authors_parsed: [['Other', 'Zed', '']] }),
+    ]);
+    expect(await ids('games')).toEqual(['2501.01234', '2501.00002']); // title hit ranks first
+    expect(await ids('"nash equilibrium"')).toEqual(['2501.01234']);
+    expect(await ids('"equilibrium nash"')).toEqual([]);
+    expect(await ids('game -pixels')).toEqual(['2501.01234']);
+    expect(await ids('author:"bo sample"')).toEqual(['2501.01234']);
+    expect(await ids('author:zed game')).toEqual(['2501.00002']);
+    const r = await search().search({ q: 'contraction nash' });
+    expect(r.total).toBe(1);
+    expect(r.hits[0]!.snippet.filter((s) => s.hit).map((s) => s.text)).toEqual(['Nash']);
+  });
+
+  it('applies filters and sorts', async () => {
+    await t.load([
+      hfItem(), // featured, has code, 2025-01-02, 42 upvotes
+      hfItem({ paper: { id: '2502.00001', upvotes: 7, githubRepo: null, publishedAt: '2025-02-10T00:00:00.000Z' }, _listed_date: '2025-02-11' }),
+    ]);
+    await t.load([ // one format per file: the importer detects it from the first record
+      kaggleRecord({ id: '2503.00001', categories: 'cs.LG', versions: [{ version: 'v1', created: 'Mon, 3 Mar 2025 10:00:00 GMT' }] }),
+    ]);
+    expect(await ids('games featured:yes', { sort: 'upvotes' })).toEqual(['2501.01234', '2502.00001']);
+    expect(await ids('games featured:no')).toEqual(['2503.00001']);
+    expect(await ids('games has:code')).toEqual(['2501.01234']);
+    expect(await ids('games after:2025-02-01', { sort: 'date' })).toEqual(['2503.00001', '2502.00001']);
+    expect(await ids('games before:2025-02-01')).toEqual(['2501.01234']);
+    expect(await ids('cat:cs.LG')).toEqual(['2503.00001']);
+    expect(await ids('cat:cs.lg')).toEqual(['2503.00001']);
+    expect(await ids('cat:cs.GT cat:cs.LG')).toEqual(['2503.00001']);
+    expect(await ids('games', { limit: 1, page: 2, sort: 'date' })).toEqual(['2502.00001']);
+  });
+
+  it('never fails on malformed input', async () => {
+    await t.load([kaggleRecord()]);
+    for (const q of ['"unclosed games', 'after:yesterday games', '-', '""', 'AND OR NOT', '(((', 'cat:', 'games*', "o'brien", 'a:b:c', '-"', 'NEAR(games)']) {
+      await expect(search().search({ q }), q).resolves.toBeDefined();
+    }
+    expect(await ids('"contraction games')).toEqual(['2501.01234']);
+    expect(await ids('"unclosed games')).toEqual([]); // both words required
+    expect(await ids('games after:yesterday')).toEqual([]); // "after" and "yesterday" are words now
+    expect((await search().search({ q: '' })).total).toBe(0);
+  });
+
+  it('keeps the index in step with updates and deletes', async () => {
+    await t.load([kaggleRecord()]);
+    await t.load([kaggleRecord({ title: 'Renamed Entirely', versions: [{ version: 'v3', created: 'Mon, 3 Mar 2025 10:00:00 GMT' }] })]);
+    expect(await ids('renamed')).toEqual(['2501.01234']);
+    expect(await ids('certificates')).toEqual([]);
+    await sql`delete from featured`.execute(t.db.db);
+    await sql`delete from papers where id = '2501.01234'`.execute(t.db.db);
+    expect(await ids('renamed')).toEqual([]);
+    await t.load([kaggleRecord({ id: '2501.05555' })]);
+    expect(await ids('certificates')).toEqual(['2501.05555']);
+  });
+
+  it('embeds papers, fuses by meaning, and finds similar papers', async () => {
+    const docs = corpus(10);
+    await t.load(docs.map((d) => d.record));
+    const p = await search().embedPending();
+    expect(p.embedded).toBe(30);
+    expect(p.model).toMatch(/^builtin-lsa/);
+    expect((await search().embedPending()).embedded).toBe(0); // idempotent
+
+    const r = await search().search({ q: 'nash equilibrium' });
+    expect(r.mode).toBe('hybrid');
+    const topics = new Map(docs.map((d) => [d.record.id as string, d.topic]));
+    expect(r.hits.slice(0, 5).every((h) => topics.get(h.paper.id) === 'games')).toBe(true);
+
+    // Semantic alone finds game papers for a word pair no single paper may contain.
+    const s = await search().search({ q: 'regret payoff', mode: 'semantic', limit: 5 });
+    expect(s.hits.map((h) => topics.get(h.paper.id))).toEqual(Array(5).fill('games'));
+
+    const sim = await search().similar('2501.10003', 5);
+    expect(sim.hits).toHaveLength(5);
+    expect(sim.hits.map((h) => h.paper.id)).not.toContain('2501.10003');
+    expect(sim.hits.filter((h) => topics.get(h.paper.id) === 'games').length).toBeGreaterThanOrEqual(4);
+
+    // A deleted paper leaves the vector results too.
+    const victim = sim.hits[0]!.paper.id;
+    await sql`delete from papers where id = ${victim}`.execute(t.db.db);
+    expect((await search().similar('2501.10003', 5)).hits.map((h) => h.paper.id)).not.toContain(victim);
+  });
+});
