@@ -1,0 +1,88 @@
+// The mail transport shared by account mail (confirmations, password resets) and digests:
+// nodemailer over SMTP_URL; without SMTP_URL, each message is written as an RFC 5322 .eml file to
+// DATA_DIR/outbox/ and logged, so a local user can still open the links.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config.js';
+import { redact } from '../config.js';
+import type { Logger } from '../log.js';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string | undefined;
+  /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
+  headers?: Record<string, string> | undefined;
+}
+
+export interface SentMail {
+  messageId: string;
+  /** Where the message went: the SMTP URL (redacted) or the .eml file. */
+  destination: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<SentMail>;
+  close(): void;
+}
+
+export class MailError extends Error {
+  override name = 'MailError';
+  constructor(
+    message: string,
+    /** Temporary failures (SMTP 4xx, connection trouble) are worth retrying; permanent (5xx) are not. */
+    readonly kind: 'temporary' | 'permanent',
+    readonly responseCode: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * RFC 5321 4.2.1: 4yz replies are transient, 5yz permanent. Errors without a reply (refused
+ * connection, timeout, TLS trouble) are transient: the server may be back later.
+ */
+export function classifyMailError(error: unknown): MailError {
+  if (error instanceof MailError) return error;
+  const e = error as { responseCode?: number; code?: string; message?: string };
+  const code = typeof e?.responseCode === 'number' ? e.responseCode : undefined;
+  const kind = code !== undefined && code >= 500 ? 'permanent' : 'temporary';
+  return new MailError(e?.message ?? String(error), kind, code);
+}
+
+export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'>, log?: Logger): Mailer {
+  if (config.smtpUrl) {
+    // A pool keeps a few connections open: a digest run sends thousands of messages.
+    const transport = nodemailer.createTransport({ url: config.smtpUrl, pool: true, maxConnections: 3 } as never);
+    const destination = redact(config.smtpUrl);
+    return {
+      async send(message) {
+        try {
+          const info = await transport.sendMail({ from: config.mailFrom, ...message });
+          return { messageId: info.messageId, destination };
+        } catch (e) {
+          throw classifyMailError(e);
+        }
+      },
+      close: () => transport.close(),
+    };
+  }
+
+  const outbox = path.join(config.dataDir, 'outbox');
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(message) {
+      const info = await transport.sendMail({ from: config.mailFrom, ...message });
+      mkdirSync(outbox, { recursive: true });
+      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+      const file = path.join(outbox, `${stamp}-${randomBytes(4).toString('hex')}.eml`);
+      writeFileSync(file, info.message as Buffer);
+      log?.info({ to: message.to, subject: message.subject, file }, `mail written to the outbox (no SMTP_URL):\n${message.text}`);
+      return { messageId: info.messageId, destination: file };
+    },
+    close() {},
+  };
+}
