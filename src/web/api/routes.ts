@@ -4,9 +4,12 @@ import { parseArxivId } from '../../papers/arxiv-id.js';
 import { getFeaturedPaper, getPaper } from '../../store/papers.js';
 import type { AppDeps } from '../app.js';
 import { presentPaper } from './papers.js';
+import { registerSearchApi } from './search.js';
 
-export function apiRoutes({ db }: AppDeps): Hono {
+export function apiRoutes(deps: AppDeps): Hono {
+  const { db } = deps;
   const api = new Hono();
+  registerSearchApi(api, deps); // before the catch-all /papers/:id below
 
   api.get('/papers/:id{.+}', async (c) => {
     const raw = c.req.param('id');

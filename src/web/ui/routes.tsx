@@ -12,6 +12,7 @@ import { ErrorPage } from './errors.js';
 import { pickDate, renderPeriod, renderTrending } from './feed.js';
 import { PaperNotFound, PaperPage } from './paper.js';
 import { staticRoutes } from './static.js';
+import { renderSearch, similarList } from './search.js';
 
 export function uiRoutes(deps: AppDeps): Hono {
   const { db, config } = deps;
@@ -28,6 +29,7 @@ export function uiRoutes(deps: AppDeps): Hono {
   ui.get('/', (c) => c.redirect('/papers'));
   ui.get('/about', (c) => c.html(<AboutPage timezone={config.timezone} />));
 
+  ui.get('/search', (c) => renderSearch(c, deps));
   ui.get('/papers', (c) => renderPeriod(c, deps, 'day', null));
   ui.get('/papers/trending', (c) => renderTrending(c, deps));
   ui.get('/papers/date', async (c) => {
@@ -50,7 +52,7 @@ export function uiRoutes(deps: AppDeps): Hono {
     if (raw !== ref.id) return c.redirect(`/papers/${ref.id}`, 301);
     const found = await getPaperPage(db.db, ref.id);
     if (!found) return c.html(<PaperNotFound id={ref.id} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
-    return c.html(<PaperPage paper={found.paper} featured={found.featured} config={config} />);
+    return c.html(<PaperPage paper={found.paper} featured={found.featured} config={config} similar={await similarList(deps, ref.id)} />);
   });
 
   return ui;

@@ -1,0 +1,69 @@
+// GET /api/papers/search?q=&limit= (items shaped like Hugging Face's paper search results:
+// {paper: {...}, title, summary, publishedAt, ...}) and GET /api/papers/ID/similar?limit=.
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import { parseArxivId } from '../../papers/arxiv-id.js';
+import type { Hit } from '../../search/hits.js';
+import { searchFor } from '../../search/index.js';
+import { SORTS } from '../../search/query.js';
+import type { AppDeps } from '../app.js';
+
+const SearchParams = z.object({
+  q: z.string().max(500, 'q: at most 500 characters'),
+  limit: z.coerce.number().int('limit: an integer').min(1, 'limit: at least 1').max(100, 'limit: at most 100').default(20),
+  page: z.coerce.number().int('page: an integer').min(1, 'page: at least 1').max(1000).default(1),
+  sort: z.enum(SORTS, { message: `sort: one of ${SORTS.join(', ')}` }).default('relevance'),
+});
+
+const LimitParam = z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) });
+
+/** One search item, as Hugging Face's /api/papers/search returns them. */
+export function presentHit(h: Hit, highlight?: string) {
+  const p = h.paper;
+  const paper = {
+    id: p.id,
+    authors: p.authors.map((name) => ({ name })),
+    publishedAt: p.publishedAt,
+    title: p.title,
+    summary: p.abstract,
+    upvotes: h.upvotes,
+    githubRepo: p.codeUrl,
+    projectPage: p.projectUrl,
+    ai_summary: h.aiSummary,
+    ai_keywords: h.aiKeywords,
+    submittedOnDailyAt: h.featuredAt,
+  };
+  return {
+    paper,
+    publishedAt: p.publishedAt,
+    title: p.title,
+    summary: p.abstract,
+    numComments: h.commentCount,
+    ...(highlight !== undefined ? { highlightedSummary: highlight } : {}),
+  };
+}
+
+export function registerSearchApi(api: Hono, deps: AppDeps): void {
+  api.get('/papers/search', async (c) => {
+    const parsed = SearchParams.safeParse(c.req.query());
+    if (!parsed.success) return c.json({ error: parsed.error.issues.map((i) => i.message).join('; ') }, 400);
+    const r = await searchFor(deps).search(parsed.data);
+    c.header('x-search-mode', r.mode);
+    c.header('x-total-count', String(r.total));
+    c.header('server-timing', `search;dur=${r.tookMs.toFixed(1)}`);
+    return c.json(r.hits.map((h) => presentHit(h, h.snippet.map((s) => (s.hit ? `<mark>${escape(s.text)}</mark>` : escape(s.text))).join(''))));
+  });
+
+  api.get('/papers/:id{.+}/similar', async (c) => {
+    const raw = c.req.param('id');
+    const ref = parseArxivId(raw);
+    if (!ref) return c.json({ error: `'${raw}' is not an arXiv identifier` }, 400);
+    const limit = LimitParam.safeParse(c.req.query());
+    if (!limit.success) return c.json({ error: 'limit: an integer from 1 to 50' }, 400);
+    const s = await searchFor(deps).similar(ref.id, limit.data.limit);
+    if (s.hits.length === 0 && s.reason === `paper ${ref.id} not found`) return c.json({ error: s.reason }, 404);
+    return c.json(s.hits.map((h) => presentHit(h)));
+  });
+}
+
+const escape = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
