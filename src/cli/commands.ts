@@ -1,11 +1,12 @@
 // The command table: one line per command, each defined in its own file.
 import type { Command } from './command.js';
 import { importCommand } from './import.js';
+import { ingestCommand } from './ingest.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
 
 export type { Command, Io } from './command.js';
 
 export const COMMANDS: Record<string, Command> = Object.fromEntries(
-  [serveCommand, migrateCommand, importCommand].map((c) => [c.name, c]),
+  [serveCommand, migrateCommand, importCommand, ingestCommand].map((c) => [c.name, c]),
 );

@@ -1,9 +1,12 @@
 // `serve`: migrate if needed, then serve pages, API and feeds until SIGINT/SIGTERM.
 import type { Server } from 'node:http';
 import { serve as listen } from '@hono/node-server';
-import { loadConfig, redact, resolveSecret } from '../config.js';
+import { ConfigError, loadConfig, redact, resolveSecret } from '../config.js';
 import { connect } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { harvestJob } from '../jobs/harvest.js';
+import { parseSchedule, ScheduleError } from '../jobs/schedule.js';
+import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../log.js';
 import { createApp } from '../web/app.js';
 import { parse } from './args.js';
@@ -17,6 +20,7 @@ export const serveCommand: Command = {
     const args = parse(argv, {});
     if (args.help) return help(io, serveCommand);
     const config = loadConfig(io.env, args.config);
+    const schedule = parseScheduleOrFail(config.arxivSchedule);
     const log = createLogger(config.logLevel);
     resolveSecret(config);
     const db = await connect(config.database);
@@ -31,15 +35,18 @@ export const serveCommand: Command = {
     const server = <Server>listen({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
       log.info({ database: redact(config.database.url), url: config.baseUrl }, `dailypapers listening on http://${config.host}:${info.port}`);
     });
+    // The scheduled jobs (the daily arXiv harvest); ARXIV_SCHEDULE=off leaves ingestion to the CLI.
+    const scheduler = schedule ? await startScheduler({ db: db.db, log, jobs: [harvestJob({ db: db.db, config, log }, schedule)] }) : null;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       // Graceful shutdown: stop accepting, let requests in flight finish, close the database.
       const stop = (signal: string) => {
         log.info({ signal }, 'shutting down');
         const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+        const stopped = scheduler?.stop() ?? Promise.resolve();
         server.close(() => {
           clearTimeout(force);
-          void db.close().then(() => resolve());
+          void stopped.then(() => db.close()).then(() => resolve());
         });
         server.closeIdleConnections();
       };
@@ -49,3 +56,12 @@ export const serveCommand: Command = {
     return 0;
   },
 };
+
+function parseScheduleOrFail(value: string) {
+  try {
+    return parseSchedule(value);
+  } catch (e) {
+    if (e instanceof ScheduleError) throw new ConfigError(`ARXIV_SCHEDULE: ${e.message}`);
+    throw e;
+  }
+}

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { Config } from '../config.js';
 import { schemaState } from '../db/migrate.js';
+import { harvestState } from '../jobs/status.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
 import { apiRoutes } from './api/routes.js';
@@ -28,8 +29,10 @@ export function createApp(deps: AppDeps): Hono {
     try {
       const state = await schemaState(deps.db.db);
       const current = state.pending.length === 0 && state.unknown.length === 0;
+      // arXiv being down does not make this instance unready: it shows in the details only.
+      const harvest = current ? await harvestState(deps.db.db) : undefined;
       return c.json(
-        { status: current ? 'ready' : 'not ready', database: deps.db.dialect, schema: { applied: state.applied.at(-1) ?? null, pending: state.pending, unknown: state.unknown } },
+        { status: current ? 'ready' : 'not ready', database: deps.db.dialect, schema: { applied: state.applied.at(-1) ?? null, pending: state.pending, unknown: state.unknown }, harvest },
         current ? 200 : 503,
       );
     } catch (e) {

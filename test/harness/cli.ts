@@ -13,7 +13,8 @@ export interface RunResult {
 
 export function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<RunResult> } {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    // ARXIV_SCHEDULE off: a test's serve must not try to reach arXiv unless the test asks.
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ARXIV_SCHEDULE: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

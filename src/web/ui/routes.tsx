@@ -13,6 +13,7 @@ import { pickDate, renderPeriod, renderTrending } from './feed.js';
 import { PaperNotFound, PaperPage } from './paper.js';
 import { staticRoutes } from './static.js';
 import { renderSearch, similarList } from './search.js';
+import { statusPage } from './status.js';
 
 export function uiRoutes(deps: AppDeps): Hono {
   const { db, config } = deps;
@@ -28,6 +29,7 @@ export function uiRoutes(deps: AppDeps): Hono {
 
   ui.get('/', (c) => c.redirect('/papers'));
   ui.get('/about', (c) => c.html(<AboutPage timezone={config.timezone} />));
+  ui.get('/status', (c) => statusPage(c, deps)); // ingestion state; not yet admin-only (no accounts yet)
 
   ui.get('/search', (c) => renderSearch(c, deps));
   ui.get('/papers', (c) => renderPeriod(c, deps, 'day', null));

@@ -1,0 +1,75 @@
+// The daily arXiv harvest as a job: a plain function (also behind `ingest arxiv` without dates)
+// that harvests ARXIV_CATEGORIES from where the last successful harvest ended up to today.
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { Database } from '../db/schema.js';
+import { arxivFetcher } from '../ingest/http.js';
+import { harvest, type HarvestOptions, type HarvestSummary, setsForCategories } from '../ingest/oai-harvest.js';
+import type { Logger } from '../log.js';
+import { lastDoneHarvest } from '../store/harvests.js';
+import type { Job } from './scheduler.js';
+import { nextRun, type Schedule } from './schedule.js';
+
+export const HARVEST_JOB = 'arxiv-harvest';
+const DAY = 86_400_000;
+/** After a failure (arXiv down), try again this much later rather than wait a whole day. */
+const RETRY_AFTER_FAILURE_MS = 60 * 60_000;
+
+const ymd = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * From the day the previous harvest of each set reached (inclusive: OAI-PMH `from` is, and the
+ * merge makes the overlap free), or yesterday for a set never harvested, to today (UTC, the zone
+ * of OAI-PMH datestamps).
+ */
+export async function harvestWindow(db: Kysely<Database>, categories: string[], now: Date): Promise<{ from: string; until: string }> {
+  const until = ymd(now);
+  let from = ymd(new Date(now.getTime() - DAY));
+  for (const set of setsForCategories(categories)) {
+    const last = await lastDoneHarvest(db, set);
+    const reached = last?.until_date ?? last?.last_datestamp ?? null;
+    if (reached && reached < from) from = reached;
+  }
+  return { from: from > until ? until : from, until };
+}
+
+export interface HarvestRun extends HarvestSummary {
+  from: string;
+  until: string;
+}
+
+export async function runArxivHarvest(
+  deps: { db: Kysely<Database>; config: Config; log?: Logger | undefined },
+  extra: Partial<HarvestOptions> = {},
+  now = new Date(),
+): Promise<HarvestRun> {
+  const { db, config, log } = deps;
+  const window = await harvestWindow(db, config.arxivCategories, now);
+  const fetcher = arxivFetcher(config, (r) => log?.warn({ url: r.url, waitMs: r.waitMs }, `arXiv: ${r.reason}; retrying in ${Math.round(r.waitMs / 1000)} s`));
+  const summary = await harvest(db, {
+    baseUrl: config.arxivOaiUrl,
+    categories: config.arxivCategories,
+    ...window,
+    fetcher,
+    onNotice: (m) => log?.info(m),
+    ...extra,
+  });
+  return { ...summary, ...window };
+}
+
+export function harvestJob(deps: { db: Kysely<Database>; config: Config; log?: Logger | undefined }, schedule: Schedule): Job {
+  return {
+    name: HARVEST_JOB,
+    async run(signal) {
+      const s = await runArxivHarvest(deps, { signal });
+      return { from: s.from, until: s.until, pages: s.pages, records: s.records, new: s.new, updated: s.updated, withdrawn: s.withdrawn, problems: s.problems.length };
+    },
+    next: (after) => nextRun(schedule, after),
+    retry: (after) => {
+      const soon = new Date(after.getTime() + RETRY_AFTER_FAILURE_MS);
+      const regular = nextRun(schedule, after);
+      return soon < regular ? soon : regular;
+    },
+    overdue: (row, now) => !row.last_success_at || now.getTime() - Date.parse(row.last_success_at) > DAY,
+  };
+}
