@@ -3,10 +3,11 @@ import type { Command } from './command.js';
 import { importCommand } from './import.js';
 import { ingestCommand } from './ingest.js';
 import { migrateCommand } from './migrate.js';
+import { reindexCommand } from './reindex.js';
 import { serveCommand } from './serve.js';
 
 export type { Command, Io } from './command.js';
 
 export const COMMANDS: Record<string, Command> = Object.fromEntries(
-  [serveCommand, migrateCommand, importCommand, ingestCommand].map((c) => [c.name, c]),
+  [serveCommand, migrateCommand, importCommand, ingestCommand, reindexCommand].map((c) => [c.name, c]),
 );

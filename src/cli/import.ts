@@ -8,6 +8,7 @@ import { FORMATS, type Format, formatReject, importFiles } from '../ingest/impor
 import { parse, UsageError } from './args.js';
 import { type Command, help } from './command.js';
 import { progressReporter } from './progress.js';
+import { embedAfterImport } from './reindex.js';
 
 export const importCommand: Command = {
   name: 'import',
@@ -55,6 +56,7 @@ the exit code is 1 if any line was rejected.`,
       if (s.rejectsFile) io.stderr.write(`all rejected lines: ${s.rejectsFile}\n`);
       const seconds = (Date.now() - started) / 1000;
       io.stdout.write(`imported in ${seconds.toFixed(1)}s: ${s.new} new, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected} rejected\n`);
+      await embedAfterImport(db, config, io);
       return s.rejected > 0 ? 1 : 0;
     } finally {
       await db.close();

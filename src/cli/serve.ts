@@ -8,6 +8,8 @@ import { harvestJob } from '../jobs/harvest.js';
 import { parseSchedule, ScheduleError } from '../jobs/schedule.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../log.js';
+import { searchFor } from '../search/index.js';
+import { startEmbeddingLoop } from '../search/maintenance.js';
 import { createApp } from '../web/app.js';
 import { parse } from './args.js';
 import { type Command, help } from './command.js';
@@ -36,6 +38,7 @@ export const serveCommand: Command = {
       log.info({ database: redact(config.database.url), url: config.baseUrl }, `dailypapers listening on http://${config.host}:${info.port}`);
     });
     // The scheduled jobs (the daily arXiv harvest); ARXIV_SCHEDULE=off leaves ingestion to the CLI.
+    const stopEmbedding = startEmbeddingLoop(searchFor({ db, config, log }), log); // vectors for new papers, in the background
     const scheduler = schedule ? await startScheduler({ db: db.db, log, jobs: [harvestJob({ db: db.db, config, log }, schedule)] }) : null;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -43,6 +46,7 @@ export const serveCommand: Command = {
       const stop = (signal: string) => {
         log.info({ signal }, 'shutting down');
         const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+        stopEmbedding();
         const stopped = scheduler?.stop() ?? Promise.resolve();
         server.close(() => {
           clearTimeout(force);
