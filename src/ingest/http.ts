@@ -166,5 +166,6 @@ export function arxivFetcher(
   config: { arxivIntervalMs: number; arxivContact: string },
   onRetry?: FetcherOptions['onRetry'],
 ): PoliteFetcher {
-  return new PoliteFetcher({ intervalMs: config.arxivIntervalMs, userAgent: userAgent(config.arxivContact), onRetry });
+  // Backoff starts at the politeness interval: 3, 6, 12, 24, 48 s by default before giving up.
+  return new PoliteFetcher({ intervalMs: config.arxivIntervalMs, backoffMs: Math.max(config.arxivIntervalMs, 1), userAgent: userAgent(config.arxivContact), onRetry });
 }

@@ -45,7 +45,7 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
   const owner = opts.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const stopping = new AbortController();
   const running = new Set<Promise<void>>();
-  const busy = new Set<string>();
+  const inflight = new Map<string, Promise<void>>();
 
   const now = new Date();
   for (const job of jobs) {
@@ -54,9 +54,17 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
     if (row && job.overdue?.(row, now)) await runNoLaterThan(db, job.name, now);
   }
 
-  async function runOne(job: Job): Promise<void> {
-    if (busy.has(job.name) || stopping.signal.aborted) return;
-    busy.add(job.name);
+  /** A job already running in this instance is awaited, not started twice. */
+  function runOne(job: Job): Promise<void> {
+    const current = inflight.get(job.name);
+    if (current) return current;
+    if (stopping.signal.aborted) return Promise.resolve();
+    const p = attempt(job).finally(() => inflight.delete(job.name));
+    inflight.set(job.name, p);
+    return p;
+  }
+
+  async function attempt(job: Job): Promise<void> {
     try {
       if (!(await claimJob(db, job.name, owner, new Date(), leaseMs))) return;
       const heartbeat = setInterval(() => {
@@ -86,8 +94,6 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
       }
     } catch (e) {
       log?.error({ job: job.name, err: e }, `${job.name}: scheduler could not record the run`);
-    } finally {
-      busy.delete(job.name);
     }
   }
 
