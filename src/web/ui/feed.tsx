@@ -39,6 +39,9 @@ interface View {
   next: { href: string; label: string } | null;
 }
 
+/** "20 Aug 2026": short enough for the pager buttons to share a line on a phone. */
+const shortDay = (d: string) => formatDay(d, false).replace(/(\d+ )(\w{3})\w*/, '$1$2');
+
 const SECTION: Record<Kind, Section> = { day: 'daily', week: 'weekly', month: 'monthly', trending: 'trending' };
 const dayPath = (d: string) => `/papers/date/${d}`;
 const weekPath = (d: string) => `/papers/week/${isoWeekOf(d)}`;
@@ -96,7 +99,7 @@ export function FeedPage(props: { view: View; config: Config }) {
                 ? <strong aria-current="true">{s}</strong>
                 : <a href={withQuery(v.path, s, v.defaultSort)}>{s}</a>))}
             </p>
-          ) : <p class="sort">Upvotes decayed by age since featured; <a href="/about#trending">how</a>.</p>}
+          ) : <p class="count">Ranked by upvotes that fade with age (<a href="/about#trending">how trending works</a>).</p>}
         </div>
       </div>
       {items.length ? (
@@ -156,7 +159,7 @@ export async function renderPeriod(c: Context, deps: FeedDeps, kind: 'day' | 'we
     neighbours(db.db, range),
   ]);
   if (!around.latest) return c.html(<EmptyPage />);
-  const label = (d: string) => (kind === 'day' ? formatDay(d) : kind === 'week' ? isoWeekOf(d).replace('-', ' ') : formatMonth(monthOf(d)));
+  const label = (d: string) => (kind === 'day' ? shortDay(d) : kind === 'week' ? isoWeekOf(d).replace('-', ' ') : formatMonth(monthOf(d)));
   const path = kind === 'day' ? dayPath : kind === 'week' ? weekPath : monthPath;
   const view: View = {
     kind,

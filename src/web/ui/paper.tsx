@@ -61,6 +61,12 @@ export function PaperPage(props: PaperPageProps) {
               <li><a href="#comments">{plural(featured!.commentCount, 'comment')}</a></li>
             </ul>
           ) : null}
+          <ul class="actions" aria-label="Read">
+            <li><a class="btn btn-primary" href={links.pdf}>PDF</a></li>
+            <li><a class="btn" href={links.abs}>arXiv abstract page</a></li>
+            {paper.codeUrl ? <li><a class="btn" href={paper.codeUrl} rel="noopener">Code</a></li> : null}
+            {paper.projectUrl ? <li><a class="btn" href={paper.projectUrl} rel="noopener">Project page</a></li> : null}
+          </ul>
           {summary ? <div class="lede"><strong>In short</strong> (AI summary): <Tex text={summary} /></div> : null}
           <section aria-labelledby="abstract-h">
             <h2 id="abstract-h">Abstract</h2>
@@ -88,15 +94,6 @@ export function PaperPage(props: PaperPageProps) {
         </article>
         <aside class="side" aria-label="Paper details">
           {featured ? <Votes id={paper.id} upvotes={featured.upvotes} canVote={props.canVote ?? false} /> : null}
-          <div class="box">
-            <h2>Read</h2>
-            <p class="links">
-              <a href={links.abs}>arXiv abstract page</a>
-              <a href={links.pdf}>PDF</a>
-              {paper.codeUrl ? <a href={paper.codeUrl} rel="noopener">Code</a> : null}
-              {paper.projectUrl ? <a href={paper.projectUrl} rel="noopener">Project page</a> : null}
-            </p>
-          </div>
           <div class="box">
             <h2>Details</h2>
             <dl class="facts">
