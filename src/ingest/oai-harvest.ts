@@ -19,9 +19,10 @@ export class OaiProtocolError extends Error {
   override name = 'OaiProtocolError';
 }
 
-// Archives that are OAI sets of their own; every other archive is a subset of physics
-// (physics:hep-th, physics:cond-mat, ...), as arXiv's ListSets answers.
-const TOP_LEVEL_SETS = new Set(['cs', 'econ', 'eess', 'math', 'q-bio', 'q-fin', 'stat', 'physics']);
+// Archives that are OAI sets of their own (nlin among them, as the real listings show); every
+// other archive is a subset of physics (physics:hep-th, physics:cond-mat, ...), as arXiv's
+// ListSets answers.
+const TOP_LEVEL_SETS = new Set(['cs', 'econ', 'eess', 'math', 'nlin', 'q-bio', 'q-fin', 'stat', 'physics']);
 
 /** `cs.LG` -> `cs`, `hep-th` -> `physics:hep-th`, `cond-mat.str-el` -> `physics:cond-mat`. */
 export function setForCategory(category: string): string {
