@@ -47,11 +47,11 @@ export async function embedPending(ctx: Ctx, opts: { onProgress?: (p: EmbedProgr
   if (!emb) return { ...progress, done: true, skipped: 'no model yet (fewer than 3 papers)' };
   progress.model = emb.model;
   progress.pending = await countMissing(ctx, emb.model);
-  const tried = new Set<string>();
+  let after: string | null = null;
   for (;;) {
-    const ids = (await vectors.missing(emb.model, BATCH)).filter((id) => !tried.has(id));
+    const ids = await vectors.missing(emb.model, BATCH, after);
     if (ids.length === 0) break;
-    for (const id of ids) tried.add(id);
+    after = ids.at(-1)!;
     const rows = await db.db.selectFrom('papers').select(['id', 'title', 'abstract']).where('id', 'in', ids).execute();
     const vecs = await emb.embed(rows.map(paperText));
     await vectors.put(emb.model, vecs[0]?.length ?? 0, rows.map((r, i) => ({ id: r.id, vector: vecs[i]! })));

@@ -36,8 +36,8 @@ export interface VectorBackend {
   vectorOf(model: string, id: string): Promise<Float32Array | null>;
   /** Stores vectors (replacing earlier ones) made by `model`. */
   put(model: string, dim: number, items: Array<{ id: string; vector: Float32Array }>): Promise<void>;
-  /** Ids of up to `limit` papers without a vector from `model`. */
-  missing(model: string, limit: number): Promise<string[]>;
+  /** Ids (ascending, after `after`) of up to `limit` papers without a vector from `model`. */
+  missing(model: string, limit: number, after: string | null): Promise<string[]>;
   /** How many papers have a vector from `model`. */
   count(model: string): Promise<number>;
   /** Forgets every vector (a model change, or reindex --embeddings). */

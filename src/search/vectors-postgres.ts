@@ -76,12 +76,12 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
       }
     },
 
-    async missing(model, limit) {
+    async missing(model, limit, after) {
       const hasTable = available && (await tableDim()) !== null;
       const rows = hasTable
-        ? await sql<{ id: string }>`select p.id from papers p where not exists
+        ? await sql<{ id: string }>`select p.id from papers p where p.id > ${after ?? ''} and not exists
             (select 1 from paper_vector v where v.paper_id = p.id and v.model = ${model}) order by p.id limit ${limit}`.execute(db)
-        : await sql<{ id: string }>`select id from papers order by id limit ${limit}`.execute(db);
+        : await sql<{ id: string }>`select id from papers where id > ${after ?? ''} order by id limit ${limit}`.execute(db);
       return rows.rows.map((r) => r.id);
     },
 

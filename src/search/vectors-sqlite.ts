@@ -102,10 +102,13 @@ export function sqliteVectors(db: Kysely<Database>): VectorBackend {
       });
     },
 
-    async missing(model, limit) {
+    async missing(model, limit, after) {
+      // A cursor on the unique paper_id index: each batch starts where the last one stopped
+      // instead of rescanning the embedded papers.
       const rows = await sql<{ paper_id: string }>`select d.paper_id from search_doc d
-        where not exists (select 1 from paper_embedding e where e.doc_id = d.doc_id and e.model = ${model})
-        order by d.doc_id limit ${limit}`.execute(db);
+        where d.paper_id > ${after ?? ''}
+        and not exists (select 1 from paper_embedding e where e.doc_id = d.doc_id and e.model = ${model})
+        order by d.paper_id limit ${limit}`.execute(db);
       return rows.rows.map((r) => r.paper_id);
     },
 
@@ -131,8 +134,17 @@ export function topK(c: { dim: number; ids: Array<string | null>; data: Float32A
   const data = c.data;
   for (let s = 0; s < n; s++) {
     const o = s * dim;
-    let dot = 0;
-    for (let j = 0; j < dim; j++) dot += data[o + j]! * q[j]!;
+    // Four accumulators: independent additions that the JIT can pipeline (about 2x on V8).
+    let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+    let j = 0;
+    for (; j + 3 < dim; j += 4) {
+      d0 += data[o + j]! * q[j]!;
+      d1 += data[o + j + 1]! * q[j + 1]!;
+      d2 += data[o + j + 2]! * q[j + 2]!;
+      d3 += data[o + j + 3]! * q[j + 3]!;
+    }
+    for (; j < dim; j++) d0 += data[o + j]! * q[j]!;
+    const dot = d0 + d1 + d2 + d3;
     if (dot <= floor) continue;
     const id = c.ids[s];
     if (id === null || id === exclude) continue;
