@@ -98,6 +98,27 @@ export interface SearchDocTable { doc_id: Generated<number>; paper_id: string }
 export interface PaperEmbeddingTable { doc_id: number; model: string; seq: number; vec: Uint8Array }
 export interface SearchModelTable { name: string; kind: string; papers: number; data: Uint8Array; created_at: string }
 
+/** Members (migration 0005): see migrations/0005_members.ts. */
+export interface UsersTable {
+  id: Generated<number>; username: string; username_key: string; email: string; email_key: string;
+  password_hash: string; role: 'admin' | 'moderator' | 'member'; email_confirmed_at: string | null;
+  suspended_at: string | null; upvotes_public: number; created_at: string; updated_at: string;
+}
+export interface SessionsTable { id_hash: string; user_id: number; created_at: string; expires_at: string; last_seen_at: string }
+export interface MailTokensTable { token_hash: string; user_id: number; purpose: 'confirm' | 'reset'; created_at: string; expires_at: string; used_at: string | null }
+export interface ApiTokensTable { id: Generated<number>; user_id: number; name: string; token_hash: string; scopes: string; created_at: string; last_used_at: string | null; revoked_at: string | null }
+export interface VotesTable { user_id: number; paper_id: string; created_at: string }
+export interface CommentsTable {
+  id: Generated<number>; paper_id: string; user_id: number; parent_id: number | null; body: string; created_at: string;
+  edited_at: string | null; deleted_at: string | null; hidden_at: string | null; hidden_by: number | null;
+}
+export interface OrgsTable { id: Generated<number>; name: string; name_key: string; display_name: string; created_by: number | null; created_at: string }
+export interface OrgMembersTable { org_id: number; user_id: number; role: 'admin' | 'member'; created_at: string }
+export interface AuthorClaimsTable {
+  id: Generated<number>; user_id: number; paper_id: string; author_name: string; status: 'pending' | 'approved' | 'rejected';
+  decided_by: number | null; created_at: string; decided_at: string | null;
+}
+
 export interface Database {
   papers: PapersTable;
   featured: FeaturedTable;
@@ -107,6 +128,15 @@ export interface Database {
   search_model: SearchModelTable;
   harvests: HarvestsTable;
   jobs: JobsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  mail_tokens: MailTokensTable;
+  api_tokens: ApiTokensTable;
+  votes: VotesTable;
+  comments: CommentsTable;
+  orgs: OrgsTable;
+  org_members: OrgMembersTable;
+  author_claims: AuthorClaimsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

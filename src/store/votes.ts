@@ -1,0 +1,69 @@
+// Upvotes: one per member and featured paper, enforced by the primary key (user_id, paper_id).
+// featured.upvotes (imported + local) changes in the same transaction as the vote row and only
+// when the insert or delete actually changed a row, so concurrent double votes count once: on
+// PostgreSQL the second insert waits on the first's index entry and then does nothing; SQLite
+// runs write transactions one at a time.
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+export class NotFeaturedError extends Error {
+  override name = 'NotFeaturedError';
+}
+
+export interface VoteResult {
+  upvoted: boolean;
+  upvotes: number;
+}
+
+async function current(trx: Kysely<Database>, userId: number, paperId: string): Promise<VoteResult> {
+  const f = await trx.selectFrom('featured').select('upvotes').where('paper_id', '=', paperId).executeTakeFirst();
+  if (!f) throw new NotFeaturedError(`paper ${paperId} is not featured`);
+  const v = await trx.selectFrom('votes').select('user_id').where('user_id', '=', userId).where('paper_id', '=', paperId).executeTakeFirst();
+  return { upvoted: v !== undefined, upvotes: f.upvotes };
+}
+
+/** Sets the member's vote on (true) or off (false); idempotent. */
+export async function setVote(db: Kysely<Database>, userId: number, paperId: string, on: boolean): Promise<VoteResult> {
+  return db.transaction().execute(async (trx) => {
+    const exists = await trx.selectFrom('featured').select('paper_id').where('paper_id', '=', paperId).executeTakeFirst();
+    if (!exists) throw new NotFeaturedError(`paper ${paperId} is not featured`);
+    if (on) {
+      const r = await trx.insertInto('votes').values({ user_id: userId, paper_id: paperId, created_at: new Date().toISOString() })
+        .onConflict((oc) => oc.columns(['user_id', 'paper_id']).doNothing()).executeTakeFirst();
+      if (Number(r.numInsertedOrUpdatedRows ?? 0) === 1) {
+        await trx.updateTable('featured').set({ upvotes: sql<number>`upvotes + 1` }).where('paper_id', '=', paperId).execute();
+      }
+    } else {
+      const r = await trx.deleteFrom('votes').where('user_id', '=', userId).where('paper_id', '=', paperId).executeTakeFirst();
+      if (Number(r.numDeletedRows) === 1) {
+        await trx.updateTable('featured').set({ upvotes: sql<number>`upvotes - 1` }).where('paper_id', '=', paperId).execute();
+      }
+    }
+    return current(trx, userId, paperId);
+  });
+}
+
+/** Flips the member's vote: the form button's action. */
+export async function toggleVote(db: Kysely<Database>, userId: number, paperId: string): Promise<VoteResult> {
+  const has = await db.selectFrom('votes').select('user_id').where('user_id', '=', userId).where('paper_id', '=', paperId).executeTakeFirst();
+  return setVote(db, userId, paperId, has === undefined);
+}
+
+/** Which of these papers the member has upvoted (for the pressed state of buttons). */
+export async function votedAmong(db: Kysely<Database>, userId: number, paperIds: string[]): Promise<Set<string>> {
+  if (paperIds.length === 0) return new Set();
+  const rows = await db.selectFrom('votes').select('paper_id').where('user_id', '=', userId).where('paper_id', 'in', paperIds).execute();
+  return new Set(rows.map((r) => r.paper_id));
+}
+
+/** Every paper the member upvoted: the primary key's prefix makes this an index range read. */
+export async function votedPaperIds(db: Kysely<Database>, userId: number): Promise<Set<string>> {
+  const rows = await db.selectFrom('votes').select('paper_id').where('user_id', '=', userId).execute();
+  return new Set(rows.map((r) => r.paper_id));
+}
+
+export async function listUpvotedBy(db: Kysely<Database>, userId: number, limit = 50): Promise<Array<{ id: string; title: string; votedAt: string }>> {
+  return db.selectFrom('votes as v').innerJoin('papers as p', 'p.id', 'v.paper_id')
+    .select(['p.id', 'p.title', 'v.created_at as votedAt']).where('v.user_id', '=', userId)
+    .orderBy('v.created_at', 'desc').limit(limit).execute();
+}
