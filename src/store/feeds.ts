@@ -22,7 +22,7 @@ export interface Paging {
   limit: number;
 }
 
-function feedQuery(db: Kysely<Database>) {
+export function feedQuery(db: Kysely<Database>) {
   return db
     .selectFrom('featured as f')
     .innerJoin('papers as p', 'p.id', 'f.paper_id')
@@ -34,9 +34,9 @@ function feedQuery(db: Kysely<Database>) {
     ]);
 }
 
-type FeedRow = Awaited<ReturnType<ReturnType<typeof feedQuery>['executeTakeFirstOrThrow']>>;
+export type FeedRow = Awaited<ReturnType<ReturnType<typeof feedQuery>['executeTakeFirstOrThrow']>>;
 
-function toItem(r: FeedRow): FeaturedPaper {
+export function toItem(r: FeedRow): FeaturedPaper {
   return {
     paper: paperFromRow(r),
     featured: featuredFromRow({ ...r, source: '', hash: '', created_at: '', modified_at: '' }),

@@ -1,16 +1,43 @@
 // Presenters: the API's contract, field by field, in the shapes of Hugging Face's papers API
-// (GET https://huggingface.co/api/papers/ID). Only whitelisted fields leave the server.
-import { arxivLinks, type Paper } from '../../papers/types.js';
+// (GET https://huggingface.co/api/daily_papers and /api/papers/ID). Only whitelisted fields leave
+// the server. Where Hugging Face sends a string we either send a string or leave the key out, as
+// Hugging Face itself does for a paper without a repository: a null would break typed clients.
+import type { z } from 'zod';
+import { arxivLinks } from '../../papers/types.js';
+import type { ListedPaper } from '../../store/listings.js';
 import type { FeaturedPaper } from '../../store/papers.js';
+import type { DailyPaperItem, PaperCore, PaperDetail } from './schemas.js';
 
-export function presentPaper(paper: Paper, featured: FeaturedPaper | null) {
-  return {
+const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;
+
+/** The `paper` object: the same in daily-papers items and, extended, in GET /api/papers/ID. */
+export function presentPaperCore(item: ListedPaper): z.infer<typeof PaperCore> {
+  const { paper, featured } = item;
+  const submitter = featured?.submittedByName ?? undefined;
+  return defined({
     id: paper.id,
-    version: paper.version,
+    authors: paper.authors.map((name) => ({ name, hidden: false })),
+    publishedAt: paper.publishedAt ?? undefined,
     title: paper.title,
     summary: paper.abstract,
-    authors: paper.authors.map((name) => ({ name })),
-    publishedAt: paper.publishedAt,
+    upvotes: item.upvotes,
+    submittedOnDailyAt: featured?.featuredAt,
+    submittedOnDailyBy: submitter ? { name: submitter, user: submitter, type: 'user' as const } : undefined,
+    githubRepo: paper.codeUrl ?? undefined,
+    projectPage: paper.projectUrl ?? undefined,
+    ai_summary: featured?.aiSummary ?? undefined,
+    ai_keywords: featured && (featured.aiSummary || featured.aiKeywords.length) ? featured.aiKeywords : undefined,
+    organization: featured?.organization ? { name: featured.organization, fullname: featured.organizationName ?? featured.organization } : undefined,
+  });
+}
+
+export function presentPaper(item: ListedPaper): z.infer<typeof PaperDetail> {
+  const { paper } = item;
+  const links = arxivLinks(paper.id);
+  return {
+    ...presentPaperCore(item),
+    numComments: item.commentCount,
+    version: paper.version,
     updatedAt: paper.updatedAt,
     categories: paper.categories,
     primaryCategory: paper.primaryCategory,
@@ -19,17 +46,21 @@ export function presentPaper(paper: Paper, featured: FeaturedPaper | null) {
     doi: paper.doi,
     license: paper.license,
     withdrawn: paper.withdrawn,
-    githubRepo: paper.codeUrl,
-    projectPage: paper.projectUrl,
-    arxivUrl: arxivLinks(paper.id).abs,
-    pdfUrl: arxivLinks(paper.id).pdf,
-    upvotes: featured?.upvotes ?? 0,
-    numComments: featured?.commentCount ?? 0,
-    submittedOnDailyAt: featured?.featured.featuredAt ?? null,
-    ai_summary: featured?.featured.aiSummary ?? null,
-    ai_keywords: featured?.featured.aiKeywords ?? [],
-    organization: featured?.featured.organization
-      ? { name: featured.featured.organization, fullname: featured.featured.organizationName }
-      : null,
+    arxivUrl: links.abs,
+    pdfUrl: links.pdf,
   };
+}
+
+/** One item of GET /api/daily_papers. */
+export function presentDailyPaper(item: FeaturedPaper): z.infer<typeof DailyPaperItem> {
+  const f = item.featured;
+  return defined({
+    paper: presentPaperCore(item),
+    publishedAt: f.featuredAt,
+    title: item.paper.title,
+    summary: item.paper.abstract,
+    numComments: item.commentCount,
+    submittedBy: f.submittedByName ? { name: f.submittedByName, type: 'user' as const } : undefined,
+    organization: f.organization ? { name: f.organization, fullname: f.organizationName ?? f.organization } : undefined,
+  });
 }

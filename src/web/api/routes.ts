@@ -1,23 +1,45 @@
-// The JSON API's route table. Errors are JSON {"error": message} with the right status.
+// The JSON API's route table. Errors are JSON {"error": message} with the right status. Every
+// route passes the same middleware: CORS open for reads, rate limits (ratelimit.ts), and caching
+// headers with an ETag on GETs.
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { etag } from 'hono/etag';
 import { parseArxivId } from '../../papers/arxiv-id.js';
-import { getFeaturedPaper, getPaper } from '../../store/papers.js';
+import { getPaperPage } from '../../store/feeds.js';
 import type { AppDeps } from '../app.js';
+import { allPapers, dailyPapers } from './daily.js';
+import { apiDocs } from './docs.js';
+import { cacheHeaders } from './http.js';
+import { openApiDocument } from './openapi.js';
 import { presentPaper } from './papers.js';
+import { rateLimit, type RateLimitOptions } from './ratelimit.js';
 import { registerSearchApi } from './search.js';
 
-export function apiRoutes(deps: AppDeps): Hono {
+export function apiRoutes(deps: AppDeps, limits: RateLimitOptions = {}): Hono {
   const { db } = deps;
   const api = new Hono();
+
+  // Anyone's page may read the API (no cookies are sent cross-origin: credentials stay off).
+  // Writes get no CORS headers, so browsers keep them to our own pages.
+  api.use('*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['Link', 'RateLimit', 'RateLimit-Policy', 'ETag', 'X-Total-Count'] }));
+  api.use('*', rateLimit(limits));
+  api.use('*', cacheHeaders());
+  api.use('*', etag());
+
+  api.get('/', (c) => c.html(apiDocs(deps.config.baseUrl)));
+  api.get('/openapi.json', (c) => c.json(openApiDocument(deps.config.baseUrl)));
+  api.get('/daily_papers', (c) => dailyPapers(c, deps));
+  api.get('/papers', (c) => allPapers(c, deps));
+
   registerSearchApi(api, deps); // before the catch-all /papers/:id below
 
   api.get('/papers/:id{.+}', async (c) => {
     const raw = c.req.param('id');
     const ref = parseArxivId(raw);
     if (!ref) return c.json({ error: `'${raw}' is not an arXiv identifier` }, 400);
-    const paper = await getPaper(db.db, ref.id);
-    if (!paper) return c.json({ error: `paper ${ref.id} not found` }, 404);
-    return c.json(presentPaper(paper, await getFeaturedPaper(db.db, ref.id)));
+    const found = await getPaperPage(db.db, ref.id);
+    if (!found) return c.json({ error: `paper ${ref.id} not found` }, 404);
+    return c.json(presentPaper(found.featured ?? { paper: found.paper, featured: null, upvotes: 0, commentCount: 0 }));
   });
 
   return api;

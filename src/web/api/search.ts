@@ -8,14 +8,14 @@ import { searchFor } from '../../search/index.js';
 import { SORTS } from '../../search/query.js';
 import type { AppDeps } from '../app.js';
 
-const SearchParams = z.object({
+export const SearchParams = z.object({
   q: z.string().max(500, 'q: at most 500 characters'),
   limit: z.coerce.number().int('limit: an integer').min(1, 'limit: at least 1').max(100, 'limit: at most 100').default(20),
   page: z.coerce.number().int('page: an integer').min(1, 'page: at least 1').max(1000).default(1),
   sort: z.enum(SORTS, { message: `sort: one of ${SORTS.join(', ')}` }).default('relevance'),
 });
 
-const LimitParam = z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) });
+export const LimitParam = z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) });
 
 /** One search item, as Hugging Face's /api/papers/search returns them. */
 export function presentHit(h: Hit, highlight?: string) {

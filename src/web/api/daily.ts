@@ -1,0 +1,62 @@
+// GET /api/daily_papers and GET /api/papers: the two listings of the read API. Parameters are
+// parsed by the zod schemas in schemas.ts (which OpenAPI describes), the lists come from
+// store/listings.ts, and the presenters in papers.ts shape each item as Hugging Face does.
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { type DayRange, parseDay, parseIsoWeek, parseMonth } from '../../papers/dates.js';
+import { listDaily, listPapers, type PaperCursor } from '../../store/listings.js';
+import type { AppDeps } from '../app.js';
+import { badRequest, urlWith } from './http.js';
+import { presentDailyPaper, presentPaper } from './papers.js';
+import { DailyPapersQuery, PapersQuery } from './schemas.js';
+
+/** The day range of a validated daily_papers query (the schema already refused bad dates). */
+export function rangeOf(q: Pick<DailyPapersQuery, 'date' | 'week' | 'month'>): DayRange | undefined {
+  const r = q.date !== undefined ? parseDay(q.date) : q.week !== undefined ? parseIsoWeek(q.week) : q.month !== undefined ? parseMonth(q.month) : undefined;
+  if (!r || !r.ok) return undefined;
+  return typeof r.value === 'string' ? { from: r.value, to: r.value } : r.value;
+}
+
+/** RFC 8288 Link header with the next page, as GitHub's and Hugging Face's APIs page. */
+const linkNext = (url: string) => `<${url}>; rel="next"`;
+
+export async function dailyPapers(c: Context, deps: AppDeps) {
+  const parsed = DailyPapersQuery.safeParse(c.req.query());
+  if (!parsed.success) return badRequest(c, parsed.error);
+  const q = parsed.data;
+  const list = await listDaily(
+    deps.db.db,
+    { range: rangeOf(q), submitter: q.submitter, organization: q.organization },
+    q.sort,
+    { offset: q.p * q.limit, limit: q.limit },
+  );
+  if (list.more) c.header('Link', linkNext(urlWith(deps.config.baseUrl, c, { p: String(q.p + 1) })));
+  return c.json(list.items.map(presentDailyPaper));
+}
+
+const Cursor = z.tuple([z.string().nullable(), z.string().min(1)]);
+
+/** Cursors are opaque to clients: base64url of [publishedAt, id], decoded and checked here. */
+export function encodeCursor(c: PaperCursor): string {
+  return Buffer.from(JSON.stringify([c.publishedAt, c.id])).toString('base64url');
+}
+
+export function decodeCursor(s: string): PaperCursor | null {
+  try {
+    const v = Cursor.safeParse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8')));
+    return v.success ? { publishedAt: v.data[0], id: v.data[1] } : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function allPapers(c: Context, deps: AppDeps) {
+  const parsed = PapersQuery.safeParse(c.req.query());
+  if (!parsed.success) return badRequest(c, parsed.error);
+  const { cursor: raw, limit } = parsed.data;
+  const cursor = raw === undefined || raw === '' ? null : decodeCursor(raw);
+  if (raw && !cursor) return badRequest(c, 'cursor: not a cursor this API gave out (take it from the Link header of the previous page)');
+  const list = await listPapers(deps.db.db, cursor, limit);
+  if (list.next) c.header('Link', linkNext(urlWith(deps.config.baseUrl, c, { cursor: encodeCursor(list.next) })));
+  return c.json(list.items.map(presentPaper));
+}

@@ -1,0 +1,118 @@
+// OpenAPI 3.1 for the JSON API, generated from the zod schemas that validate the requests and
+// describe the responses (zod 4's own z.toJSONSchema, JSON Schema 2020-12, which OpenAPI 3.1
+// adopts whole: OAS 3.1 §4.8.24). The operations below are the only hand-written part: one entry
+// per route, each naming its schemas; decision 0012 says why not @hono/zod-openapi.
+import { z } from 'zod';
+import { LimitParam, SearchParams } from './search.js';
+import { apiSchemas, DailyPapersQuery, PapersQuery } from './schemas.js';
+
+type JsonSchema = Record<string, unknown>;
+
+export interface Operation {
+  method: 'get' | 'post' | 'delete';
+  /** OpenAPI path template, e.g. /api/papers/{id}. */
+  path: string;
+  summary: string;
+  description?: string;
+  query?: z.ZodType;
+  pathId?: boolean;
+  /** 200's body: a component name, or [name] for an array of them. */
+  returns: string | [string];
+  errors: number[];
+  /** Response headers worth naming. */
+  link?: boolean;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+export const OPERATIONS: Operation[] = [
+  {
+    method: 'get', path: '/api/daily_papers', summary: 'Featured papers (Hugging Face daily_papers)',
+    description: 'Featured papers, newest first by default. At most one of date, week and month. Pages are 0-based; a Link header with rel="next" points to the next page when there is one.',
+    query: DailyPapersQuery, returns: ['DailyPaper'], errors: [400, 429], link: true,
+  },
+  {
+    method: 'get', path: '/api/papers', summary: 'Every indexed paper, newest first',
+    description: 'Keyset-paged: follow the Link rel="next" header, whose cursor is opaque.',
+    query: PapersQuery, returns: ['Paper'], errors: [400, 429], link: true,
+  },
+  {
+    method: 'get', path: '/api/papers/search', summary: 'Hybrid (full-text and semantic) search',
+    description: 'The query language of the /search page: words, "phrases", -exclusions, and filters such as cat:cs.LG.',
+    query: SearchParams, returns: ['SearchItem'], errors: [400, 429],
+  },
+  {
+    method: 'get', path: '/api/papers/{id}', summary: 'One paper', description: 'The id is an arXiv identifier, with or without version.',
+    pathId: true, returns: 'Paper', errors: [400, 404, 429],
+  },
+  {
+    method: 'get', path: '/api/papers/{id}/similar', summary: 'Nearest papers by meaning',
+    pathId: true, query: LimitParam, returns: ['SearchItem'], errors: [400, 404, 429],
+  },
+];
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'A bad parameter; the message names it.',
+  401: 'No valid bearer token.',
+  404: 'No such paper.',
+  409: 'Conflict.',
+  429: 'Rate limit exceeded; see Retry-After and RateLimit.',
+};
+
+const RATE_HEADERS = {
+  RateLimit: { description: 'Remaining requests r and seconds t until the window resets (draft-ietf-httpapi-ratelimit-headers).', schema: { type: 'string' } },
+  'RateLimit-Policy': { description: 'Quota q per window of w seconds.', schema: { type: 'string' } },
+  ETag: { description: 'Send it back in If-None-Match to get a 304 when nothing changed.', schema: { type: 'string' } },
+};
+
+/** Query parameters of a zod object schema, with its JSON Schema per parameter. */
+export function parameters(schema: z.ZodType): JsonSchema[] {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => {
+    const { description, ...rest } = s;
+    return { name, in: 'query', required: json.required?.includes(name) ?? false, ...(description ? { description } : {}), schema: rest };
+  });
+}
+
+function components(): Record<string, JsonSchema> {
+  const out = z.toJSONSchema(apiSchemas, { uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, JsonSchema> };
+  // Each component is a schema inside the document, not a resource of its own: no $schema or $id.
+  return Object.fromEntries(Object.entries(out.schemas).map(([k, { $schema: _s, $id: _i, ...s }]) => [k, s]));
+}
+
+export function openApiDocument(baseUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const params = [
+      ...(op.pathId ? [{ name: 'id', in: 'path', required: true, description: 'arXiv identifier, e.g. 2501.01234 or hep-th/9901001', schema: { type: 'string' } }] : []),
+      ...(op.query ? parameters(op.query) : []),
+    ];
+    const body = Array.isArray(op.returns) ? { type: 'array', items: ref(op.returns[0]) } : ref(op.returns);
+    const headers = { ...RATE_HEADERS, ...(op.link ? { Link: { description: 'RFC 8288: <next page URL>; rel="next", when there is one.', schema: { type: 'string' } } } : {}) };
+    (paths[op.path] ??= {})[op.method] = {
+      operationId: `${op.method}${op.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^a-zA-Z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
+      summary: op.summary,
+      ...(op.description ? { description: op.description } : {}),
+      ...(params.length ? { parameters: params } : {}),
+      responses: {
+        200: { description: 'OK', headers, content: { 'application/json': { schema: body } } },
+        ...Object.fromEntries(op.errors.map((s) => [s, { description: STATUS_TEXT[s] ?? 'Error', content: { 'application/json': { schema: ref('Error') } } }])),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'dailypapers API',
+      version: '1',
+      description: "Hugging Face's papers API shapes (daily_papers, papers, search), served by a self-hosted dailypapers. Differences are listed at /api.",
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: baseUrl }],
+    paths,
+    components: {
+      schemas: components(),
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token created in /settings.' } },
+    },
+  };
+}

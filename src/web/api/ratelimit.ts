@@ -1,0 +1,80 @@
+// Rate limits with the IETF's RateLimit and RateLimit-Policy headers (draft-ietf-httpapi-
+// ratelimit-headers-09 §§3-4, the structured-field form Hugging Face's API sends): a fixed window
+// of `w` seconds with a quota of `q` requests per client, and on every answer the remaining `r`
+// and the seconds `t` until the window resets. Over the quota: 429 with Retry-After (RFC 6585 §4).
+// Counters live in this process's memory: one instance, one budget; several instances behind a
+// balancer each count on their own (decision 0011). Clients are told apart by their socket address.
+import type { Context, MiddlewareHandler } from 'hono';
+
+export interface Policy {
+  /** The policy's name in the headers, e.g. "read". */
+  name: string;
+  /** Requests allowed per window. */
+  quota: number;
+  /** Window length in seconds. */
+  windowSeconds: number;
+}
+
+/** Reads: about ten a second sustained, ample for a script paging through the archive. */
+export const READ_POLICY: Policy = { name: 'read', quota: 600, windowSeconds: 60 };
+/** Writes (submit, upvote, comment): one a second on average; people do not click faster. */
+export const WRITE_POLICY: Policy = { name: 'write', quota: 60, windowSeconds: 60 };
+
+interface Window {
+  start: number;
+  used: number;
+}
+
+export interface RateLimitOptions {
+  read?: Policy;
+  write?: Policy;
+  /** Milliseconds since the epoch; tests pass a fake clock. */
+  now?: () => number;
+  /** Who is asking; the socket address by default. */
+  key?: (c: Context) => string;
+}
+
+/** Past this many tracked clients, windows that have ended are dropped before counting more. */
+const SWEEP_AT = 10_000;
+
+export function clientAddress(c: Context): string {
+  // @hono/node-server puts Node's IncomingMessage in c.env; app.request() in tests has none.
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'local';
+}
+
+export function rateLimit(opts: RateLimitOptions = {}): MiddlewareHandler {
+  const read = opts.read ?? READ_POLICY;
+  const write = opts.write ?? WRITE_POLICY;
+  const now = opts.now ?? Date.now;
+  const key = opts.key ?? clientAddress;
+  const windows = new Map<string, Window>();
+
+  return async (c, next) => {
+    // Preflights are the browser's, not the client's, requests.
+    if (c.req.method === 'OPTIONS') return next();
+    const policy = c.req.method === 'GET' || c.req.method === 'HEAD' ? read : write;
+    const t = now();
+    const span = policy.windowSeconds * 1000;
+    if (windows.size > SWEEP_AT) for (const [k, w] of windows) if (t - w.start >= span) windows.delete(k);
+    const id = `${policy.name}:${key(c)}`;
+    let w = windows.get(id);
+    if (!w || t - w.start >= span) {
+      w = { start: t, used: 0 };
+      windows.set(id, w);
+    }
+    const reset = Math.max(1, Math.ceil((w.start + span - t) / 1000));
+    const policyHeader = `"${policy.name}";q=${policy.quota};w=${policy.windowSeconds}`;
+    if (w.used >= policy.quota) {
+      const res = c.json({ error: `rate limit exceeded: ${policy.quota} ${policy.name} requests per ${policy.windowSeconds} s; retry in ${reset} s` }, 429);
+      res.headers.set('RateLimit-Policy', policyHeader);
+      res.headers.set('RateLimit', `"${policy.name}";r=0;t=${reset}`);
+      res.headers.set('Retry-After', String(reset));
+      return res;
+    }
+    w.used += 1;
+    await next();
+    c.res.headers.set('RateLimit-Policy', policyHeader);
+    c.res.headers.set('RateLimit', `"${policy.name}";r=${policy.quota - w.used};t=${reset}`);
+  };
+}

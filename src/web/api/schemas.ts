@@ -1,0 +1,117 @@
+// The read API's contract as zod schemas: the query parameters that validate requests, and the
+// response shapes the presenters produce. OpenAPI (openapi.ts) is generated from these same
+// objects, and the tests parse our responses with them, so the description cannot drift from the
+// code. Field names and types follow Hugging Face's papers API (see docs/decisions/0011 for every
+// difference); a field Hugging Face sends that has no meaning here is left out, never faked.
+import { z } from 'zod';
+import { parseDay, parseIsoWeek, parseMonth } from '../../papers/dates.js';
+import { LISTING_SORTS } from '../../store/listings.js';
+
+/** Every response shape, by name: OpenAPI's components.schemas. */
+export const apiSchemas = z.registry<{ id: string }>();
+
+const intParam = (name: string, min: number, max: number) =>
+  z.coerce.number({ message: `${name}: a whole number` })
+    .int(`${name}: a whole number`)
+    .min(min, `${name}: at least ${min}`)
+    .max(max, `${name}: at most ${max}`);
+
+/** A zod refinement from one of papers/dates.ts's parsers, so its message reaches the client. */
+const calendar = (name: string, parse: (s: string) => { ok: true } | { ok: false; error: string }) =>
+  z.string().superRefine((s, ctx) => {
+    const r = parse(s);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: `${name}: ${r.error}` });
+  });
+
+export const DailyPapersQuery = z.object({
+  date: calendar('date', parseDay).optional().describe('A feed day, YYYY-MM-DD.'),
+  week: calendar('week', parseIsoWeek).optional().describe('An ISO 8601 week, YYYY-Www.'),
+  month: calendar('month', parseMonth).optional().describe('A month, YYYY-MM.'),
+  submitter: z.string().min(1).max(100).optional().describe('Only papers submitted by this user name.'),
+  organization: z.string().min(1).max(100).optional().describe('Only papers of this organization handle (an addition of ours).'),
+  sort: z.enum(LISTING_SORTS, { message: `sort: one of ${LISTING_SORTS.join(', ')}` }).default('publishedAt')
+    .describe('publishedAt: newest submission first; trending: upvotes that fade with age; upvotes (ours): most upvoted first.'),
+  p: intParam('p', 0, 10_000).default(0).describe('Page number, from 0.'),
+  limit: intParam('limit', 1, 100).default(50).describe('Items per page.'),
+}).superRefine((q, ctx) => {
+  const given = (['date', 'week', 'month'] as const).filter((k) => q[k] !== undefined);
+  if (given.length > 1) ctx.addIssue({ code: 'custom', message: `give at most one of date, week and month (got ${given.join(' and ')})` });
+});
+export type DailyPapersQuery = z.infer<typeof DailyPapersQuery>;
+
+export const PapersQuery = z.object({
+  cursor: z.string().max(500).optional().describe('Opaque: the cursor from the previous page\'s Link rel="next".'),
+  limit: intParam('limit', 1, 100).default(50),
+});
+
+export const ErrorBody = z.object({ error: z.string() }).register(apiSchemas, { id: 'Error' });
+
+export const Author = z.object({
+  name: z.string(),
+  hidden: z.boolean().describe('Always false: authors are never hidden here.'),
+}).register(apiSchemas, { id: 'Author' });
+
+export const UserRef = z.object({
+  name: z.string().describe('User name.'),
+  user: z.string().optional(),
+  fullname: z.string().optional(),
+  type: z.literal('user'),
+}).register(apiSchemas, { id: 'User' });
+
+export const Organization = z.object({
+  name: z.string().describe('Handle.'),
+  fullname: z.string(),
+}).register(apiSchemas, { id: 'Organization' });
+
+/** The `paper` object of a daily-papers item, and of the search results. */
+export const PaperCore = z.object({
+  id: z.string().describe('arXiv identifier without version.'),
+  authors: z.array(Author),
+  publishedAt: z.string().optional().describe('When arXiv first published it (ISO 8601).'),
+  title: z.string(),
+  summary: z.string().describe('The abstract.'),
+  upvotes: z.number().int(),
+  submittedOnDailyAt: z.string().optional().describe('When it was featured (ISO 8601); absent if never featured.'),
+  submittedOnDailyBy: UserRef.optional(),
+  githubRepo: z.string().optional(),
+  projectPage: z.string().optional(),
+  ai_summary: z.string().optional(),
+  ai_keywords: z.array(z.string()).optional(),
+  organization: Organization.optional(),
+}).register(apiSchemas, { id: 'PaperCore' });
+
+/** GET /api/papers/ID: the paper object with arXiv's metadata added. */
+export const PaperDetail = PaperCore.extend({
+  numComments: z.number().int(),
+  version: z.number().int().nullable().describe('Latest arXiv version known (ours).'),
+  updatedAt: z.string().nullable(),
+  categories: z.array(z.string()).describe('arXiv categories, primary first (ours).'),
+  primaryCategory: z.string().nullable(),
+  comments: z.string().nullable().describe("arXiv's comments field (ours)."),
+  journalRef: z.string().nullable(),
+  doi: z.string().nullable(),
+  license: z.string().nullable(),
+  withdrawn: z.boolean(),
+  arxivUrl: z.string(),
+  pdfUrl: z.string(),
+}).register(apiSchemas, { id: 'Paper' });
+
+export const DailyPaperItem = z.object({
+  paper: PaperCore,
+  publishedAt: z.string().describe('When it was featured (ISO 8601), as on Hugging Face.'),
+  title: z.string(),
+  summary: z.string(),
+  numComments: z.number().int(),
+  submittedBy: UserRef.optional(),
+  organization: Organization.optional(),
+}).register(apiSchemas, { id: 'DailyPaper' });
+
+/** What /api/papers/search and /similar return per item (the search engineer's presenter). */
+export const SearchItem = z.object({
+  paper: PaperCore.partial().extend({ id: z.string() }).loose(),
+  publishedAt: z.string().nullable().optional(),
+  title: z.string(),
+  summary: z.string(),
+  numComments: z.number().int(),
+  highlightedSummary: z.string().optional().describe('The abstract with matches in <mark>, HTML-escaped.'),
+}).register(apiSchemas, { id: 'SearchItem' });
