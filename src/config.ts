@@ -31,6 +31,10 @@ export interface Config {
   /** When `serve` harvests: `mon-fri 21:00 America/New_York` (the default), or `off`. */
   arxivSchedule: string;
   embedder: string;
+  /** When `serve` sends digests (daily on these days, weekly on Mondays): `mon-fri 07:00 America/New_York`, or `off`. */
+  digestSchedule: string;
+  /** Most digest messages sent per second (0: as fast as the SMTP server takes them). */
+  digestRate: number;
   logLevel: string;
   /** IANA zone in which feed days are counted; arXiv announces in New York time. */
   timezone: string;
@@ -44,7 +48,7 @@ export class ConfigError extends Error {
 export const CONFIG_VARIABLES = [
   'DATABASE_URL', 'PORT', 'HOST', 'BASE_URL', 'SECRET', 'SMTP_URL', 'MAIL_FROM', 'ARXIV_API_URL',
   'ARXIV_OAI_URL', 'ARXIV_CATEGORIES', 'ARXIV_CONTACT', 'EMBEDDER', 'LOG_LEVEL', 'DATA_DIR', 'TIMEZONE',
-  'ARXIV_INTERVAL_MS', 'ARXIV_SCHEDULE',
+  'ARXIV_INTERVAL_MS', 'ARXIV_SCHEDULE', 'DIGEST_SCHEDULE', 'DIGEST_RATE',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
@@ -94,6 +98,8 @@ export function loadConfig(
   if (!(embedder === 'builtin' || embedder.startsWith('onnx:') || /^https?:\/\//.test(embedder))) {
     throw new ConfigError(`EMBEDDER '${embedder}' is not 'builtin', 'onnx:/path/to/model' or an http(s):// URL`);
   }
+  const digestRate = get('DIGEST_RATE') ?? '20';
+  if (!/^\d+(\.\d+)?$/.test(digestRate)) throw new ConfigError(`DIGEST_RATE '${digestRate}' is not a number of messages per second`);
   return {
     database: parseDatabaseUrl(get('DATABASE_URL') ?? `sqlite:${path.join(dataDir, 'dailypapers.db')}`, cwd),
     port,
@@ -111,6 +117,9 @@ export function loadConfig(
     // Checked by jobs/schedule.ts parseSchedule when serve starts; config stays free of job logic.
     arxivSchedule: get('ARXIV_SCHEDULE') ?? 'mon-fri 21:00 America/New_York',
     embedder,
+    // Checked by jobs/schedule.ts parseSchedule when serve starts, like ARXIV_SCHEDULE.
+    digestSchedule: get('DIGEST_SCHEDULE') ?? 'mon-fri 07:00 America/New_York',
+    digestRate: Number(digestRate),
     logLevel,
     timezone,
   };

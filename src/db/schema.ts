@@ -119,6 +119,20 @@ export interface AuthorClaimsTable {
   decided_by: number | null; created_at: string; decided_at: string | null;
 }
 
+/** Digests (migration 0006): see migrations/0006_digests.ts. */
+export interface SubscriptionsTable {
+  id: Generated<number>; email: string; email_key: string; user_id: number | null; frequency: 'daily' | 'weekly';
+  max_papers: Generated<number>; categories: Generated<string>; keywords: Generated<string>; status: 'pending' | 'active' | 'paused' | 'unsubscribed';
+  confirm_token_hash: string | null; confirm_sent_at: string | null; confirmed_at: string | null; bounces: Generated<number>;
+  last_error: string | null; created_at: string; updated_at: string;
+}
+export interface DigestOutboxTable {
+  id: Generated<number>; subscription_id: number; period: string; status: 'pending' | 'sent' | 'empty' | 'skipped' | 'failed';
+  attempts: number; next_attempt_at: string; claimed_by: string | null; claimed_until: string | null;
+  message_id: string | null; papers: number | null; response_code: number | null; error: string | null;
+  created_at: string; sent_at: string | null; updated_at: string;
+}
+
 export interface Database {
   papers: PapersTable;
   featured: FeaturedTable;
@@ -128,6 +142,8 @@ export interface Database {
   search_model: SearchModelTable;
   harvests: HarvestsTable;
   jobs: JobsTable;
+  subscriptions: SubscriptionsTable;
+  digest_outbox: DigestOutboxTable;
   users: UsersTable;
   sessions: SessionsTable;
   mail_tokens: MailTokensTable;
