@@ -5,8 +5,8 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_ingest.js';
 import * as m0003 from './migrations/0003_search.js';
-import * as m0006 from './migrations/0006_digests.js';
 import * as m0005 from './migrations/0005_members.js';
+import * as m0006 from './migrations/0006_digests.js';
 import type { Database, Dialect } from './schema.js';
 
 type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
@@ -16,8 +16,8 @@ export const MIGRATIONS: Record<string, Step> = {
   '0001_initial': m0001,
   '0002_ingest': m0002,
   '0003_search': m0003,
-  '0006_digests': m0006,
   '0005_members': m0005,
+  '0006_digests': m0006,
 };
 
 const TABLE = 'schema_migration';
