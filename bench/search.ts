@@ -1,0 +1,142 @@
+// `npm run bench -- search [--engines sqlite,postgres] [--requests N] [--concurrency C] [--fresh]`:
+// p50/p99 latency of GET /api/papers/search over HTTP on the real ~94k papers, with the index
+// build times (import with the FTS/tsvector triggers, model training, embedding, HNSW) and peak RSS.
+// Databases are built once under /tmp/dailypapers-bench (SQLite) or as dp_bench (PostgreSQL,
+// BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/dp_bench) and reused unless --fresh.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { connect } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { importFiles } from '../src/ingest/import.js';
+import { searchFor } from '../src/search/index.js';
+
+const DATA = path.resolve(import.meta.dirname, '../../shared/data');
+const DIR = '/tmp/dailypapers-bench';
+const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dp_bench';
+
+async function build(url: string, fresh: boolean) {
+  const config = loadConfig({ DATABASE_URL: url, DATA_DIR: DIR, EMBEDDER: 'builtin' });
+  if (config.database.kind === 'postgres') {
+    const u = new URL(url);
+    const name = u.pathname.slice(1);
+    u.pathname = '/postgres';
+    const admin = new pg.Client({ connectionString: u.toString() });
+    await admin.connect();
+    const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount;
+    if (fresh && exists) await admin.query(`drop database ${name} with (force)`);
+    if (fresh || !exists) await admin.query(`create database ${name}`);
+    await admin.end();
+  } else if (fresh) rmSync(config.database.path, { force: true });
+  const db = await connect(config.database);
+  await migrateToLatest(db.db, db.dialect);
+  const n = Number((await db.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const figures: string[] = [];
+  if (n === 0) {
+    const t = Date.now();
+    const s = await importFiles(db.db, [path.join(DATA, 'arxiv-sample.jsonl.gz'), path.join(DATA, 'hf-daily-papers.jsonl.gz')], { rejectsDir: path.join(DIR, 'rejects') });
+    const sec = (Date.now() - t) / 1000;
+    figures.push(`import with search triggers: ${s.new} papers in ${sec.toFixed(1)} s (${Math.round((s.new + s.updated) / sec)} records/s)`);
+    const t2 = Date.now();
+    const p = await searchFor({ db, config }).embedPending();
+    figures.push(`train + embed + vector index: ${p.embedded} papers in ${((Date.now() - t2) / 1000).toFixed(1)} s (${p.model})`);
+  } else figures.push(`reusing ${n} papers already loaded (--fresh to rebuild)`);
+  await db.close();
+  return { figures, rss: process.memoryUsage().rss, config };
+}
+
+async function queries(url: string): Promise<string[]> {
+  const config = loadConfig({ DATABASE_URL: url, DATA_DIR: DIR });
+  const db = await connect(config.database);
+  const rows = await db.db.selectFrom('featured').select(['ai_keywords']).orderBy('paper_id').limit(400).execute();
+  await db.close();
+  const kw = rows.map((r) => JSON.parse(r.ai_keywords) as string[]).filter((k) => k.length >= 3);
+  const out: string[] = [];
+  kw.forEach((k, i) => {
+    // A mix: keyword triples (most searches), one keyword, a phrase, filters, an author, sorting.
+    switch (i % 8) {
+      case 0: case 1: case 2: out.push(k.slice(0, 3).join(' ')); break;
+      case 3: out.push(k[0]!); break;
+      case 4: out.push(`"${k[1]}" cat:cs.CV`); break;
+      case 5: out.push(`${k[0]} after:2026-01-01 has:code`); break;
+      case 6: out.push(`${k[2]} -survey&sort=date`); break;
+      default: out.push('author:zhang diffusion'); break;
+    }
+  });
+  return out;
+}
+
+function startServer(url: string, port: number): Promise<{ child: ChildProcess; peak: () => number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '_search-server.ts')], {
+      env: { ...process.env, DATABASE_URL: url, DATA_DIR: DIR, PORT: String(port), EMBEDDER: 'builtin' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let peak = 0;
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      for (const line of d.split('\n')) {
+        if (line === 'ready') resolve({ child, peak: () => peak });
+        const m = /^rss (\d+)/.exec(line);
+        if (m) peak = Math.max(peak, Number(m[1]));
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+async function measure(port: number, qs: string[], requests: number, concurrency: number) {
+  const lat: number[] = [];
+  const modes = new Map<string, number>();
+  let next = 0;
+  const worker = async () => {
+    while (next < requests) {
+      const q = qs[next++ % qs.length]!;
+      const [text, extra] = q.split('&');
+      const t = performance.now();
+      const res = await fetch(`http://127.0.0.1:${port}/api/papers/search?q=${encodeURIComponent(text!)}&limit=20${extra ? `&${extra}` : ''}`);
+      await res.arrayBuffer();
+      lat.push(performance.now() - t);
+      if (res.status !== 200) throw new Error(`HTTP ${res.status} for ${q}`);
+      const m = res.headers.get('x-search-mode') ?? '?';
+      modes.set(m, (modes.get(m) ?? 0) + 1);
+    }
+  };
+  const t = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const secs = (performance.now() - t) / 1000;
+  lat.sort((a, b) => a - b);
+  return { p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99), max: lat.at(-1)!, rps: requests / secs, modes };
+}
+
+export default async function bench(args: string[]) {
+  const { values } = parseArgs({ args, options: { engines: { type: 'string' }, requests: { type: 'string' }, concurrency: { type: 'string' }, fresh: { type: 'boolean' } } });
+  const engines = (values.engines ?? 'sqlite,postgres').split(',');
+  const requests = Number(values.requests ?? 1000);
+  mkdirSync(DIR, { recursive: true });
+  for (const engine of engines) {
+    const url = engine === 'sqlite' ? `sqlite:${path.join(DIR, 'bench.db')}` : PG_URL;
+    const fresh = values.fresh === true || (engine === 'sqlite' && !existsSync(path.join(DIR, 'bench.db')));
+    console.log(`== ${engine}`);
+    const b = await build(url, fresh);
+    for (const f of b.figures) console.log(`  ${f}`);
+    console.log(`  peak RSS of the build process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+    const qs = await queries(url);
+    const port = 3900 + Math.floor(Math.random() * 90);
+    const server = await startServer(url, port);
+    try {
+      await measure(port, qs, 50, 1); // warm-up, not counted
+      for (const c of [1, Number(values.concurrency ?? 4)]) {
+        const r = await measure(port, qs, requests, c);
+        console.log(`  ${requests} searches, ${c} in flight: p50 ${r.p50.toFixed(1)} ms, p90 ${r.p90.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(0)} ms, ${r.rps.toFixed(0)} req/s; modes ${JSON.stringify(Object.fromEntries(r.modes))}`);
+      }
+      console.log(`  server peak RSS: ${(server.peak() / 2 ** 20).toFixed(0)} MiB`);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+  }
+}
