@@ -13,13 +13,15 @@ import { type Command, help, type Io } from './command.js';
 export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'fetch papers from arXiv: a harvest over OAI-PMH, or single papers by id',
-  usage: 'ingest arxiv [--categories C,...] [--from DATE] [--until DATE] | ingest ids ID...',
+  usage: 'ingest arxiv [--categories C,...] [--from DATE] [--until DATE] [--again] | ingest ids ID...',
   options: `ingest arxiv   harvest ARXIV_OAI_URL (OAI-PMH, arXivRaw), one request every ARXIV_INTERVAL_MS
   --categories C,...   categories to keep (default ARXIV_CATEGORIES), e.g. cs.LG,stat.ML or math
   --from DATE          first datestamp, YYYY-MM-DD (default: where the last harvest ended, or yesterday)
   --until DATE         last datestamp, YYYY-MM-DD (default: today)
-  A killed harvest resumes where it stopped when run again with the same dates; a re-run adds
-  nothing twice. Progress goes to stderr: records, pages, rate, current datestamp.
+  --again              harvest sets again whose window is complete and ended before today
+  A killed harvest resumes where it stopped when run again with the same dates (complete sets of
+  a past window are skipped); a re-run adds nothing twice. Progress goes to stderr: records,
+  pages, rate, current datestamp.
 ingest ids ID...     look up papers on ARXIV_API_URL and store them; IDs may be 2405.15738,
   2405.15738v2, hep-th/9901001, or arxiv.org/abs/... and /pdf/... URLs. Unknown ids are named,
   and the exit code is then 1.`,
@@ -53,7 +55,7 @@ async function withDb<T>(config: Config, f: (db: Awaited<ReturnType<typeof conne
 }
 
 async function ingestArxiv(argv: string[], io: Io): Promise<number> {
-  const args = parse(argv, { categories: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' } });
+  const args = parse(argv, { categories: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' }, again: { type: 'boolean' } });
   if (args.help) return help(io, ingestCommand);
   const from = checkDate('from', args.values.from as string | undefined);
   const until = checkDate('until', args.values.until as string | undefined);
@@ -67,7 +69,7 @@ async function ingestArxiv(argv: string[], io: Io): Promise<number> {
     const fetcher = arxivFetcher(config, (r) => io.stderr.write(`arXiv: ${r.reason}; retrying in ${(r.waitMs / 1000).toFixed(1)} s\n`));
     try {
       const s = await harvest(db.db, {
-        baseUrl: config.arxivOaiUrl, categories: config.arxivCategories, ...window, fetcher,
+        baseUrl: config.arxivOaiUrl, categories: config.arxivCategories, ...window, fetcher, again: args.values.again === true,
         onProgress: (p) => io.stderr.write(progressLine(p) + '\n'),
         onNotice: (m) => io.stderr.write(m + '\n'),
       });

@@ -63,6 +63,8 @@ export interface HarvestOptions {
   onProgress?: (p: HarvestProgress) => void;
   /** Told about events worth a log line: resumes, lost tokens, unreadable records. */
   onNotice?: (message: string) => void;
+  /** Harvest a window again even if it is complete and closed (ends before today). */
+  again?: boolean;
 }
 
 export interface HarvestSummary {
@@ -98,6 +100,13 @@ async function harvestSet(db: Kysely<Database>, set: string, opts: HarvestOption
   const existing = await getHarvest(db, key);
   let token: string | null = null;
   let lastDatestamp: string | null = null;
+  // A complete window that ended before today cannot have changed in a way a re-run would not
+  // also miss: skip it, so that re-running an interrupted multi-set backfill costs arXiv only the
+  // unfinished sets. A window reaching today (the daily one) is always asked again.
+  if (existing?.status === 'done' && until !== null && until < new Date().toISOString().slice(0, 10) && !opts.again) {
+    opts.onNotice?.(`${set} ${from ?? '*'}..${until} was harvested completely on ${existing.finished_at}; skipping (use --again to repeat it)`);
+    return;
+  }
   if (existing && existing.status !== 'done' && (existing.token || existing.last_datestamp)) {
     token = existing.token;
     lastDatestamp = existing.last_datestamp;

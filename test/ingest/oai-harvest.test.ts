@@ -107,9 +107,15 @@ describe.each(DIALECTS)('OAI-PMH harvest on %s', (dialect) => {
     expect(await getHarvest(db.db, row!.key)).toMatchObject({ status: 'done', pages: 3, records: 25 });
   });
 
-  it('adds nothing twice when the same window is harvested again', async () => {
+  it('adds nothing twice when the same window is harvested again, and skips a complete past window unless asked', async () => {
     await harvest(db.db, opts());
-    const again = await harvest(db.db, opts());
+    const before = server.requests.length;
+    const notices: string[] = [];
+    const skipped = await harvest(db.db, opts({ onNotice: (m) => notices.push(m) }));
+    expect(skipped).toMatchObject({ pages: 0, records: 0 });
+    expect(server.requests.length).toBe(before);
+    expect(notices[0]).toMatch(/^cs 2025-01-01..2025-01-31 was harvested completely on .*; skipping/);
+    const again = await harvest(db.db, opts({ again: true }));
     expect(again).toMatchObject({ records: 25, new: 0, updated: 0, unchanged: 25 });
     expect(await countPapers(db.db)).toEqual({ papers: 25, featured: 0 });
   });

@@ -100,8 +100,12 @@ describe.each(DIALECTS)('the real 1,000-record page, harvested on %s', (dialect)
     };
     const args = ['ingest', 'arxiv', '--from', '2008-01-01', '--until', '2014-12-31'];
     const { child, done } = startCli(args, env);
-    // Kill once a few pages are committed.
-    for (let i = 0; i < 2400 && (await countPapers(t.db.db)).papers < 300; i++) await new Promise((r) => setTimeout(r, 25));
+    // Kill once a few pages are committed, in the middle of a set.
+    const midway = async () => {
+      const rows = await t.db.db.selectFrom('harvests').selectAll().where('status', '=', 'running').where('pages', '>=', 1).execute();
+      return rows.length > 0 && (await countPapers(t.db.db)).papers >= 300;
+    };
+    for (let i = 0; i < 2400 && !(await midway()); i++) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
     const partial = (await countPapers(t.db.db)).papers;
@@ -111,6 +115,7 @@ describe.each(DIALECTS)('the real 1,000-record page, harvested on %s', (dialect)
     const again = await runCli(args, { ...env, ARXIV_INTERVAL_MS: '5' });
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('resuming');
+    expect(again.stderr).toMatch(/harvested completely on .*; skipping/);
     expect(again.stdout).toMatch(new RegExp(`: ${1000 - partial} new, 0 updated, \\d+ unchanged, \\d+ in other categories, \\d+ withdrawn, 0 unreadable`));
     expect(await countPapers(t.db.db)).toEqual({ papers: 1000, featured: 0 });
     expect(await getPaper(t.db.db, '0801.4122')).toMatchObject({ withdrawn: true, version: 3 });
