@@ -1,5 +1,6 @@
 // The command table: one line per command, each defined in its own file.
 import type { Command } from './command.js';
+import { digestCommand } from './digest.js';
 import { importCommand } from './import.js';
 import { ingestCommand } from './ingest.js';
 import { migrateCommand } from './migrate.js';
@@ -9,5 +10,5 @@ import { serveCommand } from './serve.js';
 export type { Command, Io } from './command.js';
 
 export const COMMANDS: Record<string, Command> = Object.fromEntries(
-  [serveCommand, migrateCommand, importCommand, ingestCommand, reindexCommand].map((c) => [c.name, c]),
+  [serveCommand, migrateCommand, importCommand, ingestCommand, reindexCommand, digestCommand].map((c) => [c.name, c]),
 );

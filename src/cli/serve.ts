@@ -4,10 +4,12 @@ import { serve as listen } from '@hono/node-server';
 import { ConfigError, loadConfig, redact, resolveSecret } from '../config.js';
 import { connect } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { digestJob, parseDigestSchedule } from '../digests/job.js';
 import { harvestJob } from '../jobs/harvest.js';
 import { parseSchedule, ScheduleError } from '../jobs/schedule.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../log.js';
+import { createMailer } from '../mail/transport.js';
 import { searchFor } from '../search/index.js';
 import { startEmbeddingLoop } from '../search/maintenance.js';
 import { createApp } from '../web/app.js';
@@ -23,6 +25,7 @@ export const serveCommand: Command = {
     if (args.help) return help(io, serveCommand);
     const config = loadConfig(io.env, args.config);
     const schedule = parseScheduleOrFail(config.arxivSchedule);
+    const digestSchedule = parseDigestSchedule(config.digestSchedule);
     const log = createLogger(config.logLevel);
     resolveSecret(config);
     const db = await connect(config.database);
@@ -39,7 +42,11 @@ export const serveCommand: Command = {
     });
     // The scheduled jobs (the daily arXiv harvest); ARXIV_SCHEDULE=off leaves ingestion to the CLI.
     const stopEmbedding = startEmbeddingLoop(searchFor({ db, config, log }), log); // vectors for new papers, in the background
-    const scheduler = schedule ? await startScheduler({ db: db.db, log, jobs: [harvestJob({ db: db.db, config, log }, schedule)] }) : null;
+    const jobs = [
+      ...(schedule ? [harvestJob({ db: db.db, config, log }, schedule)] : []),
+      ...(digestSchedule ? [digestJob({ db, config, log, mailer: createMailer(config, log), search: searchFor({ db, config, log }) }, digestSchedule)] : []),
+    ];
+    const scheduler = jobs.length ? await startScheduler({ db: db.db, log, jobs }) : null;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       // Graceful shutdown: stop accepting, let requests in flight finish, close the database.

@@ -31,6 +31,8 @@ export interface Choices {
 
 /** Permanent failures in a row after which an address gets no more digests until it re-subscribes. */
 export const BOUNCES_TO_PAUSE = 3;
+/** Least time between two mails to one address asked for through the form. */
+export const RESEND_AFTER_MS = 2 * 60_000;
 /** How long an opt-in link works. */
 export const CONFIRM_TTL_MS = 7 * 86_400_000;
 
@@ -62,7 +64,9 @@ export type SubscribeOutcome =
   /** New, pending, unsubscribed or paused: a confirmation link must be mailed with this token. */
   | { kind: 'confirm'; subscription: Subscription; token: string }
   /** Already active: nothing changed; the owner is told by mail how to manage it. */
-  | { kind: 'active'; subscription: Subscription };
+  | { kind: 'active'; subscription: Subscription }
+  /** A confirmation went to this address moments ago: no second mail (no mail-bombing a stranger). */
+  | { kind: 'throttled'; subscription: Subscription };
 
 /**
  * Asks for a subscription. The choices of a not-yet-active subscription are replaced (the opt-in
@@ -75,7 +79,12 @@ export async function requestSubscription(db: Kysely<Database>, email: string, c
   const { token, hash } = newConfirmToken();
   return db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('subscriptions').selectAll().where('email_key', '=', key).executeTakeFirst();
-    if (row?.status === 'active') return { kind: 'active', subscription: subscriptionFromRow(row) };
+    // confirm_sent_at is also when an active address was last told it is subscribed.
+    if (row?.confirm_sent_at && now.getTime() - Date.parse(row.confirm_sent_at) < RESEND_AFTER_MS) return { kind: 'throttled', subscription: subscriptionFromRow(row) };
+    if (row?.status === 'active') {
+      await trx.updateTable('subscriptions').set({ confirm_sent_at: iso }).where('id', '=', row.id).execute();
+      return { kind: 'active', subscription: subscriptionFromRow(row) };
+    }
     const values = { ...choiceColumns(choices), email: email.trim(), status: 'pending' as const, confirm_token_hash: hash, confirm_sent_at: iso, updated_at: iso };
     const saved = row
       ? await trx.updateTable('subscriptions').set(values).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow()

@@ -1,7 +1,9 @@
 // The page shell: head (title, description, Open Graph, one stylesheet), a header with the sections
 // and the search box, and a footer. Other pages (status, search) import Layout too.
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { assetUrl } from './static.js';
+import { SubscribeBox } from './components/subscribe-box.js';
 
 export type Section = 'daily' | 'weekly' | 'monthly' | 'trending' | 'about';
 
@@ -29,8 +31,9 @@ const SECTIONS: Array<[Section, string, string]> = [
 ];
 
 export function Layout(props: LayoutProps) {
+  // The doctype keeps browsers out of quirks mode (HTML Living Standard §13.1.1); JSX cannot say it.
   return (
-    <html lang="en">
+    <>{raw('<!DOCTYPE html>')}<html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -65,7 +68,7 @@ export function Layout(props: LayoutProps) {
             </form>
           </div>
         </header>
-        <main id="main" class="wrap">{props.children}</main>
+        <main id="main" class="wrap">{props.children}{props.section && props.section !== 'about' ? <SubscribeBox /> : null}</main>
         <footer class="site-footer">
           <div class="wrap">
             dailypapers: papers from <a href="https://arxiv.org/">arXiv</a>, picked by people.
@@ -74,6 +77,6 @@ export function Layout(props: LayoutProps) {
           </div>
         </footer>
       </body>
-    </html>
+    </html></>
   );
 }
