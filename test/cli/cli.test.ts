@@ -57,7 +57,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   afterEach(async () => test.drop());
 
   it('migrates once', async () => {
-    expect(await runCli(['migrate'], env)).toMatchObject({ code: 0, stdout: 'applied 0001_initial\n' });
+    expect(await runCli(['migrate'], env)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^applied 0001_initial(, \d{4}_\w+)*\n$/) });
     expect(await runCli(['migrate'], env)).toMatchObject({ code: 0, stdout: 'schema is up to date\n' });
   });
 
