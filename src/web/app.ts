@@ -7,6 +7,7 @@ import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
 import { apiRoutes } from './api/routes.js';
 import { feedRoutes } from './feeds/routes.js';
+import { feedRoutes } from './feeds/routes.js';
 import { uiRoutes } from './ui/routes.js';
 import { subscribeRoutes } from './ui/subscribe.js';
 
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route('/api', apiRoutes(deps));
   app.route('/', subscribeRoutes(deps)); // digests: /subscribe, /unsubscribe/ID/SIG, /digest/preview
+  app.route('/', feedRoutes(deps)); // before the UI: its /papers/:id catch-all would take feed paths
   app.route('/', feedRoutes(deps)); // before the UI: its /papers/:id catch-all would take feed paths
   app.route('/', uiRoutes(deps));
   return app;

@@ -28,7 +28,7 @@ describe('rate limiter', () => {
     expect(over.status).toBe(429);
     expect(over.headers.get('retry-after')).toBe('6');
     expect(over.headers.get('ratelimit')).toBe('"read";r=0;t=6');
-    expect((await over.json()).error).toContain('rate limit');
+    expect(((await over.json()) as { error: string }).error).toContain('rate limit');
     expect((await hit('GET', 'b')).status).toBe(200); // another client has its own budget
     expect((await hit('POST')).status).toBe(200); // writes have their own budget
     expect((await hit('POST')).status).toBe(429);

@@ -24,9 +24,9 @@ const calendar = (name: string, parse: (s: string) => { ok: true } | { ok: false
   });
 
 export const DailyPapersQuery = z.object({
-  date: calendar('date', parseDay).optional().describe('A feed day, YYYY-MM-DD.'),
-  week: calendar('week', parseIsoWeek).optional().describe('An ISO 8601 week, YYYY-Www.'),
-  month: calendar('month', parseMonth).optional().describe('A month, YYYY-MM.'),
+  date: calendar('date', parseDay).optional().meta({ description: 'A feed day, YYYY-MM-DD.', pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['2026-01-05'] }),
+  week: calendar('week', parseIsoWeek).optional().meta({ description: 'An ISO 8601 week, YYYY-Www.', pattern: '^\\d{4}-W\\d{2}$', examples: ['2026-W02'] }),
+  month: calendar('month', parseMonth).optional().meta({ description: 'A month, YYYY-MM.', pattern: '^\\d{4}-\\d{2}$', examples: ['2026-01'] }),
   submitter: z.string().min(1).max(100).optional().describe('Only papers submitted by this user name.'),
   organization: z.string().min(1).max(100).optional().describe('Only papers of this organization handle (an addition of ours).'),
   sort: z.enum(LISTING_SORTS, { message: `sort: one of ${LISTING_SORTS.join(', ')}` }).default('publishedAt')

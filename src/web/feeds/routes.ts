@@ -1,0 +1,144 @@
+// The feeds' route table: append /feed.rss or /feed.atom to a listing. Each route loads the same
+// list as its page (store/feeds.ts, store/listings.ts, search) and renders it with render.ts.
+// Mounted before the UI, whose /papers/:id catch-all would otherwise take /papers/.../feed.rss.
+import { type Context, Hono } from 'hono';
+import { etag } from 'hono/etag';
+import { z } from 'zod';
+import { formatDay, formatMonth, formatWeek, parseDay, parseIsoWeek, parseMonth } from '../../papers/dates.js';
+import { searchFor } from '../../search/index.js';
+import { SORTS } from '../../search/query.js';
+import { listFeatured, listTrending } from '../../store/feeds.js';
+import { listByAuthor, listDaily, organizationName } from '../../store/listings.js';
+import type { FeaturedPaper } from '../../store/papers.js';
+import type { AppDeps } from '../app.js';
+import { entryOf, type FeedDoc, type FeedEntry, renderAtom, renderRss } from './render.js';
+
+/** Entries per feed: a reader polling daily misses nothing, and a feed stays under ~100 KB. */
+export const FEED_SIZE = 50;
+/** Seconds a reader or cache may keep a feed before asking again (with its ETag). */
+export const FEED_MAX_AGE = 300;
+
+const FORMATS = ['rss', 'atom'] as const;
+type Format = (typeof FORMATS)[number];
+
+const SearchFeedQuery = z.object({
+  q: z.string({ message: 'q: give a search query, as on /search' }).trim().min(1, 'q: give a search query, as on /search').max(500, 'q: at most 500 characters'),
+  // Feed readers want new matches first; relevance is there for those who ask.
+  sort: z.enum(SORTS, { message: `sort: one of ${SORTS.join(', ')}` }).default('date'),
+});
+
+interface Listing {
+  title: string;
+  description: string;
+  /** Path of the HTML page, with its query; the feed paths append /feed.rss|atom to its path. */
+  page: string;
+  entries: FeedEntry[];
+}
+
+type Loader = (c: Context) => Promise<Listing | Response>;
+
+const featuredEntry = (baseUrl: string) => (i: FeaturedPaper) =>
+  entryOf({ paper: i.paper, featuredAt: i.featured.featuredAt, keywords: i.featured.aiKeywords }, baseUrl);
+
+function fail(c: Context, status: 400 | 404, message: string) {
+  return c.text(`${message}\n`, status, { 'Cache-Control': 'no-store' });
+}
+
+export function feedRoutes(deps: AppDeps): Hono {
+  const { db, config } = deps;
+  const base = config.baseUrl;
+  const feeds = new Hono();
+  const entry = featuredEntry(base);
+
+  // Middleware goes on each route, not on '*': this table is mounted at '/', beside the pages.
+  const tagged = etag();
+
+  const period = (kind: 'date' | 'week' | 'month'): Loader => async (c) => {
+    const raw = c.req.param('v') ?? '';
+    const parsed = kind === 'date' ? parseDay(raw) : kind === 'week' ? parseIsoWeek(raw) : parseMonth(raw);
+    if (!parsed.ok) return fail(c, 404, parsed.error);
+    const range = typeof parsed.value === 'string' ? { from: parsed.value, to: parsed.value } : parsed.value;
+    const list = await listFeatured(db.db, range, 'upvotes', { offset: 0, limit: FEED_SIZE });
+    const when = kind === 'date' ? formatDay(range.from) : kind === 'week' ? formatWeek(raw, range) : formatMonth(raw);
+    return {
+      title: `${kind === 'date' ? 'Daily papers' : kind === 'week' ? 'Papers of the week' : 'Papers of the month'}, ${when}`,
+      description: `Papers featured ${kind === 'date' ? 'on' : 'in'} ${when}, most upvoted first.`,
+      page: `/papers/${kind}/${raw}`,
+      entries: list.items.map(entry),
+    };
+  };
+
+  const loaders: Array<[string, Loader]> = [
+    ['/papers', async () => {
+      const list = await listDaily(db.db, {}, 'publishedAt', { offset: 0, limit: FEED_SIZE });
+      return { title: 'Daily papers', description: 'The latest featured papers, newest first.', page: '/papers', entries: list.items.map(entry) };
+    }],
+    ['/papers/trending', async () => {
+      const list = await listTrending(db.db, { offset: 0, limit: FEED_SIZE });
+      return { title: 'Trending papers', description: 'Papers ranked by upvotes that fade with age (see /about#trending).', page: '/papers/trending', entries: list.items.map(entry) };
+    }],
+    ['/papers/date/:v', period('date')],
+    ['/papers/week/:v', period('week')],
+    ['/papers/month/:v', period('month')],
+    ['/search', async (c) => {
+      const q = SearchFeedQuery.safeParse(c.req.query());
+      if (!q.success) return fail(c, 400, q.error.issues.map((i) => i.message).join('; '));
+      const r = await searchFor(deps).search({ q: q.data.q, sort: q.data.sort, limit: FEED_SIZE, page: 1 });
+      const query = new URLSearchParams({ q: q.data.q, ...(q.data.sort !== 'date' ? { sort: q.data.sort } : {}) });
+      return {
+        title: `Search: ${q.data.q}`,
+        description: `Papers matching "${q.data.q}", ${q.data.sort === 'date' ? 'newest' : q.data.sort === 'upvotes' ? 'most upvoted' : 'best'} first.`,
+        page: `/search?${query}`,
+        entries: r.hits.map((h) => entryOf({ paper: h.paper, featuredAt: h.featuredAt, keywords: h.aiKeywords }, base)),
+      };
+    }],
+    ['/orgs/:v', async (c) => {
+      const handle = c.req.param('v') ?? '';
+      const name = await organizationName(db.db, handle);
+      if (name === undefined) return fail(c, 404, `no papers of an organization '${handle}'`);
+      const list = await listDaily(db.db, { organization: handle }, 'publishedAt', { offset: 0, limit: FEED_SIZE });
+      return { title: `Papers of ${name ?? handle}`, description: `Papers featured with ${name ?? handle}, newest first.`, page: `/orgs/${encodeURIComponent(handle)}`, entries: list.items.map(entry) };
+    }],
+    ['/authors/:v', async (c) => {
+      const author = c.req.param('v') ?? '';
+      const list = await listByAuthor(db.db, db.dialect, author, { offset: 0, limit: FEED_SIZE });
+      if (list.items.length === 0) return fail(c, 404, `no papers by an author named '${author}'`);
+      return {
+        title: `Papers by ${author}`,
+        description: `Papers with ${author} among their authors, newest first.`,
+        page: `/authors/${encodeURIComponent(author)}`,
+        entries: list.items.map((i) => entryOf({ paper: i.paper, featuredAt: i.featured?.featuredAt, keywords: i.featured?.aiKeywords }, base)),
+      };
+    }],
+  ];
+
+  for (const [path, load] of loaders) {
+    for (const format of FORMATS) {
+      feeds.get(`${path}/feed.${format}`, tagged, async (c) => {
+        const listing = await load(c);
+        if (listing instanceof Response) return listing;
+        return send(c, format, listing);
+      });
+    }
+  }
+
+  function send(c: Context, format: Format, l: Listing) {
+    const [path, query] = l.page.split('?') as [string, string | undefined];
+    const feedUrl = (f: Format) => `${base}${path === '/' ? '' : path}/feed.${f}${query ? `?${query}` : ''}`;
+    const doc: FeedDoc = {
+      title: `${l.title} - dailypapers`,
+      description: l.description,
+      pageUrl: base + l.page,
+      rssUrl: feedUrl('rss'),
+      atomUrl: feedUrl('atom'),
+      entries: l.entries,
+    };
+    // Any site's reader may fetch a feed (web feed readers run in the browser).
+    const headers = { 'Cache-Control': `public, max-age=${FEED_MAX_AGE}`, 'Access-Control-Allow-Origin': '*' };
+    return format === 'rss'
+      ? c.body(renderRss(doc), 200, { ...headers, 'Content-Type': 'application/rss+xml; charset=utf-8' })
+      : c.body(renderAtom(doc), 200, { ...headers, 'Content-Type': 'application/atom+xml; charset=utf-8' });
+  }
+
+  return feeds;
+}
