@@ -160,3 +160,25 @@ describe.each(DIALECTS)('feeds on %s', (dialect) => {
     expect((await t.app.request(`/papers/${FEATURED[0]!.id}`)).status).toBe(200);
   });
 });
+
+describe.each(DIALECTS)('feed autodiscovery on %s', (dialect) => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  beforeAll(async () => {
+    t = await testApp(dialect);
+    await t.load(featuredRecords());
+  });
+  afterAll(async () => t.close());
+
+  it('announces the feeds of each page with <link rel="alternate">, and they answer', async () => {
+    for (const page of ['/papers', '/papers/week/2025-W02', '/papers/trending', '/search?q=games', `/papers/${FEATURED[0]!.id}`, '/about']) {
+      const html = await (await t.app.request(page)).text();
+      const links = [...html.matchAll(/<link rel="alternate" type="(application\/(?:rss|atom)\+xml)" title="[^"]*" href="([^"]+)"/g)];
+      expect(links.map((m) => m[1]), page).toEqual(['application/rss+xml', 'application/atom+xml']);
+      for (const [, , href] of links) {
+        const u = new URL(href!.replace(/&amp;/g, '&'), t.config.baseUrl);
+        const res = await t.app.request(u.pathname + u.search);
+        expect(res.status, `${page} -> ${href}`).toBe(200);
+      }
+    }
+  });
+});

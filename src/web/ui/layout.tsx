@@ -2,6 +2,7 @@
 // and the search box, and a footer. Other pages (status, search) import Layout too.
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { feedLinks, type FeedLink } from '../feeds/links.js';
 import { assetUrl } from './static.js';
 import { SubscribeBox } from './components/subscribe-box.js';
 
@@ -21,6 +22,8 @@ export interface LayoutProps {
   math?: boolean | undefined;
   /** Prefilled search box. */
   query?: string | undefined;
+  /** Feeds to announce; by default worked out from `canonical` (or `query`) by feeds/links.ts. */
+  feeds?: FeedLink[] | undefined;
 }
 
 const SECTIONS: Array<[Section, string, string]> = [
@@ -46,6 +49,7 @@ export function Layout(props: LayoutProps) {
         {props.description ? <meta property="og:description" content={props.description} /> : null}
         {props.canonical ? <meta property="og:url" content={props.canonical} /> : null}
         {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
+        {(props.feeds ?? feedLinks(props.canonical, props.query)).map((f) => <link rel="alternate" type={f.type} title={f.title} href={f.href} />)}
         <meta name="twitter:card" content="summary" />
         <link rel="stylesheet" href={assetUrl('style.css')} />
         {props.math ? <link rel="stylesheet" href={assetUrl('katex.css')} /> : null}
