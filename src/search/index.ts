@@ -7,13 +7,13 @@ import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
 import { type Embedder, loadEmbedder, paperText } from './embedders/index.js';
 import { embedPending, type EmbedProgress, reindex } from './maintenance.js';
-import { CANDIDATES, EMBED_TIMEOUT_MS, reciprocalRankFusion, withTimeout } from './hybrid.js';
+import { CANDIDATES, EMBED_TIMEOUT_MS, reciprocalRankFusion, semanticRanking, withTimeout } from './hybrid.js';
 import { type Hit, loadHits } from './hits.js';
 import { postgresLexical } from './lexical-postgres.js';
 import { sqliteLexical } from './lexical-sqlite.js';
 import { hasFilters, hasText, type ParsedQuery, parseQuery, semanticText, type Sort } from './query.js';
 import { type Segment, snippet } from './snippet.js';
-import type { LexicalBackend, VectorBackend } from './types.js';
+import type { LexicalBackend, Neighbour, VectorBackend } from './types.js';
 import { postgresVectors } from './vectors-postgres.js';
 import { sqliteVectors } from './vectors-sqlite.js';
 
@@ -99,7 +99,11 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
     return current;
   }
 
-  async function semanticIds(query: ParsedQuery, k: number): Promise<string[] | null> {
+  /**
+   * The semantic side: the query's nearest papers, and (given lexical candidates) the similarity
+   * of each of those too, within EMBED_TIMEOUT_MS; null when off, failed or too slow.
+   */
+  async function semanticSide(query: ParsedQuery, k: number, lexicalIds: string[] = []): Promise<{ neighbours: Neighbour[]; similarity: Map<string, number> } | null> {
     try {
       return await withTimeout(EMBED_TIMEOUT_MS, async (signal) => {
         const [emb, vec] = await Promise.all([embedder(), vectors()]);
@@ -108,10 +112,13 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
         if (!v || !v.some((x) => x !== 0)) return null;
         // Filters are checked on the candidates: ask for more when they may remove many.
         const filtered = hasFilters(query) || query.excluded.length > 0;
-        const nn = await vec.nearest(emb.model, v, filtered ? k * 4 : k);
-        if (!filtered) return nn.map((n) => n.id);
-        const pass = await lexical.filter(nn.map((n) => n.id), query);
-        return nn.map((n) => n.id).filter((id) => pass.has(id)).slice(0, k);
+        let neighbours = await vec.nearest(emb.model, v, filtered ? k * 4 : k);
+        if (filtered) {
+          const pass = await lexical.filter(neighbours.map((n) => n.id), query);
+          neighbours = neighbours.filter((n) => pass.has(n.id)).slice(0, k);
+        }
+        const similarity = lexicalIds.length ? await vec.similarities(emb.model, v, lexicalIds) : new Map<string, number>();
+        return { neighbours, similarity };
       });
     } catch (e) {
       log?.warn({ err: (e as Error).message }, 'semantic search failed; answering with lexical results');
@@ -144,13 +151,14 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
         return done(r.ids, r.total, 'lexical');
       }
       if (mode === 'semantic') {
-        const ids = (await semanticIds(query, offset + limit)) ?? [];
+        const ids = ((await semanticSide(query, offset + limit))?.neighbours ?? []).map((n) => n.id);
         return done(ids.slice(offset, offset + limit), ids.length, 'semantic');
       }
       const n = Math.max(CANDIDATES, offset + limit);
-      const [lex, sem] = await Promise.all([lexical.search({ query, sort, limit: n, offset: 0 }), semanticIds(query, CANDIDATES)]);
+      const lex = await lexical.search({ query, sort, limit: n, offset: 0 });
+      const sem = await semanticSide(query, CANDIDATES, lex.ids.slice(0, CANDIDATES));
       if (sem === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical');
-      const fused = reciprocalRankFusion(lex.ids, sem).map((f) => f.id);
+      const fused = reciprocalRankFusion(lex.ids, semanticRanking(lex.ids.slice(0, CANDIDATES), sem.neighbours, sem.similarity)).map((f) => f.id);
       const semanticOnly = fused.length - lex.ids.length;
       let ids = fused.slice(offset, offset + limit);
       // Past the fused candidates the list goes on with the rest of the lexical matches.

@@ -32,6 +32,8 @@ export interface VectorBackend {
   readonly available: boolean;
   /** Nearest papers to `vector` among those embedded by `model`. */
   nearest(model: string, vector: Float32Array, k: number, exclude?: string): Promise<Neighbour[]>;
+  /** Cosine similarity of `vector` to each of `ids` that has a vector from `model`. */
+  similarities(model: string, vector: Float32Array, ids: string[]): Promise<Map<string, number>>;
   /** The stored vector of a paper, if embedded by `model`. */
   vectorOf(model: string, id: string): Promise<Float32Array | null>;
   /** Stores vectors (replacing earlier ones) made by `model`. */

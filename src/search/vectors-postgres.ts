@@ -57,6 +57,15 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
       });
     },
 
+    async similarities(model, vector, ids) {
+      const out = new Map<string, number>();
+      if (!available || ids.length === 0 || (await tableDim()) !== vector.length) return out;
+      const rows = await sql<{ paper_id: string; score: number }>`select paper_id, 1 - (vec <=> ${literal(vector)}::vector) as score
+        from paper_vector where model = ${model} and paper_id = any(${ids})`.execute(db);
+      for (const r of rows.rows) out.set(r.paper_id, Number(r.score));
+      return out;
+    },
+
     async vectorOf(model, id) {
       if (!available || (await tableDim()) === null) return null;
       const r = await sql<{ vec: string }>`select vec::text as vec from paper_vector where paper_id = ${id} and model = ${model}`.execute(db);

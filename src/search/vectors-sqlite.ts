@@ -14,6 +14,7 @@ interface Copy {
   seq: number;
   deletes: string;
   slotOf: Map<number, number>;
+  slotById: Map<string, number>;
   ids: Array<string | null>;
   data: Float32Array;
 }
@@ -45,13 +46,16 @@ export function sqliteVectors(db: Kysely<Database>): VectorBackend {
         return null;
       }
       const dim = first.vec.byteLength / 4;
-      copy = { model, dim, seq: 0, deletes: s.deletes, slotOf: new Map(), ids: [], data: new Float32Array(Math.max(1024, rows.rows.length) * dim) };
+      copy = { model, dim, seq: 0, deletes: s.deletes, slotOf: new Map(), slotById: new Map(), ids: [], data: new Float32Array(Math.max(1024, rows.rows.length) * dim) };
     }
     const c = copy!;
     for (const r of rows.rows) {
       let slot = c.slotOf.get(r.doc_id);
       if (r.model !== model || r.vec.byteLength !== c.dim * 4) {
-        if (slot !== undefined) c.ids[slot] = null; // replaced by another model's vector
+        if (slot !== undefined) {
+          c.slotById.delete(c.ids[slot] ?? '');
+          c.ids[slot] = null; // replaced by another model's vector
+        }
         continue;
       }
       if (slot === undefined) {
@@ -65,6 +69,7 @@ export function sqliteVectors(db: Kysely<Database>): VectorBackend {
         }
       }
       c.ids[slot] = r.paper_id;
+      c.slotById.set(r.paper_id, slot);
       c.data.set(fromBlob(r.vec), slot * c.dim);
     }
     c.seq = s.seq;
@@ -78,6 +83,20 @@ export function sqliteVectors(db: Kysely<Database>): VectorBackend {
       const c = await refresh(model);
       if (!c || vector.length !== c.dim) return [];
       return topK(c, vector, k, exclude);
+    },
+
+    async similarities(model, vector, ids) {
+      const c = await refresh(model);
+      const out = new Map<string, number>();
+      if (!c || vector.length !== c.dim) return out;
+      for (const id of ids) {
+        const slot = c.slotById.get(id);
+        if (slot === undefined) continue;
+        let dot = 0;
+        for (let j = 0, o = slot * c.dim; j < c.dim; j++) dot += c.data[o + j]! * vector[j]!;
+        out.set(id, dot);
+      }
+      return out;
     },
 
     async vectorOf(model, id) {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { formatQuery, hasFilters, hasText, parseQuery, semanticText } from './query.js';
+
+describe('parseQuery', () => {
+  it('reads words, phrases, exclusions and every operator', () => {
+    const q = parseQuery('Diffusion "video generation" -survey author:"Le Cun" author:hinton cat:cs.LG after:2025-01-01 before:2026-01-01 has:code featured:yes');
+    expect(q).toEqual({
+      words: ['diffusion'], phrases: [['video', 'generation']], excluded: [['survey']], authors: ['Le Cun', 'hinton'],
+      categories: ['cs.LG'], after: '2025-01-01', before: '2026-01-01', hasCode: true, featured: true,
+    });
+    expect(hasText(q) && hasFilters(q)).toBe(true);
+    expect(semanticText(q)).toBe('video generation diffusion');
+  });
+
+  it('searches malformed operators and quotes as words', () => {
+    expect(parseQuery('after:yesterday cat:!! has:slides featured:maybe')).toMatchObject({
+      words: ['after', 'yesterday', 'cat', 'has', 'slides', 'featured', 'maybe'], after: null, categories: [], hasCode: false, featured: null,
+    });
+    expect(parseQuery('"unclosed phrase here').words).toEqual(['unclosed', 'phrase', 'here']);
+    expect(parseQuery('after:2025-13-45').after).toBeNull();
+    expect(parseQuery('-"not this" -x').excluded).toEqual([['not', 'this'], ['x']]);
+    expect(parseQuery('"" - -- :: ((').words).toEqual([]);
+    expect(parseQuery('"one"').words).toEqual(['one']);
+    expect(parseQuery('x'.repeat(600)).words[0]).toHaveLength(500);
+  });
+
+  it('writes a query back in a form that parses to the same query', () => {
+    for (const text of ['a "b c" -d -"e f" author:"x y" cat:cs.CV after:2025-01-01 has:code featured:no', 'plain words']) {
+      const q = parseQuery(text);
+      expect(parseQuery(formatQuery(q))).toEqual(q);
+    }
+  });
+});
