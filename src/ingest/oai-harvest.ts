@@ -160,7 +160,9 @@ async function harvestSet(db: Kysely<Database>, set: string, opts: HarvestOption
       if (!token) break;
     }
   } catch (e) {
-    await finishHarvest(db, key, 'failed', (e as Error).message).catch(() => undefined);
+    // Interrupted (shutdown) is not failed: the harvest stays running, resumable from its token.
+    const status = opts.signal?.aborted ? 'running' : 'failed';
+    await finishHarvest(db, key, status, `${status === 'running' ? 'interrupted: ' : ''}${(e as Error).message}`).catch(() => undefined);
     throw e;
   }
 }

@@ -94,7 +94,7 @@ describe.each(DIALECTS)('OAI-PMH harvest on %s', (dialect) => {
     await expect(first).rejects.toThrow('killed');
     expect((await countPapers(db.db)).papers).toBe(10);
     const row = await getHarvest(db.db, harvestKey('arXivRaw', 'cs', '2025-01-01', '2025-01-31'));
-    expect(row).toMatchObject({ pages: 1, records: 10 });
+    expect(row).toMatchObject({ status: 'running', pages: 1, records: 10, error: 'interrupted: killed' });
     expect(row?.token).toBeTruthy();
 
     const before = server.requests.length;
