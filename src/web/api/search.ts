@@ -34,8 +34,9 @@ export function presentHit(h: Hit, highlight?: string) {
     submittedOnDailyAt: h.featuredAt,
   };
   return {
-    paper,
-    publishedAt: p.publishedAt,
+    // Hugging Face leaves out what a paper lacks; a null where clients expect a string breaks them.
+    paper: Object.fromEntries(Object.entries(paper).filter(([, v]) => v !== null)),
+    publishedAt: p.publishedAt ?? undefined,
     title: p.title,
     summary: p.abstract,
     numComments: h.commentCount,
