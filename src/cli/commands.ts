@@ -6,9 +6,10 @@ import { ingestCommand } from './ingest.js';
 import { migrateCommand } from './migrate.js';
 import { reindexCommand } from './reindex.js';
 import { serveCommand } from './serve.js';
+import { usersCommand } from './users.js';
 
 export type { Command, Io } from './command.js';
 
 export const COMMANDS: Record<string, Command> = Object.fromEntries(
-  [serveCommand, migrateCommand, importCommand, ingestCommand, reindexCommand, digestCommand].map((c) => [c.name, c]),
+  [serveCommand, migrateCommand, importCommand, ingestCommand, reindexCommand, digestCommand, usersCommand].map((c) => [c.name, c]),
 );

@@ -6,6 +6,7 @@ import { harvestState } from '../jobs/status.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
 import { apiRoutes } from './api/routes.js';
+import { mountMembers } from './ui/members/routes.js';
 import { feedRoutes } from './feeds/routes.js';
 import { feedRoutes } from './feeds/routes.js';
 import { uiRoutes } from './ui/routes.js';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): Hono {
       : c.text(`Not found: ${c.req.path}`, 404),
   );
 
+  mountMembers(app, deps); // members: security headers, sessions, CSRF, accounts, votes, comments (before the rest)
   app.route('/api', apiRoutes(deps));
   app.route('/', subscribeRoutes(deps)); // digests: /subscribe, /unsubscribe/ID/SIG, /digest/preview
   app.route('/', feedRoutes(deps)); // before the UI: its /papers/:id catch-all would take feed paths

@@ -4,6 +4,7 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { feedLinks, type FeedLink } from '../feeds/links.js';
 import { assetUrl } from './static.js';
+import { AccountMenu } from './members/kit.js';
 import { SubscribeBox } from './components/subscribe-box.js';
 
 export type Section = 'daily' | 'weekly' | 'monthly' | 'trending' | 'about';
@@ -70,6 +71,7 @@ export function Layout(props: LayoutProps) {
               <input type="search" id="q" name="q" placeholder="Search papers" value={props.query ?? ''} />
               <button class="btn" type="submit">Search</button>
             </form>
+            <AccountMenu />
           </div>
         </header>
         <main id="main" class="wrap">{props.children}{props.section && props.section !== 'about' ? <SubscribeBox /> : null}</main>

@@ -1,6 +1,8 @@
 // The whole UI route table on one screen. A GET never changes state. Pages answer with an ETag
-// (a hash of the body, hono/etag) and `Cache-Control: no-cache`, so a reload revalidates and an
-// unchanged page is a bodiless 304 (RFC 9110 §13.1.2, If-None-Match).
+// (a hash of the body: respond.ts for ours, hono/etag with a node:crypto digest for the rest) and
+// `Cache-Control: no-cache`, so a reload revalidates and an unchanged page is a bodiless 304
+// (RFC 9110 §13.1.2, If-None-Match).
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { parseArxivId } from '../../papers/arxiv-id.js';
@@ -11,6 +13,8 @@ import { AboutPage } from './about.js';
 import { ErrorPage } from './errors.js';
 import { pickDate, renderPeriod, renderTrending } from './feed.js';
 import { PaperNotFound, PaperPage } from './paper.js';
+import { commentsSection } from './members/comments.js';
+import { sendPage } from './respond.js';
 import { staticRoutes } from './static.js';
 import { renderSearch, similarList } from './search.js';
 import { statusPage } from './status.js';
@@ -25,10 +29,10 @@ export function uiRoutes(deps: AppDeps): Hono {
     await next();
     if (c.req.method === 'GET' && !c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-cache');
   });
-  ui.use('*', etag());
+  ui.use('*', etag({ generateDigest: (body) => new Uint8Array(createHash('sha1').update(body).digest()).buffer }));
 
   ui.get('/', (c) => c.redirect('/papers'));
-  ui.get('/about', (c) => c.html(<AboutPage timezone={config.timezone} />));
+  ui.get('/about', (c) => sendPage(c, <AboutPage timezone={config.timezone} />));
   ui.get('/status', (c) => statusPage(c, deps)); // ingestion state; not yet admin-only (no accounts yet)
 
   ui.get('/search', (c) => renderSearch(c, deps));
@@ -38,7 +42,7 @@ export function uiRoutes(deps: AppDeps): Hono {
     const to = pickDate(c);
     if (to) return c.redirect(to);
     const latest = await latestFeaturedDay(db.db);
-    return c.html(<ErrorPage status={400} title="Bad date" message="Pick a date in the form YYYY-MM-DD (and a view: day, week or month)." latest={latest} />, 400);
+    return sendPage(c, <ErrorPage status={400} title="Bad date" message="Pick a date in the form YYYY-MM-DD (and a view: day, week or month)." latest={latest} />, 400);
   });
   ui.get('/papers/date/:day', (c) => renderPeriod(c, deps, 'day', c.req.param('day')));
   ui.get('/papers/week', (c) => renderPeriod(c, deps, 'week', null));
@@ -50,11 +54,11 @@ export function uiRoutes(deps: AppDeps): Hono {
   ui.get('/papers/:id{.+}', async (c) => {
     const raw = c.req.param('id');
     const ref = parseArxivId(raw);
-    if (!ref) return c.html(<PaperNotFound id={null} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
+    if (!ref) return sendPage(c, <PaperNotFound id={null} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
     if (raw !== ref.id) return c.redirect(`/papers/${ref.id}`, 301);
     const found = await getPaperPage(db.db, ref.id);
-    if (!found) return c.html(<PaperNotFound id={ref.id} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
-    return c.html(<PaperPage paper={found.paper} featured={found.featured} config={config} similar={await similarList(deps, ref.id)} />);
+    if (!found) return sendPage(c, <PaperNotFound id={ref.id} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
+    return sendPage(c, <PaperPage paper={found.paper} featured={found.featured} config={config} similar={await similarList(deps, ref.id)} comments={await commentsSection(db, ref.id)} />);
   });
 
   return ui;

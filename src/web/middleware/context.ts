@@ -1,0 +1,52 @@
+// Who is asking: the signed-in member (or nobody), the CSRF token for forms, the client's address.
+// Kept per request in AsyncLocalStorage so that deep page components (the header's account menu,
+// a card's upvote form) can read it without every page threading it through props.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context } from 'hono';
+import type { Scope } from '../../store/tokens.js';
+import type { User } from '../../store/users.js';
+
+export interface Member {
+  user: User | null;
+  /** SHA-256 of the session cookie, when signed in by session. */
+  sessionHash: string | null;
+  /** Set when the request authenticated with `Authorization: Bearer`. */
+  tokenScopes: Scope[] | null;
+  /** The token forms must send back (hidden field `csrf` or header X-CSRF-Token). */
+  csrf: string;
+  /** Papers the member has upvoted, loaded for HTML pages only. */
+  voted: Set<string>;
+  ip: string;
+}
+
+const storage = new AsyncLocalStorage<Member>();
+const byRequest = new WeakMap<Request, Member>();
+
+export const ANONYMOUS: Member = { user: null, sessionHash: null, tokenScopes: null, csrf: '', voted: new Set(), ip: 'unknown' };
+
+export function runAs<T>(c: Context, member: Member, fn: () => Promise<T>): Promise<T> {
+  byRequest.set(c.req.raw, member);
+  return storage.run(member, fn);
+}
+
+/** The member of this request (from a handler). */
+export function member(c: Context): Member {
+  return byRequest.get(c.req.raw) ?? ANONYMOUS;
+}
+
+/** The member of the request being rendered (from a component). */
+export function currentMember(): Member {
+  return storage.getStore() ?? ANONYMOUS;
+}
+
+export const isStaff = (u: User | null) => u !== null && (u.role === 'admin' || u.role === 'moderator');
+
+/**
+ * The client's address from the socket (@hono/node-server puts the IncomingMessage in c.env).
+ * X-Forwarded-For is not trusted: anyone can send it, and trusting it would let one client
+ * dodge every per-IP limit.
+ */
+export function clientIp(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+}

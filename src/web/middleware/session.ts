@@ -1,0 +1,82 @@
+// Loads the member of each request: a Bearer token (API clients) or the session cookie, plus the
+// per-browser CSRF cookie that forms' tokens are bound to. Cookies are HttpOnly and SameSite=Lax;
+// served over https they are Secure with the __Host- prefix (RFC 6265bis 4.1.3.2: no Domain,
+// Path=/), so a sibling subdomain cannot plant or overwrite them.
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Kysely } from 'kysely';
+import { csrfToken } from '../../auth/csrf.js';
+import { newToken } from '../../auth/secrets.js';
+import type { Database } from '../../db/schema.js';
+import { SESSION_DAYS, sessionUser } from '../../store/sessions.js';
+import { apiTokenUser } from '../../store/tokens.js';
+import { votedPaperIds } from '../../store/votes.js';
+import { clientIp, type Member, runAs } from './context.js';
+
+export interface CookieNames {
+  https: boolean;
+  session: string;
+  browser: string;
+}
+
+export function cookieNames(baseUrl: string): CookieNames {
+  return { https: baseUrl.startsWith('https://'), session: 'dp_session', browser: 'dp_csrf' };
+}
+
+const prefix = (n: CookieNames) => (n.https ? ({ prefix: 'host' } as const) : {});
+
+export function readCookie(c: Context, n: CookieNames, name: string): string | undefined {
+  return n.https ? getCookie(c, name, 'host') : getCookie(c, name);
+}
+
+export function setSessionCookie(c: Context, n: CookieNames, token: string) {
+  setCookie(c, n.session, token, { httpOnly: true, sameSite: 'Lax', secure: n.https, path: '/', maxAge: SESSION_DAYS * 86_400, ...prefix(n) });
+}
+
+export function clearSessionCookie(c: Context, n: CookieNames) {
+  deleteCookie(c, n.session, { path: '/', secure: n.https, ...prefix(n) });
+}
+
+/** A fresh browser id (after log-in and log-out too, so a token seen before cannot be replayed after). */
+export function setBrowserCookie(c: Context, n: CookieNames): string {
+  const id = newToken();
+  setCookie(c, n.browser, id, { httpOnly: true, sameSite: 'Lax', secure: n.https, path: '/', ...prefix(n) });
+  return id;
+}
+
+export function loadMember(db: Kysely<Database>, secret: string, names: CookieNames): MiddlewareHandler {
+  return async (c, next) => {
+    const ip = clientIp(c);
+    const auth = c.req.header('authorization');
+    if (auth !== undefined) {
+      const m = /^Bearer\s+(\S+)$/i.exec(auth);
+      const found = m ? await apiTokenUser(db, m[1]!) : null;
+      if (!found) return c.json({ error: 'invalid or revoked API token' }, 401, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      return runAs(c, { user: found.user, sessionHash: null, tokenScopes: found.scopes, csrf: '', voted: new Set(), ip }, async () => { await next(); });
+    }
+    const sessionToken = readCookie(c, names, names.session);
+    const session = sessionToken ? await sessionUser(db, sessionToken) : null;
+    if (sessionToken && !session) clearSessionCookie(c, names);
+    const html = c.req.method === 'GET' && !c.req.path.startsWith('/api/') && !c.req.path.startsWith('/static/');
+    let browser = readCookie(c, names, names.browser);
+    if (browser && browser.length > 100) browser = undefined;
+    // Only pages hand out a browser id: static files stay cacheable, and API calls bring the page's.
+    if (!browser && html) browser = setBrowserCookie(c, names);
+    const member: Member = {
+      user: session?.user ?? null,
+      sessionHash: session?.idHash ?? null,
+      tokenScopes: null,
+      csrf: browser ? csrfToken(secret, browser, session?.idHash ?? null) : '',
+      voted: session && html ? await votedPaperIds(db, session.user.id) : new Set(),
+      ip,
+    };
+    return runAs(c, member, async () => {
+      await next();
+      // Pages that show a member's name or a form token are theirs alone (RFC 9111 5.2.2.7).
+      if (html && c.res.headers.get('content-type')?.startsWith('text/html')) c.res.headers.set('cache-control', 'private, no-cache');
+    });
+  };
+}
+
+/** The browser id in the request, for checking a form's token. */
+export const browserId = (c: Context, names: CookieNames) => readCookie(c, names, names.browser);

@@ -1,0 +1,137 @@
+// /admin: moderators hide comments and remove featured entries; admins also suspend accounts,
+// change roles, decide authorship claims and assign unclaimed organizations. Every action is a
+// CSRF-checked POST, and the role is checked on the server for each one.
+import type { Context, Hono } from 'hono';
+import { decideClaim, pendingClaims } from '../../../store/claims.js';
+import { recentComments } from '../../../store/comments.js';
+import { addOrgMember, createOrg, getOrg, ORG_NAME, orgPapers, unclaimedOrgs } from '../../../store/orgs.js';
+import { unfeature } from '../../../store/submissions.js';
+import { getUserByName, listUsers, type Role, setRole, setSuspended, type User } from '../../../store/users.js';
+import { isStaff } from '../../middleware/context.js';
+import { CsrfField, forbidden, type Members, Notice, notFound, Page, readForm, signedIn, type Fields } from './kit.js';
+
+type Need = 'staff' | 'admin';
+
+async function gate(c: Context, m: Members, need: Need): Promise<{ user: User; f: Fields } | Response> {
+  const user = signedIn(c);
+  if (user instanceof Response) return user;
+  if (need === 'admin' ? user.role !== 'admin' : !isStaff(user)) return forbidden(c, need === 'admin' ? 'Administrators only.' : 'Moderators and administrators only.');
+  if (c.req.method === 'GET') return { user, f: {} };
+  const f = await readForm(c, m);
+  return f instanceof Response ? f : { user, f };
+}
+
+const Post = (p: { action: string; label: string; fields?: Record<string, string> }) => (
+  <form method="post" action={p.action} class="inline">
+    <CsrfField />
+    {Object.entries(p.fields ?? {}).map(([k, v]) => <input type="hidden" name={k} value={v} />)}
+    <button class="linklike" type="submit">{p.label}</button>
+  </form>
+);
+
+export function registerAdmin(app: Hono, m: Members) {
+  const { db } = m.db;
+
+  app.get('/admin', async (c) => {
+    const g = await gate(c, m, 'staff');
+    if (g instanceof Response) return g;
+    const admin = g.user.role === 'admin';
+    const [comments, users, claims, orgs] = await Promise.all([
+      recentComments(db, 50), admin ? listUsers(db, 100) : [], admin ? pendingClaims(db) : [], admin ? unclaimedOrgs(db, 50) : [],
+    ]);
+    return c.html(
+      <Page title="Admin">
+        <h1>Moderation</h1>
+        {c.req.query('done') ? <Notice>Done.</Notice> : null}
+        <h2>Remove a featured paper</h2>
+        <form method="post" action="/admin/featured/remove" class="stack">
+          <CsrfField />
+          <label for="paper">arXiv id</label><input id="paper" name="paperId" required maxlength={40} />
+          <button class="btn" type="submit">Remove from the feeds</button>
+        </form>
+        <h2>Recent comments</h2>
+        <table>
+          <tbody>{comments.map((x) => (
+            <tr>
+              <td><a href={`/papers/${x.paperId}#c${x.id}`}>#{x.id}</a></td><td>{x.username}</td><td>{x.body.slice(0, 120)}</td>
+              <td>{x.deleted ? 'deleted' : x.hidden ? <Post action={`/comments/${x.id}/unhide`} label="unhide" /> : <Post action={`/comments/${x.id}/hide`} label="hide" />}</td>
+            </tr>
+          ))}</tbody>
+        </table>
+        {admin ? (
+          <>
+            <h2>Authorship claims</h2>
+            {claims.length ? <ul>{claims.map((x) => (
+              <li>{x.username} claims to be {x.authorName} of <a href={`/papers/${x.paperId}`}>{x.paperId}</a>{' '}
+                <Post action={`/admin/claims/${x.id}`} label="approve" fields={{ decision: 'approve' }} />{' '}
+                <Post action={`/admin/claims/${x.id}`} label="reject" fields={{ decision: 'reject' }} /></li>
+            ))}</ul> : <p class="slot">None pending.</p>}
+            <h2>Unclaimed organizations</h2>
+            {orgs.length ? <ul>{orgs.map((o) => <li><a href={`/orgs/${o.name}`}>{o.displayName ?? o.name}</a> ({o.papers} papers)</li>)}</ul> : <p class="slot">None.</p>}
+            <form method="post" action="/admin/orgs/assign" class="stack">
+              <CsrfField />
+              <label for="org">Organization short name</label><input id="org" name="name" required maxlength={64} />
+              <label for="to">Assign to username (becomes its admin)</label><input id="to" name="username" required maxlength={32} />
+              <button class="btn" type="submit">Assign</button>
+            </form>
+            <h2>Accounts</h2>
+            <table>
+              <tbody>{users.map((u) => (
+                <tr>
+                  <td><a href={`/users/${u.username}`}>{u.username}</a></td><td>{u.role}</td><td>{u.suspended ? 'suspended' : u.emailConfirmed ? 'active' : 'unconfirmed'}</td>
+                  <td>{u.id === g.user.id ? null : <>
+                    <Post action={`/admin/users/${u.id}/suspend`} label={u.suspended ? 'restore' : 'suspend'} fields={{ suspended: u.suspended ? '0' : '1' }} />{' '}
+                    {(['member', 'moderator', 'admin'] as Role[]).filter((r) => r !== u.role).map((r) => <><Post action={`/admin/users/${u.id}/role`} label={`make ${r}`} fields={{ role: r }} />{' '}</>)}
+                  </>}</td>
+                </tr>
+              ))}</tbody>
+            </table>
+          </>
+        ) : null}
+      </Page>,
+    );
+  });
+
+  app.post('/admin/featured/remove', async (c) => {
+    const g = await gate(c, m, 'staff');
+    if (g instanceof Response) return g;
+    return (await unfeature(db, (g.f.paperId ?? '').trim())) ? c.redirect('/admin?done=1', 303) : notFound(c, 'That paper is not featured.');
+  });
+
+  app.post('/admin/users/:id{[0-9]+}/:action{suspend|role}', async (c) => {
+    const g = await gate(c, m, 'admin');
+    if (g instanceof Response) return g;
+    const id = Number(c.req.param('id'));
+    if (id === g.user.id) return forbidden(c, 'Administrators cannot suspend or demote themselves.');
+    if (c.req.param('action') === 'suspend') await setSuspended(db, id, g.f.suspended === '1');
+    else {
+      const role = g.f.role as Role;
+      if (!['admin', 'moderator', 'member'].includes(role)) return c.text('role must be admin, moderator or member', 400);
+      await setRole(db, id, role);
+    }
+    return c.redirect('/admin?done=1', 303);
+  });
+
+  app.post('/admin/claims/:id{[0-9]+}', async (c) => {
+    const g = await gate(c, m, 'admin');
+    if (g instanceof Response) return g;
+    const ok = await decideClaim(db, Number(c.req.param('id')), g.user.id, g.f.decision === 'approve');
+    return ok ? c.redirect('/admin?done=1', 303) : notFound(c, 'No such pending claim.');
+  });
+
+  app.post('/admin/orgs/assign', async (c) => {
+    const g = await gate(c, m, 'admin');
+    if (g instanceof Response) return g;
+    const name = (g.f.name ?? '').trim();
+    const target = await getUserByName(db, g.f.username ?? '');
+    if (!ORG_NAME.test(name) || !target) return notFound(c, 'No such organization name or username.');
+    let org = await getOrg(db, name);
+    if (!org) {
+      const papers = await orgPapers(db, name, 1);
+      if (!papers.length) return notFound(c, 'No papers name this organization; members can create it themselves.');
+      org = await createOrg(db, name, papers[0]!.organizationName ?? name, null);
+    }
+    await addOrgMember(db, org.id, target.id, 'admin');
+    return c.redirect(`/orgs/${org.name}`, 303);
+  });
+}

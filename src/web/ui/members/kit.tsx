@@ -1,0 +1,125 @@
+// What every members page and handler shares: the services (database, mailer, limits, cookie
+// names), the CSRF field and account menu components, form parsing with the CSRF check, and the
+// answers for "log in first", "not allowed" and "slow down".
+import type { Child } from 'hono/jsx';
+import type { Context } from 'hono';
+import type { Config } from '../../../config.js';
+import type { Db } from '../../../db/connect.js';
+import type { Logger } from '../../../log.js';
+import type { Mailer } from '../../../mail/transport.js';
+import type { LimitName, RateLimiter } from '../../../auth/ratelimit.js';
+import type { User } from '../../../store/users.js';
+import { currentMember, isStaff, member } from '../../middleware/context.js';
+import { csrfOk, csrfRefused } from '../../middleware/csrf.js';
+import type { CookieNames } from '../../middleware/session.js';
+import { Layout } from '../layout.js';
+
+export interface Members {
+  db: Db;
+  config: Config;
+  secret: string;
+  names: CookieNames;
+  limiter: RateLimiter;
+  mailer: Mailer;
+  log?: Logger | undefined;
+  /** Submission rules (submit.tsx DEFAULT_RULES when absent). */
+  rules?: { maxAgeDays: number } | undefined;
+}
+
+/** The hidden field every POST form carries. */
+export function CsrfField() {
+  return <input type="hidden" name="csrf" value={currentMember().csrf} />;
+}
+
+/** The header's account links: log in and sign up, or the member's name, settings and log out. */
+export function AccountMenu() {
+  const { user } = currentMember();
+  if (!user) {
+    return (
+      <nav class="account" aria-label="Account">
+        <a href="/login">Log in</a> <a href="/signup">Sign up</a>
+      </nav>
+    );
+  }
+  return (
+    <nav class="account" aria-label="Account">
+      <a href="/submit">Submit</a> <a href={`/users/${user.username}`}>{user.username}</a> <a href="/settings">Settings</a>
+      {isStaff(user) ? <> <a href="/admin">Admin</a></> : null}
+      <form method="post" action="/logout" class="inline"><CsrfField /><button class="linklike" type="submit">Log out</button></form>
+    </nav>
+  );
+}
+
+export function Page(props: { title: string; children: Child; math?: boolean }) {
+  return (
+    <Layout title={`${props.title} - dailypapers`} math={props.math}>
+      <div class="prose members">{props.children}</div>
+    </Layout>
+  );
+}
+
+export function Notice(props: { kind?: 'error' | 'ok'; children: Child }) {
+  return <p class={`notice ${props.kind ?? 'ok'}`} role={props.kind === 'error' ? 'alert' : 'status'}>{props.children}</p>;
+}
+
+export type Fields = Record<string, string>;
+
+/** The form's string fields after the CSRF check, or the 403 to send. */
+export async function readForm(c: Context, m: Members): Promise<Fields | Response> {
+  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  if (!(await csrfOk(c, m.secret, m.names, body))) return csrfRefused(c);
+  const out: Fields = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+export const wantsJson = (c: Context) => c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').includes('application/json');
+
+/** Checks the limits named, for the member's account and the client's IP; a 429 when over. */
+export function limited(c: Context, m: Members, checks: Array<[LimitName, string]>): Response | Promise<Response> | null {
+  for (const [name, key] of checks) {
+    const wait = m.limiter.hit(name, key);
+    if (wait !== null) return tooMany(c, wait);
+  }
+  return null;
+}
+
+export function tooMany(c: Context, seconds: number): Response | Promise<Response> {
+  const headers = { 'retry-after': String(seconds) };
+  const message = `Too many requests: try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+  return wantsJson(c) ? c.json({ error: message }, 429, headers) : c.html(<Page title="Slow down"><h1>Slow down</h1><p>{message}</p></Page>, 429, headers);
+}
+
+/** The signed-in member, or the answer for visitors: 401 JSON, or the log-in page with a way back. */
+export function signedIn(c: Context): User | Response {
+  const { user } = member(c);
+  if (user) return user;
+  if (wantsJson(c)) return c.json({ error: 'log in (or send an API token) to do this' }, 401);
+  const back = c.req.method === 'GET' ? c.req.path : safeBack(c.req.header('referer'), c) ?? '/papers';
+  return c.redirect(`/login?next=${encodeURIComponent(back)}`, 303);
+}
+
+export function forbidden(c: Context, message = 'You are not allowed to do this.'): Response | Promise<Response> {
+  return wantsJson(c) ? c.json({ error: message }, 403) : c.html(<Page title="Not allowed"><h1>Not allowed</h1><p>{message}</p></Page>, 403);
+}
+
+export function notFound(c: Context, message: string): Response | Promise<Response> {
+  return wantsJson(c) ? c.json({ error: message }, 404) : c.html(<Page title="Not found"><h1>Not found</h1><p>{message}</p></Page>, 404);
+}
+
+/** A local path to return to: only same-origin paths, never //host or scheme-relative tricks. */
+export function safeNext(next: string | undefined): string {
+  return next && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/papers';
+}
+
+function safeBack(referer: string | undefined, c: Context): string | null {
+  if (!referer) return null;
+  try {
+    const u = new URL(referer);
+    return u.origin === new URL(c.req.url).origin ? u.pathname + u.search : null;
+  } catch {
+    return null;
+  }
+}
+
+export const backTo = (c: Context, fallback: string) => safeBack(c.req.header('referer'), c) ?? fallback;

@@ -1,0 +1,103 @@
+// A browser-like client over app.request(): a cookie jar, the CSRF token scraped from the last
+// page, a client address (as @hono/node-server passes it in c.env), and an app over a fresh test
+// database with an optional SMTP server and its own rate limiter.
+import path from 'node:path';
+import type { Hono } from 'hono';
+import { loadConfig } from '../../src/config.js';
+import type { Dialect } from '../../src/db/schema.js';
+import { importFiles } from '../../src/ingest/import.js';
+import { createApp } from '../../src/web/app.js';
+import { writeJsonl } from '../fixtures/records.js';
+import { openTestDb } from '../harness/db.js';
+
+export async function memberApp(dialect: Dialect, opts: { smtpUrl?: string; baseUrl?: string; env?: Record<string, string> } = {}) {
+  const t = await openTestDb(dialect);
+  const config = loadConfig({
+    DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, SECRET: 'test-secret', ARXIV_INTERVAL_MS: '0',
+    ...(opts.smtpUrl ? { SMTP_URL: opts.smtpUrl } : {}), ...(opts.baseUrl ? { BASE_URL: opts.baseUrl } : {}), ...opts.env,
+  });
+  const app = createApp({ db: t.db, config });
+  return {
+    ...t,
+    app,
+    config,
+    async load(records: Array<Record<string, unknown>>) {
+      const file = writeJsonl(path.join(t.test.dataDir, `load-${Date.now()}-${Math.random()}.jsonl`), records);
+      return importFiles(t.db.db, [file], { rejectsDir: path.join(t.test.dataDir, 'rejects') });
+    },
+  };
+}
+
+export class Client {
+  cookies = new Map<string, string>();
+  csrf = '';
+  constructor(readonly app: Hono, readonly ip = '203.0.113.7') {}
+
+  async request(pathname: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await this.app.request(pathname, { ...init, headers }, { incoming: { socket: { remoteAddress: this.ip } } });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      if (value === '' || attrs.some((a) => /max-age=0\b/i.test(a.trim()))) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+
+  async get(pathname: string, headers: Record<string, string> = {}): Promise<{ res: Response; html: string }> {
+    const res = await this.request(pathname, { headers });
+    const html = await res.text();
+    const m = /name="csrf" value="([^"]+)"/.exec(html);
+    if (m) this.csrf = m[1]!;
+    return { res, html };
+  }
+
+  /** A form POST, with the page's CSRF token unless the fields say otherwise. */
+  async post(pathname: string, fields: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<Response> {
+    const body = new URLSearchParams({ csrf: this.csrf, ...fields });
+    return this.request(pathname, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+  }
+
+  async json(method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ res: Response; body: any }> {
+    const res = await this.request(pathname, {
+      method, headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+    return { res, body: parsed };
+  }
+}
+
+/** The first link to BASE/PURPOSE/TOKEN in a text. */
+export function linkIn(text: string, purpose: 'confirm' | 'reset'): string {
+  const m = new RegExp(`https?://[^\\s/]+(/${purpose}/[A-Za-z0-9_-]+)`).exec(text);
+  if (!m) throw new Error(`no ${purpose} link in: ${text.slice(0, 300)}`);
+  return m[1]!;
+}
+
+let ipSeq = 0;
+/** A fresh client address, so that per-IP limits of one test do not leak into the next. */
+export const nextIp = () => `198.51.100.${++ipSeq % 250}`;
+
+/** Signs up, confirms through the mail the SMTP server got, and logs in. */
+export async function member(app: Hono, smtp: { received: Array<{ to: string[]; parsed: { text?: string | undefined } }> }, name: string, password = 'correct horse battery') {
+  const c = new Client(app, nextIp());
+  await c.get('/signup');
+  const res = await c.post('/signup', { username: name, email: `${name}@example.org`, password });
+  if (res.status !== 200) throw new Error(`sign-up of ${name}: ${res.status} ${await res.text()}`);
+  const mail = smtp.received.findLast((r) => r.to.includes(`${name}@example.org`));
+  const link = linkIn(mail!.parsed.text ?? '', 'confirm');
+  await c.get(link);
+  const confirmed = await c.post(link);
+  if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status}`);
+  await c.get('/login');
+  const login = await c.post('/login', { login: name, password });
+  if (login.status !== 303) throw new Error(`log-in of ${name}: ${login.status} ${await login.text()}`);
+  await c.get('/papers');
+  return c;
+}
