@@ -13,6 +13,7 @@ import { Card, cardSummary, plural } from './components/card.js';
 import { hasMath } from './components/math.js';
 import { Layout, type Section } from './layout.js';
 import { EmptyPage, ErrorPage } from './errors.js';
+import { sendPage } from './respond.js';
 
 /** Papers per page. A day is rarely longer; a week or a month pages on. */
 export const PAGE_SIZE = 50;
@@ -126,7 +127,7 @@ export interface FeedDeps {
 }
 
 function badRequest(c: Context, latest: string | null, message: string, status: 400 | 404 = 404) {
-  return c.html(<ErrorPage status={status} title={status === 404 ? 'No such page' : 'Bad request'} message={message} latest={latest} />, status);
+  return sendPage(c, <ErrorPage status={status} title={status === 404 ? 'No such page' : 'Bad request'} message={message} latest={latest} />, status);
 }
 
 /** GET a day, week or month: parse the URL, one list query, one neighbours query, render. */
@@ -146,7 +147,7 @@ export async function renderPeriod(c: Context, deps: FeedDeps, kind: 'day' | 'we
   if (parsed === null) {
     // /papers, /papers/week, /papers/month: the period of the latest featured day.
     const latest = await latestFeaturedDay(db.db);
-    if (!latest) return c.html(<EmptyPage />);
+    if (!latest) return sendPage(c, <EmptyPage />);
     if (kind !== 'day') return c.redirect(kind === 'week' ? weekPath(latest) : monthPath(latest));
     range = { from: latest, to: latest };
   } else {
@@ -158,7 +159,7 @@ export async function renderPeriod(c: Context, deps: FeedDeps, kind: 'day' | 'we
     listFeatured(db.db, range, sort, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }),
     neighbours(db.db, range),
   ]);
-  if (!around.latest) return c.html(<EmptyPage />);
+  if (!around.latest) return sendPage(c, <EmptyPage />);
   const label = (d: string) => (kind === 'day' ? shortDay(d) : kind === 'week' ? isoWeekOf(d).replace('-', ' ') : formatMonth(monthOf(d)));
   const path = kind === 'day' ? dayPath : kind === 'week' ? weekPath : monthPath;
   const view: View = {
@@ -175,7 +176,7 @@ export async function renderPeriod(c: Context, deps: FeedDeps, kind: 'day' | 'we
     prev: around.prev ? { href: path(around.prev), label: label(around.prev) } : null,
     next: around.next ? { href: path(around.next), label: label(around.next) } : null,
   };
-  return c.html(<FeedPage view={view} config={config} />);
+  return sendPage(c, <FeedPage view={view} config={config} />);
 }
 
 export async function renderTrending(c: Context, deps: FeedDeps) {
@@ -187,7 +188,7 @@ export async function renderTrending(c: Context, deps: FeedDeps) {
   const list = await listTrending(deps.db.db, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
   if (list.total === 0 && page === 1) {
     const latest = await latestFeaturedDay(deps.db.db);
-    if (!latest) return c.html(<EmptyPage />);
+    if (!latest) return sendPage(c, <EmptyPage />);
   }
   const clockDay = list.clock.toISOString().slice(0, 10);
   const view: View = {
@@ -203,7 +204,7 @@ export async function renderTrending(c: Context, deps: FeedDeps) {
     prev: null,
     next: null,
   };
-  return c.html(<FeedPage view={view} config={deps.config} />);
+  return sendPage(c, <FeedPage view={view} config={deps.config} />);
 }
 
 /** The date picker's plain GET form: /papers/date?date=D&view=day|week|month -> that page. */

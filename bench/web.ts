@@ -1,0 +1,144 @@
+// `npm run bench -- web [--only sqlite|postgres] [--duration S] [--connections N]`: loads the real
+// 9,877 featured papers and the 84k arXiv sample into a fresh SQLite file and a fresh PostgreSQL
+// database, serves the app on loopback, and drives /papers, a week page, /papers/trending and a
+// paper page with autocannon (plus a reload answered 304), printing req/s and p50/p99 latency.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { connect, type Db } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { importFiles } from '../src/ingest/import.js';
+import { isoWeekOf } from '../src/papers/dates.js';
+import { latestFeaturedDay } from '../src/store/papers.js';
+import { createApp } from '../src/web/app.js';
+
+interface CannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  '2xx': number;
+}
+// autocannon runs in its own process (its CLI, JSON out): in ours it would share the event loop
+// with the server it measures.
+const CANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+async function autocannon(o: { url: string; connections: number; duration: number; headers?: Record<string, string> }): Promise<CannonResult> {
+  const args = [CANNON, '--json', '-c', String(o.connections), '-d', String(o.duration)];
+  for (const [k, v] of Object.entries(o.headers ?? {})) args.push('-H', `${k}=${v}`);
+  args.push(o.url);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`autocannon exited ${code}: ${err}`);
+  return JSON.parse(out) as CannonResult;
+}
+
+const DATA = path.resolve(import.meta.dirname, '../../shared/data');
+const FILES = [path.join(DATA, 'hf-daily-papers.jsonl.gz'), path.join(DATA, 'arxiv-sample.jsonl.gz')];
+const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function fresh(kind: 'sqlite' | 'postgres', dir: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (kind === 'sqlite') return { url: `sqlite:${path.join(dir, 'bench.db')}`, drop: async () => {} };
+  const name = `dp_bench_web_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(PG_ADMIN);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_ADMIN });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+async function load(db: Db, dir: string) {
+  const started = performance.now();
+  const summary = await importFiles(db.db, FILES, { rejectsDir: path.join(dir, 'rejects') });
+  const s = (performance.now() - started) / 1000;
+  console.log(`  loaded in ${s.toFixed(1)} s: ${JSON.stringify(summary).slice(0, 160)}`);
+}
+
+async function pickTargets(db: Db): Promise<Array<[string, string]>> {
+  const day = await latestFeaturedDay(db.db);
+  if (!day) throw new Error('nothing featured after the import');
+  const top = await db.db.selectFrom('featured').select('paper_id').where('day', '=', day).orderBy('upvotes', 'desc').limit(1).executeTakeFirstOrThrow();
+  return [
+    ['/papers', '/papers'],
+    ['week page', `/papers/week/${isoWeekOf(day)}`],
+    ['trending', '/papers/trending'],
+    ['paper page', `/papers/${top.paper_id}`],
+  ];
+}
+
+export default async function bench(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: { only: { type: 'string' }, duration: { type: 'string', default: '6' }, connections: { type: 'string', default: '10' } },
+  });
+  const duration = Number(values.duration);
+  const connections = Number(values.connections);
+  const kinds = (values.only ? [values.only] : ['sqlite', 'postgres']) as Array<'sqlite' | 'postgres'>;
+  console.log(`web benchmark: ${connections} connections, ${duration} s per route, loopback; server and autocannon in separate processes`);
+  for (const kind of kinds) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dp-bench-web-'));
+    const database = await fresh(kind, dir);
+    const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: dir, SECRET: 'bench', LOG_LEVEL: 'silent' });
+    const db = await connect(config.database);
+    try {
+      await migrateToLatest(db.db, db.dialect);
+      console.log(`\n${kind}:`);
+      await load(db, dir);
+      const app = createApp({ db, config });
+      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const targets = await pickTargets(db);
+      console.log(`  ${'route'.padEnd(30)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  bytes`);
+      for (const [label, route] of targets) {
+        const first = await fetch(base + route);
+        const bytes = (await first.arrayBuffer()).byteLength;
+        if (first.status !== 200) throw new Error(`${route}: HTTP ${first.status}`);
+        await autocannon({ url: base + route, connections, duration: 1 }); // warm-up
+        const r = await autocannon({ url: base + route, connections, duration });
+        report(`${label} (${route})`, r, bytes);
+        if (label === '/papers') {
+          const etag = first.headers.get('etag')!;
+          const r304 = await autocannon({ url: base + route, connections, duration, headers: { 'if-none-match': etag } });
+          report('/papers reload (304)', r304, 0, true);
+        }
+      }
+      await new Promise((resolve) => server.close(resolve));
+    } finally {
+      await db.close();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function report(label: string, r: CannonResult, bytes: number, expect304 = false) {
+  const bad = expect304 ? r['2xx'] + r.errors + r.timeouts : r.non2xx + r.errors + r.timeouts;
+  console.log(
+    `  ${label.padEnd(30).slice(0, 30)} ${r.requests.average.toFixed(0).padStart(8)} ${String(r.latency.p50).padStart(7)} ${String(r.latency.p99).padStart(7)}  ${bytes}` +
+      (bad ? `  (${bad} unexpected responses)` : ''),
+  );
+}
