@@ -124,7 +124,8 @@ export function parseRetryAfter(value: string | null, now: number): number | nul
   if (value === null) return null;
   const v = value.trim();
   if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
+  // An HTTP-date names its day and zone (IMF-fixdate); Date.parse alone would take '-5' as a year.
+  const at = /^[a-z]{3},/i.test(v) ? Date.parse(v) : NaN;
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 

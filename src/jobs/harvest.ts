@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.js';
 import { arxivFetcher } from '../ingest/http.js';
 import { harvest, type HarvestOptions, type HarvestSummary, setsForCategories } from '../ingest/oai-harvest.js';
 import type { Logger } from '../log.js';
-import { lastDoneHarvest } from '../store/harvests.js';
+import { furthestReach } from '../store/harvests.js';
 import type { Job } from './scheduler.js';
 import { nextRun, type Schedule } from './schedule.js';
 
@@ -17,20 +17,23 @@ const RETRY_AFTER_FAILURE_MS = 60 * 60_000;
 
 const ymd = (d: Date) => d.toISOString().slice(0, 10);
 
+/** A longer gap (an instance switched off for weeks) is left to a backfill: `ingest arxiv --from`. */
+export const MAX_CATCH_UP_DAYS = 14;
+
 /**
- * From the day the previous harvest of each set reached (inclusive: OAI-PMH `from` is, and the
- * merge makes the overlap free), or yesterday for a set never harvested, to today (UTC, the zone
- * of OAI-PMH datestamps).
+ * From the furthest day any completed harvest of each set reached (inclusive: OAI-PMH `from` is,
+ * and the merge makes the overlap free), or yesterday for a set never harvested, to today (UTC,
+ * the zone of OAI-PMH datestamps); never more than MAX_CATCH_UP_DAYS back.
  */
 export async function harvestWindow(db: Kysely<Database>, categories: string[], now: Date): Promise<{ from: string; until: string }> {
   const until = ymd(now);
-  let from = ymd(new Date(now.getTime() - DAY));
+  let from = until;
   for (const set of setsForCategories(categories)) {
-    const last = await lastDoneHarvest(db, set);
-    const reached = last?.until_date ?? last?.last_datestamp ?? null;
-    if (reached && reached < from) from = reached;
+    const start = (await furthestReach(db, set)) ?? ymd(new Date(now.getTime() - DAY));
+    if (start < from) from = start;
   }
-  return { from: from > until ? until : from, until };
+  const floor = ymd(new Date(now.getTime() - MAX_CATCH_UP_DAYS * DAY));
+  return { from: from < floor ? floor : from, until };
 }
 
 export interface HarvestRun extends HarvestSummary {

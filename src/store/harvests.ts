@@ -72,13 +72,13 @@ export async function finishHarvest(db: Kysely<Database>, key: string, status: H
     .execute();
 }
 
-/** The most recent completed harvest of a set: where the next daily harvest starts. */
-export async function lastDoneHarvest(db: Kysely<Database>, set: string): Promise<HarvestRow | null> {
-  return (
-    (await db.selectFrom('harvests').selectAll()
-      .where('set_spec', '=', set).where('status', '=', 'done')
-      .orderBy('finished_at', 'desc').limit(1).executeTakeFirst()) ?? null
-  );
+/** The last day a completed harvest of the set reached (its `until`, else its last datestamp). */
+export async function furthestReach(db: Kysely<Database>, set: string): Promise<string | null> {
+  const row = await db.selectFrom('harvests')
+    .select((eb) => eb.fn.max(eb.fn.coalesce('until_date', 'last_datestamp')).as('reached'))
+    .where('set_spec', '=', set).where('status', '=', 'done')
+    .executeTakeFirst();
+  return row?.reached ?? null;
 }
 
 export async function recentHarvests(db: Kysely<Database>, limit = 20): Promise<HarvestRow[]> {

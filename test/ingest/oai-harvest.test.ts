@@ -166,3 +166,21 @@ describe.each(DIALECTS)('OAI-PMH harvest on %s', (dialect) => {
     expect(row?.error).toContain('HTTP 500');
   });
 });
+
+describe('the polite fetcher', () => {
+  let server: ArxivServer;
+  beforeEach(async () => {
+    server = await startArxivServer({ records: records(3) });
+  });
+  afterEach(async () => server.close());
+
+  it('retries a 500 and a reset connection, and fails at once on a 4xx', async () => {
+    server.faults.push({ onRequest: 1, kind: 'error-500' }, { onRequest: 2, kind: 'reset' });
+    const retries: string[] = [];
+    const f = new PoliteFetcher({ intervalMs: 5, userAgent: userAgent(CONTACT), backoffMs: 5, onRetry: (r) => retries.push(r.reason) });
+    const body = await f.get(`${server.oaiUrl}?verb=ListRecords&metadataPrefix=arXivRaw`, (b) => b);
+    expect(body).toContain('<ListRecords>');
+    expect(retries).toEqual(['HTTP 500', expect.stringMatching(/ECONNRESET|socket|other side closed|fetch failed/i)]);
+    await expect(f.get(server.oaiUrl.replace('/oai', '/nothing'), (b) => b)).rejects.toThrow(/answered 404/);
+  });
+});
