@@ -13,16 +13,17 @@ import { embedAfterImport } from './reindex.js';
 export const importCommand: Command = {
   name: 'import',
   summary: 'bulk-load Kaggle arXiv snapshot or Hugging Face daily_papers files',
-  usage: 'import FILE... [--format kaggle|hf] [--strict] [--batch-size N]',
+  usage: 'import FILE... [--format kaggle|hf] [--strict] [--batch-size N] [--no-embeddings]',
   options: `Files: .jsonl, .jsonl.gz or .json (JSON Lines, or a JSON array); the format is detected from the
 first record. A re-run of the same file changes nothing.
   --format kaggle|hf   the Kaggle/Cornell arXiv snapshot, or Hugging Face daily_papers items
   --strict             stop at the first bad line, committing nothing of its batch
   --batch-size N       records per transaction (1000)
+  --no-embeddings      skip computing search embeddings afterwards (serve and reindex do it later)
 Rejected lines are printed as FILE:LINE: reason (the first 20) and all written to DATA_DIR/rejects/;
 the exit code is 1 if any line was rejected.`,
   async run(argv, io) {
-    const args = parse(argv, { format: { type: 'string' }, strict: { type: 'boolean' }, 'batch-size': { type: 'string' } }, true);
+    const args = parse(argv, { format: { type: 'string' }, strict: { type: 'boolean' }, 'batch-size': { type: 'string' }, 'no-embeddings': { type: 'boolean' } }, true);
     if (args.help) return help(io, importCommand);
     if (args.positionals.length === 0) throw new UsageError('import: name at least one FILE');
     const format = args.values.format as string | undefined;
@@ -56,7 +57,7 @@ the exit code is 1 if any line was rejected.`,
       if (s.rejectsFile) io.stderr.write(`all rejected lines: ${s.rejectsFile}\n`);
       const seconds = (Date.now() - started) / 1000;
       io.stdout.write(`imported in ${seconds.toFixed(1)}s: ${s.new} new, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected} rejected\n`);
-      await embedAfterImport(db, config, io);
+      if (args.values['no-embeddings'] !== true) await embedAfterImport(db, config, io);
       return s.rejected > 0 ? 1 : 0;
     } finally {
       await db.close();
