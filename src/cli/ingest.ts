@@ -24,7 +24,10 @@ export const ingestCommand: Command = {
   pages, rate, current datestamp.
 ingest ids ID...     look up papers on ARXIV_API_URL and store them; IDs may be 2405.15738,
   2405.15738v2, hep-th/9901001, or arxiv.org/abs/... and /pdf/... URLs. Unknown ids are named,
-  and the exit code is then 1.`,
+  and the exit code is then 1.
+--arxiv-interval-ms N  ARXIV_INTERVAL_MS  least time between two requests to arXiv (3000)
+--arxiv-schedule S     ARXIV_SCHEDULE     when serve harvests: 'mon-fri 21:00 America/New_York'
+                                          (default), 'daily 06:00 UTC', ... or 'off'`,
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub === undefined || sub === '--help' || sub === '-h') return help(io, ingestCommand);

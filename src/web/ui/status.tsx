@@ -13,7 +13,7 @@ export async function statusPage(c: Context, { db, config }: AppDeps) {
   return c.html(<StatusPage state={state} harvests={harvests} categories={config.arxivCategories} schedule={config.arxivSchedule} />);
 }
 
-const when = (iso: string | null) => (iso ? <time datetime={iso}>{iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}</time> : 'never');
+const when = (iso: string | null) => (iso ? <time datetime={iso}>{iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC')}</time> : 'never');
 
 export function StatusPage(props: { state: HarvestState; harvests: HarvestRow[]; categories: string[]; schedule: string }) {
   const s = props.state;
@@ -40,24 +40,27 @@ export function StatusPage(props: { state: HarvestState; harvests: HarvestRow[];
         </dl>
         <h2>Recent harvest windows</h2>
         {props.harvests.length === 0 ? <p>None yet.</p> : (
-          <table>
-            <thead>
-              <tr><th scope="col">Set</th><th scope="col">Window</th><th scope="col">Status</th><th scope="col">Pages</th><th scope="col">Records</th><th scope="col">Reached</th><th scope="col">Updated</th></tr>
-            </thead>
-            <tbody>
-              {props.harvests.map((h) => (
-                <tr>
-                  <td><code>{h.set_spec}</code></td>
-                  <td>{h.from_date ?? '…'} to {h.until_date ?? '…'}</td>
-                  <td>{h.status}{h.error ? <>: <code>{h.error}</code></> : null}</td>
-                  <td>{h.pages}</td>
-                  <td>{h.records}</td>
-                  <td>{h.last_datestamp ?? '-'}</td>
-                  <td>{when(h.updated_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          // Scrolls sideways on a phone rather than squeezing dates into four lines.
+          <div style="overflow-x:auto">
+            <table>
+              <thead>
+                <tr><th scope="col">Set</th><th scope="col">Window</th><th scope="col">Status</th><th scope="col">Pages</th><th scope="col">Records</th><th scope="col">Reached</th><th scope="col">Updated</th></tr>
+              </thead>
+              <tbody>
+                {props.harvests.map((h) => (
+                  <tr>
+                    <td><code>{h.set_spec}</code></td>
+                    <td style="white-space:nowrap">{h.from_date ?? '…'} to {h.until_date ?? '…'}</td>
+                    <td>{h.status}{h.error ? <>: <code>{h.error}</code></> : null}</td>
+                    <td>{h.pages}</td>
+                    <td>{h.records}</td>
+                    <td style="white-space:nowrap">{h.last_datestamp ?? '-'}</td>
+                    <td style="white-space:nowrap">{when(h.updated_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </div>
     </Layout>
