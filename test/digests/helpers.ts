@@ -55,3 +55,13 @@ export function digestDeps(db: Db, dataDir: string, smtpUrl: string | undefined,
   const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', DATA_DIR: dataDir, SECRET: 'test-secret', BASE_URL: 'https://papers.example.org', TIMEZONE: 'UTC', DIGEST_RATE: '0', MAIL_FROM: 'dailypapers <digest@papers.example.org>', ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}), ...extra });
   return { db, config, mailer: createMailer(config) };
 }
+
+/** Many confirmed subscribers in one statement (for tests about the outbox, not the opt-in). */
+export async function addConfirmedSubscribers(db: Kysely<Database>, emails: string[], choices: Partial<Choices> = {}): Promise<void> {
+  const c = { ...DEFAULT_CHOICES, ...choices };
+  const now = new Date().toISOString();
+  await db.insertInto('subscriptions').values(emails.map((email) => ({
+    email, email_key: email.toLowerCase(), frequency: c.frequency, max_papers: c.maxPapers, categories: JSON.stringify(c.categories),
+    keywords: JSON.stringify(c.keywords), status: 'active' as const, confirmed_at: now, created_at: now, updated_at: now,
+  }))).execute();
+}
