@@ -68,9 +68,12 @@ run('pages in a browser', () => {
   });
 
   for (const [width, height] of [[360, 780], [1280, 900]] as const) {
-    it(`a reader's path at ${width} px: feed, paper, previous day, week, trending`, async () => {
-      const context = await browser.newContext({ viewport: { width, height }, colorScheme: width === 360 ? 'dark' : 'light' });
+    // A generous bound: Chromium on a busy 2-core machine; the steps themselves bound at 10 s.
+    it(`a reader's path at ${width} px: feed, paper, previous day, week, trending`, { timeout: 90_000 }, async () => {
+      // bypassCSP lets the test inject axe; the pages themselves run under the real CSP otherwise.
+      const context = await browser.newContext({ viewport: { width, height }, colorScheme: width === 360 ? 'dark' : 'light', bypassCSP: true });
       const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
@@ -87,9 +90,13 @@ run('pages in a browser', () => {
       expect(await page.locator('.card .katex').count()).toBeGreaterThan(0); // math rendered server-side
       await check('feed-day');
 
-      // Until accounts exist there is no upvote button to press, only the count.
-      expect(await page.locator('form.upvote, .votes button').count()).toBe(0);
+      // A visitor may press upvote, and is sent to log in first (app.js posts, gets 401, redirects).
       expect(await page.locator('.card').first().locator('.votes .n').textContent()).toBe('64');
+      await page.locator('.card').first().getByRole('button', { name: 'Log in to upvote' }).click();
+      await page.waitForURL(/\/login\?next=%2Fpapers/);
+      expect(await page.locator('h1').textContent()).toMatch(/log in/i);
+      await shot('upvote-login-prompt');
+      await page.goto(`${base}/papers`);
 
       await page.locator('.card h2 a').first().click();
       await page.waitForURL(`${base}/papers/2501.02001`);

@@ -24,8 +24,9 @@ export const plural = (n: number, one: string, many = `${one}s`) =>
   `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} ${n === 1 ? one : many}`;
 
 /**
- * The upvote box. Until accounts exist nobody can vote, so it shows the count only; with
- * `canVote` it becomes a form POSTing to /papers/ID/upvote, which app.js sends without a reload.
+ * The upvote box: a form POSTing to /papers/ID/upvote (app.js sends it without a reload). A page
+ * rendered without a form token (no members middleware) shows the count only. A visitor who is
+ * not logged in gets the button too, labelled as such; pressing it leads to the log-in page.
  */
 export function Votes(props: { id: string; upvotes: number; canVote?: boolean; upvoted?: boolean }) {
   const label = plural(props.upvotes, 'upvote');
@@ -38,7 +39,9 @@ export function Votes(props: { id: string; upvotes: number; canVote?: boolean; u
       {canVote ? (
         <form class="upvote" method="post" action={`/papers/${props.id}/upvote`}>
           <input type="hidden" name="csrf" value={me.csrf} />
-          <button type="submit" aria-pressed={upvoted ? 'true' : 'false'} aria-label="Upvote">▲</button>
+          {me.user
+            ? <button type="submit" aria-pressed={upvoted ? 'true' : 'false'} aria-label="Upvote">▲</button>
+            : <button type="submit" aria-label="Log in to upvote" title="Log in to upvote">▲</button>}
         </form>
       ) : <span class="arrow" aria-hidden="true">▲</span>}
       <span class="n">{props.upvotes}</span>
