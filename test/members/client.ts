@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Dialect } from '../../src/db/schema.js';
 import { importFiles } from '../../src/ingest/import.js';
 import { createApp } from '../../src/web/app.js';
+import { membersOf } from '../../src/web/ui/members/routes.js';
 import { writeJsonl } from '../fixtures/records.js';
 import { openTestDb } from '../harness/db.js';
 
@@ -21,6 +22,11 @@ export async function memberApp(dialect: Dialect, opts: { smtpUrl?: string; base
     ...t,
     app,
     config,
+    /** Closes the mailer's pooled SMTP connections first: the test SMTP server waits for them. */
+    async close() {
+      membersOf(app)?.mailer.close();
+      await t.close();
+    },
     async load(records: Array<Record<string, unknown>>) {
       const file = writeJsonl(path.join(t.test.dataDir, `load-${Date.now()}-${Math.random()}.jsonl`), records);
       return importFiles(t.db.db, [file], { rejectsDir: path.join(t.test.dataDir, 'rejects') });

@@ -23,6 +23,11 @@ import { registerSubmit } from './submit.js';
 /** Largest request body: a comment is at most 10,000 characters; nothing we accept is bigger. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+const mounted = new WeakMap<Hono, Members>();
+
+/** The members services of an app (to close its mailer's pooled SMTP connections at shutdown). */
+export const membersOf = (app: Hono): Members | undefined => mounted.get(app);
+
 export function mountMembers(app: Hono, deps: AppDeps, options: { limiter?: RateLimiter; rules?: Members['rules'] } = {}): Members {
   const names = cookieNames(deps.config.baseUrl);
   const m: Members = {
@@ -50,5 +55,6 @@ export function mountMembers(app: Hono, deps: AppDeps, options: { limiter?: Rate
   registerPeople(app, m);
   registerOrgs(app, m);
   registerAdmin(app, m);
+  mounted.set(app, m);
   return m;
 }
