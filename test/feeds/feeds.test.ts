@@ -26,7 +26,7 @@ const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', t
 
 describe.each(DIALECTS)('feeds on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof testApp>>;
-  const parser = new Parser({ customFields: { item: [['dc:creator', 'creators', { keepArray: true }]] } });
+  const parser = new Parser<Record<string, unknown>, { id?: string; creators?: string[] }>({ customFields: { item: [['dc:creator', 'creators', { keepArray: true }]] } });
   beforeAll(async () => {
     t = await testApp(dialect);
     await t.load(featuredRecords());
@@ -64,7 +64,8 @@ describe.each(DIALECTS)('feeds on %s', (dialect) => {
       const doc = xml.parse(body);
       const links = asArray<Record<string, string>>(f === 'rss' ? doc.rss.channel['atom:link'] : doc.feed.link);
       const self = links.find((l) => l['@rel'] === 'self');
-      expect(self?.['@href'].replace(/&amp;/g, '&')).toBe(t.config.baseUrl + url);
+      expect(self, url).toBeDefined();
+      expect(self!['@href']!.replace(/&amp;/g, '&')).toBe(t.config.baseUrl + url);
     }
   });
 
