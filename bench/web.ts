@@ -114,15 +114,19 @@ export default async function bench(argv: string[]) {
       const targets = await pickTargets(db);
       console.log(`  ${'route'.padEnd(30)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  bytes`);
       for (const [label, route] of targets) {
-        const first = await fetch(base + route);
+        // One browser reloading: it sends back the cookie of its first visit (pages carry a form
+        // token bound to it, so without the cookie every answer differs and none can be a 304).
+        const cookie = (await fetch(`${base}/about`)).headers.get('set-cookie')?.split(';')[0] ?? '';
+        const headers: Record<string, string> = cookie ? { cookie } : {};
+        const first = await fetch(base + route, { headers });
         const bytes = (await first.arrayBuffer()).byteLength;
         if (first.status !== 200) throw new Error(`${route}: HTTP ${first.status}`);
-        await autocannon({ url: base + route, connections, duration: 1 }); // warm-up
-        const r = await autocannon({ url: base + route, connections, duration });
+        await autocannon({ url: base + route, connections, duration: 1, headers }); // warm-up
+        const r = await autocannon({ url: base + route, connections, duration, headers });
         report(`${label} (${route})`, r, bytes);
         if (label === '/papers') {
           const etag = first.headers.get('etag')!;
-          const r304 = await autocannon({ url: base + route, connections, duration, headers: { 'if-none-match': etag } });
+          const r304 = await autocannon({ url: base + route, connections, duration, headers: { ...headers, 'if-none-match': etag } });
           report('/papers reload (304)', r304, 0, true);
         }
       }
