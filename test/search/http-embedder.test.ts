@@ -79,3 +79,21 @@ describe.each(DIALECTS)('http embedder in search on %s', (dialect) => {
     expect(r.hits.length).toBeGreaterThan(0);
   });
 });
+
+describe('http embedder credentials', () => {
+  it('sends the URL user part as a bearer token and keeps it out of the model name', async () => {
+    let auth: string | undefined;
+    const { createServer } = await import('node:http');
+    const s = createServer((req, res) => {
+      auth = req.headers.authorization;
+      req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[{"index":0,"embedding":[1,0]}]}'));
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const port = (s.address() as { port: number }).port;
+    const e = httpEmbedder(`http://sk-secret@127.0.0.1:${port}/v1?model=m`);
+    expect(Array.from((await e.embed(['x']))[0]!)).toEqual([1, 0]);
+    expect(auth).toBe('Bearer sk-secret');
+    expect(e.model).not.toContain('sk-secret');
+    await new Promise((r) => s.close(r));
+  });
+});

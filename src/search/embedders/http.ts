@@ -1,6 +1,7 @@
 // An OpenAI-compatible embeddings endpoint (POST {base}/embeddings, https://platform.openai.com/docs/api-reference/embeddings):
 // Text Embeddings Inference, Ollama, vLLM and OpenAI all answer it. EMBEDDER=http://host:port/v1,
-// with ?model=NAME when the server wants a model name. Batched, with a timeout per request and
+// with ?model=NAME when the server wants a model name, and https://TOKEN@host/v1 for a bearer
+// token (kept out of the model name and of every message). Batched, with a timeout per request and
 // retries with backoff on 429, 5xx and network errors.
 import type { Embedder } from './index.js';
 
@@ -8,7 +9,7 @@ export interface HttpEmbedderOptions {
   batchSize?: number;
   timeoutMs?: number;
   retries?: number;
-  /** Bearer token, e.g. for OpenAI (EMBEDDER_API_KEY). */
+  /** Bearer token; by default the URL's user part. */
   apiKey?: string | undefined;
 }
 
@@ -19,7 +20,10 @@ export class EmbedderError extends Error {
 export function httpEmbedder(spec: string, opts: HttpEmbedderOptions = {}): Embedder {
   const url = new URL(spec);
   const modelName = url.searchParams.get('model') ?? 'default';
+  const apiKey = opts.apiKey ?? (url.username ? decodeURIComponent(url.username) : undefined);
   url.search = '';
+  url.username = '';
+  url.password = '';
   const base = url.toString().replace(/\/+$/, '');
   const batchSize = opts.batchSize ?? 64;
   const retries = opts.retries ?? 3;
@@ -32,7 +36,7 @@ export function httpEmbedder(spec: string, opts: HttpEmbedderOptions = {}): Embe
       try {
         const res = await fetch(`${base}/embeddings`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}) },
+          headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
           body: JSON.stringify({ model: modelName, input }),
           signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
         });

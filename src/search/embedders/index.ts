@@ -38,7 +38,7 @@ export async function loadEmbedder(db: Kysely<Database>, spec: string): Promise<
       .where('kind', '=', 'lsa').orderBy('created_at', 'desc').orderBy('name', 'desc').executeTakeFirst();
     return row ? lsaEmbedder(row.name, deserializeLsa(row.data)) : null;
   }
-  if (/^https?:\/\//.test(spec)) return httpEmbedder(spec, { apiKey: process.env.EMBEDDER_API_KEY });
+  if (/^https?:\/\//.test(spec)) return httpEmbedder(spec);
   throw new UnsupportedEmbedderError(
     `EMBEDDER '${spec}': ONNX models are not supported by this build; use 'builtin' or an OpenAI-compatible http(s)://host/v1 endpoint (for example Text Embeddings Inference serving the same model)`,
   );
