@@ -49,7 +49,8 @@ export function registerMembersApi(app: Hono, m: Members) {
 
   app.use('/api/papers/*', async (c, next) => {
     const match = /^\/api\/papers\/(.+)\/(upvote|comments)$/.exec(c.req.path);
-    if (!match) return next();
+    // OPTIONS (CORS preflight) and HEAD go on to the API's own middleware.
+    if (!match || !['GET', 'POST', 'DELETE'].includes(c.req.method)) return next();
     const ref = parseArxivId(match[1]!);
     if (!ref || ref.id !== match[1]) return c.json({ error: `'${match[1]}' is not an arXiv identifier` }, 400);
     const id = ref.id;

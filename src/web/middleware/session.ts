@@ -51,7 +51,8 @@ export function loadMember(db: Kysely<Database>, secret: string, names: CookieNa
     if (auth !== undefined) {
       const m = /^Bearer\s+(\S+)$/i.exec(auth);
       const found = m ? await apiTokenUser(db, m[1]!) : null;
-      if (!found) return c.json({ error: 'invalid or revoked API token' }, 401, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      // RFC 6750 3.1: a bad token is a 401 with the invalid_token error, never a silent anonymous read.
+      if (!found) return c.json({ error: 'invalid or revoked API token' }, 401, { 'www-authenticate': 'Bearer error="invalid_token"', 'cache-control': 'no-store' });
       return runAs(c, { user: found.user, sessionHash: null, tokenScopes: found.scopes, csrf: '', voted: new Set(), ip }, async () => { await next(); });
     }
     const sessionToken = readCookie(c, names, names.session);
