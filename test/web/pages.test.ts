@@ -183,6 +183,7 @@ describe.each(DIALECTS)('pages on %s', (dialect) => {
     expect(missing).toContain('No paper 2509.99999 in this instance.');
     expect(missing).toContain('href="https://arxiv.org/abs/2509.99999"');
     expect(missing).toContain('bin/dailypapers ingest ids 2509.99999');
+    expect(missing).toContain('<a href="/submit">submit it</a>');
     expect(await html('/papers/not-an-id', 404)).toContain('&#39;not-an-id&#39; is not an arXiv identifier');
   });
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/connect.js';
 import {
-  type DayRange, formatDay, formatMonth, formatWeek, isoWeekOf, monthOf, parseDay, parseIsoWeek, parseMonth,
+  type DayRange, dayInZone, formatDay, formatMonth, formatWeek, isoWeekOf, monthOf, parseDay, parseIsoWeek, parseMonth,
 } from '../../papers/dates.js';
 import { latestFeaturedDay } from '../../store/papers.js';
 import { FEED_SORTS, type FeedList, type FeedSort, listFeatured, listTrending, neighbours } from '../../store/feeds.js';
@@ -87,7 +87,7 @@ export function FeedPage(props: { view: View; config: Config }) {
           ) : null}
           <form class="picker" action="/papers/date" method="get">
             <label for="date">Go to</label>
-            <input type="date" id="date" name="date" value={v.day} required />
+            <input type="date" id="date" name="date" value={v.day} max={dayInZone(new Date(), props.config.timezone)} required />
             <input type="hidden" name="view" value={v.kind === 'trending' ? 'day' : v.kind} />
             <button class="btn" type="submit">Go</button>
           </form>

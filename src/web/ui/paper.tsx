@@ -130,9 +130,10 @@ export function PaperNotFound(props: { id: string | null; raw: string; latest: s
   const links = arxivLinks(props.id);
   return (
     <ErrorPage status={404} title="Paper not found" message={`No paper ${props.id} in this instance.`} latest={props.latest}>
+      <p>It may exist on arXiv: <a href={links.abs}>{links.abs}</a>.</p>
       <p>
-        It may exist on arXiv: <a href={links.abs}>{links.abs}</a>. An administrator can fetch it into this
-        instance with <code>bin/dailypapers ingest ids {props.id}</code>.
+        To fetch it from arXiv into this site, <a href="/submit">submit it</a> (members; it is then
+        featured today), or, as an administrator, run <code>bin/dailypapers ingest ids {props.id}</code>.
       </p>
     </ErrorPage>
   );
