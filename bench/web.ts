@@ -1,7 +1,8 @@
 // `npm run bench -- web [--only sqlite|postgres] [--duration S] [--connections N]`: loads the real
 // 9,877 featured papers and the 84k arXiv sample into a fresh SQLite file and a fresh PostgreSQL
 // database, serves the app on loopback, and drives /papers, a week page, /papers/trending and a
-// paper page with autocannon (plus a reload answered 304), printing req/s and p50/p99 latency.
+// paper page with autocannon (plus a reload answered 304), printing req/s and p50/p99 latency,
+// beside /healthz as the floor of the same run (a ratio holds better on a shared, noisy machine).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -82,6 +83,8 @@ async function pickTargets(db: Db): Promise<Array<[string, string]>> {
   if (!day) throw new Error('nothing featured after the import');
   const top = await db.db.selectFrom('featured').select('paper_id').where('day', '=', day).orderBy('upvotes', 'desc').limit(1).executeTakeFirstOrThrow();
   return [
+    // The floor on this machine at this moment: a JSON route with no database work behind it.
+    ['healthz (floor)', '/healthz'],
     ['/papers', '/papers'],
     ['week page', `/papers/week/${isoWeekOf(day)}`],
     ['trending', '/papers/trending'],
