@@ -54,7 +54,8 @@ describe.each(DIALECTS)('API HTTP on %s', (dialect) => {
     const again = await t.app.request('/api/daily_papers?limit=3', { headers: { 'If-None-Match': tag! } });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
-    const personal = await t.app.request('/api/daily_papers?limit=3', { headers: { Authorization: 'Bearer x' } });
+    // A request with credentials (here a cookie) may get an answer meant for that member alone.
+    const personal = await t.app.request('/api/daily_papers?limit=3', { headers: { Cookie: 'theme=dark' } });
     expect(personal.headers.get('cache-control')).toBe('private, no-cache');
     const bad = await t.app.request('/api/daily_papers?limit=0');
     expect(bad.headers.get('cache-control')).toBe('no-store');
@@ -92,7 +93,15 @@ describe.each(DIALECTS)('API HTTP on %s', (dialect) => {
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/daily_papers', '/api/papers', '/api/papers/search', '/api/papers/{id}', '/api/papers/{id}/similar']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/daily_papers', '/api/papers', '/api/papers/index', '/api/papers/search', '/api/papers/{id}', '/api/papers/{id}/comments',
+      '/api/papers/{id}/similar', '/api/papers/{id}/upvote',
+    ]);
+    expect(Object.keys(doc.paths['/api/papers/{id}/upvote']).sort()).toEqual(['delete', 'post']);
+    const comment = doc.paths['/api/papers/{id}/comments'].post;
+    expect(comment.security).toEqual([{ bearer: [] }]);
+    expect(comment.requestBody.content['application/json'].schema).toMatchObject({ type: 'object', required: ['body'], properties: { body: { type: 'string', minLength: 1 } } });
+    expect(comment.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Comment' });
     const daily = doc.paths['/api/daily_papers'].get;
     const names = daily.parameters.map((p: { name: string }) => p.name);
     expect(names).toEqual(expect.arrayContaining(['date', 'week', 'month', 'submitter', 'sort', 'p', 'limit']));

@@ -18,6 +18,8 @@ export const DIFFERENCES: Array<[string, string]> = [
   ['GET /api/papers pages by an opaque cursor', 'Keyset paging over (publishedAt, id) stays fast at any depth; follow Link rel="next".'],
   ['Rate limits are per instance and per client address', `In memory: ${READ_POLICY.quota} reads and ${WRITE_POLICY.quota} writes per ${READ_POLICY.windowSeconds} s. Several instances behind a balancer each count on their own.`],
   ['Search limit is 1..100 and takes page and sort', 'Hugging Face caps search at 120 results in one answer; here search pages instead.'],
+  ['Search items carry highlightedSummary', 'The abstract with the matches in <mark>, HTML-escaped, for result pages: an addition.'],
+  ['Authors have name and hidden only', "Hugging Face's author user, status and statusLastChangedAt describe claims by its accounts."],
 ];
 
 export function apiDocs(baseUrl: string) {
@@ -58,7 +60,9 @@ export function apiDocs(baseUrl: string) {
                 </tbody>
               </table>
             ) : null}
-            <p>Answers {Array.isArray(op.returns) ? `an array of ${op.returns[0]}` : `one ${op.returns}`}; errors {op.errors.join(', ')}.</p>
+            {op.body ? <p>Body (JSON): {parameters(op.body).map((p) => `${String(p.name)}${p.required ? '' : ' (optional)'}`).join(', ')}.</p> : null}
+            {op.auth ? <p>Needs <code>Authorization: Bearer TOKEN</code> with the write scope (or a session and its <code>X-CSRF-Token</code>).</p> : null}
+            <p>Answers {op.status ?? 200} with {Array.isArray(op.returns) ? `an array of ${op.returns[0]}` : `one ${op.returns}`}; errors {op.errors.join(', ')}.</p>
           </section>
         ))}
         <h2 id="feeds">Feeds</h2>

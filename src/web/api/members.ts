@@ -13,8 +13,8 @@ import { csrfOk } from '../middleware/csrf.js';
 import { limited, type Members } from '../ui/members/kit.js';
 import { submitLimited, submitPaper } from '../ui/members/submit.js';
 
-const CommentBody = z.object({ body: z.string().trim().min(1).max(COMMENT_MAX), parentId: z.number().int().positive().nullish() });
-const IndexBody = z.object({ arxivId: z.string().min(1).max(200), organization: z.string().max(64).nullish() });
+export const CommentBody = z.object({ body: z.string().trim().min(1).max(COMMENT_MAX), parentId: z.number().int().positive().nullish() });
+export const IndexBody = z.object({ arxivId: z.string().min(1).max(200), organization: z.string().max(64).nullish() });
 
 export const presentComment = (c: Comment) => ({
   id: c.id,

@@ -3,6 +3,7 @@
 // adopts whole: OAS 3.1 §4.8.24). The operations below are the only hand-written part: one entry
 // per route, each naming its schemas; decision 0012 says why not @hono/zod-openapi.
 import { z } from 'zod';
+import { CommentBody, IndexBody } from './members.js';
 import { LimitParam, SearchParams } from './search.js';
 import { apiSchemas, DailyPapersQuery, PapersQuery } from './schemas.js';
 
@@ -16,7 +17,13 @@ export interface Operation {
   description?: string;
   query?: z.ZodType;
   pathId?: boolean;
-  /** 200's body: a component name, or [name] for an array of them. */
+  /** A JSON request body, checked by this schema. */
+  body?: z.ZodType;
+  /** Needs a bearer token (or a session with its CSRF token). */
+  auth?: boolean;
+  /** The success status, 200 unless said. */
+  status?: number;
+  /** The success body: a component name, or [name] for an array of them. */
   returns: string | [string];
   errors: number[];
   /** Response headers worth naming. */
@@ -49,13 +56,39 @@ export const OPERATIONS: Operation[] = [
     method: 'get', path: '/api/papers/{id}/similar', summary: 'Nearest papers by meaning',
     pathId: true, query: LimitParam, returns: ['SearchItem'], errors: [400, 404, 429],
   },
+  // The members' write routes (src/web/api/members.ts), described from their body schemas.
+  {
+    method: 'post', path: '/api/papers/index', summary: 'Submit a paper: fetch it from arXiv and feature it',
+    description: '409 (with the id and url) when it is already featured.',
+    body: IndexBody, auth: true, status: 201, returns: 'Indexed', errors: [400, 401, 403, 404, 409, 429],
+  },
+  {
+    method: 'post', path: '/api/papers/{id}/upvote', summary: 'Upvote a featured paper',
+    description: 'Idempotent: upvoting twice is one upvote, and both answers are 200 with upvoted: true.',
+    pathId: true, auth: true, returns: 'Vote', errors: [400, 401, 403, 404, 429],
+  },
+  {
+    method: 'delete', path: '/api/papers/{id}/upvote', summary: 'Take an upvote back',
+    description: 'Idempotent: 200 with upvoted: false whether or not there was a vote.',
+    pathId: true, auth: true, returns: 'Vote', errors: [400, 401, 403, 404, 429],
+  },
+  {
+    method: 'get', path: '/api/papers/{id}/comments', summary: 'The discussion of a paper, oldest first',
+    pathId: true, returns: ['Comment'], errors: [400, 404],
+  },
+  {
+    method: 'post', path: '/api/papers/{id}/comments', summary: 'Comment on a paper (Markdown with $math$)',
+    pathId: true, body: CommentBody, auth: true, status: 201, returns: 'Comment', errors: [400, 401, 403, 404, 413, 429],
+  },
 ];
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'A bad parameter; the message names it.',
   401: 'No valid bearer token.',
+  403: 'The token lacks the write scope, or a session write lacks its X-CSRF-Token.',
   404: 'No such paper.',
-  409: 'Conflict.',
+  409: 'Already there.',
+  413: 'The body is too large.',
   429: 'Rate limit exceeded; see Retry-After and RateLimit.',
 };
 
@@ -74,6 +107,12 @@ export function parameters(schema: z.ZodType): JsonSchema[] {
   });
 }
 
+/** A request body's JSON Schema, as the client sends it. */
+function body(schema: z.ZodType): JsonSchema {
+  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
 function components(): Record<string, JsonSchema> {
   const out = z.toJSONSchema(apiSchemas, { uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, JsonSchema> };
   // Each component is a schema inside the document, not a resource of its own: no $schema or $id.
@@ -87,15 +126,18 @@ export function openApiDocument(baseUrl: string) {
       ...(op.pathId ? [{ name: 'id', in: 'path', required: true, description: 'arXiv identifier, e.g. 2501.01234 or hep-th/9901001', schema: { type: 'string' } }] : []),
       ...(op.query ? parameters(op.query) : []),
     ];
-    const body = Array.isArray(op.returns) ? { type: 'array', items: ref(op.returns[0]) } : ref(op.returns);
+    const returned = Array.isArray(op.returns) ? { type: 'array', items: ref(op.returns[0]) } : ref(op.returns);
     const headers = { ...RATE_HEADERS, ...(op.link ? { Link: { description: 'RFC 8288: <next page URL>; rel="next", when there is one.', schema: { type: 'string' } } } : {}) };
+    const success = op.status ?? 200;
     (paths[op.path] ??= {})[op.method] = {
+      ...(op.auth ? { security: [{ bearer: [] }] } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: body(op.body) } } } } : {}),
       operationId: `${op.method}${op.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^a-zA-Z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
       summary: op.summary,
       ...(op.description ? { description: op.description } : {}),
       ...(params.length ? { parameters: params } : {}),
       responses: {
-        200: { description: 'OK', headers, content: { 'application/json': { schema: body } } },
+        [success]: { description: success === 201 ? 'Created' : 'OK', ...(op.method === 'get' ? { headers } : {}), content: { 'application/json': { schema: returned } } },
         ...Object.fromEntries(op.errors.map((s) => [s, { description: STATUS_TEXT[s] ?? 'Error', content: { 'application/json': { schema: ref('Error') } } }])),
       },
     };

@@ -115,3 +115,28 @@ export const SearchItem = z.object({
   numComments: z.number().int(),
   highlightedSummary: z.string().optional().describe('The abstract with matches in <mark>, HTML-escaped.'),
 }).register(apiSchemas, { id: 'SearchItem' });
+
+/** POST/DELETE /api/papers/ID/upvote (the members' store/votes.ts VoteResult). */
+export const Vote = z.object({
+  upvoted: z.boolean().describe('Whether the caller now upvotes the paper.'),
+  upvotes: z.number().int().describe('The paper\'s upvotes after the change.'),
+}).register(apiSchemas, { id: 'Vote' });
+
+/** One comment (the members' presentComment in members.ts). */
+export const CommentItem = z.object({
+  id: z.number().int(),
+  parentId: z.number().int().nullable(),
+  author: z.object({ user: z.string() }).nullable().describe('null once the comment is deleted.'),
+  createdAt: z.string(),
+  editedAt: z.string().nullable(),
+  status: z.enum(['visible', 'hidden', 'deleted']),
+  body: z.string().nullable().describe('Markdown with $math$; null when hidden or deleted.'),
+  html: z.string().nullable().describe('The body rendered and sanitised.'),
+}).register(apiSchemas, { id: 'Comment' });
+
+/** POST /api/papers/index. */
+export const Indexed = z.object({
+  id: z.string(),
+  url: z.string(),
+  featured: z.boolean(),
+}).register(apiSchemas, { id: 'Indexed' });
