@@ -4,7 +4,7 @@
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { resolveSecret } from '../../../config.js';
-import { createMailer } from '../../../mail/transport.js';
+import { createMailer, type Mailer } from '../../../mail/transport.js';
 import { RateLimiter } from '../../../auth/ratelimit.js';
 import type { AppDeps } from '../../app.js';
 import { registerMembersApi } from '../../api/members.js';
@@ -25,6 +25,24 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 const mounted = new WeakMap<Hono, Members>();
 
+/**
+ * Account mail is rare (a sign-up, a reset): each message gets its own transport, closed after
+ * sending, so that no pooled SMTP connection outlives the request or holds up a shutdown.
+ */
+function oneShotMailer(deps: AppDeps): Mailer {
+  return {
+    async send(message) {
+      const mailer = createMailer(deps.config, deps.log);
+      try {
+        return await mailer.send(message);
+      } finally {
+        mailer.close();
+      }
+    },
+    close() {},
+  };
+}
+
 /** The members services of an app (to close its mailer's pooled SMTP connections at shutdown). */
 export const membersOf = (app: Hono): Members | undefined => mounted.get(app);
 
@@ -36,7 +54,7 @@ export function mountMembers(app: Hono, deps: AppDeps, options: { limiter?: Rate
     secret: resolveSecret(deps.config),
     names,
     limiter: options.limiter ?? new RateLimiter(),
-    mailer: createMailer(deps.config, deps.log),
+    mailer: oneShotMailer(deps),
     log: deps.log,
     rules: options.rules,
   };
