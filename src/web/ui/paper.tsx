@@ -61,7 +61,8 @@ export function PaperPage(props: PaperPageProps) {
               <li><a href="#comments">{plural(featured!.commentCount, 'comment')}</a></li>
             </ul>
           ) : null}
-          <ul class="actions" aria-label="Read">
+          <ul class="actions" aria-label="Vote and read">
+            {featured ? <li><Votes id={paper.id} upvotes={featured.upvotes} canVote={props.canVote ?? false} /></li> : null}
             <li><a class="btn btn-primary" href={links.pdf}>PDF</a></li>
             <li><a class="btn" href={links.abs}>arXiv abstract page</a></li>
             {paper.codeUrl ? <li><a class="btn" href={paper.codeUrl} rel="noopener">Code</a></li> : null}
@@ -93,7 +94,6 @@ export function PaperPage(props: PaperPageProps) {
           </section>
         </article>
         <aside class="side" aria-label="Paper details">
-          {featured ? <Votes id={paper.id} upvotes={featured.upvotes} canVote={props.canVote ?? false} /> : null}
           <div class="box">
             <h2>Details</h2>
             <dl class="facts">
