@@ -51,6 +51,8 @@ export interface ArxivServer {
   pageSize: number;
   /** Every OAI request is answered with this status from now on (arXiv down), until set to null. */
   down: number | null;
+  /** OAI requests for which this is true are never answered: the client hangs there, to be killed. */
+  hang: ((url: URL, n: number) => boolean) | null;
   requests: RecordedRequest[];
   /** Invalidates every token handed out so far, as arXiv does after a while. */
   expireTokens(): void;
@@ -66,6 +68,7 @@ export async function startArxivServer(init: { records?: ServedRecord[]; pageSiz
     faults: [] as Fault[],
     pageSize: init.pageSize ?? 100,
     down: null as number | null,
+    hang: null as ((url: URL, n: number) => boolean) | null,
     requests: [] as RecordedRequest[],
   };
 
@@ -131,6 +134,7 @@ export async function startArxivServer(init: { records?: ServedRecord[]; pageSiz
     oaiCount++;
     const fault = state.faults.find((f) => f.onRequest === oaiCount);
     if (state.down !== null) return send(res, state.down, 'Service Unavailable', 'text/plain');
+    if (state.hang?.(url, oaiCount)) return; // left open until the client is killed or the server closes
     if (fault?.kind === 'retry-after') return send(res, 503, 'Retry later', 'text/plain', { 'retry-after': String(fault.retryAfterSeconds ?? 1) });
     if (fault?.kind === 'error-500') return send(res, 500, 'Internal Server Error', 'text/plain');
     if (fault?.kind === 'reset') return req.socket.destroy();
