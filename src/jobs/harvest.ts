@@ -48,7 +48,8 @@ export async function runArxivHarvest(
 ): Promise<HarvestRun> {
   const { db, config, log } = deps;
   const window = await harvestWindow(db, config.arxivCategories, now);
-  const fetcher = arxivFetcher(config, (r) => log?.warn({ url: r.url, waitMs: r.waitMs }, `arXiv: ${r.reason}; retrying in ${Math.round(r.waitMs / 1000)} s`));
+  // Retries are debug lines: when arXiv is down the job's failure is the one line worth reading.
+  const fetcher = arxivFetcher(config, (r) => log?.debug({ url: r.url, waitMs: r.waitMs }, `arXiv: ${r.reason}; retrying in ${Math.round(r.waitMs / 1000)} s`));
   const summary = await harvest(db, {
     baseUrl: config.arxivOaiUrl,
     categories: config.arxivCategories,
