@@ -15,31 +15,37 @@ export interface VoteResult {
   upvotes: number;
 }
 
-async function current(trx: Kysely<Database>, userId: number, paperId: string): Promise<VoteResult> {
-  const f = await trx.selectFrom('featured').select('upvotes').where('paper_id', '=', paperId).executeTakeFirst();
-  if (!f) throw new NotFeaturedError(`paper ${paperId} is not featured`);
-  const v = await trx.selectFrom('votes').select('user_id').where('user_id', '=', userId).where('paper_id', '=', paperId).executeTakeFirst();
-  return { upvoted: v !== undefined, upvotes: f.upvotes };
-}
+const isForeignKeyViolation = (e: unknown) => {
+  const err = e as { code?: string };
+  return err?.code === '23503' || err?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+};
 
-/** Sets the member's vote on (true) or off (false); idempotent. */
+/**
+ * Sets the member's vote on (true) or off (false); idempotent. Two statements in one
+ * transaction: the vote row's insert or delete, then the count's update (RETURNING the new count)
+ * or, when nothing changed, a read of it. The votes -> featured foreign key says "not featured".
+ */
 export async function setVote(db: Kysely<Database>, userId: number, paperId: string, on: boolean): Promise<VoteResult> {
   return db.transaction().execute(async (trx) => {
-    const exists = await trx.selectFrom('featured').select('paper_id').where('paper_id', '=', paperId).executeTakeFirst();
-    if (!exists) throw new NotFeaturedError(`paper ${paperId} is not featured`);
+    let changed: boolean;
     if (on) {
-      const r = await trx.insertInto('votes').values({ user_id: userId, paper_id: paperId, created_at: new Date().toISOString() })
-        .onConflict((oc) => oc.columns(['user_id', 'paper_id']).doNothing()).executeTakeFirst();
-      if (Number(r.numInsertedOrUpdatedRows ?? 0) === 1) {
-        await trx.updateTable('featured').set({ upvotes: sql<number>`upvotes + 1` }).where('paper_id', '=', paperId).execute();
+      try {
+        const r = await trx.insertInto('votes').values({ user_id: userId, paper_id: paperId, created_at: new Date().toISOString() })
+          .onConflict((oc) => oc.columns(['user_id', 'paper_id']).doNothing()).executeTakeFirst();
+        changed = Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+      } catch (e) {
+        if (isForeignKeyViolation(e)) throw new NotFeaturedError(`paper ${paperId} is not featured`);
+        throw e;
       }
     } else {
       const r = await trx.deleteFrom('votes').where('user_id', '=', userId).where('paper_id', '=', paperId).executeTakeFirst();
-      if (Number(r.numDeletedRows) === 1) {
-        await trx.updateTable('featured').set({ upvotes: sql<number>`upvotes - 1` }).where('paper_id', '=', paperId).execute();
-      }
+      changed = Number(r.numDeletedRows) === 1;
     }
-    return current(trx, userId, paperId);
+    const row = changed
+      ? await trx.updateTable('featured').set({ upvotes: sql<number>`upvotes + ${on ? 1 : -1}` }).where('paper_id', '=', paperId).returning('upvotes').executeTakeFirst()
+      : await trx.selectFrom('featured').select('upvotes').where('paper_id', '=', paperId).executeTakeFirst();
+    if (!row) throw new NotFeaturedError(`paper ${paperId} is not featured`);
+    return { upvoted: on, upvotes: row.upvotes };
   });
 }
 
