@@ -4,8 +4,10 @@
 // in an old digest must still unsubscribe.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
+// Truncated to 128 bits (22 base64url characters): RFC 2104 §5 allows truncation to no less than
+// half the hash's length, and a shorter link keeps the digest's lines within 76 characters.
 const sig = (secret: string, purpose: string, id: number) =>
-  createHmac('sha256', secret).update(`dailypapers:${purpose}:${id}`).digest('base64url').slice(0, 32);
+  createHmac('sha256', secret).update(`dailypapers:${purpose}:${id}`).digest('base64url').slice(0, 22);
 
 export function signSubscription(secret: string, id: number): string {
   return sig(secret, 'subscription', id);
