@@ -8,7 +8,6 @@ import type { Logger } from '../log.js';
 import { apiRoutes } from './api/routes.js';
 import { mountMembers } from './ui/members/routes.js';
 import { feedRoutes } from './feeds/routes.js';
-import { feedRoutes } from './feeds/routes.js';
 import { uiRoutes } from './ui/routes.js';
 import { subscribeRoutes } from './ui/subscribe.js';
 
@@ -53,7 +52,6 @@ export function createApp(deps: AppDeps): Hono {
   mountMembers(app, deps); // members: security headers, sessions, CSRF, accounts, votes, comments (before the rest)
   app.route('/api', apiRoutes(deps));
   app.route('/', subscribeRoutes(deps)); // digests: /subscribe, /unsubscribe/ID/SIG, /digest/preview
-  app.route('/', feedRoutes(deps)); // before the UI: its /papers/:id catch-all would take feed paths
   app.route('/', feedRoutes(deps)); // before the UI: its /papers/:id catch-all would take feed paths
   app.route('/', uiRoutes(deps));
   return app;
