@@ -13,7 +13,7 @@ import { Card, cardSummary, plural } from './components/card.js';
 import { hasMath } from './components/math.js';
 import { Layout, type Section } from './layout.js';
 import { EmptyPage, ErrorPage } from './errors.js';
-import { sendPage } from './respond.js';
+import { inputTag, notModified, sendPage } from './respond.js';
 
 /** Papers per page. A day is rarely longer; a week or a month pages on. */
 export const PAGE_SIZE = 50;
@@ -176,7 +176,16 @@ export async function renderPeriod(c: Context, deps: FeedDeps, kind: 'day' | 'we
     prev: around.prev ? { href: path(around.prev), label: label(around.prev) } : null,
     next: around.next ? { href: path(around.next), label: label(around.next) } : null,
   };
-  return sendPage(c, <FeedPage view={view} config={config} />);
+  return sendFeed(c, view, config);
+}
+
+/**
+ * A feed page is a function of its view (rows, counts, navigation) and the visitor, plus today's
+ * date (the picker's bound): hash those, and a reload is a 304 without rendering anything.
+ */
+function sendFeed(c: Context, view: View, config: Config) {
+  const tag = inputTag(c, [view, dayInZone(new Date(), config.timezone)]);
+  return notModified(c, tag) ?? sendPage(c, <FeedPage view={view} config={config} />, 200, tag);
 }
 
 export async function renderTrending(c: Context, deps: FeedDeps) {
@@ -204,7 +213,7 @@ export async function renderTrending(c: Context, deps: FeedDeps) {
     prev: null,
     next: null,
   };
-  return sendPage(c, <FeedPage view={view} config={deps.config} />);
+  return sendFeed(c, view, deps.config);
 }
 
 /** The date picker's plain GET form: /papers/date?date=D&view=day|week|month -> that page. */
