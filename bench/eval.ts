@@ -20,10 +20,11 @@ const DIR = '/tmp/dailypapers-eval';
 async function main(argv: string[]) {
   const [what, ...rest] = argv;
   if (what !== 'search') {
-    console.error('usage: npm run eval -- search [--queries N] [--dims 128,256] [--fresh]');
+    console.error('usage: npm run eval -- search [--queries N] [--dims 128,256] [--modes lexical,semantic,hybrid] [--no-train] [--fresh]');
     process.exit(2);
   }
-  const { values } = parseArgs({ args: rest, options: { queries: { type: 'string' }, dims: { type: 'string' }, fresh: { type: 'boolean' } } });
+  const { values } = parseArgs({ args: rest, options: { queries: { type: 'string' }, dims: { type: 'string' }, fresh: { type: 'boolean' }, 'no-train': { type: 'boolean' }, modes: { type: 'string' } } });
+  const modes = (values.modes ?? 'lexical,semantic,hybrid').split(',') as Mode[];
   const nQueries = Number(values.queries ?? 500);
   const dims = (values.dims ?? '128').split(',').map(Number);
   if (values.fresh) rmSync(DIR, { recursive: true, force: true });
@@ -62,13 +63,14 @@ async function main(argv: string[]) {
   let lexicalDone = false;
   for (const dim of dims) {
     const t0 = Date.now();
-    const emb = await trainBuiltin(db.db, { dim });
+    // --no-train evaluates the model trained last (e.g. after an interrupted run).
+    const emb = values['no-train'] ? await createSearch({ db, config }).embedder() : await trainBuiltin(db.db, { dim });
     const trainS = (Date.now() - t0) / 1000;
     const search = createSearch({ db, config });
     const t1 = Date.now();
     const p = await search.embedPending();
     console.log(`${emb?.model}: trained in ${trainS.toFixed(1)} s, embedded ${p.embedded} papers in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
-    for (const mode of ['lexical', 'semantic', 'hybrid'] as Mode[]) {
+    for (const mode of modes) {
       if (mode === 'lexical' && lexicalDone) continue;
       let rr = 0;
       let hits = 0;
@@ -83,7 +85,7 @@ async function main(argv: string[]) {
         }
       }
       const ms = (performance.now() - t) / queries.length;
-      const label = mode === 'lexical' ? 'none (FTS5 bm25)' : `builtin LSA ${dim}-d`;
+      const label = mode === 'lexical' ? 'none (FTS5 bm25)' : `builtin LSA ${emb?.model.match(/lsa(\d+)/)?.[1] ?? dim}-d`;
       table.push(`| ${label} | ${mode} | ${(rr / queries.length).toFixed(3)} | ${(hits / queries.length).toFixed(3)} | ${ms.toFixed(1)} |`);
       if (mode === 'lexical') lexicalDone = true;
       console.log(table.at(-1));
