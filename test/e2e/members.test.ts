@@ -79,7 +79,7 @@ run('a member in a browser', () => {
     await page.waitForURL(`${base}/papers/2611.04242`);
     expect(await page.locator('h1').textContent()).toContain('Sparse Recovery');
 
-    const votes = page.locator('.side .votes');
+    const votes = page.locator('.paper .votes').first();
     expect(await votes.locator('.n').textContent()).toBe('0');
     await votes.getByRole('button', { name: 'Upvote' }).click();
     await expect.poll(() => votes.locator('.n').textContent()).toBe('1');
