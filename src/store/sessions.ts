@@ -13,6 +13,9 @@ export async function createSession(db: Kysely<Database>, userId: number, now = 
   const token = newToken();
   const idHash = sha256(token);
   const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
+  // Each log-in sweeps the member's own expired sessions (an index range on user_id): the table
+  // stays bounded without a job.
+  await db.deleteFrom('sessions').where('user_id', '=', userId).where('expires_at', '<=', now.toISOString()).execute();
   await db.insertInto('sessions').values({
     id_hash: idHash, user_id: userId, created_at: now.toISOString(), expires_at: expiresAt.toISOString(), last_seen_at: now.toISOString(),
   }).execute();
