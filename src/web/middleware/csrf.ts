@@ -14,7 +14,9 @@ const refuse = (c: Context, message: string) =>
 
 export function refuseCrossOrigin(baseUrl: string): MiddlewareHandler {
   return async (c, next) => {
-    if (!SAFE.has(c.req.method) && !c.req.header('authorization') && crossOrigin(c.req.raw.headers, new URL(c.req.url).origin, baseUrl)) {
+    // RFC 8058 one-click unsubscribe POSTs come from mail providers, cross-site by nature; the
+    // signed URL is their credential (digests/links.ts), so /unsubscribe/ is exempt.
+    if (!SAFE.has(c.req.method) && !c.req.header('authorization') && !c.req.path.startsWith('/unsubscribe/') && crossOrigin(c.req.raw.headers, new URL(c.req.url).origin, baseUrl)) {
       return refuse(c, 'cross-site request refused');
     }
     await next();

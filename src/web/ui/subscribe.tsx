@@ -20,6 +20,8 @@ import {
   type Choices, confirmSubscription, findByConfirmToken, getSubscription, requestSubscription, type Subscription, updateByOwner,
 } from '../../store/subscriptions.js';
 import type { AppDeps } from '../app.js';
+import { member } from '../middleware/context.js';
+import { registerDigestSettings } from './digest-settings.js';
 import { BOX_STYLE } from './components/subscribe-box.js';
 import { Layout } from './layout.js';
 
@@ -38,7 +40,7 @@ export const SubscribeInput = z.object({
 type FormValues = Partial<Record<'email' | 'frequency' | 'max' | 'categories' | 'keywords', string>>;
 
 export interface SubscribeRouteOptions {
-  /** Who may see /digest/preview. Until the members' session middleware is mounted there are no admins, so it is open. */
+  /** Who may see /digest/preview: admins (the members' session), unless a test says otherwise. */
   canPreview?: (c: Context) => boolean;
   mailer?: Mailer;
 }
@@ -98,8 +100,20 @@ function clientIp(c: Context): string {
 export function subscribeRoutes(deps: AppDeps, opts: SubscribeRouteOptions = {}): Hono {
   const { db, config, log } = deps;
   const r = new Hono();
-  let mailer = opts.mailer;
-  const mail = () => (mailer ??= createMailer(config, log));
+  // Opt-in mail is rare: a transport per message, closed after it, so no pooled SMTP connection
+  // outlives the request (as the members' account mail does).
+  const mail = (): Mailer => opts.mailer ?? {
+    async send(message) {
+      const m = createMailer(config, log);
+      try {
+        return await m.send(message);
+      } finally {
+        m.close();
+      }
+    },
+    close() {},
+  };
+  const canPreview = opts.canPreview ?? ((c: Context) => member(c).user?.role === 'admin');
   const limiter = new RateLimiter();
   const secret = () => resolveSecret(config);
 
@@ -224,7 +238,7 @@ export function subscribeRoutes(deps: AppDeps, opts: SubscribeRouteOptions = {})
   });
 
   r.get('/digest/preview', async (c) => {
-    if (opts.canPreview && !opts.canPreview(c)) return c.text('Forbidden: the digest preview is for admins', 403);
+    if (!canPreview(c)) return c.text('Forbidden: the digest preview is for admins', 403);
     const frequency = c.req.query('frequency') ?? 'daily';
     if (!(FREQUENCIES as readonly string[]).includes(frequency)) return c.text(`Bad request: frequency must be daily or weekly, not '${frequency}'`, 400);
     try {
@@ -238,6 +252,7 @@ export function subscribeRoutes(deps: AppDeps, opts: SubscribeRouteOptions = {})
     }
   });
 
+  registerDigestSettings(r, deps);
   return r;
 }
 

@@ -8,6 +8,7 @@ import { getPasswordHash, setPasswordHash, setUpvotesPublic, type User } from '.
 import { member } from '../../middleware/context.js';
 import { setBrowserCookie, setSessionCookie } from '../../middleware/session.js';
 import { CsrfField, type Members, Notice, Page, readForm, signedIn } from './kit.js';
+import { DigestSettings } from '../digest-settings.js';
 
 async function SettingsPage(props: { m: Members; user: User; notice?: string; error?: string; newToken?: string }) {
   const tokens = await listApiTokens(props.m.db.db, props.user.id);
@@ -34,6 +35,8 @@ async function SettingsPage(props: { m: Members; user: User; notice?: string; er
         <label><input type="checkbox" name="upvotesPublic" value="1" checked={props.user.upvotesPublic} /> Show my upvotes on my profile</label>
         <button class="btn" type="submit">Save</button>
       </form>
+
+      <DigestSettings db={props.m.db} user={props.user} />
 
       <h2>API tokens</h2>
       <p>Send a token as <code>Authorization: Bearer TOKEN</code>. A read token can only read; a write token can also upvote, comment and submit papers.</p>
