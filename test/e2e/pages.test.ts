@@ -34,8 +34,9 @@ const RECORDS = [
 async function axeViolations(page: Page) {
   await page.addScriptTag({ path: AXE });
   const result = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
+    // Runs in the page; the test's tsconfig has no DOM types, hence the narrow casts.
+    const g = globalThis as unknown as { document: unknown; axe: { run(ctx: unknown, o: object): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown }> }> }> } };
+    return g.axe.run(g.document, { resultTypes: ['violations'] });
   });
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -81,7 +82,8 @@ run('pages in a browser', () => {
         await shot(name);
         expect(await axeViolations(page), `${name} at ${width} px`).toEqual([]);
         // Nothing may scroll sideways at 360 px (WCAG 1.4.10 Reflow).
-        expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(width);
+        const scrollWidth = () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth;
+        expect(await page.evaluate(scrollWidth), name).toBeLessThanOrEqual(width);
       };
 
       await page.goto(`${base}/papers`);
