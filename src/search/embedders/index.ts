@@ -46,7 +46,7 @@ export async function loadEmbedder(db: Kysely<Database>, spec: string): Promise<
 
 /** Training sample and dimension of the built-in model (see docs/decisions/0010 for the figures). */
 export const LSA_SAMPLE = 40_000;
-export const LSA_DIM = 128;
+export const LSA_DIM = 256;
 
 /**
  * Trains a new built-in model on (a sample of) the stored papers and stores it; returns null when
