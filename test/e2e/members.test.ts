@@ -9,7 +9,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startArxivServer, type ArxivServer } from '../harness/arxiv-server.js';
 import { startSmtp, type TestSmtp } from '../harness/smtp.js';
-import { linkIn, memberApp } from '../members/client.js';
+import { linkIn, memberApp, waitForMail } from '../members/client.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/e2e');
@@ -62,8 +62,7 @@ run('a member in a browser', () => {
     await page.getByRole('button', { name: 'Sign up' }).click();
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
 
-    const mail = smtp.received.find((r) => r.to.includes('mia@example.org'))!;
-    expect(mail.parsed.subject).toBe('Confirm your email address');
+    const mail = await waitForMail(smtp, 'mia@example.org', 'Confirm your email address');
     await page.goto(base + linkIn(mail.parsed.text ?? '', 'confirm'));
     await page.getByRole('button', { name: 'Confirm my address' }).click();
     await page.getByText('Your address is confirmed').waitFor();

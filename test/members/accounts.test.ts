@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../harness/db.js';
 import { startSmtp, type TestSmtp } from '../harness/smtp.js';
-import { Client, linkIn, member, memberApp, nextIp } from './client.js';
+import { Client, linkIn, member, memberApp, nextIp, waitForMail } from './client.js';
 
 describe.each(DIALECTS)('accounts (%s)', (dialect) => {
   let t: Awaited<ReturnType<typeof memberApp>>;
@@ -16,7 +16,7 @@ describe.each(DIALECTS)('accounts (%s)', (dialect) => {
     await t.close();
     await smtp.close();
   });
-  const lastMailTo = (addr: string) => smtp.received.findLast((r) => r.to.includes(addr))!;
+  const lastMailTo = (addr: string, subject?: string) => waitForMail(smtp, addr, subject);
 
   it('signs up, confirms by the emailed link, logs in as the first account (admin), and logs out', async () => {
     const c = new Client(t.app, nextIp());
@@ -33,8 +33,7 @@ describe.each(DIALECTS)('accounts (%s)', (dialect) => {
     expect(early.status).toBe(403);
     expect(await early.text()).toContain('Confirm your email address first');
 
-    const mail = lastMailTo('alice@example.org');
-    expect(mail.parsed.subject).toBe('Confirm your email address');
+    const mail = await lastMailTo('alice@example.org', 'Confirm your email address');
     const link = linkIn(mail.parsed.text ?? '', 'confirm');
     expect((await c.get(link)).res.status).toBe(200); // a GET shows a button and changes nothing
     expect((await c.get(link)).res.status).toBe(200);
@@ -102,7 +101,7 @@ describe.each(DIALECTS)('accounts (%s)', (dialect) => {
     const asked = await anon.post('/reset', { email: 'bob@example.org' });
     const unknown = await anon.post('/reset', { email: 'nobody@example.org' });
     expect(await asked.text()).toBe(await unknown.text()); // no enumeration
-    const link = linkIn(lastMailTo('bob@example.org').parsed.text ?? '', 'reset');
+    const link = linkIn((await lastMailTo('bob@example.org', 'Reset your password')).parsed.text ?? '', 'reset');
     await anon.get(link);
     expect((await anon.post(link, { password: 'short' })).status).toBe(400);
     expect((await anon.post(link, { password: 'reset passphrase' })).status).toBe(200);
@@ -118,7 +117,7 @@ describe.each(DIALECTS)('accounts (%s)', (dialect) => {
     const anon = new Client(t.app, nextIp());
     await anon.get('/reset');
     await anon.post('/reset', { email: 'carol@example.org' });
-    const link = linkIn(lastMailTo('carol@example.org').parsed.text ?? '', 'reset');
+    const link = linkIn((await lastMailTo('carol@example.org', 'Reset your password')).parsed.text ?? '', 'reset');
     await t.db.db.updateTable('mail_tokens').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('purpose', '=', 'reset').execute();
     expect((await anon.get(link)).res.status).toBe(410);
     await anon.get('/reset');
@@ -134,7 +133,7 @@ describe.each(DIALECTS)('accounts (%s)', (dialect) => {
     const fresh = await c.post('/signup', { username: 'dora', email: 'dora@example.org', password: 'whatever passphrase' });
     expect(taken.status).toBe(fresh.status);
     expect((await taken.text()).replace('alice', 'dora')).toBe(await fresh.text());
-    expect(lastMailTo('alice@example.org').parsed.subject).toBe('Sign-up attempt with your address');
+    expect((await lastMailTo('alice@example.org', 'Sign-up attempt with your address')).parsed.subject).toBe('Sign-up attempt with your address');
 
     await c.get('/login');
     const wrongPassword = await c.post('/login', { login: 'alice', password: 'not her password' });

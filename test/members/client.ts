@@ -90,14 +90,26 @@ let ipSeq = 0;
 /** A fresh client address, so that per-IP limits of one test do not leak into the next. */
 export const nextIp = () => `198.51.100.${++ipSeq % 250}`;
 
+type Smtp = { received: Array<{ to: string[]; parsed: { text?: string | undefined; subject?: string | undefined } }> };
+
+/** The latest mail to this address (and subject), waiting for it: account mail is sent in the background. */
+export async function waitForMail(smtp: Smtp, to: string, subject?: string, after = 0): Promise<Smtp['received'][number]> {
+  for (let i = 0; i < 200; i++) {
+    const found = smtp.received.slice(after).findLast((r) => r.to.includes(to) && (subject === undefined || r.parsed.subject === subject));
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no mail to ${to}${subject ? ` with subject '${subject}'` : ''} within 10 s`);
+}
+
 /** Signs up, confirms through the mail the SMTP server got, and logs in. */
-export async function member(app: Hono, smtp: { received: Array<{ to: string[]; parsed: { text?: string | undefined } }> }, name: string, password = 'correct horse battery') {
+export async function member(app: Hono, smtp: Smtp, name: string, password = 'correct horse battery') {
   const c = new Client(app, nextIp());
   await c.get('/signup');
   const res = await c.post('/signup', { username: name, email: `${name}@example.org`, password });
   if (res.status !== 200) throw new Error(`sign-up of ${name}: ${res.status} ${await res.text()}`);
-  const mail = smtp.received.findLast((r) => r.to.includes(`${name}@example.org`));
-  const link = linkIn(mail!.parsed.text ?? '', 'confirm');
+  const mail = await waitForMail(smtp, `${name}@example.org`, 'Confirm your email address');
+  const link = linkIn(mail.parsed.text ?? '', 'confirm');
   await c.get(link);
   const confirmed = await c.post(link);
   if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status}`);

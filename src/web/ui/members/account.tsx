@@ -66,16 +66,16 @@ async function sendLink(m: Members, c: Context, to: string, purpose: 'confirm' |
   const text = purpose === 'confirm'
     ? `Welcome to dailypapers.\n\nConfirm your email address by opening this link within 48 hours:\n\n${url}\n\nIf you did not sign up, ignore this message.\n`
     : `Someone (hopefully you) asked to reset the password of your dailypapers account.\n\nChoose a new password by opening this link within an hour:\n\n${url}\n\nIf you did not ask, ignore this message: your password stays as it is.\n`;
-  await mail(m, c, { to, subject: purpose === 'confirm' ? 'Confirm your email address' : 'Reset your password', text });
+  mail(m, c, { to, subject: purpose === 'confirm' ? 'Confirm your email address' : 'Reset your password', text });
 }
 
-async function mail(m: Members, c: Context, message: { to: string; subject: string; text: string }) {
-  try {
-    await m.mailer.send(message);
-  } catch (e) {
-    // The page must not differ (that would tell whether the address exists): log and move on.
-    m.log?.error({ err: e, path: c.req.path }, 'account mail failed');
-  }
+/**
+ * Sends in the background: the answer must not wait for SMTP, or its timing would tell whether
+ * the address has an account; a failure must not change the page either, so it is logged.
+ */
+function mail(m: Members, c: Context, message: { to: string; subject: string; text: string }) {
+  const path = c.req.path;
+  m.mailer.send(message).catch((e: unknown) => m.log?.error({ err: e, path }, 'account mail failed'));
 }
 
 export function registerAccount(app: Hono, m: Members) {
@@ -100,7 +100,7 @@ export function registerAccount(app: Hono, m: Members) {
     const hash = await hashPassword(password);
     const existing = await getUserByEmail(db, email);
     if (existing) {
-      await mail(m, c, { to: existing.email, subject: 'Sign-up attempt with your address', text: `Someone tried to sign up on dailypapers with this address, which already has an account (username ${existing.username}).\n\nIf it was you: log in at ${m.config.baseUrl}/login, or reset your password at ${m.config.baseUrl}/reset.\nIf not, ignore this message.\n` });
+      mail(m, c, { to: existing.email, subject: 'Sign-up attempt with your address', text: `Someone tried to sign up on dailypapers with this address, which already has an account (username ${existing.username}).\n\nIf it was you: log in at ${m.config.baseUrl}/login, or reset your password at ${m.config.baseUrl}/reset.\nIf not, ignore this message.\n` });
       return c.html(CHECK_MAIL(email));
     }
     try {
