@@ -207,6 +207,23 @@ describe.each(DIALECTS)('attacks (%s)', (dialect) => {
     expect((await elsewhere.post('/login', { login: 'victim', password: 'correct horse battery' })).status).toBe(429);
   });
 
+  it('rate-limits comments and votes per account, answered 429 with Retry-After', async () => {
+    const spam = await member(t.app, smtp, 'spammer');
+    await spam.get('/papers/2501.01234');
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await spam.post('/papers/2501.01234/comments', { body: `spam ${i}` })).status);
+    expect(statuses.slice(0, 10).every((s) => s === 303)).toBe(true);
+    const last = await spam.post('/papers/2501.01234/comments', { body: 'one more' }, { accept: 'application/json' });
+    expect(last.status).toBe(429);
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await last.json()).error).toMatch(/try again in \d+ second/);
+    // The same account from another address is still limited: the limit is per account too.
+    const moved = new Client(t.app, nextIp());
+    moved.cookies = new Map(spam.cookies);
+    moved.csrf = spam.csrf;
+    expect((await moved.post('/papers/2501.01234/comments', { body: 'from elsewhere' })).status).toBe(429);
+  });
+
   it('rate-limits sign-ups per address', async () => {
     const spammer = new Client(t.app, nextIp());
     await spammer.get('/signup');
