@@ -1,6 +1,8 @@
 // Accounts through HTTP, on every dialect: sign-up, confirmation by mail (a local SMTP server,
 // messages parsed back), log-in, log-out, password change and reset, settings and API tokens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/auth/password.js';
+import { createUser } from '../../src/store/users.js';
 import { DIALECTS } from '../harness/db.js';
 import { startSmtp, type TestSmtp } from '../harness/smtp.js';
 import { Client, linkIn, member, memberApp, nextIp, waitForMail } from './client.js';
@@ -79,6 +81,13 @@ describe.each(DIALECTS)('accounts (%s)', (dialect) => {
       expect(cookie).toMatch(/Path=\//);
       expect(cookie).not.toMatch(/Domain=/i);
       expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+      // The prefixed cookies are read back: the form token checks out and the session works.
+      await createUser(s.db.db, { username: 'sec', email: 'sec@example.org', passwordHash: await hashPassword('a long password'), emailConfirmed: true });
+      await c.get('/login');
+      const login = await c.post('/login', { login: 'sec', password: 'a long password' });
+      expect(login.status).toBe(303);
+      expect(login.headers.getSetCookie().find((x) => x.startsWith('__Host-dp_session='))).toMatch(/HttpOnly.*Secure|Secure.*HttpOnly/);
+      expect((await c.get('/settings')).html).toContain('sec@example.org');
     } finally {
       await s.close();
     }
