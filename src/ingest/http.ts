@@ -44,20 +44,22 @@ export function userAgent(contact: string, version = '0.1.0'): string {
   return `dailypapers/${version} (+https://github.com/dailypapers; mailto:${contact})`;
 }
 
-export class PoliteFetcher {
-  private lastDoneAt = 0;
-  private queue: Promise<unknown> = Promise.resolve();
-  readonly requests: { url: string; at: number }[] = [];
+/** The one-at-a-time queue and the end of the last response: shared by fetchers that share a pace. */
+export class Pace {
+  lastDoneAt = 0;
+  queue: Promise<unknown> = Promise.resolve();
+}
 
-  constructor(private readonly opts: FetcherOptions) {}
+export class PoliteFetcher {
+  constructor(private readonly opts: FetcherOptions, private readonly pace = new Pace()) {}
 
   /**
    * GETs `url` and hands the body to `accept`, which may throw TransientError to have it fetched
    * again. Requests are serialised (one connection) and spaced by intervalMs.
    */
   get<T>(url: string, accept: (body: string) => T, signal?: AbortSignal): Promise<T> {
-    const run = this.queue.then(() => this.attempt(url, accept, signal));
-    this.queue = run.catch(() => undefined);
+    const run = this.pace.queue.then(() => this.attempt(url, accept, signal));
+    this.pace.queue = run.catch(() => undefined);
     return run;
   }
 
@@ -69,7 +71,7 @@ export class PoliteFetcher {
     let paced = 0;
     let wait = 0;
     for (;;) {
-      await sleep(Math.max(wait, this.lastDoneAt + this.opts.intervalMs - Date.now()), signal);
+      await sleep(Math.max(wait, this.pace.lastDoneAt + this.opts.intervalMs - Date.now()), signal);
       let reason: string;
       let retryAfter: number | null = null;
       try {
@@ -105,7 +107,6 @@ export class PoliteFetcher {
   private async fetchOnce(url: string, signal?: AbortSignal) {
     const timeout = AbortSignal.timeout(this.opts.timeoutMs ?? 60_000);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    this.requests.push({ url, at: Date.now() });
     try {
       const res = await (this.opts.fetch ?? fetch)(url, {
         headers: { 'user-agent': this.opts.userAgent, accept: 'application/xml, text/xml, application/atom+xml' },
@@ -114,7 +115,7 @@ export class PoliteFetcher {
       const body = await res.text();
       return { ok: res.ok, status: res.status, statusText: res.statusText, retryAfter: res.headers.get('retry-after'), body };
     } finally {
-      this.lastDoneAt = Date.now();
+      this.pace.lastDoneAt = Date.now();
     }
   }
 }
@@ -162,11 +163,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The fetcher for arXiv as configured: ARXIV_INTERVAL_MS apart, naming ARXIV_CONTACT. */
+// arXiv's limit is per client, not per endpoint or per job: the scheduled harvest and a lookup by
+// id in the same process wait for each other.
+const arxivPace = new Pace();
+
+/** The fetcher for arXiv as configured: ARXIV_INTERVAL_MS apart, naming ARXIV_CONTACT, one process-wide queue. */
 export function arxivFetcher(
   config: { arxivIntervalMs: number; arxivContact: string },
   onRetry?: FetcherOptions['onRetry'],
 ): PoliteFetcher {
   // Backoff starts at the politeness interval: 3, 6, 12, 24, 48 s by default before giving up.
-  return new PoliteFetcher({ intervalMs: config.arxivIntervalMs, backoffMs: Math.max(config.arxivIntervalMs, 1), userAgent: userAgent(config.arxivContact), onRetry });
+  return new PoliteFetcher({ intervalMs: config.arxivIntervalMs, backoffMs: Math.max(config.arxivIntervalMs, 1), userAgent: userAgent(config.arxivContact), onRetry }, arxivPace);
 }

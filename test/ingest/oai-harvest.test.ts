@@ -2,7 +2,7 @@
 // windows, interruption and resumption, re-runs, new versions and withdrawals, politeness.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connect.js';
-import { PoliteFetcher, UnavailableError, userAgent } from '../../src/ingest/http.js';
+import { Pace, PoliteFetcher, UnavailableError, userAgent } from '../../src/ingest/http.js';
 import { harvest, type HarvestOptions, setsForCategories } from '../../src/ingest/oai-harvest.js';
 import { getHarvest, harvestKey } from '../../src/store/harvests.js';
 import { countPapers, getPaper } from '../../src/store/papers.js';
@@ -182,5 +182,16 @@ describe('the polite fetcher', () => {
     expect(body).toContain('<ListRecords>');
     expect(retries).toEqual(['HTTP 500', expect.stringMatching(/ECONNRESET|socket|other side closed|fetch failed/i)]);
     await expect(f.get(server.oaiUrl.replace('/oai', '/nothing'), (b) => b)).rejects.toThrow(/answered 404/);
+  });
+
+  it('keeps fetchers that share a pace to one request at a time, the interval apart', async () => {
+    const pace = new Pace();
+    const a = new PoliteFetcher({ intervalMs: 40, userAgent: userAgent(CONTACT) }, pace);
+    const b = new PoliteFetcher({ intervalMs: 40, userAgent: userAgent(CONTACT) }, pace);
+    const url = `${server.oaiUrl}?verb=ListRecords&metadataPrefix=arXivRaw`;
+    await Promise.all([a.get(url, (x) => x), b.get(url, (x) => x), a.get(url, (x) => x), b.get(url, (x) => x)]);
+    const times = server.requests.map((r) => r.at);
+    expect(times).toHaveLength(4);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(40);
   });
 });
