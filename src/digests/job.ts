@@ -27,9 +27,12 @@ export interface DigestJobDeps {
 /** One scheduled run: daily, and weekly on Mondays. */
 export async function runScheduledDigests(deps: DigestJobDeps, schedule: Schedule, now = new Date(), signal?: AbortSignal): Promise<Record<string, SendSummary>> {
   const config = { ...deps.config, timezone: schedule.timeZone };
+  // A clock that starts at `now` and runs on (retries wait on it).
+  const offset = now.getTime() - Date.now();
+  const clock = () => new Date(Date.now() + offset);
   const out: Record<string, SendSummary> = {};
-  out.daily = await sendDigests({ ...deps, config }, { frequency: 'daily', signal });
-  if (isWeeklyDay(dayInZone(now, schedule.timeZone))) out.weekly = await sendDigests({ ...deps, config }, { frequency: 'weekly', signal });
+  out.daily = await sendDigests({ ...deps, config }, { frequency: 'daily', now: clock, signal });
+  if (isWeeklyDay(dayInZone(now, schedule.timeZone))) out.weekly = await sendDigests({ ...deps, config }, { frequency: 'weekly', now: clock, signal });
   return out;
 }
 

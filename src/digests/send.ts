@@ -37,6 +37,7 @@ export interface SendOptions {
   frequency: Frequency;
   /** The day whose papers (daily) or whose ISO week (weekly) to send; default: what the schedule would send today. */
   date?: string | undefined;
+  /** The clock (tests move it); it should advance, as retries wait on it. */
   now?: () => Date;
   /** Identifies this run in the outbox leases (host:pid:random). */
   owner?: string;
@@ -181,7 +182,8 @@ export async function sendDigests(deps: DigestDeps, opts: SendOptions): Promise<
   // A batch must be sent well within its lease even at a slow rate.
   const batchSize = rate > 0 ? Math.max(1, Math.min(o.batchSize, Math.floor((rate * o.leaseMs) / 2000))) : o.batchSize;
   const pace = pacer(rate, o.signal);
-  const started = now().getTime();
+  // The wait for retries is bounded in real time, whatever clock the caller injected.
+  const started = Date.now();
 
   for (;;) {
     o.signal?.throwIfAborted();
@@ -190,7 +192,7 @@ export async function sendDigests(deps: DigestDeps, opts: SendOptions): Promise<
       const due = await nextDue(db.db, period.key, now());
       if (due.at === null) break;
       const wait = Date.parse(due.at) - now().getTime();
-      if (now().getTime() + wait - started > o.maxWaitMs) {
+      if (Date.now() + wait - started > o.maxWaitMs) {
         log?.warn({ period: period.key, next: due.at }, 'digest: retries left for a later run');
         break;
       }
