@@ -25,6 +25,9 @@ describe.each(DIALECTS)('search web on %s', (dialect) => {
     // The fixture paper has both words in its abstract; RRF may put a paper that ranks well on
     // both sides above it, but it stays in the top three, highlighted.
     const mine = items.find((i) => i.paper.id === '2501.01234');
+    // Sorting by date ranks matches by words only (a ranking by meaning has no date order).
+    const byDate = await t.app.request('/api/papers/search?q=nash%20-survey&sort=date');
+    expect(byDate.headers.get('x-search-mode')).toBe('lexical');
     expect(mine?.highlightedSummary).toContain('<mark>Nash</mark>');
   });
 
