@@ -35,6 +35,8 @@ export interface Config {
   digestSchedule: string;
   /** Most digest messages sent per second (0: as fast as the SMTP server takes them). */
   digestRate: number;
+  /** Submissions accept papers first published on arXiv at most this many days ago (Hugging Face: 14). */
+  submitMaxAgeDays: number;
   logLevel: string;
   /** IANA zone in which feed days are counted; arXiv announces in New York time. */
   timezone: string;
@@ -49,6 +51,7 @@ export const CONFIG_VARIABLES = [
   'DATABASE_URL', 'PORT', 'HOST', 'BASE_URL', 'SECRET', 'SMTP_URL', 'MAIL_FROM', 'ARXIV_API_URL',
   'ARXIV_OAI_URL', 'ARXIV_CATEGORIES', 'ARXIV_CONTACT', 'EMBEDDER', 'LOG_LEVEL', 'DATA_DIR', 'TIMEZONE',
   'ARXIV_INTERVAL_MS', 'ARXIV_SCHEDULE', 'DIGEST_SCHEDULE', 'DIGEST_RATE',
+  'SUBMIT_MAX_AGE_DAYS',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
@@ -100,6 +103,8 @@ export function loadConfig(
   }
   const digestRate = get('DIGEST_RATE') ?? '20';
   if (!/^\d+(\.\d+)?$/.test(digestRate)) throw new ConfigError(`DIGEST_RATE '${digestRate}' is not a number of messages per second`);
+  const submitAge = get('SUBMIT_MAX_AGE_DAYS') ?? '14';
+  if (!/^\d+$/.test(submitAge)) throw new ConfigError(`SUBMIT_MAX_AGE_DAYS '${submitAge}' is not a whole number of days`);
   return {
     database: parseDatabaseUrl(get('DATABASE_URL') ?? `sqlite:${path.join(dataDir, 'dailypapers.db')}`, cwd),
     port,
@@ -120,6 +125,7 @@ export function loadConfig(
     // Checked by jobs/schedule.ts parseSchedule when serve starts, like ARXIV_SCHEDULE.
     digestSchedule: get('DIGEST_SCHEDULE') ?? 'mon-fri 07:00 America/New_York',
     digestRate: Number(digestRate),
+    submitMaxAgeDays: Number(submitAge),
     logLevel,
     timezone,
   };

@@ -130,6 +130,18 @@ describe.each(DIALECTS)('community (%s)', (dialect) => {
     expect(profile.html).toContain('/papers/2611.00001');
   });
 
+  it('takes the age rule from SUBMIT_MAX_AGE_DAYS', async () => {
+    const wide = await memberApp(dialect, { smtpUrl: smtp.url, env: { ARXIV_API_URL: arxiv.apiUrl, SUBMIT_MAX_AGE_DAYS: '90' } });
+    try {
+      const zoe = await member(wide.app, smtp, 'zoe');
+      await zoe.get('/submit');
+      expect((await zoe.get('/submit')).html).toContain('in the last 90 days');
+      expect((await zoe.post('/submit', { arxivId: '2601.00002' })).status).toBe(303);
+    } finally {
+      await wide.close();
+    }
+  });
+
   it('indexes a paper through POST /api/papers/index with a token', async () => {
     await ben.get('/settings');
     const token = /<code id="new-token">([^<]+)<\/code>/.exec(await (await ben.post('/settings/tokens', { name: 'indexer', scope: 'write' })).text())![1]!;

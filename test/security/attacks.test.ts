@@ -216,7 +216,7 @@ describe.each(DIALECTS)('attacks (%s)', (dialect) => {
     const last = await spam.post('/papers/2501.01234/comments', { body: 'one more' }, { accept: 'application/json' });
     expect(last.status).toBe(429);
     expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await last.json()).error).toMatch(/try again in \d+ second/);
+    expect(((await last.json()) as { error: string }).error).toMatch(/try again in \d+ second/);
     // The same account from another address is still limited: the limit is per account too.
     const moved = new Client(t.app, nextIp());
     moved.cookies = new Map(spam.cookies);

@@ -22,7 +22,7 @@ export interface Members {
   limiter: RateLimiter;
   mailer: Mailer;
   log?: Logger | undefined;
-  /** Submission rules (submit.tsx DEFAULT_RULES when absent). */
+  /** Submission rules; by default from SUBMIT_MAX_AGE_DAYS. */
   rules?: { maxAgeDays: number } | undefined;
 }
 

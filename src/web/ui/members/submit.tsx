@@ -18,7 +18,8 @@ export interface SubmissionRules {
   /** Papers first published on arXiv longer ago than this are refused (Hugging Face: 14 days). */
   maxAgeDays: number;
 }
-export const DEFAULT_RULES: SubmissionRules = { maxAgeDays: 14 };
+/** SUBMIT_MAX_AGE_DAYS (default 14), unless the app was mounted with other rules. */
+const rulesOf = (m: Members): SubmissionRules => m.rules ?? { maxAgeDays: m.config.submitMaxAgeDays };
 
 export type SubmitOutcome =
   | { ok: true; paperId: string; created: boolean }
@@ -56,7 +57,7 @@ export async function submitPaper(m: Members, user: User, input: string, orgName
     await upsertRecords(m.db.db, [{ paper, source: 'api' }]);
   }
   const published = paper.publishedAt ? Date.parse(paper.publishedAt) : NaN;
-  const rules = m.rules ?? DEFAULT_RULES;
+  const rules = rulesOf(m);
   if (!Number.isFinite(published) || now.getTime() - published > rules.maxAgeDays * 86_400_000) {
     return { ok: false, status: 400, error: `only papers published on arXiv in the last ${rules.maxAgeDays} days can be submitted (${ref.id} was published ${paper.publishedAt?.slice(0, 10) ?? 'at an unknown date'})`, paperId: ref.id };
   }
@@ -70,7 +71,7 @@ async function SubmitPage(props: { m: Members; user: User; error?: string; exist
   return (
     <Page title="Submit a paper">
       <h1>Submit a paper</h1>
-      <p>Share a paper you read: it is featured today with you as its submitter. Papers must have appeared on arXiv in the last {(props.m.rules ?? DEFAULT_RULES).maxAgeDays} days.</p>
+      <p>Share a paper you read: it is featured today with you as its submitter. Papers must have appeared on arXiv in the last {rulesOf(props.m).maxAgeDays} days.</p>
       {props.error ? <Notice kind="error">{props.error}{props.existing ? <> <a href={`/papers/${props.existing}`}>See its page</a>.</> : null}</Notice> : null}
       <form method="post" action="/submit" class="stack">
         <CsrfField />
