@@ -15,7 +15,15 @@ export interface FeedList {
   items: FeaturedPaper[];
   /** Papers in the whole list, not just this page. */
   total: number;
+  /**
+   * Changes whenever anything shown about these items changes: the content hashes of paper and
+   * featured record (papers/merge.ts) and the live counts. Cheap to hash, unlike the items.
+   */
+  fingerprint: string;
 }
+
+const fingerprint = (rows: FeedRow[]) =>
+  rows.map((r) => `${r.paper_id}:${r.hash}:${r.featured_hash}:${r.upvotes}:${r.comment_count}`).join(' ');
 
 export interface Paging {
   offset: number;
@@ -30,7 +38,7 @@ export function feedQuery(db: Kysely<Database>) {
     .select([
       'f.paper_id', 'f.day', 'f.featured_at', 'f.submitted_by_user_id', 'f.submitted_by_name', 'f.organization',
       'f.organization_name', 'f.imported_upvotes', 'f.imported_comments', 'f.upvotes', 'f.comment_count',
-      'f.ai_summary', 'f.ai_keywords',
+      'f.ai_summary', 'f.ai_keywords', 'f.hash as featured_hash',
     ]);
 }
 
@@ -62,7 +70,7 @@ export async function listFeatured(
   if (sort === 'trending') {
     const rows = await base.execute();
     const newest = rows.reduce<string | null>((m, r) => (m === null || r.featured_at > m ? r.featured_at : m), null);
-    return { items: rankPage(rows, trendingClock(now, newest), paging), total: rows.length };
+    return { ...rankPage(rows, trendingClock(now, newest), paging), total: rows.length };
   }
   const q = sort === 'newest'
     ? base.orderBy('f.featured_at', 'desc').orderBy('f.upvotes', 'desc')
@@ -77,7 +85,7 @@ export async function listFeatured(
       .where('day', '>=', range.from).where('day', '<=', range.to).executeTakeFirstOrThrow();
     total = Number(c.n);
   }
-  return { items: rows.map(toItem), total };
+  return { items: rows.map(toItem), total, fingerprint: fingerprint(rows) };
 }
 
 /**
@@ -89,12 +97,13 @@ export async function listTrending(db: Kysely<Database>, paging: Paging, now = n
   const clock = trendingClock(now, newest?.t ?? null);
   const since = new Date(clock.getTime() - WINDOW_DAYS * 86_400_000).toISOString();
   const rows = await feedQuery(db).where('f.featured_at', '>=', since).execute();
-  return { items: rankPage(rows, clock, paging), total: rows.length, clock };
+  return { ...rankPage(rows, clock, paging), total: rows.length, clock };
 }
 
-function rankPage(rows: FeedRow[], clock: Date, paging: Paging): FeaturedPaper[] {
+function rankPage(rows: FeedRow[], clock: Date, paging: Paging): { items: FeaturedPaper[]; fingerprint: string } {
   const ranked = rankTrending(rows.map((r) => ({ row: r, upvotes: r.upvotes, featuredAt: r.featured_at, id: r.paper_id })), clock);
-  return ranked.slice(paging.offset, paging.offset + paging.limit).map((x) => toItem(x.row));
+  const page = ranked.slice(paging.offset, paging.offset + paging.limit).map((x) => x.row);
+  return { items: page.map(toItem), fingerprint: fingerprint(page) };
 }
 
 export interface Neighbours {

@@ -184,7 +184,10 @@ export async function renderPeriod(c: Context, deps: FeedDeps, kind: 'day' | 'we
  * date (the picker's bound): hash those, and a reload is a 304 without rendering anything.
  */
 function sendFeed(c: Context, view: View, config: Config) {
-  const tag = inputTag(c, [view, dayInZone(new Date(), config.timezone)]);
+  // The rows stand in by their fingerprint: hashing the items themselves (abstracts and all, ~150 KB
+  // for a week) cost more than the rendering it saves.
+  const { items: _, ...list } = view.list;
+  const tag = inputTag(c, [{ ...view, list }, dayInZone(new Date(), config.timezone)]);
   return notModified(c, tag) ?? sendPage(c, <FeedPage view={view} config={config} />, 200, tag);
 }
 
