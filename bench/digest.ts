@@ -24,7 +24,8 @@ const TOPICS = ['diffusion', 'retrieval', 'reinforcement learning', 'graph', 'sp
 const CHILD = `
 const { main } = await import(${JSON.stringify(path.join(root, 'dist/cli/main.js'))});
 const code = await main(process.argv.slice(1), { env: process.env, stdout: process.stdout, stderr: process.stderr });
-process.stderr.write('BENCH maxRSS=' + process.resourceUsage().maxRSS + '\\n');
+const u = process.resourceUsage();
+process.stderr.write('BENCH maxRSS=' + u.maxRSS + ' cpu=' + (u.userCPUTime + u.systemCPUTime) + '\\n');
 process.exitCode = code;`;
 
 /** Accepts everything, counts it, keeps the first few raw messages to check their structure. */
@@ -103,7 +104,7 @@ async function runSend(env: Record<string, string>) {
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) throw new Error(`digest send exited ${code}\n${err}`);
-  return { seconds, out: out.trim(), rssMb: Number(/BENCH maxRSS=(\d+)/.exec(err)?.[1]) / 1024 };
+  return { seconds, out: out.trim(), rssMb: Number(/BENCH maxRSS=(\d+)/.exec(err)?.[1]) / 1024, cpuS: Number(/ cpu=(\d+)/.exec(err)?.[1]) / 1e6 };
 }
 
 async function once(label: string, url: string, dataDir: string, n: number) {
@@ -122,7 +123,7 @@ async function once(label: string, url: string, dataDir: string, n: number) {
     if (smtp.state.count !== sent) throw new Error(`${label}: the repeated run sent ${smtp.state.count - sent} more`);
     console.log(
       `${label.padEnd(9)} ${sent} messages (${n - sent} left empty by their filters) in ${first.seconds.toFixed(1)} s = ${Math.round(sent / first.seconds)} messages/s, ` +
-        `peak RSS ${first.rssMb.toFixed(0)} MB, ${(smtp.state.bytes / sent / 1024).toFixed(1)} KB a message; repeat run ${again.seconds.toFixed(1)} s, 0 sent; (seeding ${seedS.toFixed(1)} s)`,
+        `peak RSS ${first.rssMb.toFixed(0)} MB, sender CPU ${first.cpuS.toFixed(1)} s (${((first.cpuS * 1000) / sent).toFixed(2)} ms a message), ${(smtp.state.bytes / sent / 1024).toFixed(1)} KB a message; repeat run ${again.seconds.toFixed(1)} s, 0 sent; (seeding ${seedS.toFixed(1)} s)`,
     );
     console.log(`          ${first.out}`);
   } finally {
