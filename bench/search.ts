@@ -63,7 +63,7 @@ async function queries(url: string): Promise<string[]> {
       case 3: out.push(k[0]!); break;
       case 4: out.push(`"${k[1]}" cat:cs.CV`); break;
       case 5: out.push(`${k[0]} after:2026-01-01 has:code`); break;
-      case 6: out.push(`${k[2]} -survey&sort=date`); break;
+      case 6: out.push(`${k[2]} -survey\tsort=date`); break;
       default: out.push('author:zhang diffusion'); break;
     }
   });
@@ -114,7 +114,7 @@ async function measure(port: number, qs: string[], requests: number, concurrency
   const worker = async () => {
     while (next < requests) {
       const q = qs[next++ % qs.length]!;
-      const [text, extra] = q.split('&');
+      const [text, extra] = q.split('\t'); // a tab, not &: keywords may contain "&"
       const t = performance.now();
       const res = await get(port, `/api/papers/search?q=${encodeURIComponent(text!)}&limit=20${extra ? `&${extra}` : ''}`, next);
       lat.push(performance.now() - t);

@@ -5,7 +5,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { filterConditions, orderBy, whereAll } from './filters.js';
 import { hasText, type ParsedQuery } from './query.js';
-import type { LexicalBackend, LexicalRequest, LexicalResult } from './types.js';
+import { COUNT_CAP, type LexicalBackend, type LexicalRequest, type LexicalResult } from './types.js';
 
 const quote = (words: string[]) => (words.length > 1 ? `"${words.join(' ')}"` : words[0]!);
 
@@ -28,8 +28,8 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
         }
         const rows = await sql<{ id: string }>`select p.id from papers p left join featured fe on fe.paper_id = p.id
           where ${whereAll(conditions)} order by ${orderBy(sort, null)} limit ${limit} offset ${offset}`.execute(db);
-        const count = await sql<{ n: number }>`select count(*) as n from papers p left join featured fe on fe.paper_id = p.id
-          where ${whereAll(conditions)}`.execute(db);
+        const count = await sql<{ n: number }>`select count(*) as n from (select 1 from papers p left join featured fe on fe.paper_id = p.id
+          where ${whereAll(conditions)} limit ${COUNT_CAP}) c`.execute(db);
         return { ids: rows.rows.map((r) => r.id), total: Number(count.rows[0]?.n ?? 0) };
       }
       const tsq = sql`websearch_to_tsquery('english', ${websearchText(query)})`;
@@ -38,8 +38,8 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
       const rows = await sql<{ id: string }>`select p.id from ${from} where ${where}
         order by ${orderBy(sort, sql`ts_rank_cd(s.tsv, ${tsq}) desc`)} limit ${limit} offset ${offset}`.execute(db);
       const count = conditions.length
-        ? await sql<{ n: number }>`select count(*) as n from ${from} where ${where}`.execute(db)
-        : await sql<{ n: number }>`select count(*) as n from paper_search s where s.tsv @@ ${tsq}`.execute(db);
+        ? await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${COUNT_CAP}) c`.execute(db)
+        : await sql<{ n: number }>`select count(*) as n from (select 1 from paper_search s where s.tsv @@ ${tsq} limit ${COUNT_CAP}) c`.execute(db);
       return { ids: rows.rows.map((r) => r.id), total: Number(count.rows[0]?.n ?? 0) };
     },
 

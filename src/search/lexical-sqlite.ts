@@ -4,7 +4,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { filterConditions, orderBy, whereAll } from './filters.js';
 import { hasText, type ParsedQuery } from './query.js';
-import type { LexicalBackend, LexicalRequest, LexicalResult } from './types.js';
+import { COUNT_CAP, type LexicalBackend, type LexicalRequest, type LexicalResult } from './types.js';
 
 /** Column weights for bm25(): title, authors, abstract. A title hit counts as ten abstract hits. */
 const WEIGHTS = sql`10.0, 4.0, 1.0`;
@@ -36,8 +36,8 @@ export function sqliteLexical(db: Kysely<Database>): LexicalBackend {
       if (match === null) {
         const rows = await sql<{ id: string }>`select p.id from papers p left join featured fe on fe.paper_id = p.id
           where ${whereAll(conditions)} order by ${orderBy(sort, null)} limit ${limit} offset ${offset}`.execute(db);
-        const count = await sql<{ n: number }>`select count(*) as n from papers p left join featured fe on fe.paper_id = p.id
-          where ${whereAll(conditions)}`.execute(db);
+        const count = await sql<{ n: number }>`select count(*) as n from (select 1 from papers p left join featured fe on fe.paper_id = p.id
+          where ${whereAll(conditions)} limit ${COUNT_CAP})`.execute(db);
         return { ids: rows.rows.map((r) => r.id), total: Number(count.rows[0]?.n ?? 0) };
       }
       const from = sql`papers_fts f join search_doc d on d.doc_id = f.rowid join papers p on p.id = d.paper_id
@@ -47,8 +47,8 @@ export function sqliteLexical(db: Kysely<Database>): LexicalBackend {
         order by ${orderBy(sort, sql`bm25(papers_fts, ${WEIGHTS})`)} limit ${limit} offset ${offset}`.execute(db);
       // Without filters the count needs no join: FTS5 counts its own doclists.
       const count = conditions.length
-        ? await sql<{ n: number }>`select count(*) as n from ${from} where ${where}`.execute(db)
-        : await sql<{ n: number }>`select count(*) as n from papers_fts where papers_fts match ${match}`.execute(db);
+        ? await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${COUNT_CAP})`.execute(db)
+        : await sql<{ n: number }>`select count(*) as n from (select rowid from papers_fts where papers_fts match ${match} limit ${COUNT_CAP})`.execute(db);
       return { ids: rows.rows.map((r) => r.id), total: Number(count.rows[0]?.n ?? 0) };
     },
 

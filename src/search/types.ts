@@ -1,6 +1,12 @@
 // The shapes that pass between the search interface and its backends.
 import type { ParsedQuery, Sort } from './query.js';
 
+/**
+ * Matches are counted up to this many ("10,000+ results"): an exact count of a common word
+ * reads every match, which is most of the cost of a search at a million papers.
+ */
+export const COUNT_CAP = 10_000;
+
 export interface LexicalRequest {
   query: ParsedQuery;
   sort: Sort;
@@ -11,7 +17,7 @@ export interface LexicalRequest {
 export interface LexicalResult {
   /** Paper ids, best first. */
   ids: string[];
-  /** How many papers match in all (text and filters). */
+  /** How many papers match in all (text and filters), at most COUNT_CAP. */
   total: number;
 }
 

@@ -7,6 +7,7 @@ import { searchFor, type SearchResults } from '../../search/index.js';
 import type { Hit } from '../../search/hits.js';
 import { formatQuery, type ParsedQuery, SORTS } from '../../search/query.js';
 import { type Segment, snippet } from '../../search/snippet.js';
+import { COUNT_CAP } from '../../search/types.js';
 import type { AppDeps } from '../app.js';
 import { authorLine, plural, Votes } from './components/card.js';
 import { Layout } from './layout.js';
@@ -74,7 +75,7 @@ export function SearchPage(props: { q: string; results: SearchResults }) {
         {q ? (
           <>
             <p class="count" aria-live="polite">
-              {plural(r.total, 'result')} in {r.tookMs.toFixed(0)} ms
+              {r.total >= COUNT_CAP ? `${COUNT_CAP.toLocaleString('en-US')}+ results` : plural(r.total, 'result')} in {r.tookMs.toFixed(0)} ms
               {r.mode === 'hybrid' ? ' (by words and by meaning)' : r.mode === 'lexical' ? ' (by words)' : ''}
             </p>
             <nav aria-label="Filters"><ul class="tags">
