@@ -2,6 +2,8 @@
 // database; failures are recorded with a retry time; an overdue job runs at start-up; stop()
 // interrupts a running job and leaves it due. And the harvest job against the local arXiv, with
 // its state on /status and /readyz.
+import { createApiToken } from '../../src/store/tokens.js';
+import { createUser } from '../../src/store/users.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { connect, type Db } from '../../src/db/connect.js';
@@ -163,7 +165,10 @@ describe.each(DIALECTS)('the harvest job on %s', (dialect) => {
     expect(ready.status).toBe('ready');
     expect(ready.harvest).toMatchObject({ scheduled: true, lastOutcome: 'error', lastSuccessAt: null });
     expect(ready.harvest.lastError).toMatch(/HTTP 503; giving up/);
-    const page = await (await app.request('/status')).text();
+    expect((await app.request('/status')).status).not.toBe(200); // visitors are sent to log in
+    const admin = await createUser(t.db.db, { username: 'admin', email: 'admin@example.org', passwordHash: 'x', role: 'admin' });
+    const { token } = await createApiToken(t.db.db, admin.id, 'status', ['read']);
+    const page = await (await app.request('/status', { headers: { authorization: `Bearer ${token}` } })).text();
     expect(page).toContain('failing');
     expect(page).toContain('HTTP 503; giving up');
 

@@ -18,6 +18,8 @@ import { sendPage } from './respond.js';
 import { staticRoutes } from './static.js';
 import { renderSearch, similarList } from './search.js';
 import { statusPage } from './status.js';
+import { forbidden, signedIn } from './members/kit.js';
+import { isStaff } from '../middleware/context.js';
 
 export function uiRoutes(deps: AppDeps): Hono {
   const { db, config } = deps;
@@ -33,7 +35,12 @@ export function uiRoutes(deps: AppDeps): Hono {
 
   ui.get('/', (c) => c.redirect('/papers'));
   ui.get('/about', (c) => sendPage(c, <AboutPage timezone={config.timezone} />));
-  ui.get('/status', (c) => statusPage(c, deps)); // ingestion state; not yet admin-only (no accounts yet)
+  // Ingestion and job state (errors may name internal hosts): moderators and admins only.
+  ui.get('/status', (c) => {
+    const user = signedIn(c);
+    if (user instanceof Response) return user;
+    return isStaff(user) ? statusPage(c, deps) : forbidden(c, 'The status page is for moderators and administrators.');
+  });
 
   ui.get('/search', (c) => renderSearch(c, deps));
   ui.get('/papers', (c) => renderPeriod(c, deps, 'day', null));
