@@ -3,27 +3,28 @@
 import { ConfigError } from '../config.js';
 import { SchemaError } from '../db/migrate.js';
 import { UsageError } from './args.js';
-import { COMMANDS, type Io } from './commands.js';
+import { type Io, loadCommand, loadCommands } from './commands.js';
 
-export function usage(): string {
-  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
-  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
+export async function usage(): Promise<string> {
+  const commands = await loadCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return `usage: dailypapers <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'dailypapers <command> --help' for a command's options.\n`;
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(usage());
+    io.stdout.write(await usage());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  const command = await loadCommand(name);
   try {
     if (!command) throw new UsageError(`unknown command '${name}'`);
     return await command.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`dailypapers: ${e.message}\n\n${command ? `usage: dailypapers ${command.usage}\n` : usage()}`);
+      io.stderr.write(`dailypapers: ${e.message}\n\n${command ? `usage: dailypapers ${command.usage}\n` : await usage()}`);
       return 2;
     }
     if (e instanceof ConfigError || e instanceof SchemaError) {
