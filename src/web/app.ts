@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { apiRoutes } from './api/routes.js';
 import { mountMembers } from './ui/members/routes.js';
 import { feedRoutes } from './feeds/routes.js';
+import { Metrics, metricsHandler } from './metrics.js';
 import { uiRoutes } from './ui/routes.js';
 import { subscribeRoutes } from './ui/subscribe.js';
 
@@ -19,6 +20,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  const metrics = new Metrics();
+  app.use('*', metrics.middleware());
 
   app.onError((err, c) => {
     deps.log?.error({ err, path: c.req.path }, 'request failed');
@@ -42,6 +45,8 @@ export function createApp(deps: AppDeps): Hono {
       return c.json({ status: 'not ready', database: deps.db.dialect, error: (e as Error).message }, 503);
     }
   });
+
+  app.get('/metrics', metricsHandler(metrics, deps.db));
 
   app.notFound((c) =>
     c.req.path.startsWith('/api/')

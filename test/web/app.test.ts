@@ -19,6 +19,25 @@ describe.each(DIALECTS)('web on %s', (dialect) => {
     expect(await ready.json()).toMatchObject({ status: 'ready', database: dialect, schema: { pending: [], unknown: [] } });
   });
 
+  it('exposes Prometheus metrics: request counts, latency, papers', async () => {
+    await t.load([hfItem()]);
+    await t.app.request('/papers');
+    await t.app.request('/api/papers/2509.99999');
+    const res = await t.app.request('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    const text = await res.text();
+    expect(text).toContain('dailypapers_http_requests_total{route="page",method="GET",status="2xx"} 1');
+    expect(text).toContain('dailypapers_http_requests_total{route="api",method="GET",status="4xx"} 1');
+    expect(text).toMatch(/dailypapers_http_request_duration_seconds_count\{route="page"\} 1/);
+    expect(text).toContain('dailypapers_papers 1\n');
+    expect(text).toContain('dailypapers_featured_papers 1\n');
+    // Every sample line is NAME{labels} VALUE or NAME VALUE.
+    for (const line of text.trim().split('\n').filter((l) => !l.startsWith('#'))) {
+      expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$/);
+    }
+  });
+
   it('redirects / to /papers', async () => {
     const res = await t.app.request('/');
     expect(res.status).toBe(302);
