@@ -4,7 +4,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { filterConditions, orderBy, whereAll } from './filters.js';
-import { hasText, type ParsedQuery } from './query.js';
+import { hasText, type ParsedQuery, wordsOf } from './query.js';
 import { COUNT_CAP, type LexicalBackend, type LexicalRequest, type LexicalResult } from './types.js';
 
 const quote = (words: string[]) => (words.length > 1 ? `"${words.join(' ')}"` : words[0]!);
@@ -12,6 +12,17 @@ const quote = (words: string[]) => (words.length > 1 ? `"${words.join(' ')}"` : 
 /** The websearch_to_tsquery input: words, "phrases" and -exclusions, already reduced to words. */
 export function websearchText(q: ParsedQuery): string {
   return [...q.words, ...q.phrases.map(quote), ...q.excluded.map((e) => `-${quote(e)}`)].join(' ');
+}
+
+/**
+ * author: names as a tsquery on the authors' part of the tsvector (weight B, 'simple'
+ * configuration), so that the GIN index finds them; the ILIKE in filters.ts checks the spelling.
+ */
+export function authorTsquery(q: ParsedQuery): RawBuilder<unknown> | null {
+  const names = q.authors.map(wordsOf).filter((w) => w.length > 0);
+  if (names.length === 0) return null;
+  const text = names.map((w) => `(${w.map((x) => `${x}:B`).join(' <-> ')})`).join(' & ');
+  return sql`to_tsquery('simple', ${text})`;
 }
 
 function excludedTsquery(q: ParsedQuery): RawBuilder<unknown> {
@@ -22,7 +33,9 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
   return {
     async search({ query, sort, limit, offset }: LexicalRequest): Promise<LexicalResult> {
       const conditions = filterConditions(query, 'postgres');
+      const authors = authorTsquery(query);
       if (!hasText(query)) {
+        if (authors) conditions.push(sql`p.id in (select paper_id from paper_search where tsv @@ ${authors})`);
         if (query.excluded.length) {
           conditions.push(sql`not exists (select 1 from paper_search s where s.paper_id = p.id and s.tsv @@ ${excludedTsquery(query)})`);
         }
@@ -32,7 +45,8 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
           where ${whereAll(conditions)} limit ${COUNT_CAP}) c`.execute(db);
         return { ids: rows.rows.map((r) => r.id), total: Number(count.rows[0]?.n ?? 0) };
       }
-      const tsq = sql`websearch_to_tsquery('english', ${websearchText(query)})`;
+      const words = sql`websearch_to_tsquery('english', ${websearchText(query)})`;
+      const tsq = authors ? sql`(${words} && ${authors})` : words;
       const from = sql`paper_search s join papers p on p.id = s.paper_id left join featured fe on fe.paper_id = p.id`;
       const where = sql`s.tsv @@ ${tsq} and ${whereAll(conditions)}`;
       const rows = await sql<{ id: string }>`select p.id from ${from} where ${where}

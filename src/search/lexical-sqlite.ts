@@ -3,7 +3,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { filterConditions, orderBy, whereAll } from './filters.js';
-import { hasText, type ParsedQuery } from './query.js';
+import { hasText, type ParsedQuery, wordsOf } from './query.js';
 import { COUNT_CAP, type LexicalBackend, type LexicalRequest, type LexicalResult } from './types.js';
 
 /** Column weights for bm25(): title, authors, abstract. A title hit counts as ten abstract hits. */
@@ -13,7 +13,10 @@ const quote = (words: string[]) => `"${words.join(' ').replaceAll('"', '""')}"`;
 
 /** The FTS5 MATCH expression: every word and phrase (AND), minus the exclusions. */
 export function matchExpression(q: ParsedQuery): string | null {
-  const positive = [...q.words.map((w) => quote([w])), ...q.phrases.map(quote)];
+  // author: names go to the index too (a column filter), so that a common name does not scan
+  // every paper; the LIKE in filters.ts still checks the exact spelling.
+  const authors = q.authors.map(wordsOf).filter((w) => w.length > 0).map((w) => `authors : ${quote(w)}`);
+  const positive = [...q.words.map((w) => quote([w])), ...q.phrases.map(quote), ...authors];
   if (positive.length === 0) return null;
   const negative = q.excluded.map(quote);
   return negative.length ? `${positive.join(' ')} NOT (${negative.join(' OR ')})` : positive.join(' ');
