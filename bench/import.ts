@@ -1,6 +1,7 @@
 // `npm run bench -- import [FILE]`: imports the real arXiv sample (84,002 papers) into a fresh
 // SQLite file and a fresh PostgreSQL database through the real CLI, and prints papers per second
-// and the importer's peak RSS for each, beside the bare-engine limits of PERFORMANCE.md.
+// and the importer's peak RSS for each, beside the bare-engine limits of PERFORMANCE.md. Embeddings
+// (computed after an import unless --no-embeddings) are left out: `bench -- search` times them.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ process.exitCode = code;`;
 
 async function importOnce(label: string, env: Record<string, string>, file: string) {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, 'import', file], {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, 'import', '--no-embeddings', file], {
     env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
