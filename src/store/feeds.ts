@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.js';
 import type { DayRange } from '../papers/dates.js';
 import { rankTrending, trendingClock, WINDOW_DAYS } from '../papers/trending.js';
 import type { FeaturedPaper } from './papers.js';
-import { featuredFromRow, paperFromRow } from './rows.js';
+import { FEATURED_COLUMNS, featuredFromRow, paperFromRow } from './rows.js';
 
 export const FEED_SORTS = ['upvotes', 'trending', 'newest'] as const;
 export type FeedSort = (typeof FEED_SORTS)[number];
@@ -35,11 +35,7 @@ export function feedQuery(db: Kysely<Database>) {
     .selectFrom('featured as f')
     .innerJoin('papers as p', 'p.id', 'f.paper_id')
     .selectAll('p')
-    .select([
-      'f.paper_id', 'f.day', 'f.featured_at', 'f.submitted_by_user_id', 'f.submitted_by_name', 'f.organization',
-      'f.organization_name', 'f.imported_upvotes', 'f.imported_comments', 'f.upvotes', 'f.comment_count',
-      'f.ai_summary', 'f.ai_keywords', 'f.hash as featured_hash',
-    ]);
+    .select([...FEATURED_COLUMNS, 'f.hash as featured_hash']);
 }
 
 export type FeedRow = Awaited<ReturnType<ReturnType<typeof feedQuery>['executeTakeFirstOrThrow']>>;

@@ -10,7 +10,7 @@ import { rankTrending, trendingClock, WINDOW_DAYS } from '../papers/trending.js'
 import type { Featured } from '../papers/types.js';
 import { feedQuery, type FeedRow, toItem } from './feeds.js';
 import type { FeaturedPaper } from './papers.js';
-import { featuredFromRow, paperFromRow } from './rows.js';
+import { FEATURED_COLUMNS, featuredFromRow, paperFromRow } from './rows.js';
 
 /** A paper and, when it was featured, its feed record and counts. */
 export type ListedPaper = Omit<FeaturedPaper, 'featured'> & { featured: Featured | null };
@@ -85,11 +85,7 @@ function listedQuery(db: Kysely<Database>) {
     .selectFrom('papers as p')
     .leftJoin('featured as f', 'f.paper_id', 'p.id')
     .selectAll('p')
-    .select([
-      'f.paper_id', 'f.day', 'f.featured_at', 'f.submitted_by_user_id', 'f.submitted_by_name', 'f.organization',
-      'f.organization_name', 'f.imported_upvotes', 'f.imported_comments', 'f.upvotes', 'f.comment_count',
-      'f.ai_summary', 'f.ai_keywords',
-    ]);
+    .select(FEATURED_COLUMNS);
 }
 
 type ListedRow = Awaited<ReturnType<ReturnType<typeof listedQuery>['executeTakeFirstOrThrow']>>;

@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { contentHash, mergeFeatured, mergePaper } from '../papers/merge.js';
 import type { Featured, Paper } from '../papers/types.js';
-import { featuredFromRow, featuredToRow, paperFromRow, paperToRow } from './rows.js';
+import { FEATURED_COLUMNS, featuredFromRow, featuredToRow, paperFromRow, paperToRow } from './rows.js';
 
 export interface IncomingRecord {
   paper: Paper;
@@ -166,11 +166,7 @@ function featuredQuery(db: Kysely<Database>) {
     .selectFrom('featured as f')
     .innerJoin('papers as p', 'p.id', 'f.paper_id')
     .selectAll('p')
-    .select([
-      'f.day', 'f.featured_at', 'f.submitted_by_user_id', 'f.submitted_by_name', 'f.organization',
-      'f.organization_name', 'f.imported_upvotes', 'f.imported_comments', 'f.upvotes', 'f.comment_count',
-      'f.ai_summary', 'f.ai_keywords', 'f.paper_id',
-    ]);
+    .select(FEATURED_COLUMNS);
 }
 
 type JoinedRow = Awaited<ReturnType<ReturnType<typeof featuredQuery>['executeTakeFirstOrThrow']>>;

@@ -5,6 +5,13 @@ import type { FeaturedTable, PapersTable } from '../db/schema.js';
 import type { Featured, Paper } from '../papers/types.js';
 
 export type PaperRow = Selectable<PapersTable>;
+
+/** The featured columns a list selects beside `papers.*` (featured aliased `f`). */
+export const FEATURED_COLUMNS = [
+  'f.paper_id', 'f.day', 'f.featured_at', 'f.submitted_by_user_id', 'f.submitted_by_name', 'f.organization',
+  'f.organization_name', 'f.imported_upvotes', 'f.imported_comments', 'f.upvotes', 'f.comment_count',
+  'f.ai_summary', 'f.ai_keywords',
+] as const;
 export type FeaturedRow = Selectable<FeaturedTable>;
 
 export function paperFromRow(r: PaperRow): Paper {
