@@ -3,20 +3,16 @@
 // process, so its peak RSS is the sender's alone) to a local SMTP sink in this process; then the
 // same run again, which must send nothing. Prints messages per second, total time and peak RSS,
 // on SQLite and on PostgreSQL (TEST_DATABASE_URL, or the local default).
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { parseDatabaseUrl } from '../src/config.js';
 import { connect } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { upsertRecords } from '../src/store/papers.js';
+import { buildDist, onEachEngine, ROOT as root } from './_engines.js';
 
-const root = path.resolve(import.meta.dirname, '..');
-const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DAY = '2026-08-20';
 const CATEGORIES = ['cs.LG', 'cs.CL', 'cs.CV', 'cs.AI', 'stat.ML', 'cs.RO'];
 const TOPICS = ['diffusion', 'retrieval', 'reinforcement learning', 'graph', 'speech', 'agents'];
@@ -133,34 +129,9 @@ async function once(label: string, url: string, dataDir: string, n: number) {
 
 export default async function bench(args: string[]) {
   const n = Number(args[0] ?? 10_000);
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  buildDist();
   console.log(`digest benchmark: ${n} confirmed subscribers, one daily run of 'digest send' (child process, the real mailer: 3 pooled SMTP connections) to a local SMTP sink; target: well under a minute`);
   console.log('times include the child\'s start-up (loading the program, migrating check); the sink runs in the parent process');
 
-  const dir = mkdtempSync(path.join(tmpdir(), 'dp-bench-digest-'));
-  try {
-    await once('sqlite', `sqlite:${dir}/bench.db`, dir, n);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-
-  const name = `dp_bench_digest_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  try {
-    await admin.connect();
-  } catch (e) {
-    console.log(`postgres  skipped: cannot connect to ${PG_ADMIN} (${(e as Error).message})`);
-    return;
-  }
-  await admin.query(`create database ${name}`);
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  const pgDir = mkdtempSync(path.join(tmpdir(), 'dp-bench-digest-'));
-  try {
-    await once('postgres', url.toString(), pgDir, n);
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-    rmSync(pgDir, { recursive: true, force: true });
-  }
+  await onEachEngine('digest', (engine, url, dataDir) => once(engine, url, dataDir, n));
 }

@@ -2,15 +2,11 @@
 // SQLite file and a fresh PostgreSQL database through the real CLI, and prints papers per second
 // and the importer's peak RSS for each, beside the bare-engine limits of PERFORMANCE.md. Embeddings
 // (computed after an import unless --no-embeddings) are left out: `bench -- search` times them.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import pg from 'pg';
+import { buildDist, onEachEngine, ROOT as root } from './_engines.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 const DEFAULT_FILE = path.resolve(root, '../shared/data/arxiv-sample.jsonl.gz');
-const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 // Runs `dailypapers import` from dist/ in a child and reads its peak RSS from inside it.
 const CHILD = `
@@ -40,34 +36,8 @@ async function importOnce(label: string, env: Record<string, string>, file: stri
 
 export default async function bench(args: string[]) {
   const file = args[0] ?? DEFAULT_FILE;
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  buildDist();
   console.log(`import benchmark: ${file}`);
   console.log('bare engines (PERFORMANCE.md): SQLite+FTS5 5,090 papers/s (16,200/s without FTS); PostgreSQL+tsvector+GIN 1,520/s with COPY');
-
-  const dir = mkdtempSync(path.join(tmpdir(), 'dp-bench-import-'));
-  try {
-    await importOnce('sqlite', { DATABASE_URL: `sqlite:${dir}/bench.db`, DATA_DIR: dir }, file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-
-  const name = `dp_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  try {
-    await admin.connect();
-  } catch (e) {
-    console.log(`postgres     skipped: cannot connect to ${PG_ADMIN} (${(e as Error).message})`);
-    return;
-  }
-  await admin.query(`create database ${name}`);
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  const pgDir = mkdtempSync(path.join(tmpdir(), 'dp-bench-import-'));
-  try {
-    await importOnce('postgres', { DATABASE_URL: url.toString(), DATA_DIR: pgDir }, file);
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-    rmSync(pgDir, { recursive: true, force: true });
-  }
+  await onEachEngine('import', (engine, url, dataDir) => importOnce(engine, { DATABASE_URL: url, DATA_DIR: dataDir }, file));
 }
