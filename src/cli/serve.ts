@@ -41,10 +41,14 @@ export const serveCommand: Command = {
       log.info({ database: redact(config.database.url), url: config.baseUrl }, `dailypapers listening on http://${config.host}:${info.port}`);
     });
     // The scheduled jobs (the daily arXiv harvest); ARXIV_SCHEDULE=off leaves ingestion to the CLI.
-    const stopEmbedding = startEmbeddingLoop(searchFor({ db, config, log }), log); // vectors for new papers, in the background
+    const search = searchFor({ db, config, log });
+    // Load the search model and the vectors now rather than on the first visitor's query (on 90k
+    // papers the first semantic query otherwise waits seconds for them).
+    void search.search({ q: 'learning', limit: 1 }).catch((err: unknown) => log.debug({ err }, 'search warm-up failed'));
+    const stopEmbedding = startEmbeddingLoop(search, log); // vectors for new papers, in the background
     const jobs = [
       ...(schedule ? [harvestJob({ db: db.db, config, log }, schedule)] : []),
-      ...(digestSchedule ? [digestJob({ db, config, log, mailer: createMailer(config, log), search: searchFor({ db, config, log }) }, digestSchedule)] : []),
+      ...(digestSchedule ? [digestJob({ db, config, log, mailer: createMailer(config, log), search }, digestSchedule)] : []),
     ];
     const scheduler = jobs.length ? await startScheduler({ db: db.db, log, jobs }) : null;
     await new Promise<void>((resolve, reject) => {
