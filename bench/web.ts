@@ -3,15 +3,14 @@
 // database, serves the app on loopback, and drives /papers, a week page, /papers/trending and a
 // paper page with autocannon (plus a reload answered 304), printing req/s and p50/p99 latency,
 // beside /healthz as the floor of the same run (a ratio holds better on a shared, noisy machine).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import pg from 'pg';
+import { autocannon, report as reportWith } from './_load.js';
 import { loadConfig } from '../src/config.js';
 import { connect, type Db } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
@@ -20,31 +19,6 @@ import { isoWeekOf } from '../src/papers/dates.js';
 import { latestFeaturedDay } from '../src/store/papers.js';
 import { createApp } from '../src/web/app.js';
 
-interface CannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  '2xx': number;
-}
-// autocannon runs in its own process (its CLI, JSON out): in ours it would share the event loop
-// with the server it measures.
-const CANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-
-async function autocannon(o: { url: string; connections: number; duration: number; headers?: Record<string, string> }): Promise<CannonResult> {
-  const args = [CANNON, '--json', '-c', String(o.connections), '-d', String(o.duration)];
-  for (const [k, v] of Object.entries(o.headers ?? {})) args.push('-H', `${k}=${v}`);
-  args.push(o.url);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`autocannon exited ${code}: ${err}`);
-  return JSON.parse(out) as CannonResult;
-}
 
 const DATA = path.resolve(import.meta.dirname, '../../shared/data');
 const FILES = [path.join(DATA, 'hf-daily-papers.jsonl.gz'), path.join(DATA, 'arxiv-sample.jsonl.gz')];
@@ -142,10 +116,4 @@ export default async function bench(argv: string[]) {
   }
 }
 
-function report(label: string, r: CannonResult, bytes: number, expect304 = false) {
-  const bad = expect304 ? r['2xx'] + r.errors + r.timeouts : r.non2xx + r.errors + r.timeouts;
-  console.log(
-    `  ${label.padEnd(30).slice(0, 30)} ${r.requests.average.toFixed(0).padStart(8)} ${String(r.latency.p50).padStart(7)} ${String(r.latency.p99).padStart(7)}  ${bytes}` +
-      (bad ? `  (${bad} unexpected responses)` : ''),
-  );
-}
+const report = (label: string, r: Parameters<typeof reportWith>[1], bytes: number, expect304 = false) => reportWith(label, r, bytes, expect304, 30);
