@@ -1,21 +1,17 @@
 // One browser test of a member's first morning, on Debian's Chromium under the real CSP: sign up,
 // confirm the address from the mail the local SMTP server received, log in, submit a paper (from
 // the local arXiv server), upvote it (app.js, no reload), and comment with math.
-import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerType } from '@hono/node-server';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ARTIFACTS, browserDescribe, launchChromium, serveOnLoopback } from '../harness/browser.js';
 import { startArxivServer, type ArxivServer } from '../harness/arxiv-server.js';
 import { startSmtp, type TestSmtp } from '../harness/smtp.js';
 import { linkIn, memberApp, waitForMail } from '../members/client.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/e2e');
-const run = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
 
-run('a member in a browser', () => {
+browserDescribe('a member in a browser', () => {
   let t: Awaited<ReturnType<typeof memberApp>>;
   let smtp: TestSmtp;
   let arxiv: ArxivServer;
@@ -24,18 +20,12 @@ run('a member in a browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     smtp = await startSmtp();
     const published = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
     arxiv = await startArxivServer({ apiPapers: [{ id: '2611.04242', title: 'Tight Bounds for $k$-Sparse Recovery', authors: ['Mia Member'], published, updated: published }] });
     t = await memberApp('sqlite', { smtpUrl: smtp.url, env: { ARXIV_API_URL: arxiv.apiUrl } });
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ server, base } = await serveOnLoopback(t.app));
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,21 +1,17 @@
 // Browser smoke tests on Debian's Chromium (playwright-core, no downloaded browsers): follow a
 // reader's morning through the pages at phone and desktop widths, in light and dark, with an axe
 // accessibility check on each page. Screenshots go to test-artifacts/e2e/ for a human to look at.
-import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerType } from '@hono/node-server';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ARTIFACTS, browserDescribe, launchChromium, serveOnLoopback } from '../harness/browser.js';
 import { hfItem, kaggleRecord } from '../fixtures/records.js';
 import { testApp } from '../harness/app.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/e2e');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 // CI installs Chromium (.ci/run), so there a missing browser is a failure, not a skip.
-const run = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
 
 const day = (id: string, d: string, upvotes: number, paper: Record<string, unknown> = {}) =>
   hfItem({ paper: { id, upvotes, submittedOnDailyAt: `${d}T13:00:00.000Z`, ...paper }, _listed_date: d });
@@ -43,24 +39,18 @@ async function axeViolations(page: Page) {
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
 }
 
-run('pages in a browser', () => {
+browserDescribe('pages in a browser', () => {
   let t: Awaited<ReturnType<typeof testApp>>;
   let server: ServerType;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     t = await testApp('sqlite');
     await t.load(RECORDS);
     await t.load([kaggleRecord({ id: '2501.03003', title: 'An Indexed $k$-Means Paper' })]);
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ server, base } = await serveOnLoopback(t.app));
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
