@@ -36,38 +36,42 @@ export const serveCommand: Command = {
       await db.close();
       throw e;
     }
+    // Signals are caught from here on, so a SIGTERM during start-up still shuts down cleanly.
+    const signalled = new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
     const app = createApp({ db, config, log });
     const server = <Server>listen({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
       log.info({ database: redact(config.database.url), url: config.baseUrl }, `dailypapers listening on http://${config.host}:${info.port}`);
     });
-    // The scheduled jobs (the daily arXiv harvest); ARXIV_SCHEDULE=off leaves ingestion to the CLI.
+    const failed = new Promise<never>((_, reject) => server.once('error', reject));
+    failed.catch(() => {}); // observed below; this only keeps it from counting as unhandled meanwhile
     const search = searchFor({ db, config, log });
     // Load the search model and the vectors now rather than on the first visitor's query (on 90k
     // papers the first semantic query otherwise waits seconds for them).
     void search.search({ q: 'learning', limit: 1 }).catch((err: unknown) => log.debug({ err }, 'search warm-up failed'));
     const stopEmbedding = startEmbeddingLoop(search, log); // vectors for new papers, in the background
+    // The scheduled jobs (the daily arXiv harvest, the digests); `off` leaves them to the CLI.
     const jobs = [
       ...(schedule ? [harvestJob({ db: db.db, config, log }, schedule)] : []),
       ...(digestSchedule ? [digestJob({ db, config, log, mailer: createMailer(config, log), search }, digestSchedule)] : []),
     ];
     const scheduler = jobs.length ? await startScheduler({ db: db.db, log, jobs }) : null;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      // Graceful shutdown: stop accepting, let requests in flight finish, close the database.
-      const stop = (signal: string) => {
-        log.info({ signal }, 'shutting down');
-        const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
-        stopEmbedding();
-        const stopped = scheduler?.stop() ?? Promise.resolve();
-        server.close(() => {
-          clearTimeout(force);
-          void stopped.then(() => db.close()).then(() => resolve());
-        });
-        server.closeIdleConnections();
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+
+    const signal = await Promise.race([signalled, failed]);
+    // Graceful shutdown: stop accepting, let requests in flight finish, stop the jobs, close the database.
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+    stopEmbedding();
+    const stopped = scheduler?.stop() ?? Promise.resolve();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
     });
+    clearTimeout(force);
+    await stopped;
+    await db.close();
     return 0;
   },
 };
