@@ -48,3 +48,23 @@ export async function onEachEngine(name: string, measure: (engine: Engine, url: 
     rmSync(pgDir, { recursive: true, force: true });
   }
 }
+
+/** A fresh database for a benchmark that manages its own lifetime (SQLite in `dir`, or PostgreSQL). */
+export async function freshDatabase(name: string, engine: Engine, dir: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (engine === 'sqlite') return { url: `sqlite:${path.join(dir, 'bench.db')}`, drop: async () => {} };
+  const db = `dp_bench_${name}_${process.pid}`;
+  const run = async (statement: string) => {
+    const c = new pg.Client({ connectionString: PG_ADMIN });
+    await c.connect();
+    try {
+      await c.query(statement);
+    } finally {
+      await c.end();
+    }
+  };
+  await run(`drop database if exists ${db} with (force)`);
+  await run(`create database ${db}`);
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${db}`;
+  return { url: url.toString(), drop: () => run(`drop database if exists ${db} with (force)`) };
+}

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import pg from 'pg';
+import { freshDatabase } from './_engines.js';
 import { autocannon, report as reportWith } from './_load.js';
 import { loadConfig } from '../src/config.js';
 import { connect, type Db } from '../src/db/connect.js';
@@ -25,28 +25,7 @@ import { feedRoutes } from '../src/web/feeds/routes.js';
 const DATA = path.resolve(import.meta.dirname, '../../shared/data');
 const HF = path.join(DATA, 'hf-daily-papers.jsonl.gz');
 const ARXIV = path.join(DATA, 'arxiv-sample.jsonl.gz');
-const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function fresh(kind: 'sqlite' | 'postgres', dir: string): Promise<{ url: string; drop(): Promise<void> }> {
-  if (kind === 'sqlite') return { url: `sqlite:${path.join(dir, 'bench.db')}`, drop: async () => {} };
-  const name = `dp_bench_api_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
 
 async function targets(db: Db, base: string): Promise<Array<[string, string]>> {
   const day = (await latestFeaturedDay(db.db))!;
@@ -85,7 +64,7 @@ export default async function bench(argv: string[]) {
   console.log(`api benchmark: ${connections} connections, ${duration} s per route, loopback; data: ${files.map((f) => path.basename(f)).join(' + ')}`);
   for (const kind of kinds) {
     const dir = mkdtempSync(path.join(tmpdir(), 'dp-bench-api-'));
-    const database = await fresh(kind, dir);
+    const database = await freshDatabase('api', kind, dir);
     const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: dir, SECRET: 'bench', LOG_LEVEL: 'silent' });
     const db = await connect(config.database);
     try {

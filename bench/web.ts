@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
-import pg from 'pg';
+import { freshDatabase } from './_engines.js';
 import { autocannon, report as reportWith } from './_load.js';
 import { loadConfig } from '../src/config.js';
 import { connect, type Db } from '../src/db/connect.js';
@@ -22,28 +22,7 @@ import { createApp } from '../src/web/app.js';
 
 const DATA = path.resolve(import.meta.dirname, '../../shared/data');
 const FILES = [path.join(DATA, 'hf-daily-papers.jsonl.gz'), path.join(DATA, 'arxiv-sample.jsonl.gz')];
-const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function fresh(kind: 'sqlite' | 'postgres', dir: string): Promise<{ url: string; drop(): Promise<void> }> {
-  if (kind === 'sqlite') return { url: `sqlite:${path.join(dir, 'bench.db')}`, drop: async () => {} };
-  const name = `dp_bench_web_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
 
 async function load(db: Db, dir: string) {
   const started = performance.now();
@@ -77,7 +56,7 @@ export default async function bench(argv: string[]) {
   console.log(`web benchmark: ${connections} connections, ${duration} s per route, loopback; server and autocannon in separate processes`);
   for (const kind of kinds) {
     const dir = mkdtempSync(path.join(tmpdir(), 'dp-bench-web-'));
-    const database = await fresh(kind, dir);
+    const database = await freshDatabase('web', kind, dir);
     const config = loadConfig({ DATABASE_URL: database.url, DATA_DIR: dir, SECRET: 'bench', LOG_LEVEL: 'silent' });
     const db = await connect(config.database);
     try {
