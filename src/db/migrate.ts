@@ -7,6 +7,7 @@ import * as m0002 from './migrations/0002_ingest.js';
 import * as m0003 from './migrations/0003_search.js';
 import * as m0005 from './migrations/0005_members.js';
 import * as m0006 from './migrations/0006_digests.js';
+import * as m0007 from './migrations/0007_vector_log.js';
 import type { Database, Dialect } from './schema.js';
 
 type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
@@ -18,6 +19,7 @@ export const MIGRATIONS: Record<string, Step> = {
   '0003_search': m0003,
   '0005_members': m0005,
   '0006_digests': m0006,
+  '0007_vector_log': m0007,
 };
 
 const TABLE = 'schema_migration';

@@ -96,6 +96,8 @@ export interface JobsTable {
 /** Search (migration 0003): FTS5/tsvector rows are kept by triggers and not typed here. */
 export interface SearchDocTable { doc_id: Generated<number>; paper_id: string }
 export interface PaperEmbeddingTable { doc_id: number; model: string; seq: number; vec: Uint8Array }
+/** Deleted vectors (migration 0007), for the SQLite HNSW index to catch up with. */
+export interface PaperEmbeddingGoneTable { seq: Generated<number>; doc_id: number }
 export interface SearchModelTable { name: string; kind: string; papers: number; data: Uint8Array; created_at: string }
 
 /** Members (migration 0005): see migrations/0005_members.ts. */
@@ -139,6 +141,7 @@ export interface Database {
   meta: KeyValueTable;
   search_doc: SearchDocTable;
   paper_embedding: PaperEmbeddingTable;
+  paper_embedding_gone: PaperEmbeddingGoneTable;
   search_model: SearchModelTable;
   harvests: HarvestsTable;
   jobs: JobsTable;

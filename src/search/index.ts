@@ -1,5 +1,5 @@
 // Search behind one interface: `searchFor(deps)` gives pages, API, CLI and jobs the same service.
-// Lexical search (FTS5 | tsvector) and vector search (in-memory exact | pgvector HNSW) are fused in
+// Lexical search (FTS5 | tsvector) and vector search (usearch HNSW | pgvector HNSW) are fused in
 // hybrid.ts; embedders live in embedders/. One service per database handle, so the vector copy
 // and the loaded model are shared by every request.
 import type { Config } from '../config.js';
@@ -70,6 +70,12 @@ export interface SearchDeps {
 
 const services = new WeakMap<Db, SearchService>();
 
+/** Where SQLite's vector graph is saved: beside the database file (none for an in-memory one). */
+function graphDir(db: Db): string | null {
+  const file = db.sqlite?.name;
+  return file && file !== ':memory:' && !db.sqlite?.memory ? `${file}-vectors` : null;
+}
+
 export function searchFor(deps: SearchDeps): SearchService {
   let s = services.get(deps.db);
   if (!s) {
@@ -82,7 +88,7 @@ export function searchFor(deps: SearchDeps): SearchService {
 export function createSearch({ db, config, log }: SearchDeps): SearchService {
   const lexical = db.dialect === 'sqlite' ? sqliteLexical(db.db) : postgresLexical(db.db);
   let vectorsP: Promise<VectorBackend> | null = null;
-  const vectors = () => (vectorsP ??= db.dialect === 'sqlite' ? Promise.resolve(sqliteVectors(db.db)) : postgresVectors(db.db, log));
+  const vectors = () => (vectorsP ??= db.dialect === 'sqlite' ? Promise.resolve(sqliteVectors(db.db, { dir: graphDir(db), log })) : postgresVectors(db.db, log));
   let current: Embedder | null = null;
   let checkedAt = 0;
 
