@@ -28,6 +28,8 @@ interface Ctx {
 /** Retrain the built-in model when the corpus has doubled since it was trained. */
 const RETRAIN_GROWTH = 2;
 const BATCH = 500;
+/** From this many missing vectors on, and more than are embedded already, load in bulk. */
+const BULK_MIN = 20_000;
 
 export async function embedPending(ctx: Ctx, opts: { onProgress?: (p: EmbedProgress) => void } = {}): Promise<EmbedProgress> {
   const { db, config, service } = ctx;
@@ -46,18 +48,24 @@ export async function embedPending(ctx: Ctx, opts: { onProgress?: (p: EmbedProgr
   const emb = await service.embedder();
   if (!emb) return { ...progress, done: true, skipped: 'no model yet (fewer than 3 papers)' };
   progress.model = emb.model;
+  const embedded = await vectors.count(emb.model);
   progress.pending = await countMissing(ctx, emb.model);
-  let after: string | null = null;
-  for (;;) {
-    const ids = await vectors.missing(emb.model, BATCH, after);
-    if (ids.length === 0) break;
-    after = ids.at(-1)!;
-    const rows = await db.db.selectFrom('papers').select(['id', 'title', 'abstract']).where('id', 'in', ids).execute();
-    const vecs = await emb.embed(rows.map(paperText));
-    await vectors.put(emb.model, vecs[0]?.length ?? 0, rows.map((r, i) => ({ id: r.id, vector: vecs[i]! })));
-    progress.embedded += rows.length;
-    opts.onProgress?.({ ...progress });
-  }
+  const run = async () => {
+    let after: string | null = null;
+    for (;;) {
+      const ids = await vectors.missing(emb.model!, BATCH, after);
+      if (ids.length === 0) break;
+      after = ids.at(-1)!;
+      const rows = await db.db.selectFrom('papers').select(['id', 'title', 'abstract']).where('id', 'in', ids).execute();
+      const vecs = await emb.embed(rows.map(paperText));
+      await vectors.put(emb.model, vecs[0]?.length ?? 0, rows.map((r, i) => ({ id: r.id, vector: vecs[i]! })));
+      progress.embedded += rows.length;
+      opts.onProgress?.({ ...progress });
+    }
+  };
+  // Many new vectors (an import, a new model): load them first and index them once.
+  if (vectors.bulk && progress.pending >= BULK_MIN && progress.pending > embedded) await vectors.bulk(run);
+  else await run();
   progress.done = true;
   opts.onProgress?.({ ...progress });
   return progress;

@@ -50,4 +50,10 @@ export interface VectorBackend {
   count(model: string): Promise<number>;
   /** Forgets every vector (a model change, or reindex --embeddings). */
   clear(): Promise<void>;
+  /**
+   * Runs a load of many vectors with the index set aside and built once after (PostgreSQL's
+   * HNSW: inserting row by row into a large graph is several times slower). Absent when the
+   * backend needs nothing of the kind.
+   */
+  bulk?<T>(run: () => Promise<T>): Promise<T>;
 }

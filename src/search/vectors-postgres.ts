@@ -31,13 +31,44 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
     return r.rows[0]?.dim ?? null;
   }
 
+  /** Set while a bulk load runs: the HNSW index is built once at the end, not row by row. */
+  let deferIndex = false;
+
   async function ensureTable(dim: number) {
     const current = await tableDim();
     if (current === dim) return;
     if (current !== null) await sql`drop table paper_vector`.execute(db);
     await sql`create table paper_vector (paper_id text primary key references papers(id) on delete cascade,
       model text not null, vec vector(${sql.raw(String(Math.trunc(dim)))}) not null)`.execute(db);
-    await sql`create index paper_vector_hnsw on paper_vector using hnsw (vec vector_cosine_ops)`.execute(db);
+    if (!deferIndex) await createIndex();
+  }
+
+  /**
+   * The HNSW index over what the table holds. Building it in one go is several times faster than
+   * inserting into it row by row; pgvector builds fastest when the graph fits in
+   * maintenance_work_mem, so that is raised for this statement to what the graph needs (at most 4 GB).
+   */
+  async function createIndex() {
+    const dim = await tableDim();
+    if (dim === null) return;
+    const rows = Number((await sql<{ n: number }>`select count(*) as n from paper_vector`.execute(db)).rows[0]?.n ?? 0);
+    const mb = Math.min(4096, 64 + Math.ceil((rows * (dim * 4 + 256) * 1.3) / 2 ** 20));
+    await db.transaction().execute(async (trx) => {
+      await sql`select set_config('maintenance_work_mem', ${`${mb}MB`}, true)`.execute(trx);
+      await sql`create index if not exists paper_vector_hnsw on paper_vector using hnsw (vec vector_cosine_ops)`.execute(trx);
+    });
+  }
+
+  async function hasIndex() {
+    const r = await sql<{ ok: boolean }>`select to_regclass('paper_vector_hnsw') is not null as ok`.execute(db);
+    return r.rows[0]?.ok === true;
+  }
+
+  // A bulk load that stopped half-way (a crash) leaves the table without its index: build it now,
+  // in the background (searches are exact and slower until it is there).
+  if (available && (await tableDim()) !== null && !(await hasIndex())) {
+    log?.warn('the vector index is missing (an interrupted bulk load?); building it in the background');
+    void createIndex().then(() => log?.info('built the vector index'), (e: Error) => log?.error({ err: e.message }, 'building the vector index failed'));
   }
 
   return {
@@ -102,6 +133,18 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
 
     async clear() {
       if (available) await sql`drop table if exists paper_vector`.execute(db);
+    },
+
+    async bulk(run) {
+      if (!available) return run();
+      deferIndex = true;
+      try {
+        await sql`drop index if exists paper_vector_hnsw`.execute(db);
+        return await run();
+      } finally {
+        deferIndex = false;
+        await createIndex();
+      }
     },
   };
 }
