@@ -98,7 +98,7 @@ export function loadConfig(
   const interval = get('ARXIV_INTERVAL_MS') ?? '3000';
   if (!/^\d+$/.test(interval)) throw new ConfigError(`ARXIV_INTERVAL_MS '${interval}' is not a number of milliseconds`);
   const embedder = get('EMBEDDER') ?? 'builtin';
-  if (!(embedder === 'builtin' || embedder.startsWith('onnx:') || /^https?:\/\//.test(embedder))) {
+  if (!(embedder === 'builtin' || /^onnx:./.test(embedder) || /^https?:\/\//.test(embedder))) {
     throw new ConfigError(`EMBEDDER '${embedder}' is not 'builtin', 'onnx:/path/to/model' or an http(s):// URL`);
   }
   const digestRate = get('DIGEST_RATE') ?? '20';

@@ -1,6 +1,6 @@
 // Embedders behind one interface, chosen by EMBEDDER: `builtin` (LSA trained on this instance's
-// papers, stored in search_model), or an OpenAI-compatible `http(s)://host/v1`.
-// `onnx:/path` is parsed by config.ts but not implemented: see docs/decisions/0010.
+// papers, stored in search_model), `onnx:/path/to/folder` (a sentence-transformers model exported
+// to ONNX, run in-process: onnx.ts, docs/decisions/0016), or an OpenAI-compatible `http(s)://host/v1`.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { httpEmbedder } from './http.js';
@@ -39,8 +39,13 @@ export async function loadEmbedder(db: Kysely<Database>, spec: string): Promise<
     return row ? lsaEmbedder(row.name, deserializeLsa(row.data)) : null;
   }
   if (/^https?:\/\//.test(spec)) return httpEmbedder(spec);
+  if (spec.startsWith('onnx:')) {
+    // Imported here, not at the top: only ONNX users load the runtime.
+    const { onnxEmbedder } = await import('./onnx.js');
+    return onnxEmbedder(spec.slice('onnx:'.length));
+  }
   throw new UnsupportedEmbedderError(
-    `EMBEDDER '${spec}': ONNX models are not supported by this build; use 'builtin' or an OpenAI-compatible http(s)://host/v1 endpoint (for example Text Embeddings Inference serving the same model)`,
+    `EMBEDDER '${spec}' is not 'builtin', 'onnx:/path/to/model' or an OpenAI-compatible http(s)://host/v1 endpoint`,
   );
 }
 
