@@ -1,10 +1,11 @@
-// `npm run bench -- search [--engines sqlite,postgres] [--requests N] [--concurrency C] [--fresh]`:
-// p50/p99 latency of GET /api/papers/search over HTTP on the real ~94k papers, with the index
-// build times (import with the FTS/tsvector triggers, model training, embedding, HNSW) and peak RSS.
-// Databases are built once under /tmp/dailypapers-bench (SQLite) or as dp_bench (PostgreSQL,
-// BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/dp_bench) and reused unless --fresh.
+// `npm run bench -- search [--papers N] [--engines sqlite,postgres] [--requests N] [--concurrency C] [--fresh]`:
+// p50/p99 latency of GET /api/papers/search over HTTP on the real ~94k papers or, with --papers
+// 1000000, on a million (the real ones plus papers recombined from their sentences: bench/_corpus.ts),
+// with the index build times (import with the FTS/tsvector triggers, model training, embedding,
+// vector index) and peak RSS. Databases are built once under /tmp/dailypapers-bench (SQLite) or as
+// dp_bench[_N] (PostgreSQL, on BENCH_DATABASE_URL's server or 127.0.0.1:5432) and reused unless --fresh.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,12 +16,18 @@ import { connect } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { importFiles } from '../src/ingest/import.js';
 import { searchFor } from '../src/search/index.js';
+import { syntheticCorpus, syntheticPath } from './_corpus.js';
 
 const DATA = path.resolve(import.meta.dirname, '../../shared/data');
 const DIR = '/tmp/dailypapers-bench';
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dp_bench';
 
-async function build(url: string, fresh: boolean) {
+const countPapers = async (db: Awaited<ReturnType<typeof connect>>) =>
+  Number((await db.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+async function build(url: string, fresh: boolean, papers: number) {
   const config = loadConfig({ DATABASE_URL: url, DATA_DIR: DIR, EMBEDDER: 'builtin' });
   if (config.database.kind === 'postgres') {
     const u = new URL(url);
@@ -35,17 +42,50 @@ async function build(url: string, fresh: boolean) {
   } else if (fresh) rmSync(config.database.path, { force: true });
   const db = await connect(config.database);
   await migrateToLatest(db.db, db.dialect);
-  const n = Number((await db.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  let n = await countPapers(db);
   const figures: string[] = [];
+  const search = searchFor({ db, config });
   if (n === 0) {
     const t = Date.now();
     const s = await importFiles(db.db, [path.join(DATA, 'arxiv-sample.jsonl.gz'), path.join(DATA, 'hf-daily-papers.jsonl.gz')], { rejectsDir: path.join(DIR, 'rejects') });
     const sec = (Date.now() - t) / 1000;
-    figures.push(`import with search triggers: ${s.new} papers in ${sec.toFixed(1)} s (${Math.round((s.new + s.updated) / sec)} records/s)`);
-    const t2 = Date.now();
-    const p = await searchFor({ db, config }).embedPending();
-    figures.push(`train + embed + vector index: ${p.embedded} papers in ${((Date.now() - t2) / 1000).toFixed(1)} s (${p.model})`);
-  } else figures.push(`reusing ${n} papers already loaded (--fresh to rebuild)`);
+    figures.push(`import of the real papers with search triggers: ${s.new} papers in ${sec.toFixed(1)} s (${Math.round((s.new + s.updated) / sec)} records/s)`);
+    n = await countPapers(db);
+  }
+  if (n < papers) {
+    let t = Date.now();
+    const file = await syntheticCorpus(path.join(DATA, 'arxiv-sample.jsonl.gz'), papers - n, syntheticPath(DIR, papers - n));
+    figures.push(`synthetic papers written: ${papers - n} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    t = Date.now();
+    const s = await importFiles(db.db, [file], { rejectsDir: path.join(DIR, 'rejects') });
+    const sec = (Date.now() - t) / 1000;
+    figures.push(`import of the synthetic papers with search triggers: ${s.new} papers in ${sec.toFixed(1)} s (${Math.round((s.new + s.updated) / sec)} records/s)`);
+    n = await countPapers(db);
+  }
+  const t1 = Date.now();
+  const embedded = await search.embedPending({
+    onProgress: (p) => {
+      if (p.embedded % 100_000 < 500 && p.embedded > 0) console.log(`    ${p.embedded} of ${p.pending} papers embedded`);
+    },
+  });
+  const t2 = Date.now();
+  if (embedded.embedded > 0) {
+    figures.push(`train + embed (+ PostgreSQL's HNSW build): ${embedded.embedded} papers in ${((t2 - t1) / 1000).toFixed(1)} s (${embedded.model})`);
+  } else figures.push(`reusing ${n} papers already loaded and embedded (--fresh to rebuild)`);
+  // SQLite's graph is built on the first semantic search and saved beside the database.
+  await search.search({ q: 'warm up', mode: 'semantic', limit: 1 });
+  figures.push(`vector index ready in ${((Date.now() - t2) / 1000).toFixed(1)} s (built, or loaded when saved earlier)`);
+  figures.push(`papers: ${n}`);
+  if (db.dialect === 'sqlite') {
+    const file = config.database.kind === 'sqlite' ? config.database.path : '';
+    const graphs = existsSync(`${file}-vectors`) ? readdirSync(`${file}-vectors`).map((f) => statSync(path.join(`${file}-vectors`, f)).size) : [];
+    figures.push(`database file ${mib(statSync(file).size)}, saved vector graph ${mib(graphs.reduce((a, b) => a + b, 0))}`);
+  } else {
+    const r = await sql<{ db: string; search: string; vec: string }>`select pg_database_size(current_database()) as db,
+      pg_total_relation_size('paper_search') as search, coalesce(pg_total_relation_size(to_regclass('paper_vector')), 0) as vec`.execute(db.db);
+    const row = r.rows[0]!;
+    figures.push(`database ${mib(Number(row.db))}: paper_search (tsvector + GIN) ${mib(Number(row.search))}, paper_vector (+ HNSW) ${mib(Number(row.vec))}`);
+  }
   // What autovacuum would do a minute after a bulk load: planner statistics and the visibility map.
   if (db.dialect === 'postgres') await sql`vacuum analyze`.execute(db.db);
   await db.close();
@@ -134,15 +174,21 @@ async function measure(port: number, qs: string[], requests: number, concurrency
 }
 
 export default async function bench(args: string[]) {
-  const { values } = parseArgs({ args, options: { engines: { type: 'string' }, requests: { type: 'string' }, concurrency: { type: 'string' }, fresh: { type: 'boolean' } } });
+  const { values } = parseArgs({ args, options: { engines: { type: 'string' }, requests: { type: 'string' }, concurrency: { type: 'string' }, fresh: { type: 'boolean' }, papers: { type: 'string' } } });
+  const papers = Number(values.papers ?? 0);
   const engines = (values.engines ?? 'sqlite,postgres').split(',');
   const requests = Number(values.requests ?? 1000);
   mkdirSync(DIR, { recursive: true });
   for (const engine of engines) {
-    const url = engine === 'sqlite' ? `sqlite:${path.join(DIR, 'bench.db')}` : PG_URL;
-    const fresh = values.fresh === true || (engine === 'sqlite' && !existsSync(path.join(DIR, 'bench.db')));
-    console.log(`== ${engine}`);
-    const b = await build(url, fresh);
+    const suffix = papers ? `_${papers}` : '';
+    const sqliteFile = path.join(DIR, `bench${suffix}.db`);
+    const pgUrl = new URL(PG_URL);
+    pgUrl.pathname += suffix;
+    const url = engine === 'sqlite' ? `sqlite:${sqliteFile}` : pgUrl.toString();
+    const fresh = values.fresh === true || (engine === 'sqlite' && !existsSync(sqliteFile));
+    if (fresh && engine === 'sqlite') rmSync(`${sqliteFile}-vectors`, { recursive: true, force: true });
+    console.log(`== ${engine}${papers ? `, ${papers} papers` : ''}`);
+    const b = await build(url, fresh, papers);
     for (const f of b.figures) console.log(`  ${f}`);
     console.log(`  peak RSS of the build process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
     const qs = await queries(url);

@@ -9,6 +9,20 @@ import { COUNT_CAP, type LexicalBackend, type LexicalRequest, type LexicalResult
 /** Column weights for bm25(): title, authors, abstract. A title hit counts as ten abstract hits. */
 const WEIGHTS = sql`10.0, 4.0, 1.0`;
 
+/**
+ * Relevance ranks the newest RANK_WINDOW matches by bm25 (all of them when there are fewer, as
+ * for nearly every query of two or more words); date and upvote sorts take the newest COUNT_CAP.
+ * Measured at a million papers: docs/decisions/0010.
+ */
+export const RANK_WINDOW = 1000;
+
+/** The order of the window's rows (the subquery's columns: id, published_at, upvotes, score). */
+function orderWindow(sort: LexicalRequest['sort']) {
+  if (sort === 'upvotes') return sql`coalesce(p.upvotes, 0) desc, p.published_at desc, p.id desc`;
+  if (sort === 'date') return sql`p.published_at desc, p.id desc`;
+  return sql`p.score, p.published_at desc, p.id desc`;
+}
+
 const quote = (words: string[]) => `"${words.join(' ').replaceAll('"', '""')}"`;
 
 /** The FTS5 MATCH expression: every word and phrase (AND), minus the exclusions. */
@@ -43,11 +57,18 @@ export function sqliteLexical(db: Kysely<Database>): LexicalBackend {
           where ${whereAll(conditions)} limit ${COUNT_CAP})`.execute(db);
         return { ids: rows.rows.map((r) => r.id), total: Number(count.rows[0]?.n ?? 0) };
       }
-      const from = sql`papers_fts f join search_doc d on d.doc_id = f.rowid join papers p on p.id = d.paper_id
+      // The matches are read newest first (FTS5 walks its doclists by rowid, which grows as papers
+      // arrive) and only a window of them is ranked or sorted: bm25 costs several microseconds a
+      // row, and a common word matches a tenth of a million papers. CROSS JOIN keeps the FTS table
+      // the outer loop, so filters are checked on the way and the scan stops at the window.
+      const window = Math.max(sort === 'relevance' ? RANK_WINDOW : COUNT_CAP, offset + limit);
+      const score = sort === 'relevance' ? sql`bm25(papers_fts, ${WEIGHTS})` : sql`0`;
+      const from = sql`papers_fts f cross join search_doc d on d.doc_id = f.rowid cross join papers p on p.id = d.paper_id
         left join featured fe on fe.paper_id = p.id`;
       const where = sql`papers_fts match ${match} and ${whereAll(conditions)}`;
-      const rows = await sql<{ id: string }>`select p.id from ${from} where ${where}
-        order by ${orderBy(sort, sql`bm25(papers_fts, ${WEIGHTS})`)} limit ${limit} offset ${offset}`.execute(db);
+      const rows = await sql<{ id: string }>`select id from (select p.id, p.published_at, fe.upvotes, ${score} as score
+        from ${from} where ${where} order by f.rowid desc limit ${window}) p
+        order by ${orderWindow(sort)} limit ${limit} offset ${offset}`.execute(db);
       // Without filters the count needs no join: FTS5 counts its own doclists.
       const count = conditions.length
         ? await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${COUNT_CAP})`.execute(db)

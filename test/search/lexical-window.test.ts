@@ -1,0 +1,40 @@
+// SQLite ranks the newest RANK_WINDOW matches of a query (src/search/lexical-sqlite.ts): a word
+// that matches more papers than that is ranked among the newest ones, the count still covers
+// them all (up to COUNT_CAP), and deeper pages widen the window instead of ending the list.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSearch } from '../../src/search/index.js';
+import { RANK_WINDOW } from '../../src/search/lexical-sqlite.js';
+import { kaggleRecord } from '../fixtures/records.js';
+import { searchDb } from './harness.js';
+
+const N = RANK_WINDOW + 200;
+const idOf = (n: number) => `2503.${String(10000 + n)}`;
+
+describe('SQLite rank window', () => {
+  let t: Awaited<ReturnType<typeof searchDb>>;
+  beforeEach(async () => {
+    t = await searchDb('sqlite');
+    // Imported in id order, so paper 0 is the oldest match. Papers 0 and N-1 have the word in the title.
+    await t.load(Array.from({ length: N }, (_, n) => kaggleRecord({
+      id: idOf(n),
+      title: n === 0 || n === N - 1 ? 'Frobnication' : `Paper ${n}`,
+      abstract: `We study frobnication number ${n} in general.`,
+    })));
+  });
+  afterEach(async () => t.close());
+
+  it('ranks the newest matches, counts them all, and pages past the window', async () => {
+    const s = createSearch({ db: t.db, config: t.config });
+    const r = await s.search({ q: 'frobnication', mode: 'lexical', limit: 10 });
+    expect(r.total).toBe(N);
+    expect(r.hits[0]!.paper.id).toBe(idOf(N - 1)); // a title match inside the window
+    expect(r.hits.map((h) => h.paper.id)).not.toContain(idOf(0)); // outside it
+    const deep = await s.search({ q: 'frobnication', mode: 'lexical', limit: 100, page: 12 });
+    expect(deep.hits).toHaveLength(100);
+    const ids = new Set(deep.hits.map((h) => h.paper.id));
+    expect(ids.size).toBe(100);
+    // Date order covers every match (the date window is COUNT_CAP).
+    const oldest = await s.search({ q: 'frobnication', mode: 'lexical', sort: 'date', limit: 100, page: 12 });
+    expect(oldest.hits.at(-1)!.paper.id).toBe(idOf(0));
+  });
+});
