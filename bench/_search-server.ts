@@ -11,7 +11,7 @@ const config = loadConfig({ ...process.env, SECRET: 'bench', LOG_LEVEL: 'silent'
 const db = await connect(config.database);
 await migrateToLatest(db.db, db.dialect);
 // Warm the vector copy and the model before the first measured request, as a running server has.
-await searchFor({ db, config }).search({ q: 'warm up', mode: 'semantic' });
+await searchFor({ db, config }).warm();
 serve({ fetch: createApp({ db, config }).fetch, port: config.port, hostname: '127.0.0.1' }, () => {
   process.stdout.write('ready\n');
 });

@@ -73,7 +73,7 @@ async function build(url: string, fresh: boolean, papers: number) {
     figures.push(`train + embed (+ PostgreSQL's HNSW build): ${embedded.embedded} papers in ${((t2 - t1) / 1000).toFixed(1)} s (${embedded.model})`);
   } else figures.push(`reusing ${n} papers already loaded and embedded (--fresh to rebuild)`);
   // SQLite's graph is built on the first semantic search and saved beside the database.
-  await search.search({ q: 'warm up', mode: 'semantic', limit: 1 });
+  await search.warm();
   figures.push(`vector index ready in ${((Date.now() - t2) / 1000).toFixed(1)} s (built, or loaded when saved earlier)`);
   figures.push(`papers: ${n}`);
   if (db.dialect === 'sqlite') {

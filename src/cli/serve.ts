@@ -48,9 +48,9 @@ export const serveCommand: Command = {
     const failed = new Promise<never>((_, reject) => server.once('error', reject));
     failed.catch(() => {}); // observed below; this only keeps it from counting as unhandled meanwhile
     const search = searchFor({ db, config, log });
-    // Load the search model and the vectors now rather than on the first visitor's query (on 90k
-    // papers the first semantic query otherwise waits seconds for them).
-    void search.search({ q: 'learning', limit: 1 }).catch((err: unknown) => log.debug({ err }, 'search warm-up failed'));
+    // Load the search model and the vector index now rather than on the first visitor's query (a
+    // million papers' graph takes seconds to load, minutes to build when none was saved).
+    void search.warm().catch((err: unknown) => log.debug({ err }, 'search warm-up failed'));
     const stopEmbedding = startEmbeddingLoop(search, log); // vectors for new papers, in the background
     // The scheduled jobs (the daily arXiv harvest, the digests); `off` leaves them to the CLI.
     const jobs = [

@@ -59,6 +59,11 @@ export interface SearchService {
   /** The current embedder (loading or reloading it when another process trained a new model). */
   embedder(): Promise<Embedder | null>;
   vectors(): Promise<VectorBackend>;
+  /**
+   * Loads the model and the vector index (building SQLite's graph when no saved one is current),
+   * without the one-second limit of a search: at start, so that visitors never wait for it.
+   */
+  warm(): Promise<void>;
   lexical: LexicalBackend;
 }
 
@@ -189,6 +194,11 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
       }
       const nn = await vec.nearest(emb.model, v, limit, id);
       return { hits: await loadHits(db.db, nn.map((n) => n.id)), reason: nn.length ? null : 'no embedded papers yet' };
+    },
+
+    async warm() {
+      const [emb, vec] = await Promise.all([embedder(), vectors()]);
+      if (emb && vec.available) await vec.prepare?.(emb.model);
     },
 
     embedPending: (opts = {}) => embedPending({ db, config, log, service }, opts),

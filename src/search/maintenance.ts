@@ -111,8 +111,8 @@ export function startEmbeddingLoop(service: SearchService, log?: Logger, interva
     running = true;
     try {
       const p = await service.embedPending();
-      // Load the in-memory vector copy (SQLite) now rather than on a visitor's first search.
-      await service.search({ q: 'warm up', mode: 'semantic', limit: 1 });
+      // Load or build SQLite's vector graph now rather than on a visitor's first search.
+      await service.warm();
       if (p.embedded > 0) log?.info({ model: p.model, embedded: p.embedded }, 'computed embeddings');
       if (p.skipped) log?.debug({ reason: p.skipped }, 'embeddings skipped');
     } catch (e) {

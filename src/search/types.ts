@@ -56,4 +56,6 @@ export interface VectorBackend {
    * backend needs nothing of the kind.
    */
   bulk?<T>(run: () => Promise<T>): Promise<T>;
+  /** Loads or builds what `nearest` needs for `model` (SQLite's graph), however long it takes. */
+  prepare?(model: string): Promise<void>;
 }

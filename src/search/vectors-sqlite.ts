@@ -254,6 +254,10 @@ export function sqliteVectors(db: Kysely<Database>, opts: SqliteVectorOptions = 
       return out.slice(0, k);
     },
 
+    async prepare(model) {
+      await current(model);
+    },
+
     async similarities(model, vector, ids) {
       const out = new Map<string, number>();
       if (ids.length === 0) return out;
