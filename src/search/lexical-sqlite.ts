@@ -16,11 +16,21 @@ const WEIGHTS = sql`10.0, 4.0, 1.0`;
  */
 export const RANK_WINDOW = 1000;
 
-/** The order of the window's rows (the subquery's columns: id, published_at, upvotes, score). */
-function orderWindow(sort: LexicalRequest['sort']) {
-  if (sort === 'upvotes') return sql`coalesce(p.upvotes, 0) desc, p.published_at desc, p.id desc`;
-  if (sort === 'date') return sql`p.published_at desc, p.id desc`;
-  return sql`p.score, p.published_at desc, p.id desc`;
+interface WindowRow {
+  id: string;
+  published_at: string | null;
+  upvotes: number | null;
+  score: number;
+}
+
+const desc = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
+const byDateThenId = (a: WindowRow, b: WindowRow) => desc(a.published_at ?? '', b.published_at ?? '') || desc(a.id, b.id);
+
+/** The order of the window's rows, as filters.ts orders whole tables: ties by date, then id, newest first. */
+function compareWindow(sort: LexicalRequest['sort']): (a: WindowRow, b: WindowRow) => number {
+  if (sort === 'upvotes') return (a, b) => (b.upvotes ?? 0) - (a.upvotes ?? 0) || byDateThenId(a, b);
+  if (sort === 'date') return byDateThenId;
+  return (a, b) => a.score - b.score || byDateThenId(a, b); // bm25: lower is better
 }
 
 const quote = (words: string[]) => `"${words.join(' ').replaceAll('"', '""')}"`;
@@ -66,14 +76,16 @@ export function sqliteLexical(db: Kysely<Database>): LexicalBackend {
       const from = sql`papers_fts f cross join search_doc d on d.doc_id = f.rowid cross join papers p on p.id = d.paper_id
         left join featured fe on fe.paper_id = p.id`;
       const where = sql`papers_fts match ${match} and ${whereAll(conditions)}`;
-      const rows = await sql<{ id: string }>`select id from (select p.id, p.published_at, fe.upvotes, ${score} as score
-        from ${from} where ${where} order by f.rowid desc limit ${window}) p
-        order by ${orderWindow(sort)} limit ${limit} offset ${offset}`.execute(db);
+      const rows = await sql<WindowRow>`select p.id, p.published_at, fe.upvotes, ${score} as score
+        from ${from} where ${where} order by f.rowid desc limit ${window}`.execute(db);
+      const ranked = rows.rows.sort(compareWindow(sort)).slice(offset, offset + limit).map((r) => r.id);
+      // A window that did not fill holds every match: its size is the count, no second pass needed.
+      if (rows.rows.length < window) return { ids: ranked, total: Math.min(rows.rows.length, COUNT_CAP) };
       // Without filters the count needs no join: FTS5 counts its own doclists.
       const count = conditions.length
         ? await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${COUNT_CAP})`.execute(db)
         : await sql<{ n: number }>`select count(*) as n from (select rowid from papers_fts where papers_fts match ${match} limit ${COUNT_CAP})`.execute(db);
-      return { ids: rows.rows.map((r) => r.id), total: Number(count.rows[0]?.n ?? 0) };
+      return { ids: ranked, total: Number(count.rows[0]?.n ?? 0) };
     },
 
     async filter(ids, query) {
