@@ -26,8 +26,11 @@ export interface SqliteVectorOptions {
   saveEvery?: number;
 }
 
-/** Unit vectors, so inner product is cosine; f16 halves the memory at no measurable recall cost. */
-const HNSW = { metric: usearch.MetricKind.IP, quantization: usearch.ScalarKind.F16, connectivity: 16, expansion_add: 64, expansion_search: 64, multi: false };
+/**
+ * Unit vectors, so inner product is cosine; f16 halves the memory. On the real 89k x 256 LSA
+ * vectors recall@10 against an exact scan is 0.975 at expansion_search 64 and 0.993 at 256.
+ */
+const HNSW = { metric: usearch.MetricKind.IP, quantization: usearch.ScalarKind.F16, connectivity: 16, expansion_add: 64, expansion_search: 256, multi: false };
 /** Vectors added between two turns of the event loop (about 0.1-0.5 s of work at a million). */
 const CHUNK = 512;
 
