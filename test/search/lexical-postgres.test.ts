@@ -2,7 +2,7 @@
 // weights rank title > authors > abstract, filters and sorts agree with plain reference SQL on
 // both paths, pages of the RUM ranking follow the `<=>` distance exactly, and a missing or invalid
 // index is (re)built. The second block has 12,000 papers, past COUNT_CAP, so that the plans for
-// many matches (date walk, RUM walk with filters, filters first) are the ones that answer.
+// many matches (date walk, RUM walk with filters, filters first) answer as well as those for few.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connect } from '../../src/db/connect.js';
@@ -169,6 +169,8 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search past COUNT_CAP', () =>
     ['diffusion author:zhang', 'relevance'],
     ['diffusion author:zhang', 'date'],
     ['networks 7 times', 'relevance'],
+    ['diffusion survey 7', 'relevance'], // few matches of common words: found by GIN, scored from rows
+    ['diffusion survey 7 has:code', 'relevance'],
   ];
 
   it.each(cases)('%s (sort=%s): the same pages and count as the reference SQL, RUM and GIN', async (q, sort) => {
