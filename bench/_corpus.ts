@@ -10,24 +10,13 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
+import { mulberry32 } from '../src/search/embedders/linalg.js';
 
 interface Real {
   title: string;
   abstract: string;
   authors: string;
   categories: string;
-}
-
-/** mulberry32: a small seeded generator, so the corpus is the same on every machine. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 const sentences = (abstract: string) => abstract.replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s+(?=[A-Z])/).filter((s) => s.length > 20);
@@ -56,7 +45,7 @@ export async function syntheticCorpus(source: string, count: number, file: strin
     for (const s of sentences(r.abstract)) pool.push(s);
     byCategory.set(primary, pool);
   }
-  const rand = random(20261129);
+  const rand = mulberry32(20261129);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
   const tmp = `${file}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);

@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import protobuf from 'protobufjs';
+import { mulberry32 } from '../../src/search/embedders/linalg.js';
 
 // The messages of onnx.proto3 (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto3) that a
 // plain inference graph needs, with their field numbers; fields we do not write are left out.
@@ -174,16 +175,4 @@ function modelBytes(hidden: number, word: Float32Array, tokenType: Float32Array,
   const err = Model.verify(model);
   if (err) throw new Error(`tiny ONNX model: ${err}`);
   return Model.encode(Model.fromObject(model)).finish();
-}
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same weights on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -138,15 +138,20 @@ export function symmetricEigen(m: Float64Array, l: number): { values: Float64Arr
   return { values, vectors };
 }
 
-/** A deterministic Gaussian stream (mulberry32 + Box-Muller), so that training is repeatable. */
-export function gaussian(seed: number): () => number {
+/** A deterministic uniform stream in [0, 1) (mulberry32): the same seed, the same numbers everywhere. */
+export function mulberry32(seed: number): () => number {
   let s = seed >>> 0;
-  const uniform = () => {
+  return () => {
     s = (s + 0x6d2b79f5) >>> 0;
     let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A deterministic Gaussian stream (mulberry32 + Box-Muller), so that training is repeatable. */
+export function gaussian(seed: number): () => number {
+  const uniform = mulberry32(seed);
   return () => Math.sqrt(-2 * Math.log(uniform() || 1e-12)) * Math.cos(2 * Math.PI * uniform());
 }
