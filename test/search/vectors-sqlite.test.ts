@@ -56,10 +56,14 @@ describe('SQLite vector graph (usearch HNSW)', () => {
     for (const n of probes) {
       const q = vectorOf(n, 7);
       const got = (await backend.nearest(model, q, 10)).map((x) => x.id);
-      const want = await exactTop(db, model, q, 10);
-      // HNSW is approximate; at this size it finds (nearly) all of the exact ten.
-      expect(got.filter((id) => want.includes(id)).length).toBeGreaterThanOrEqual(9);
-      expect(got[0]).toBe(want[0]);
+      const want = await exactTop(db, model, q, 15);
+      // HNSW is approximate and the graph stores f16, so neighbours whose scores differ in the
+      // third decimal may swap at the edge of the ten: every answer must be among the exact 15,
+      // and at least eight of the exact ten must be there.
+      expect(got).toHaveLength(10);
+      for (const id of got) expect(want).toContain(id);
+      expect(got.filter((id) => want.slice(0, 10).includes(id)).length).toBeGreaterThanOrEqual(8);
+      expect(want.slice(0, 2)).toContain(got[0]);
     }
   }
 
