@@ -35,6 +35,12 @@ export async function connect(config: DatabaseConfig): Promise<Db> {
     return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+  // An idle connection that the server ends (a restart, pg_terminate_backend, a dropped database)
+  // is an 'error' on the pool; unheard, it would kill the process. The pool drops that client and
+  // opens a new one for the next query, so there is nothing to do but not crash.
+  pool.on('error', (err) => {
+    process.emitWarning(`PostgreSQL closed an idle connection: ${err.message}`);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
