@@ -8,6 +8,7 @@ import * as m0003 from './migrations/0003_search.js';
 import * as m0005 from './migrations/0005_members.js';
 import * as m0006 from './migrations/0006_digests.js';
 import * as m0007 from './migrations/0007_vector_log.js';
+import * as m0008 from './migrations/0008_search_order.js';
 import type { Database, Dialect } from './schema.js';
 
 type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
@@ -20,6 +21,7 @@ export const MIGRATIONS: Record<string, Step> = {
   '0005_members': m0005,
   '0006_digests': m0006,
   '0007_vector_log': m0007,
+  '0008_search_order': m0008,
 };
 
 const TABLE = 'schema_migration';

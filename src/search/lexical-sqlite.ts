@@ -6,15 +6,17 @@ import { filterConditions, orderBy, whereAll } from './filters.js';
 import { hasText, type ParsedQuery, wordsOf } from './query.js';
 import { COUNT_CAP, type LexicalBackend, type LexicalRequest, type LexicalResult } from './types.js';
 
-/** Column weights for bm25(): title, authors, abstract. A title hit counts as ten abstract hits. */
-const WEIGHTS = sql`10.0, 4.0, 1.0`;
+/** Column weights for bm25(): title, authors, abstract, tags. A title hit counts as ten abstract hits. */
+const WEIGHTS = sql`10.0, 4.0, 1.0, 0.0`;
 
 /**
  * Relevance ranks the newest RANK_WINDOW matches by bm25 (all of them when there are fewer, as
- * for nearly every query of two or more words); date and upvote sorts take the newest COUNT_CAP.
- * Measured at a million papers: docs/decisions/0010.
+ * for nearly every query of two or more words); upvote sorts take the newest COUNT_CAP, date sorts
+ * the first page and DATE_SLACK more (the walk is in date order already: migration 0008; the slack
+ * puts papers of the same date in id order, as filters.ts does). Measured: docs/decisions/0010.
  */
 export const RANK_WINDOW = 1000;
+const DATE_SLACK = 200;
 
 interface WindowRow {
   id: string;
@@ -35,15 +37,37 @@ function compareWindow(sort: LexicalRequest['sort']): (a: WindowRow, b: WindowRo
 
 const quote = (words: string[]) => `"${words.join(' ').replaceAll('"', '""')}"`;
 
-/** The FTS5 MATCH expression: every word and phrase (AND), minus the exclusions. */
+/** The tag of a category in the FTS5 tags column (migration 0008): cs.CV is catcscv. */
+export const categoryTag = (c: string) => `cat${c.toLowerCase().replace(/[.-]/g, '')}`;
+
+/** The first doc_id of a day (migration 0008's keys: unixepoch(published_at) * 1024 and up). */
+export const dayKey = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / 1000) * 1024;
+
+/**
+ * The FTS5 MATCH expression: every word and phrase (AND), the filters the tags column holds, minus
+ * the exclusions. Null when nothing positive is left to match (filters and exclusions alone).
+ */
 export function matchExpression(q: ParsedQuery): string | null {
   // author: names go to the index too (a column filter), so that a common name does not scan
   // every paper; the LIKE in filters.ts still checks the exact spelling.
   const authors = q.authors.map(wordsOf).filter((w) => w.length > 0).map((w) => `authors : ${quote(w)}`);
   const positive = [...q.words.map((w) => quote([w])), ...q.phrases.map(quote), ...authors];
   if (positive.length === 0) return null;
+  if (q.categories.length) positive.push(`(${q.categories.map((c) => quote([categoryTag(c)])).join(' OR ')})`);
+  if (q.hasCode) positive.push('"xhascode"');
+  if (q.featured === true) positive.push('"xfeatured"');
   const negative = q.excluded.map(quote);
-  return negative.length ? `${positive.join(' ')} NOT (${negative.join(' OR ')})` : positive.join(' ');
+  if (q.featured === false) negative.push('"xfeatured"');
+  // Explicit ANDs: FTS5 joins bare phrases implicitly, but not a phrase and a parenthesis.
+  return negative.length ? `${positive.join(' AND ')} NOT (${negative.join(' OR ')})` : positive.join(' AND ');
+}
+
+/** after:/before: as a range of FTS5 rowids, which it seeks to instead of testing every match. */
+function dateRange(q: ParsedQuery): RawBuilder<unknown>[] {
+  const out: RawBuilder<unknown>[] = [];
+  if (q.after) out.push(sql`f.rowid >= ${dayKey(q.after)}`);
+  if (q.before) out.push(sql`f.rowid < ${dayKey(q.before)}`);
+  return out;
 }
 
 function exclusionsOnly(q: ParsedQuery): RawBuilder<unknown> | null {
@@ -67,24 +91,27 @@ export function sqliteLexical(db: Kysely<Database>): LexicalBackend {
           where ${whereAll(conditions)} limit ${COUNT_CAP})`.execute(db);
         return { ids: rows.rows.map((r) => r.id), total: Number(count.rows[0]?.n ?? 0) };
       }
-      // The matches are read newest first (FTS5 walks its doclists by rowid, which grows as papers
-      // arrive) and only a window of them is ranked or sorted: bm25 costs several microseconds a
+      // The matches are read newest first (FTS5 walks its doclists by rowid, which follows the
+      // publication date) and only a window of them is ranked or sorted: bm25 costs microseconds a
       // row, and a common word matches a tenth of a million papers. CROSS JOIN keeps the FTS table
-      // the outer loop, so filters are checked on the way and the scan stops at the window.
-      const window = Math.max(sort === 'relevance' ? RANK_WINDOW : COUNT_CAP, offset + limit);
+      // the outer loop, so the remaining checks are made on the way and the scan stops at the window.
+      const window = sort === 'relevance' ? Math.max(RANK_WINDOW, offset + limit) : sort === 'date' ? offset + limit + DATE_SLACK : Math.max(COUNT_CAP, offset + limit);
       const score = sort === 'relevance' ? sql`bm25(papers_fts, ${WEIGHTS})` : sql`0`;
       const from = sql`papers_fts f cross join search_doc d on d.doc_id = f.rowid cross join papers p on p.id = d.paper_id
         left join featured fe on fe.paper_id = p.id`;
-      const where = sql`papers_fts match ${match} and ${whereAll(conditions)}`;
+      const range = dateRange(query);
+      const where = sql`papers_fts match ${match} and ${whereAll([...range, ...conditions])}`;
       const rows = await sql<WindowRow>`select p.id, p.published_at, fe.upvotes, ${score} as score
         from ${from} where ${where} order by f.rowid desc limit ${window}`.execute(db);
       const ranked = rows.rows.sort(compareWindow(sort)).slice(offset, offset + limit).map((r) => r.id);
       // A window that did not fill holds every match: its size is the count, no second pass needed.
       if (rows.rows.length < window) return { ids: ranked, total: Math.min(rows.rows.length, COUNT_CAP) };
-      // Without filters the count needs no join: FTS5 counts its own doclists.
-      const count = conditions.length
+      // The index answers every filter but author: (its LIKE may refuse a spelling the index
+      // took): without one the count needs no join, FTS5 counts its own doclists.
+      const count = query.authors.length > 0 || excl
         ? await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${COUNT_CAP})`.execute(db)
-        : await sql<{ n: number }>`select count(*) as n from (select rowid from papers_fts where papers_fts match ${match} limit ${COUNT_CAP})`.execute(db);
+        : await sql<{ n: number }>`select count(*) as n from (select f.rowid from papers_fts f where papers_fts match ${match}
+          and ${whereAll(range)} limit ${COUNT_CAP})`.execute(db);
       return { ids: ranked, total: Number(count.rows[0]?.n ?? 0) };
     },
 

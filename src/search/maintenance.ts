@@ -81,11 +81,14 @@ export async function reindex(ctx: Ctx, opts: { embeddings: boolean; onProgress?
   const { db } = ctx;
   if (db.dialect === 'sqlite') {
     await db.db.transaction().execute(async (trx) => {
-      await sql`insert into search_doc(paper_id) select id from papers where id not in (select paper_id from search_doc)`.execute(trx);
+      // Missing keys one at a time: each takes the next free key of its date (migration 0008).
+      const missing = await sql<{ id: string }>`select id from papers where id not in (select paper_id from search_doc)`.execute(trx);
+      for (const m of missing.rows) {
+        await sql`insert into search_doc(doc_id, paper_id) select doc_id, paper_id from search_doc_next where paper_id = ${m.id}`.execute(trx);
+      }
       await sql`delete from search_doc where paper_id not in (select id from papers)`.execute(trx);
       await sql`delete from papers_fts`.execute(trx);
-      await sql`insert into papers_fts(rowid, title, authors, abstract)
-        select d.doc_id, p.title, p.authors, p.abstract from papers p join search_doc d on d.paper_id = p.id`.execute(trx);
+      await sql`insert into papers_fts(rowid, title, authors, abstract, tags) select * from search_row order by doc_id`.execute(trx);
     });
     await sql`insert into papers_fts(papers_fts) values ('optimize')`.execute(db.db);
   } else {
