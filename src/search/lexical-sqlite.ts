@@ -121,9 +121,10 @@ export function sqliteLexical(db: Kysely<Database>): LexicalBackend {
       const ranked = rows.rows.sort(compareWindow(sort)).slice(offset, offset + limit).map((r) => r.id);
       // A window that did not fill holds every match: its size is the count, no second pass needed.
       if (rows.rows.length < window) return { ids: ranked, total: Math.min(rows.rows.length, COUNT_CAP) };
-      // The index answers every filter but author: (its LIKE may refuse a spelling the index
-      // took): without one the count needs no join, FTS5 counts its own doclists.
-      const count = query.authors.length > 0 || excl
+      // The index answers every filter but an author: of several words, where the LIKE of
+      // filters.ts may refuse what the index took ("Wei Zhang, Li Na" for author:"zhang li"):
+      // without one the count needs no join, FTS5 counts its own doclists.
+      const count = query.authors.some((a) => wordsOf(a).length > 1) || excl
         ? await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${COUNT_CAP})`.execute(db)
         : await sql<{ n: number }>`select count(*) as n from (select f.rowid from papers_fts f where papers_fts match ${match}
           and ${whereAll(range)} limit ${COUNT_CAP})`.execute(db);
