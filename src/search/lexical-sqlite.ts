@@ -56,11 +56,22 @@ export const STOP_WORDS = new Set(`i me my myself we our ours ourselves you your
   then once here there when where why how all any both each few more most other some such no nor not only own same so than
   too very s t can will just don should now`.split(/\s+/));
 
+export interface MatchPlan {
+  /** The FTS5 MATCH expression. */
+  expr: string;
+  /**
+   * Each phrase of `expr`, in FTS5's numbering (left to right), as a MATCH expression of its own
+   * whose matches are the phrase's document frequency; null for the phrases that do not rank
+   * (tags, exclusions).
+   */
+  ranked: Array<string | null>;
+}
+
 /**
  * The FTS5 MATCH expression: every word and phrase (AND), the filters the tags column holds, minus
  * the exclusions. Null when nothing positive is left to match (filters and exclusions alone).
  */
-export function matchExpression(q: ParsedQuery): string | null {
+export function matchPlan(q: ParsedQuery): MatchPlan | null {
   // author: names go to the index too (a column filter), so that a common name does not scan
   // every paper; the LIKE in filters.ts still checks the exact spelling.
   const authors = q.authors.map(wordsOf).filter((w) => w.length > 0).map((w) => `authors : ${quote(w)}`);
@@ -68,13 +79,69 @@ export function matchExpression(q: ParsedQuery): string | null {
   const words = content.length > 0 || q.phrases.length > 0 || authors.length > 0 ? content : q.words;
   const positive = [...words.map((w) => quote([w])), ...q.phrases.map(quote), ...authors];
   if (positive.length === 0) return null;
-  if (q.categories.length) positive.push(`(${q.categories.map((c) => quote([categoryTag(c)])).join(' OR ')})`);
+  const ranked: Array<string | null> = [...positive];
+  if (q.categories.length) {
+    positive.push(`(${q.categories.map((c) => quote([categoryTag(c)])).join(' OR ')})`);
+    ranked.push(...q.categories.map(() => null));
+  }
   if (q.hasCode) positive.push('"xhascode"');
   if (q.featured === true) positive.push('"xfeatured"');
   const negative = q.excluded.map(quote);
   if (q.featured === false) negative.push('"xfeatured"');
+  ranked.push(...[q.hasCode, q.featured === true].filter(Boolean).map(() => null), ...negative.map(() => null));
   // Explicit ANDs: FTS5 joins bare phrases implicitly, but not a phrase and a parenthesis.
-  return negative.length ? `${positive.join(' AND ')} NOT (${negative.join(' OR ')})` : positive.join(' AND ');
+  const expr = negative.length ? `${positive.join(' AND ')} NOT (${negative.join(' OR ')})` : positive.join(' AND ');
+  return { expr, ranked };
+}
+
+export const matchExpression = (q: ParsedQuery): string | null => matchPlan(q)?.expr ?? null;
+
+/**
+ * Document frequencies for dp_bm25 (src/search/native/dp_bm25.c), counted once a phrase and kept:
+ * FTS5's bm25() counts them again on every query, tens of milliseconds for a word in most of a
+ * million papers. A count is redone when the number of papers has moved by more than 1 % since,
+ * or after an hour; the number of papers itself is read at most every 30 seconds.
+ */
+export class TermStats {
+  private readonly df = new Map<string, { n: number; papers: number; at: number }>();
+  private papers = { n: 0, at: -Infinity };
+
+  constructor(private readonly db: Kysely<Database>, private readonly max = 20_000, private readonly totalTtlMs = 30_000) {}
+
+  async total(): Promise<number> {
+    if (Date.now() - this.papers.at > this.totalTtlMs) {
+      const r = await sql<{ n: number }>`select count(*) as n from search_doc`.execute(this.db);
+      this.papers = { n: Number(r.rows[0]?.n ?? 0), at: Date.now() };
+    }
+    return this.papers.n;
+  }
+
+  /** How many papers match `expr` (a phrase), from the cache when still close. */
+  async frequency(expr: string): Promise<number> {
+    const papers = await this.total();
+    const hit = this.df.get(expr);
+    if (hit && Math.abs(hit.papers - papers) <= papers / 100 && Date.now() - hit.at < 3_600_000) {
+      this.df.delete(expr); // most recently used last
+      this.df.set(expr, hit);
+      return hit.n;
+    }
+    const r = await sql<{ n: number }>`select count(*) as n from papers_fts where papers_fts match ${expr}`.execute(this.db);
+    const n = Number(r.rows[0]?.n ?? 0);
+    this.df.set(expr, { n, papers, at: Date.now() });
+    if (this.df.size > this.max) this.df.delete(this.df.keys().next().value!);
+    return n;
+  }
+
+  /** bm25's IDF (as FTS5 computes it, negative values raised to 1e-6); 0 for unranked phrases. */
+  async idfs(plan: MatchPlan): Promise<number[]> {
+    const papers = await this.total();
+    return Promise.all(plan.ranked.map(async (p) => {
+      if (p === null) return 0;
+      const n = await this.frequency(p);
+      const idf = Math.log((papers - n + 0.5) / (n + 0.5));
+      return idf > 0 ? idf : 1e-6;
+    }));
+  }
 }
 
 /** after:/before: as a range of FTS5 rowids, which it seeks to instead of testing every match. */
@@ -92,14 +159,20 @@ function exclusionsOnly(q: ParsedQuery): RawBuilder<unknown> | null {
     (select rowid from papers_fts where papers_fts match ${expr}))`;
 }
 
-export function sqliteLexical(db: Kysely<Database>): LexicalBackend {
+export interface SqliteLexicalOptions {
+  /** dp_bm25 is loaded (src/db/connect.ts): rank with the IDFs of TermStats instead of bm25(). */
+  dpBm25?: boolean;
+}
+
+export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOptions = {}): LexicalBackend {
+  const stats = options.dpBm25 ? new TermStats(db) : null;
   return {
     async search({ query, sort, limit, offset }: LexicalRequest): Promise<LexicalResult> {
       const conditions = filterConditions(query, 'sqlite');
       const excl = exclusionsOnly(query);
       if (excl) conditions.push(excl);
-      const match = matchExpression(query);
-      if (match === null) {
+      const plan = matchPlan(query);
+      if (plan === null) {
         const rows = await sql<{ id: string }>`select p.id from papers p left join featured fe on fe.paper_id = p.id
           where ${whereAll(conditions)} order by ${orderBy(sort, null)} limit ${limit} offset ${offset}`.execute(db);
         const count = await sql<{ n: number }>`select count(*) as n from (select 1 from papers p left join featured fe on fe.paper_id = p.id
@@ -111,7 +184,10 @@ export function sqliteLexical(db: Kysely<Database>): LexicalBackend {
       // row, and a common word matches a tenth of a million papers. CROSS JOIN keeps the FTS table
       // the outer loop, so the remaining checks are made on the way and the scan stops at the window.
       const window = sort === 'relevance' ? Math.max(RANK_WINDOW, offset + limit) : sort === 'date' ? offset + limit + DATE_SLACK : Math.max(COUNT_CAP, offset + limit);
-      const score = sort === 'relevance' ? sql`bm25(papers_fts, ${WEIGHTS})` : sql`0`;
+      const match = plan.expr;
+      const score = sort !== 'relevance' ? sql`0`
+        : stats ? sql`dp_bm25(papers_fts, ${WEIGHTS}, ${sql.join((await stats.idfs(plan)).map((x) => sql`${x}`))})`
+          : sql`bm25(papers_fts, ${WEIGHTS})`;
       const from = sql`papers_fts f cross join search_doc d on d.doc_id = f.rowid cross join papers p on p.id = d.paper_id
         left join featured fe on fe.paper_id = p.id`;
       const range = dateRange(query);

@@ -1,0 +1,98 @@
+/*
+** dp_bm25: FTS5's bm25() with the inverse document frequencies given by the caller.
+**
+** FTS5's own bm25() computes each phrase's IDF at the start of every query by running the phrase
+** over the whole table (xQueryPhrase, a callback per matching row): for a word in 800k of a
+** million papers that is tens of milliseconds, paid again by every search, and at a million
+** papers it was most of the time of a query of common words (docs/decisions/0010). The search
+** service knows the document frequencies (it counts a term once and keeps the count), so here
+** they come in as arguments and the rest is bm25() as sqlite/ext/fts5/fts5_aux.c computes it:
+**
+**   dp_bm25(fts, w_0, ..., w_{nCol-1}, idf_0, ..., idf_{nPhrase-1})
+**
+** w_i weighs column i (as bm25's arguments do), idf_j is phrase j's IDF (0 leaves it out).
+** Built by scripts/build-native.mjs against better-sqlite3's own SQLite headers; loaded by
+** src/db/connect.ts. Without it the service uses bm25() (same order, slower).
+*/
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT1
+#include <string.h>
+
+typedef struct Bm25Data {
+  double avgdl; /* average tokens a row, over every column */
+  int nPhrase;
+  double *aFreq; /* scratch, nPhrase entries */
+} Bm25Data;
+
+static void dpBm25Free(void *p) { sqlite3_free(p); }
+
+static void dpBm25(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_context *pCtx, int nVal, sqlite3_value **apVal) {
+  const double k1 = 1.2;
+  const double b = 0.75;
+  int rc = SQLITE_OK;
+  int nCol = pApi->xColumnCount(pFts);
+  Bm25Data *pData = (Bm25Data *)pApi->xGetAuxdata(pFts, 0);
+  int i, nInst = 0, nTok = 0;
+  double score = 0.0, D;
+
+  if (pData == 0) {
+    sqlite3_int64 nRow = 0, nToken = 0;
+    int nPhrase = pApi->xPhraseCount(pFts);
+    pData = (Bm25Data *)sqlite3_malloc64(sizeof(Bm25Data) + sizeof(double) * (nPhrase > 0 ? nPhrase : 1));
+    if (pData == 0) { sqlite3_result_error_nomem(pCtx); return; }
+    memset(pData, 0, sizeof(Bm25Data));
+    pData->nPhrase = nPhrase;
+    pData->aFreq = (double *)&pData[1];
+    rc = pApi->xRowCount(pFts, &nRow);
+    if (rc == SQLITE_OK) rc = pApi->xColumnTotalSize(pFts, -1, &nToken);
+    if (rc == SQLITE_OK) {
+      pData->avgdl = nRow > 0 ? (double)nToken / (double)nRow : 1.0;
+      if (pData->avgdl <= 0.0) pData->avgdl = 1.0;
+      rc = pApi->xSetAuxdata(pFts, pData, dpBm25Free);
+    } else {
+      sqlite3_free(pData);
+    }
+    if (rc != SQLITE_OK) { sqlite3_result_error_code(pCtx, rc); return; }
+  }
+
+  memset(pData->aFreq, 0, sizeof(double) * pData->nPhrase);
+  rc = pApi->xInstCount(pFts, &nInst);
+  for (i = 0; rc == SQLITE_OK && i < nInst; i++) {
+    int ip, ic, io;
+    rc = pApi->xInst(pFts, i, &ip, &ic, &io);
+    if (rc == SQLITE_OK && ip < pData->nPhrase) {
+      double w = ic < nVal ? sqlite3_value_double(apVal[ic]) : 1.0; /* apVal starts after the table */
+      pData->aFreq[ip] += w;
+    }
+  }
+  if (rc == SQLITE_OK) rc = pApi->xColumnSize(pFts, -1, &nTok);
+  if (rc != SQLITE_OK) { sqlite3_result_error_code(pCtx, rc); return; }
+  D = (double)nTok;
+  for (i = 0; i < pData->nPhrase; i++) {
+    double f = pData->aFreq[i];
+    double idf = (nCol + i < nVal) ? sqlite3_value_double(apVal[nCol + i]) : 0.0;
+    if (f > 0.0 && idf != 0.0) score += idf * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * D / pData->avgdl)));
+  }
+  sqlite3_result_double(pCtx, -1.0 * score);
+}
+
+#ifdef _WIN32
+__declspec(dllexport)
+#endif
+int sqlite3_dpbm_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
+  fts5_api *fts = 0;
+  sqlite3_stmt *stmt = 0;
+  SQLITE_EXTENSION_INIT2(pApi);
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, 0) != SQLITE_OK) {
+    *pzErrMsg = sqlite3_mprintf("dp_bm25: this SQLite has no FTS5");
+    return SQLITE_ERROR;
+  }
+  sqlite3_bind_pointer(stmt, 1, (void *)&fts, "fts5_api_ptr", 0);
+  sqlite3_step(stmt);
+  sqlite3_finalize(stmt);
+  if (fts == 0 || fts->iVersion < 2) {
+    *pzErrMsg = sqlite3_mprintf("dp_bm25: FTS5 API not found");
+    return SQLITE_ERROR;
+  }
+  return fts->xCreateFunction(fts, "dp_bm25", 0, dpBm25, 0);
+}
