@@ -188,23 +188,42 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       const score = sort !== 'relevance' ? sql`0`
         : stats ? sql`dp_bm25(papers_fts, ${WEIGHTS}, ${sql.join((await stats.idfs(plan)).map((x) => sql`${x}`))})`
           : sql`bm25(papers_fts, ${WEIGHTS})`;
+      const range = dateRange(query);
+      const text = sql`papers_fts match ${match} and ${whereAll(range)}`;
+      /** Matches past the window (rowids below its last), up to COUNT_CAP in all. */
+      const countPast = async (from: RawBuilder<unknown>, where: RawBuilder<unknown>, last: number, seen: number) => {
+        const r = await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${where} and f.rowid < ${last}
+          limit ${COUNT_CAP - seen})`.execute(db);
+        return seen + Number(r.rows[0]?.n ?? 0);
+      };
+      if (sort === 'relevance' && conditions.length === 0) {
+        // Nothing to check row by row: the window is read from FTS5 alone, ties by rowid (date),
+        // and only the page's papers are looked up.
+        const rows = await sql<{ rowid: number; score: number }>`select f.rowid as rowid, ${score} as score
+          from papers_fts f where ${text} order by f.rowid desc limit ${window}`.execute(db);
+        const last = rows.rows.at(-1)?.rowid ?? 0;
+        const page = rows.rows.sort((x, y) => x.score - y.score || y.rowid - x.rowid).slice(offset, offset + limit).map((r) => r.rowid);
+        const docs = page.length ? await sql<{ doc_id: number; paper_id: string }>`select doc_id, paper_id from search_doc
+          where doc_id in (${sql.join(page)})`.execute(db) : { rows: [] };
+        const idOf = new Map(docs.rows.map((d) => [d.doc_id, d.paper_id]));
+        const ids = page.flatMap((r) => idOf.get(r) ?? []);
+        if (rows.rows.length < window) return { ids, total: Math.min(rows.rows.length, COUNT_CAP) };
+        return { ids, total: await countPast(sql`papers_fts f`, text, last, rows.rows.length) };
+      }
       const from = sql`papers_fts f cross join search_doc d on d.doc_id = f.rowid cross join papers p on p.id = d.paper_id
         left join featured fe on fe.paper_id = p.id`;
-      const range = dateRange(query);
-      const where = sql`papers_fts match ${match} and ${whereAll([...range, ...conditions])}`;
-      const rows = await sql<WindowRow>`select p.id, p.published_at, fe.upvotes, ${score} as score
+      const where = sql`${text} and ${whereAll(conditions)}`;
+      const rows = await sql<WindowRow & { rowid: number }>`select f.rowid as rowid, p.id, p.published_at, fe.upvotes, ${score} as score
         from ${from} where ${where} order by f.rowid desc limit ${window}`.execute(db);
+      const last = rows.rows.at(-1)?.rowid ?? 0;
       const ranked = rows.rows.sort(compareWindow(sort)).slice(offset, offset + limit).map((r) => r.id);
       // A window that did not fill holds every match: its size is the count, no second pass needed.
       if (rows.rows.length < window) return { ids: ranked, total: Math.min(rows.rows.length, COUNT_CAP) };
-      // The index answers every filter but an author: of several words, where the LIKE of
-      // filters.ts may refuse what the index took ("Wei Zhang, Li Na" for author:"zhang li"):
-      // without one the count needs no join, FTS5 counts its own doclists.
-      const count = query.authors.some((a) => wordsOf(a).length > 1) || excl
-        ? await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${COUNT_CAP})`.execute(db)
-        : await sql<{ n: number }>`select count(*) as n from (select f.rowid from papers_fts f where papers_fts match ${match}
-          and ${whereAll(range)} limit ${COUNT_CAP})`.execute(db);
-      return { ids: ranked, total: Number(count.rows[0]?.n ?? 0) };
+      // The count goes on below the window. The index answers every filter but an author: of
+      // several words, where the LIKE of filters.ts may refuse what the index took ("Wei Zhang,
+      // Li Na" for author:"zhang li"): without one it needs no join, FTS5 counts its own doclists.
+      const joined = query.authors.some((a) => wordsOf(a).length > 1) || excl !== null;
+      return { ids: ranked, total: await (joined ? countPast(from, where, last, rows.rows.length) : countPast(sql`papers_fts f`, text, last, rows.rows.length)) };
     },
 
     async filter(ids, query) {

@@ -33,6 +33,13 @@ describe('SQLite rank window', () => {
     expect(deep.hits).toHaveLength(100);
     const ids = new Set(deep.hits.map((h) => h.paper.id));
     expect(ids.size).toBe(100);
+    // Counts go on below a full window, with filters from the index and with a checked author.
+    for (const q of ['frobnication cat:cs.GT', 'frobnication author:"Ada Example"', 'frobnication after:2000-01-01']) {
+      const f = await s.search({ q, mode: 'lexical', limit: 10 });
+      expect(f.total, q).toBe(N);
+      expect(f.hits[0]!.paper.id, q).toBe(idOf(N - 1));
+    }
+    expect((await s.search({ q: 'frobnication cat:cs.CV', mode: 'lexical', limit: 10 })).total).toBe(0);
     // Date order covers every match (the date window is COUNT_CAP).
     const oldest = await s.search({ q: 'frobnication', mode: 'lexical', sort: 'date', limit: 100, page: 12 });
     expect(oldest.hits.at(-1)!.paper.id).toBe(idOf(0));
