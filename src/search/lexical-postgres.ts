@@ -197,7 +197,7 @@ export function postgresLexical(db: Kysely<Database>, options: PostgresLexicalOp
     const rank = sql`websearch_to_tsquery('english', ${rankText(query)})`;
     const [estimated, scanned] = await Promise.all([textEstimate(tsq), estimate(sql`select from paper_search s where s.tsv @@ ${scannedTsquery(query)}`)]);
     const m = await countText(tsq, estimated);
-    const estimable = query.categories.length === 0 && query.authors.length === 0;
+    const estimable = query.authors.length === 0;
     if (m < COUNT_CAP && ROW_US * m < RUM_US * scanned) {
       const [page, total] = await Promise.all([fewSorted(tsq, conditions, 'relevance', limit, offset, rank), countAll(tsq, conditions, m, estimable)]);
       return { ids: page, total };
@@ -291,7 +291,7 @@ export function postgresLexical(db: Kysely<Database>, options: PostgresLexicalOp
           : sort === 'date'
             ? manyByDate(tsq, conditions, limit, offset)
             : manySorted(tsq, conditions, sort, limit, offset),
-        countAll(tsq, conditions, text, query.categories.length === 0 && query.authors.length === 0),
+        countAll(tsq, conditions, text, query.authors.length === 0),
       ]);
       return { ids: page, total };
     },
