@@ -65,6 +65,8 @@ export interface MatchPlan {
    * (tags, exclusions).
    */
   ranked: Array<string | null>;
+  /** `expr` restricted to featured papers (the only ones with upvotes). */
+  featured: string;
 }
 
 /**
@@ -90,8 +92,8 @@ export function matchPlan(q: ParsedQuery): MatchPlan | null {
   if (q.featured === false) negative.push('"xfeatured"');
   ranked.push(...[q.hasCode, q.featured === true].filter(Boolean).map(() => null), ...negative.map(() => null));
   // Explicit ANDs: FTS5 joins bare phrases implicitly, but not a phrase and a parenthesis.
-  const expr = negative.length ? `${positive.join(' AND ')} NOT (${negative.join(' OR ')})` : positive.join(' AND ');
-  return { expr, ranked };
+  const build = (pos: string[]) => (negative.length ? `${pos.join(' AND ')} NOT (${negative.join(' OR ')})` : pos.join(' AND '));
+  return { expr: build(positive), ranked, featured: build([...positive, '"xfeatured"']) };
 }
 
 export const matchExpression = (q: ParsedQuery): string | null => matchPlan(q)?.expr ?? null;
@@ -183,7 +185,7 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       // publication date) and only a window of them is ranked or sorted: bm25 costs microseconds a
       // row, and a common word matches a tenth of a million papers. CROSS JOIN keeps the FTS table
       // the outer loop, so the remaining checks are made on the way and the scan stops at the window.
-      const window = sort === 'relevance' ? Math.max(RANK_WINDOW, offset + limit) : sort === 'date' ? offset + limit + DATE_SLACK : Math.max(COUNT_CAP, offset + limit);
+      const window = sort === 'relevance' ? Math.max(RANK_WINDOW, offset + limit) : offset + limit + DATE_SLACK;
       const match = plan.expr;
       const score = sort !== 'relevance' ? sql`0`
         : stats ? sql`dp_bm25(papers_fts, ${WEIGHTS}, ${sql.join((await stats.idfs(plan)).map((x) => sql`${x}`))})`
@@ -213,6 +215,33 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       const from = sql`papers_fts f cross join search_doc d on d.doc_id = f.rowid cross join papers p on p.id = d.paper_id
         left join featured fe on fe.paper_id = p.id`;
       const where = sql`${text} and ${whereAll(conditions)}`;
+      const joined = query.authors.some((a) => wordsOf(a).length > 1) || excl !== null;
+      if (sort === 'upvotes') {
+        // Only featured papers have upvotes: every matching one with upvotes (the xfeatured tag
+        // keeps them few), by upvotes; then the others, newest first as for sort=date. Exact at
+        // any depth, where a window of the newest matches would miss an old, much upvoted paper.
+        const voted = await sql<WindowRow>`select p.id, p.published_at, fe.upvotes, 0 as score from ${from}
+          where papers_fts match ${plan.featured} and ${whereAll([...range, ...conditions])} and fe.upvotes > 0`.execute(db);
+        const top = voted.rows.sort(compareWindow('upvotes')).map((r) => r.id);
+        const need = offset + limit - top.length;
+        let rest: string[] = [];
+        let walked = 0;
+        if (need > 0) {
+          const rows = await sql<WindowRow>`select p.id, p.published_at, fe.upvotes, 0 as score
+            from ${from} where ${where} and coalesce(fe.upvotes, 0) <= 0 order by f.rowid desc limit ${need + DATE_SLACK}`.execute(db);
+          walked = rows.rows.length;
+          rest = rows.rows.sort(compareWindow('date')).map((r) => r.id).slice(0, need);
+          if (walked < need + DATE_SLACK) {
+            const ids = [...top, ...rest].slice(offset, offset + limit);
+            return { ids, total: Math.min(top.length + walked, COUNT_CAP) };
+          }
+        }
+        const ids = [...top, ...rest].slice(offset, offset + limit);
+        const all = joined ? sql`select count(*) as n from (select 1 from ${from} where ${where} limit ${COUNT_CAP})`
+          : sql`select count(*) as n from (select 1 from papers_fts f where ${text} limit ${COUNT_CAP})`;
+        const r = await sql<{ n: number }>`${all}`.execute(db);
+        return { ids, total: Number(r.rows[0]?.n ?? 0) };
+      }
       const rows = await sql<WindowRow & { rowid: number }>`select f.rowid as rowid, p.id, p.published_at, fe.upvotes, ${score} as score
         from ${from} where ${where} order by f.rowid desc limit ${window}`.execute(db);
       const last = rows.rows.at(-1)?.rowid ?? 0;
@@ -222,7 +251,6 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       // The count goes on below the window. The index answers every filter but an author: of
       // several words, where the LIKE of filters.ts may refuse what the index took ("Wei Zhang,
       // Li Na" for author:"zhang li"): without one it needs no join, FTS5 counts its own doclists.
-      const joined = query.authors.some((a) => wordsOf(a).length > 1) || excl !== null;
       return { ids: ranked, total: await (joined ? countPast(from, where, last, rows.rows.length) : countPast(sql`papers_fts f`, text, last, rows.rows.length)) };
     },
 

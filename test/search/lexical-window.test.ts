@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSearch } from '../../src/search/index.js';
 import { RANK_WINDOW } from '../../src/search/lexical-sqlite.js';
-import { kaggleRecord } from '../fixtures/records.js';
+import { hfItem, kaggleRecord } from '../fixtures/records.js';
 import { searchDb } from './harness.js';
 
 const N = RANK_WINDOW + 200;
@@ -40,6 +40,11 @@ describe('SQLite rank window', () => {
       expect(f.hits[0]!.paper.id, q).toBe(idOf(N - 1));
     }
     expect((await s.search({ q: 'frobnication cat:cs.CV', mode: 'lexical', limit: 10 })).total).toBe(0);
+    // Upvotes order reaches past any window: the oldest match, featured with upvotes, comes first.
+    await t.load([hfItem({ paper: { id: idOf(0), title: 'Frobnication', summary: 'We study frobnication number 0 in general.', upvotes: 50 } })]);
+    const voted = await s.search({ q: 'frobnication', mode: 'lexical', sort: 'upvotes', limit: 10 });
+    expect(voted.hits.map((h) => h.paper.id)).toEqual([idOf(0), ...Array.from({ length: 9 }, (_, i) => idOf(N - 1 - i))]);
+    expect(voted.total).toBe(N);
     // Date order covers every match (the date window is COUNT_CAP).
     const oldest = await s.search({ q: 'frobnication', mode: 'lexical', sort: 'date', limit: 100, page: 12 });
     expect(oldest.hits.at(-1)!.paper.id).toBe(idOf(0));

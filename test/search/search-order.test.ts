@@ -84,11 +84,15 @@ describe('SQLite search order and filters (migration 0008)', () => {
     const s = createSearch({ db: t.db, config: t.config });
     const check = async () => {
       for (const f of ['cat:cs.CV', 'cat:hep-th', 'cat:q-bio.NC', 'cat:cs.LG cat:math.OC', 'cat:cs', 'has:code', 'featured:yes', 'featured:no', 'has:code featured:yes cat:cs.CV']) {
-        const viaIndex = await s.lexical.search({ query: parseQuery(`widgets ${f}`), sort: 'date', limit: 100, offset: 0 });
-        // Filters alone take the plain SQL path (no text to match).
-        const viaSql = await s.lexical.search({ query: parseQuery(f), sort: 'date', limit: 100, offset: 0 });
-        expect(viaIndex.ids, f).toEqual(viaSql.ids);
-        expect(viaIndex.total, f).toBe(viaSql.total);
+        for (const sort of ['date', 'upvotes'] as const) {
+          for (const [offset, limit] of [[0, 100], [3, 4], [10, 5]] as const) {
+            const viaIndex = await s.lexical.search({ query: parseQuery(`widgets ${f}`), sort, limit, offset });
+            // Filters alone take the plain SQL path (no text to match).
+            const viaSql = await s.lexical.search({ query: parseQuery(f), sort, limit, offset });
+            expect(viaIndex.ids, `${f} ${sort} ${offset}`).toEqual(viaSql.ids);
+            expect(viaIndex.total, `${f} ${sort} ${offset}`).toBe(viaSql.total);
+          }
+        }
       }
     };
     await check();
