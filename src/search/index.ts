@@ -111,10 +111,10 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
   }
 
   /**
-   * The semantic side: the query's nearest papers, and (given lexical candidates) the similarity
-   * of each of those too, within EMBED_TIMEOUT_MS; null when off, failed or too slow.
+   * The semantic side: the query's nearest papers, within EMBED_TIMEOUT_MS; null when off, failed
+   * or too slow. `similarity` then scores lexical candidates against the same query vector.
    */
-  async function semanticSide(query: ParsedQuery, k: number, lexicalIds: string[] = []): Promise<{ neighbours: Neighbour[]; similarity: Map<string, number> } | null> {
+  async function semanticSide(query: ParsedQuery, k: number): Promise<{ neighbours: Neighbour[]; similarity: (ids: string[]) => Promise<Map<string, number>> } | null> {
     try {
       return await withTimeout(EMBED_TIMEOUT_MS, async (signal) => {
         const [emb, vec] = await Promise.all([embedder(), vectors()]);
@@ -128,8 +128,10 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
           const pass = await lexical.filter(neighbours.map((n) => n.id), query);
           neighbours = neighbours.filter((n) => pass.has(n.id)).slice(0, k);
         }
-        const similarity = lexicalIds.length ? await vec.similarities(emb.model, v, lexicalIds) : new Map<string, number>();
-        return { neighbours, similarity };
+        return {
+          neighbours,
+          similarity: (ids: string[]) => (ids.length ? vec.similarities(emb.model, v, ids) : Promise.resolve(new Map<string, number>())),
+        };
       });
     } catch (e) {
       log?.warn({ err: (e as Error).message }, 'semantic search failed; answering with lexical results');
@@ -166,10 +168,17 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
         return done(ids.slice(offset, offset + limit), ids.length, 'semantic');
       }
       const n = Math.max(CANDIDATES, offset + limit);
+      // Both sides at once (on PostgreSQL they are two connections; SQLite runs them in turn).
+      const semantic = semanticSide(query, CANDIDATES);
       const lex = await lexical.search({ query, sort, limit: n, offset: 0 });
-      const sem = await semanticSide(query, CANDIDATES, lex.ids.slice(0, CANDIDATES));
+      const sem = await semantic;
       if (sem === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical');
-      const fused = reciprocalRankFusion(lex.ids, semanticRanking(lex.ids.slice(0, CANDIDATES), sem.neighbours, sem.similarity)).map((f) => f.id);
+      const similarity = await sem.similarity(lex.ids.slice(0, CANDIDATES)).catch((e: Error) => {
+        log?.warn({ err: e.message }, 'semantic search failed; answering with lexical results');
+        return null;
+      });
+      if (similarity === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical');
+      const fused = reciprocalRankFusion(lex.ids, semanticRanking(lex.ids.slice(0, CANDIDATES), sem.neighbours, similarity)).map((f) => f.id);
       const semanticOnly = fused.length - lex.ids.length;
       let ids = fused.slice(offset, offset + limit);
       // Past the fused candidates the list goes on with the rest of the lexical matches.
