@@ -4,7 +4,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { httpEmbedder } from './http.js';
-import { deserializeLsa, embedLsa, type LsaModel, serializeLsa, trainLsa } from './lsa.js';
+import { deserializeLsa, embedLsa, type LsaModel, serializeLsa } from './lsa.js';
+import { trainLsaInWorker } from './lsa-train.js';
 
 export interface Embedder {
   /** Stored with every vector: vectors of different models are never compared. */
@@ -66,7 +67,7 @@ export async function trainBuiltin(db: Kysely<Database>, opts: { sample?: number
   const rows = await sql<{ title: string; abstract: string }>`select title, abstract from
     (select title, abstract, row_number() over (order by id) as rn from papers) t
     where (rn - 1) % ${step} = 0 limit ${sample}`.execute(db);
-  const model = trainLsa(rows.rows.map(paperText), { dim: opts.dim ?? LSA_DIM });
+  const model = await trainLsaInWorker(rows.rows.map(paperText), { dim: opts.dim ?? LSA_DIM });
   const name = `builtin-lsa${model.dim}:${new Date().toISOString()}`;
   await db.insertInto('search_model').values({
     name, kind: 'lsa', papers: total, data: serializeLsa(model), created_at: new Date().toISOString(),

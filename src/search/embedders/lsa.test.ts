@@ -35,3 +35,15 @@ describe('LSA', () => {
     expect(Array.from(embedLsa(back, 'nash camera'))).toEqual(Array.from(embedLsa(m, 'nash camera')));
   });
 });
+
+describe('LSA training in a worker thread', () => {
+  it('gives the model the main thread would, from another thread', async () => {
+    const { trainLsaInWorker } = await import('./lsa-train.js');
+    const here = trainLsa(DOCS, { dim: 2 });
+    const there = await trainLsaInWorker(DOCS, { dim: 2 });
+    expect(there.dim).toBe(here.dim);
+    expect([...there.terms.keys()]).toEqual([...here.terms.keys()]);
+    expect([...there.vectors]).toEqual([...here.vectors]);
+    expect([...there.idf]).toEqual([...here.idf]);
+  });
+});
