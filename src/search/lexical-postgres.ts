@@ -193,11 +193,11 @@ export function postgresLexical(db: Kysely<Database>, options: PostgresLexicalOp
     return ids(r.rows);
   }
 
-  async function rumRanked(query: ParsedQuery, tsq: RawBuilder<unknown>, conditions: RawBuilder<unknown>[], limit: number, offset: number): Promise<LexicalResult> {
+  async function rumRanked(query: ParsedQuery, tsq: RawBuilder<unknown>, conditions: RawBuilder<unknown>[], limit: number, offset: number, checked: ParsedQuery): Promise<LexicalResult> {
     const rank = sql`websearch_to_tsquery('english', ${rankText(query)})`;
     const [estimated, scanned] = await Promise.all([textEstimate(tsq), estimate(sql`select from paper_search s where s.tsv @@ ${scannedTsquery(query)}`)]);
     const m = await countText(tsq, estimated);
-    const estimable = query.authors.length === 0;
+    const estimable = checked.authors.length === 0;
     if (m < COUNT_CAP && ROW_US * m < RUM_US * scanned) {
       const [page, total] = await Promise.all([fewSorted(tsq, conditions, 'relevance', limit, offset, rank), countAll(tsq, conditions, m, estimable)]);
       return { ids: page, total };
@@ -277,12 +277,16 @@ export function postgresLexical(db: Kysely<Database>, options: PostgresLexicalOp
 
     async search({ query, sort, limit, offset }: LexicalRequest): Promise<LexicalResult> {
       if (!hasText(query)) return filtersOnly(query, sort, limit, offset);
-      const conditions = filterConditions(query, 'postgres');
+      // An author: of one word is answered by the tsquery alone (the token in the authors' part
+      // is also the substring the ILIKE looks for), so only names of several words are checked
+      // row by row: a phrase in the tsvector may span two names.
+      const checked = { ...query, authors: query.authors.filter((a) => wordsOf(a).length > 1) };
+      const conditions = filterConditions(checked, 'postgres');
       const authors = authorTsquery(query);
       const words = sql`websearch_to_tsquery('english', ${websearchText(query)})`;
       const tsq = authors ? sql`(${words} && ${authors})` : words;
 
-      if (sort === 'relevance' && rum !== null && (await rum.ready())) return rumRanked(query, tsq, conditions, limit, offset);
+      if (sort === 'relevance' && rum !== null && (await rum.ready())) return rumRanked(query, tsq, conditions, limit, offset, checked);
       const text = await countText(tsq, await textEstimate(tsq));
       if (text === 0) return { ids: [], total: 0 };
       const [page, total] = await Promise.all([
@@ -291,7 +295,7 @@ export function postgresLexical(db: Kysely<Database>, options: PostgresLexicalOp
           : sort === 'date'
             ? manyByDate(tsq, conditions, limit, offset)
             : manySorted(tsq, conditions, sort, limit, offset),
-        countAll(tsq, conditions, text, query.authors.length === 0),
+        countAll(tsq, conditions, text, checked.authors.length === 0),
       ]);
       return { ids: page, total };
     },
