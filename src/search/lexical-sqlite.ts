@@ -4,7 +4,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { filterConditions, orderBy, whereAll } from './filters.js';
 import { hasText, type ParsedQuery, wordsOf } from './query.js';
-import { COUNT_CAP, type LexicalBackend, type LexicalRequest, type LexicalResult } from './types.js';
+import { COUNT_CAP, type LexicalBackend, RANK_WINDOW, type LexicalRequest, type LexicalResult } from './types.js';
 
 /** Column weights for bm25(): title, authors, abstract, tags. A title hit counts as ten abstract hits. */
 const WEIGHTS = sql`10.0, 4.0, 1.0, 0.0`;
@@ -15,7 +15,7 @@ const WEIGHTS = sql`10.0, 4.0, 1.0, 0.0`;
  * the first page and DATE_SLACK more (the walk is in date order already: migration 0008; the slack
  * puts papers of the same date in id order, as filters.ts does). Measured: docs/decisions/0010.
  */
-export const RANK_WINDOW = 1000;
+export { RANK_WINDOW };
 const DATE_SLACK = 200;
 
 interface WindowRow {

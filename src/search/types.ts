@@ -7,6 +7,13 @@ import type { ParsedQuery, Sort } from './query.js';
  */
 export const COUNT_CAP = 10_000;
 
+/**
+ * Relevance ranks the newest this-many matches of a query that has more (SQLite always, PostgreSQL
+ * for words in a large share of the papers): at a million papers ranking every match of a common
+ * word costs hundreds of milliseconds. Decisions 0010 and 0018.
+ */
+export const RANK_WINDOW = 1000;
+
 export interface LexicalRequest {
   query: ParsedQuery;
   sort: Sort;

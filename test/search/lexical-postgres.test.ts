@@ -10,7 +10,7 @@ import type { Database } from '../../src/db/schema.js';
 import { filterConditions, orderBy, whereAll } from '../../src/search/filters.js';
 import { authorTsquery, postgresLexical, rankText, websearchText } from '../../src/search/lexical-postgres.js';
 import { parseQuery, type Sort } from '../../src/search/query.js';
-import { COUNT_CAP } from '../../src/search/types.js';
+import { COUNT_CAP, RANK_WINDOW } from '../../src/search/types.js';
 import { hfItem, kaggleRecord } from '../fixtures/records.js';
 import { PG_ADMIN_URL } from '../harness/db.js';
 import { searchDb } from './harness.js';
@@ -189,6 +189,22 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search past COUNT_CAP', () =>
       }
     }
   }, 60_000);
+
+  it('ranks words in most papers among their newest RANK_WINDOW matches with RUM, as SQLite does', async () => {
+    if (!rumAvailable) return;
+    const q = 'diffusion networks'; // every paper matches; a seventh have it in the title
+    const got = await postgresLexical(t.db.db).search({ query: parseQuery(q), sort: 'relevance', limit: 20, offset: 0 });
+    expect(got.total).toBe(COUNT_CAP);
+    const newest = await sql<{ id: string }>`select id from papers order by published_at desc, id desc limit ${RANK_WINDOW}`.execute(t.db.db);
+    const window = newest.rows.map((r) => r.id);
+    expect(got.ids.filter((id) => !window.includes(id))).toEqual([]);
+    const d = await distances(t.db.db, q, got.ids);
+    expect(d).toEqual([...d].sort((a, b) => a - b));
+    expect(d[0]).toBe(Math.min(...(await distances(t.db.db, q, window))));
+    // The full ranking has older title matches as near: the window is what kept them out.
+    const all = await reference(t.db.db, q, 'relevance', 'rum', 20, 0);
+    expect(all.ids.some((id) => !window.includes(id))).toBe(true);
+  });
 
   it('counts up to COUNT_CAP', async () => {
     const r = await postgresLexical(t.db.db, { rum: false }).search({ query: parseQuery('diffusion'), sort: 'date', limit: 1, offset: 0 });
