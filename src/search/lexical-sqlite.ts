@@ -11,9 +11,9 @@ const WEIGHTS = sql`10.0, 4.0, 1.0, 0.0`;
 
 /**
  * Relevance ranks the newest RANK_WINDOW matches by bm25 (all of them when there are fewer, as
- * for nearly every query of two or more words); upvote sorts take the newest COUNT_CAP, date sorts
- * the first page and DATE_SLACK more (the walk is in date order already: migration 0008; the slack
- * puts papers of the same date in id order, as filters.ts does). Measured: docs/decisions/0010.
+ * for nearly every query of two or more words); date sorts read the first page and DATE_SLACK more
+ * (the walk is in date order already: migration 0008; the slack puts papers of the same date in id
+ * order, as filters.ts does); upvote sorts read the featured matches first. Decisions 0010, 0018.
  */
 export { RANK_WINDOW };
 const DATE_SLACK = 200;
@@ -192,7 +192,7 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
           : sql`bm25(papers_fts, ${WEIGHTS})`;
       const range = dateRange(query);
       const text = sql`papers_fts match ${match} and ${whereAll(range)}`;
-      /** Matches past the window (rowids below its last), up to COUNT_CAP in all. */
+      /** Matches below rowid `last` (past a window; all of them from MAX_SAFE_INTEGER), up to COUNT_CAP in all. */
       const countPast = async (from: RawBuilder<unknown>, where: RawBuilder<unknown>, last: number, seen: number) => {
         const r = await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${where} and f.rowid < ${last}
           limit ${COUNT_CAP - seen})`.execute(db);
@@ -237,10 +237,8 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
           }
         }
         const ids = [...top, ...rest].slice(offset, offset + limit);
-        const all = joined ? sql`select count(*) as n from (select 1 from ${from} where ${where} limit ${COUNT_CAP})`
-          : sql`select count(*) as n from (select 1 from papers_fts f where ${text} limit ${COUNT_CAP})`;
-        const r = await sql<{ n: number }>`${all}`.execute(db);
-        return { ids, total: Number(r.rows[0]?.n ?? 0) };
+        const total = joined ? countPast(from, where, Number.MAX_SAFE_INTEGER, 0) : countPast(sql`papers_fts f`, text, Number.MAX_SAFE_INTEGER, 0);
+        return { ids, total: await total };
       }
       const rows = await sql<WindowRow & { rowid: number }>`select f.rowid as rowid, p.id, p.published_at, fe.upvotes, ${score} as score
         from ${from} where ${where} order by f.rowid desc limit ${window}`.execute(db);
