@@ -91,7 +91,7 @@ export function searchFor(deps: SearchDeps): SearchService {
 }
 
 export function createSearch({ db, config, log }: SearchDeps): SearchService {
-  const lexical = db.dialect === 'sqlite' ? sqliteLexical(db.db, { dpBm25: db.dpBm25 === true }) : postgresLexical(db.db, { log });
+  const lexical = db.dialect === 'sqlite' ? sqliteLexical(db.db, { dpBm25: db.dpBm25 === true }) : postgresLexical(db.db);
   let vectorsP: Promise<VectorBackend> | null = null;
   const vectors = () => (vectorsP ??= db.dialect === 'sqlite' ? Promise.resolve(sqliteVectors(db.db, { dir: graphDir(db), log })) : postgresVectors(db.db, log));
   let current: Embedder | null = null;

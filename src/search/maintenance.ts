@@ -92,8 +92,8 @@ export async function reindex(ctx: Ctx, opts: { embeddings: boolean; onProgress?
     });
     await sql`insert into papers_fts(papers_fts) values ('optimize')`.execute(db.db);
   } else {
-    await sql`insert into paper_search(paper_id, tsv) select id, paper_search_tsv(title, authors, abstract) from papers
-      on conflict (paper_id) do update set tsv = excluded.tsv`.execute(db.db);
+    await sql`insert into paper_search(paper_id, published_at, tsv) select paper_id, published_at, tsv from paper_search_source
+      on conflict (paper_id) do update set published_at = excluded.published_at, tsv = excluded.tsv`.execute(db.db);
   }
   if (!opts.embeddings) return null;
   const vectors = await ctx.service.vectors();
