@@ -16,7 +16,6 @@ import { connect } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { importFiles } from '../src/ingest/import.js';
 import { searchFor } from '../src/search/index.js';
-import { rumIndex } from '../src/search/rum-postgres.js';
 import { syntheticCorpus, syntheticPath } from './_corpus.js';
 
 const DATA = path.resolve(import.meta.dirname, '../../shared/data');
@@ -82,15 +81,10 @@ async function build(url: string, fresh: boolean, papers: number) {
     const graphs = existsSync(`${file}-vectors`) ? readdirSync(`${file}-vectors`).map((f) => statSync(path.join(`${file}-vectors`, f)).size) : [];
     figures.push(`database file ${mib(statSync(file).size)}, saved vector graph ${mib(graphs.reduce((a, b) => a + b, 0))}`);
   } else {
-    // The RUM index the app builds in the background at start (when the extension is there):
-    // built here first, so the measurement is of the ranked path, not of GIN while it builds.
-    const t3 = Date.now();
-    const rum = await rumIndex(db.db).build();
-    figures.push(rum ? `RUM index ready in ${((Date.now() - t3) / 1000).toFixed(1)} s` : 'no RUM extension: GIN + ts_rank_cd');
     const r = await sql<{ db: string; search: string; vec: string }>`select pg_database_size(current_database()) as db,
       pg_total_relation_size('paper_search') as search, coalesce(pg_total_relation_size(to_regclass('paper_vector')), 0) as vec`.execute(db.db);
     const row = r.rows[0]!;
-    figures.push(`database ${mib(Number(row.db))}: paper_search (tsvector + GIN) ${mib(Number(row.search))}, paper_vector (+ HNSW) ${mib(Number(row.vec))}`);
+    figures.push(`database ${mib(Number(row.db))}: paper_search (tsvector with tag and month lexemes + GIN) ${mib(Number(row.search))}, paper_vector (+ HNSW) ${mib(Number(row.vec))}`);
   }
   // What autovacuum would do a minute after a bulk load: planner statistics and the visibility map.
   if (db.dialect === 'postgres') await sql`vacuum analyze`.execute(db.db);

@@ -70,8 +70,6 @@ export function monthsBack(from: string, count: number): string[] {
   return out;
 }
 
-const monthIndex = (ym: string) => Number(ym.slice(0, 4)) * 12 + Number(ym.slice(5, 7)) - 1;
-
 function excludedTsquery(q: ParsedQuery): RawBuilder<unknown> {
   return sql`websearch_to_tsquery('english', ${q.excluded.map(quote).join(' or ')})`;
 }
@@ -92,6 +90,12 @@ interface Row {
 const byDate = (a: Row, b: Row) =>
   (a.published_at ?? '') < (b.published_at ?? '') ? 1 : (a.published_at ?? '') > (b.published_at ?? '') ? -1 : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 
+/**
+ * A step of the walk spans at most this many months; past it the rest is read at once, by the
+ * words alone: an OR of many month lexemes makes GIN read all their posting lists.
+ */
+const MAX_STEP = 6;
+
 /** Past this many papers in the walked months, their number is the planner's estimate. */
 const RECENT_CAP = 50_000;
 
@@ -99,16 +103,22 @@ const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id);
 
 export function postgresLexical(db: Kysely<Database>): LexicalBackend {
   const papers = sql`papers p left join featured fe on fe.paper_id = p.id`;
-  let span: { newest: string | null; oldest: string | null; at: number } = { newest: null, oldest: null, at: -Infinity };
+  let span: { list: string[]; at: number } = { list: [], at: -Infinity };
 
-  /** The months papers are in (from the ends of papers_published_at), re-read every 30 seconds. */
-  async function months() {
+  /**
+   * The months that have papers, newest first: a walk down papers_published_at that jumps from
+   * each month to the one before (one index probe a month), re-read every 30 seconds.
+   */
+  async function months(): Promise<string[]> {
     if (Date.now() - span.at > 30_000) {
-      const r = await sql<{ newest: string | null; oldest: string | null }>`select
-        (select substr(max(published_at), 1, 7) from papers) as newest, (select substr(min(published_at), 1, 7) from papers) as oldest`.execute(db);
-      span = { newest: r.rows[0]?.newest ?? null, oldest: r.rows[0]?.oldest ?? null, at: Date.now() };
+      const r = await sql<{ ym: string }>`with recursive m(ym) as (
+          select substr(max(published_at), 1, 7) from papers
+          union all
+          select (select substr(max(published_at), 1, 7) from papers where published_at < m.ym || '-01') from m where m.ym is not null)
+        select ym from m where ym is not null`.execute(db);
+      span = { list: r.rows.map((x) => x.ym), at: Date.now() };
     }
-    return span;
+    return span.list;
   }
 
   /** The planner's row estimate for a statement (a plan only: nothing is read). */
@@ -125,42 +135,58 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
    * matches are expected to be sparse. Returns every match of the months walked, their count, and
    * whether the walk reached the end (then the rows are every match there is).
    */
-  async function walk(params: RawBuilder<unknown>, conditions: RawBuilder<unknown>[], need: number, score: RawBuilder<unknown>, range: { newest: string; oldest: string }, expected: number) {
-    const total = monthIndex(range.newest) - monthIndex(range.oldest) + 1;
+  async function walk(params: RawBuilder<unknown>, conditions: RawBuilder<unknown>[], need: number, score: RawBuilder<unknown>, list: string[], expected: number) {
+    const total = list.length;
     const rows: Row[] = [];
     const walked: string[] = [];
     const join = conditions.length > 0;
     let done = false;
+    let counted = 0;
     while (!done) {
       // The step: enough months for what is still needed at the rate seen so far (or, before any,
-      // the planner's estimate), at least twice the last step when nothing was found.
+      // the planner's estimate), at most MAX_STEP. When the matches expected in the months left
+      // are few, the rest is read at once instead.
       const rate = walked.length ? rows.length / walked.length : expected / total;
-      const want = Math.ceil((need - rows.length) / Math.max(rate, 1e-9));
-      const step = Math.max(walked.length ? Math.min(want, walked.length * 4) : Math.min(want, total), walked.length ? 1 : 1);
-      const from = walked.length ? monthsBack(walked.at(-1)!, 2).at(-1)! : range.newest;
+      const want = Math.max(1, Math.ceil((need - rows.length) / Math.max(rate, 1e-9)));
       const left = total - walked.length;
-      let monthTsq: string;
-      let stepMonths: string[];
-      if (step >= left) {
-        // The rest, to the oldest month, and papers without a date: everything not walked yet.
-        stepMonths = monthsBack(from, left);
-        monthTsq = walked.length ? `!(${walked.map((m) => lexeme(`ym ${m}`)).join(' | ')})` : '';
+      const step = Math.min(want, MAX_STEP);
+      // Few matches left: read them all at once; judged from the planner's estimate before the
+      // first step, then from the rate seen once a full step has been walked (a month alone, the
+      // newest one half over, says little).
+      const rest = walked.length === 0 ? expected <= need / 2 : walked.length >= MAX_STEP && rate * left <= 2 * need;
+      if (rest || step >= left) {
+        // The rest, to the oldest month, and papers without a date: the words alone (many month
+        // lexemes OR-ed cost GIN more than they save), less the months already walked. Every
+        // match is read and counted, but only the newest still needed are scored.
+        const where = walked.length
+          ? sql`s.tsv @@ ${params} and (s.published_at < ${`${walked.at(-1)!}-01`} or s.published_at is null)`
+          : sql`s.tsv @@ ${params}`;
+        const matches = join
+          ? sql`select s.paper_id, s.published_at, coalesce(fe.upvotes, 0) as upvotes, count(*) over () as n
+              from paper_search s join ${papers} on p.id = s.paper_id where ${where} and ${whereAll(conditions)}`
+          : sql`select s.paper_id, s.published_at, 0 as upvotes, count(*) over () as n from paper_search s where ${where}`;
+        const r = await sql<Row & { n: number }>`with m as materialized (${matches}
+            order by 2 desc nulls last, 1 desc limit ${need - rows.length})
+          select m.paper_id as id, m.published_at, m.upvotes, m.n, ${score} as score from m join paper_search s on s.paper_id = m.paper_id`.execute(db);
+        for (const x of r.rows) rows.push({ id: x.id, published_at: x.published_at, score: Number(x.score), upvotes: Number(x.upvotes) });
+        counted += Number(r.rows[0]?.n ?? 0);
+        walked.push(...list.slice(walked.length));
         done = true;
       } else {
-        stepMonths = monthsBack(from, step);
-        monthTsq = `(${stepMonths.map((m) => lexeme(`ym ${m}`)).join(' | ')})`;
+        const months = list.slice(walked.length, walked.length + step);
+        const where = sql`s.tsv @@ (${params} && ${`(${months.map((m) => lexeme(`ym ${m}`)).join(' | ')})`}::tsquery)`;
+        walked.push(...months);
+        const r = join
+          ? await sql<Row>`select s.paper_id as id, s.published_at, ${score} as score, coalesce(fe.upvotes, 0) as upvotes
+              from paper_search s join ${papers} on p.id = s.paper_id where ${where} and ${whereAll(conditions)}`.execute(db)
+          : await sql<Row>`select s.paper_id as id, s.published_at, ${score} as score, 0 as upvotes
+              from paper_search s where ${where}`.execute(db);
+        for (const x of r.rows) rows.push({ ...x, score: Number(x.score), upvotes: Number(x.upvotes) });
+        counted += r.rows.length;
       }
-      const full = monthTsq ? sql`(${params} && ${monthTsq}::tsquery)` : params;
-      const r = join
-        ? await sql<Row>`select s.paper_id as id, s.published_at, ${score} as score, coalesce(fe.upvotes, 0) as upvotes
-            from paper_search s join ${papers} on p.id = s.paper_id where s.tsv @@ ${full} and ${whereAll(conditions)}`.execute(db)
-        : await sql<Row>`select s.paper_id as id, s.published_at, ${score} as score, 0 as upvotes
-            from paper_search s where s.tsv @@ ${full}`.execute(db);
-      for (const x of r.rows) rows.push({ ...x, score: Number(x.score), upvotes: Number(x.upvotes) });
-      walked.push(...stepMonths);
       if (rows.length >= need) break;
     }
-    return { rows, walked, done };
+    return { rows, walked, done, counted };
   }
 
   async function filtersOnly(query: ParsedQuery, sort: Sort, limit: number, offset: number): Promise<LexicalResult> {
@@ -180,8 +206,7 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
   return {
     async search({ query, sort, limit, offset }: LexicalRequest): Promise<PostgresLexicalResult> {
       if (!hasText(query)) return filtersOnly(query, sort, limit, offset);
-      const range = await months();
-      if (range.newest === null || range.oldest === null) return { ids: [], total: 0 };
+      const dated = await months();
       // What the tsvector answers: words, phrases, exclusions, one-word authors, tags. What is
       // left for the paper's row: dates, and authors of several words (the ILIKE).
       const rest = { ...query, categories: [], hasCode: false, featured: null, authors: query.authors.filter((a) => wordsOf(a).length > 1) };
@@ -192,9 +217,7 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
       let tsq: RawBuilder<unknown> = authors ? sql`(${words} && ${authors})` : words;
       if (tags) tsq = sql`(${tsq} && ${tags}::tsquery)`;
       // after:/before: bound the months walked.
-      const newest = query.before && query.before.slice(0, 7) < range.newest ? query.before.slice(0, 7) : range.newest;
-      const oldest = query.after && query.after.slice(0, 7) > range.oldest ? query.after.slice(0, 7) : range.oldest;
-      if (newest < oldest) return { ids: [], total: 0 };
+      const list = dated.filter((m) => (!query.before || m <= query.before.slice(0, 7)) && (!query.after || m >= query.after.slice(0, 7)));
       const expected = await estimate(sql`select from paper_search s where s.tsv @@ ${tsq}`);
       const need = sort === 'relevance' ? Math.max(RANK_WINDOW, offset + limit) : offset + limit;
       const score = sort === 'relevance' ? sql`ts_rank_cd(s.tsv, ${words})` : sql`0`;
@@ -210,7 +233,7 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
         walkTsq = sql`(${tsq} && ${`!${lexeme('is featured')}`}::tsquery)`;
       }
       const walkNeed = sort === 'upvotes' ? Math.max(0, need - voted.length) : need;
-      const w = await walk(walkTsq, conditions, Math.max(walkNeed, 1), score, { newest, oldest }, expected);
+      const w = await walk(walkTsq, conditions, Math.max(walkNeed, 1), score, list.length ? list : dated.slice(0, 1), expected);
       let rows = w.rows;
       if (sort === 'upvotes') {
         // Featured papers without upvotes go with the rest, by date.
@@ -225,7 +248,7 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
         page = rows.slice(0, need).sort((a, b) => b.score - a.score || byDate(a, b));
       } else if (sort === 'upvotes') page = [...voted, ...rows];
       else page = rows;
-      const found = w.rows.length + (sort === 'upvotes' ? rows.length - w.rows.length + voted.length : 0);
+      const found = w.counted + (sort === 'upvotes' ? rows.length - w.rows.length + voted.length : 0);
       let total = found;
       let approximate = false;
       if (!w.done) {
@@ -239,7 +262,7 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
         ]);
         // The walked months' papers counted (an index-only scan) when few, else the planner's.
         const recent = counted < RECENT_CAP ? counted : await estimate(sql`select from papers p where p.published_at >= ${since} and ${whereAll(conditions)}`);
-        total = Math.max(found, Math.round((w.rows.length * Math.max(all, recent)) / Math.max(1, recent)) + (found - w.rows.length));
+        total = Math.max(found, Math.round((w.counted * Math.max(all, recent)) / Math.max(1, recent)) + (found - w.counted));
         approximate = true;
       }
       return { ids: ids(page.slice(offset, offset + limit)), total: Math.min(total, COUNT_CAP), ...(approximate ? { approximate } : {}) };

@@ -9,8 +9,8 @@
 //
 // The rebuild reuses each paper's tsvector (to_tsvector is most of the cost) and is a new table
 // swapped in, not an update of every row under its GIN (and RUM) index: about two minutes at a
-// million papers, most of it the GIN build. The RUM index, if there was one, goes with the old
-// table; the app builds it again in the background (rum-postgres.ts).
+// million papers, most of it the GIN build. The RUM index of decision 0017, if there was one, goes
+// with the old table: the month walk ranks a bounded window from the rows, RUM is no longer used.
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../schema.js';
 

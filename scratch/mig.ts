@@ -1,0 +1,16 @@
+import { sql } from 'kysely';
+import { loadConfig } from '../src/config.js';
+import { connect } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+const config = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/dp_mig', DATA_DIR: '/tmp/dpmig' });
+const db = await connect(config.database);
+await migrateToLatest(db.db, db.dialect);
+await sql`insert into papers(id, title, authors, abstract, categories, published_at, code_url, source, hash, created_at, modified_at) values ('2601.00001', 'Vision-language tasks', 'Wei Zhang', 'We study vision-language tasks.', 'cs.CV cs.LG', '2026-01-05T00:00:00Z', 'https://x', 'arxiv', 'h', '2026-01-05', '2026-01-05')`.execute(db.db).catch((e) => console.log(e.message));
+const r = await sql`select paper_id, published_at, tsv::text from paper_search`.execute(db.db);
+console.log(r.rows);
+await sql`insert into featured(paper_id, day, upvotes, created_at, updated_at) values ('2601.00001', '2026-01-05', 3, 'x', 'x')`.execute(db.db).catch((e) => console.log(e.message));
+console.log((await sql`select tsv::text from paper_search`.execute(db.db)).rows);
+await sql`delete from featured`.execute(db.db);
+await sql`update papers set categories = 'math.OC'`.execute(db.db);
+console.log((await sql`select tsv::text from paper_search`.execute(db.db)).rows);
+await db.close();
