@@ -37,6 +37,8 @@ export interface SearchResults {
   query: ParsedQuery;
   hits: SearchHit[];
   total: number;
+  /** `total` is an estimate (decision 0019). */
+  approximate: boolean;
   page: number;
   limit: number;
   sort: Sort;
@@ -151,17 +153,17 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
       const limit = Math.min(Math.max(1, Math.trunc(input.limit ?? 20)), 100);
       const page = Math.min(Math.max(1, Math.trunc(input.page ?? 1)), 1000);
       const offset = (page - 1) * limit;
-      const done = async (ids: string[], total: number, mode: SearchResults['mode']): Promise<SearchResults> => {
+      const done = async (ids: string[], total: number, mode: SearchResults['mode'], approximate = false): Promise<SearchResults> => {
         const terms = [...query.words, ...query.phrases.flat()];
         const hits = (await loadHits(db.db, ids)).map((h) => ({ ...h, snippet: snippet(h.paper.abstract, terms) }));
-        return { query, hits, total, page, limit, sort, mode, tookMs: performance.now() - started };
+        return { query, hits, total, approximate, page, limit, sort, mode, tookMs: performance.now() - started };
       };
 
       if (!hasText(query) && !hasFilters(query)) return done([], 0, 'none');
       const mode = input.mode ?? 'hybrid';
       if (!hasText(query) || sort !== 'relevance' || mode === 'lexical') {
         const r = await lexical.search({ query, sort, limit, offset });
-        return done(r.ids, r.total, 'lexical');
+        return done(r.ids, r.total, 'lexical', r.approximate === true);
       }
       if (mode === 'semantic') {
         const ids = ((await semanticSide(query, offset + limit))?.neighbours ?? []).map((n) => n.id);
@@ -172,12 +174,12 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
       const semantic = semanticSide(query, CANDIDATES);
       const lex = await lexical.search({ query, sort, limit: n, offset: 0 });
       const sem = await semantic;
-      if (sem === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical');
+      if (sem === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical', lex.approximate === true);
       const similarity = await sem.similarity(lex.ids.slice(0, CANDIDATES)).catch((e: Error) => {
         log?.warn({ err: e.message }, 'semantic search failed; answering with lexical results');
         return null;
       });
-      if (similarity === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical');
+      if (similarity === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical', lex.approximate === true);
       const fused = reciprocalRankFusion(lex.ids, semanticRanking(lex.ids.slice(0, CANDIDATES), sem.neighbours, similarity)).map((f) => f.id);
       const semanticOnly = fused.length - lex.ids.length;
       let ids = fused.slice(offset, offset + limit);
@@ -186,7 +188,7 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
         const more = await lexical.search({ query, sort, limit: limit - ids.length, offset: lex.ids.length + Math.max(0, offset - fused.length) });
         ids = ids.concat(more.ids);
       }
-      return done(ids, lex.total + semanticOnly, 'hybrid');
+      return done(ids, lex.total + semanticOnly, 'hybrid', lex.approximate === true);
     },
 
     async similar(id, limit) {

@@ -74,11 +74,6 @@ function excludedTsquery(q: ParsedQuery): RawBuilder<unknown> {
   return sql`websearch_to_tsquery('english', ${q.excluded.map(quote).join(' or ')})`;
 }
 
-export interface PostgresLexicalResult extends LexicalResult {
-  /** The count is an estimate from the months walked, not every match counted. */
-  approximate?: boolean;
-}
-
 interface Row {
   id: string;
   published_at: string | null;
@@ -204,7 +199,7 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
   }
 
   return {
-    async search({ query, sort, limit, offset }: LexicalRequest): Promise<PostgresLexicalResult> {
+    async search({ query, sort, limit, offset }: LexicalRequest): Promise<LexicalResult> {
       if (!hasText(query)) return filtersOnly(query, sort, limit, offset);
       const dated = await months();
       // What the tsvector answers: words, phrases, exclusions, one-word authors, tags. What is

@@ -26,6 +26,8 @@ export interface LexicalResult {
   ids: string[];
   /** How many papers match in all (text and filters), at most COUNT_CAP. */
   total: number;
+  /** `total` is an estimate (PostgreSQL past the months it walked, decision 0019). */
+  approximate?: boolean;
 }
 
 export interface LexicalBackend {

@@ -75,7 +75,7 @@ export function SearchPage(props: { q: string; results: SearchResults }) {
         {q ? (
           <>
             <p class="count" aria-live="polite">
-              {r.total >= COUNT_CAP ? `${COUNT_CAP.toLocaleString('en-US')}+ results` : plural(r.total, 'result')} in {r.tookMs.toFixed(0)} ms
+              {r.total >= COUNT_CAP ? `${COUNT_CAP.toLocaleString('en-US')}+ results` : `${r.approximate ? 'about ' : ''}${plural(r.total, 'result')}`} in {r.tookMs.toFixed(0)} ms
               {r.mode === 'hybrid' ? ' (by words and by meaning)' : r.mode === 'lexical' ? ' (by words)' : ''}
             </p>
             <nav aria-label="Filters"><ul class="tags">
