@@ -11,6 +11,7 @@ import * as m0007 from './migrations/0007_vector_log.js';
 import * as m0008 from './migrations/0008_search_order.js';
 import * as m0009 from './migrations/0009_filter_indexes.js';
 import * as m0010 from './migrations/0010_search_tags.js';
+import * as m0011 from './migrations/0011_search_pairs.js';
 import type { Database, Dialect } from './schema.js';
 
 type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
@@ -26,6 +27,7 @@ export const MIGRATIONS: Record<string, Step> = {
   '0008_search_order': m0008,
   '0009_filter_indexes': m0009,
   '0010_search_tags': m0010,
+  '0011_search_pairs': m0011,
 };
 
 const TABLE = 'schema_migration';

@@ -9,7 +9,9 @@
 // are found by walking back through the months: each step is one GIN query AND-ed with the step's
 // month lexemes, which GIN drives from those short posting lists (a month is a few thousand papers)
 // where the words alone may have hundreds of thousands. Every row a step returns is one the page
-// may need: it is rechecked (phrases), dated and scored from the row already read.
+// may need: it is rechecked (phrases), dated and scored from the row already read. A phrase also
+// brings its word pairs (migration 0011, decision 0020), so that GIN finds the papers where its
+// words are adjacent instead of every paper that has them.
 //
 // Counts: exact when the walk reached the oldest month (every match was read), otherwise an
 // estimate from the walked months, marked approximate: an exact count of a common phrase rechecks
@@ -53,21 +55,6 @@ export function tagQueryText(q: ParsedQuery): string | null {
   if (q.featured === true) parts.push(lexeme('is featured'));
   if (q.featured === false) parts.push(`!${lexeme('is featured')}`);
   return parts.length ? parts.join(' & ') : null;
-}
-
-/** The months from `from` back to `to` (YYYY-MM, inclusive), newest first. */
-export function monthsBack(from: string, count: number): string[] {
-  let y = Number(from.slice(0, 4));
-  let m = Number(from.slice(5, 7));
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    out.push(`${y}-${String(m).padStart(2, '0')}`);
-    if (--m === 0) {
-      m = 12;
-      y--;
-    }
-  }
-  return out;
 }
 
 function excludedTsquery(q: ParsedQuery): RawBuilder<unknown> {
@@ -213,7 +200,13 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
       if (tags) tsq = sql`(${tsq} && ${tags}::tsquery)`;
       // after:/before: bound the months walked.
       const list = dated.filter((m) => (!query.before || m <= query.before.slice(0, 7)) && (!query.after || m >= query.after.slice(0, 7)));
+      // The planner knows the frequent words, not the pairs: it estimates without them (an
+      // over-estimate for a phrase, which makes the walk start month by month).
       const expected = await estimate(sql`select from paper_search s where s.tsv @@ ${tsq}`);
+      // A phrase's word pairs (migration 0011) let GIN find its papers without reading every
+      // paper that has its words; null when it makes none.
+      const phrases = query.phrases.filter((p) => p.length > 1).map((p) => p.join(' '));
+      if (phrases.length) tsq = sql`coalesce(${tsq} && paper_search_phrase_pairs(${phrases}::text[]), ${tsq})`;
       const need = sort === 'relevance' ? Math.max(RANK_WINDOW, offset + limit) : offset + limit;
       const score = sort === 'relevance' ? sql`ts_rank_cd(s.tsv, ${words})` : sql`0`;
       let voted: Row[] = [];

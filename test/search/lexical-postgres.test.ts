@@ -6,7 +6,7 @@ import { type Kysely, sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/schema.js';
 import { filterConditions, orderBy, whereAll } from '../../src/search/filters.js';
-import { authorTsquery, monthsBack, postgresLexical, tagQueryText, websearchText } from '../../src/search/lexical-postgres.js';
+import { authorTsquery, postgresLexical, tagQueryText, websearchText } from '../../src/search/lexical-postgres.js';
 import { parseQuery, type Sort } from '../../src/search/query.js';
 import { COUNT_CAP, RANK_WINDOW } from '../../src/search/types.js';
 import { hfItem, kaggleRecord } from '../fixtures/records.js';
@@ -39,7 +39,6 @@ describe('tag and month lexemes', () => {
       "('cat cs.cv' | 'cat math.oc') & 'has code' & !'is featured'",
     );
     expect(tagQueryText(parseQuery('x'))).toBeNull();
-    expect(monthsBack('2026-02', 3)).toEqual(['2026-02', '2026-01', '2025-12']);
   });
 });
 
@@ -70,6 +69,30 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
     expect((await s('games cat:math.AG')).ids).toEqual([]);
     // A word that only a tag lexeme holds is not found: tags have a space, words never do.
     expect((await s('featured')).ids).toEqual([]);
+  });
+
+  it('finds phrases through their word pairs, and only adjacent words', async () => {
+    const b = postgresLexical(t.db.db);
+    const s = async (q: string) => (await b.search({ query: parseQuery(q), sort: 'relevance', limit: 10, offset: 0 })).ids;
+    const tsv = (await sql<{ v: string }>`select tsv::text as v from paper_search where paper_id = '2501.00003'`.execute(t.db.db)).rows[0]!.v;
+    expect(tsv).toContain("'nash  equilibrium'");
+    expect(tsv).toContain("'play  converg'");
+    expect(tsv).not.toContain("'learn  game'"); // "Learning in Games": the stop word keeps a position
+    expect(await s('"converges to a nash equilibrium"')).toEqual(['2501.00003']); // stop words inside: no pair across them
+    expect(await s('"equilibrium nash"')).toEqual([]); // both words, not in that order
+    expect(await s('"games nash"')).toEqual([]); // title then authors of 2501.00002: 'game' and 'nash' are positions apart
+    expect(await s('"nash equilibrium" "learning games"')).toEqual([]);
+    expect(await s('"play converges" -"image models"')).toEqual(['2501.00003']);
+    // Every phrase's pairs, AND-ed; none for a single word or words a stop word separates; quotes
+    // and backslashes are escaped.
+    const pairs = async (phrases: string[]) => (await sql<{ q: string | null }>`select paper_search_phrase_pairs(${phrases}::text[])::text as q`.execute(t.db.db)).rows[0]!.q;
+    expect(await pairs(['nash equilibria', 'vision-language tasks'])).toBe(
+      "'nash  equilibria' & 'languag  task' & 'vision  languag' & 'vision-languag  vision'",
+    );
+    expect(await pairs(['state of the art', 'x'])).toBeNull();
+    await sql`update papers set abstract = 'Now about routing flows.' where id = '2501.00003'`.execute(t.db.db);
+    expect(await s('"nash equilibrium"')).toEqual([]);
+    expect(await s('"routing flows"')).toEqual(['2501.00003']);
   });
 
   it('keeps the tag lexemes in step with papers and featured', async () => {
@@ -137,6 +160,9 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search past COUNT_CAP', () =>
     ['networks 7 times', 'relevance'],
     ['diffusion survey 7', 'relevance'],
     ['diffusion survey 7 has:code', 'relevance'],
+    ['"measure diffusion" cat:cs.LG', 'relevance'], // a phrase: its word pair drives the walk
+    ['"networks 7 times" survey', 'date'],
+    ['"diffusion measure"', 'relevance'], // its words everywhere, never in that order
   ];
 
   it.each(cases)('%s (sort=%s): the same pages as the reference SQL, and its count or a close estimate', async (q, sort) => {
