@@ -8,8 +8,9 @@
 // featured: are part of the tsquery, so GIN intersects them with the words, and the newest matches
 // are found by walking back through the months: each step is one GIN query AND-ed with the step's
 // month lexemes, which GIN drives from those short posting lists (a month is a few thousand papers)
-// where the words alone may have hundreds of thousands. Every row a step returns is one the page
-// may need: it is rechecked (phrases), dated and scored from the row already read. A phrase also
+// where the words alone may have hundreds of thousands. A step counts all its matches but scores
+// only the newest the page still needs (ts_rank_cd detoasts the tsvector; the date and the count
+// come from the row without it). A phrase also
 // brings its word pairs (migration 0011, decision 0020), so that GIN finds the papers where its
 // words are adjacent instead of every paper that has them.
 //
@@ -86,6 +87,16 @@ const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id);
 export function postgresLexical(db: Kysely<Database>): LexicalBackend {
   const papers = sql`papers p left join featured fe on fe.paper_id = p.id`;
   let span: { list: string[]; at: number } = { list: [], at: -Infinity };
+  /** Papers in all ('') and since a month's start, for count estimates: at most one per month. */
+  const papersCache = new Map<string, { n: number; at: number }>();
+
+  async function remember(cache: Map<string, { n: number; at: number }> | null, key: string, read: () => Promise<number>): Promise<number> {
+    const hit = cache?.get(key);
+    if (hit && Date.now() - hit.at < 30_000) return hit.n;
+    const n = await read();
+    cache?.set(key, { n, at: Date.now() });
+    return n;
+  }
 
   /**
    * The months that have papers, newest first: a walk down papers_published_at that jumps from
@@ -114,8 +125,8 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
   /**
    * The matches of `tsq` (plus `conditions` on the paper) newest first, at least `need` of them
    * when there are: month by month from the newest, a step of several months at once when the
-   * matches are expected to be sparse. Returns every match of the months walked, their count, and
-   * whether the walk reached the end (then the rows are every match there is).
+   * matches are expected to be sparse. Returns the newest `need` matches, the count of every match
+   * in the months walked, and whether the walk reached the end (then the count is exact).
    */
   async function walk(params: RawBuilder<unknown>, conditions: RawBuilder<unknown>[], need: number, score: RawBuilder<unknown>, list: string[], expected: number) {
     const total = list.length;
@@ -128,7 +139,7 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
       // The step: enough months for what is still needed at the rate seen so far (or, before any,
       // the planner's estimate), at most MAX_STEP. When the matches expected in the months left
       // are few, the rest is read at once instead.
-      const rate = walked.length ? rows.length / walked.length : expected / total;
+      const rate = walked.length ? counted / walked.length : expected / total;
       const want = Math.max(1, Math.ceil((need - rows.length) / Math.max(rate, 1e-9)));
       const left = total - walked.length;
       const step = Math.min(want, MAX_STEP);
@@ -136,36 +147,32 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
       // first step, then from the rate seen once a full step has been walked (a month alone, the
       // newest one half over, says little).
       const rest = walked.length === 0 ? expected <= need / 2 : walked.length >= MAX_STEP && rate * left <= 2 * need;
+      let where: RawBuilder<unknown>;
       if (rest || step >= left) {
         // The rest, to the oldest month, and papers without a date: the words alone (many month
-        // lexemes OR-ed cost GIN more than they save), less the months already walked. Every
-        // match is read and counted, but only the newest still needed are scored.
-        const where = walked.length
+        // lexemes OR-ed cost GIN more than they save), less the months already walked.
+        where = walked.length
           ? sql`s.tsv @@ ${params} and (s.published_at < ${`${walked.at(-1)!}-01`} or s.published_at is null)`
           : sql`s.tsv @@ ${params}`;
-        const matches = join
-          ? sql`select s.paper_id, s.published_at, coalesce(fe.upvotes, 0) as upvotes, count(*) over () as n
-              from paper_search s join ${papers} on p.id = s.paper_id where ${where} and ${whereAll(conditions)}`
-          : sql`select s.paper_id, s.published_at, 0 as upvotes, count(*) over () as n from paper_search s where ${where}`;
-        const r = await sql<Row & { n: number }>`with m as materialized (${matches}
-            order by 2 desc nulls last, 1 desc limit ${need - rows.length})
-          select m.paper_id as id, m.published_at, m.upvotes, m.n, ${score} as score from m join paper_search s on s.paper_id = m.paper_id`.execute(db);
-        for (const x of r.rows) rows.push({ id: x.id, published_at: x.published_at, score: Number(x.score), upvotes: Number(x.upvotes) });
-        counted += Number(r.rows[0]?.n ?? 0);
         walked.push(...list.slice(walked.length));
         done = true;
       } else {
         const months = list.slice(walked.length, walked.length + step);
-        const where = sql`s.tsv @@ (${params} && ${`(${months.map((m) => lexeme(`ym ${m}`)).join(' | ')})`}::tsquery)`;
+        where = sql`s.tsv @@ (${params} && ${`(${months.map((m) => lexeme(`ym ${m}`)).join(' | ')})`}::tsquery)`;
         walked.push(...months);
-        const r = join
-          ? await sql<Row>`select s.paper_id as id, s.published_at, ${score} as score, coalesce(fe.upvotes, 0) as upvotes
-              from paper_search s join ${papers} on p.id = s.paper_id where ${where} and ${whereAll(conditions)}`.execute(db)
-          : await sql<Row>`select s.paper_id as id, s.published_at, ${score} as score, 0 as upvotes
-              from paper_search s where ${where}`.execute(db);
-        for (const x of r.rows) rows.push({ ...x, score: Number(x.score), upvotes: Number(x.upvotes) });
-        counted += r.rows.length;
       }
+      // Every match of the step is read and counted, but only the newest still needed are scored:
+      // the steps go back in time, so those are the ones the page may need, and scoring detoasts
+      // the tsvector (the row read for the date and count does not).
+      const matches = join
+        ? sql`select s.paper_id, s.published_at, coalesce(fe.upvotes, 0) as upvotes, count(*) over () as n
+            from paper_search s join ${papers} on p.id = s.paper_id where ${where} and ${whereAll(conditions)}`
+        : sql`select s.paper_id, s.published_at, 0 as upvotes, count(*) over () as n from paper_search s where ${where}`;
+      const r = await sql<Row & { n: number }>`with m as materialized (${matches}
+          order by 2 desc nulls last, 1 desc limit ${need - rows.length})
+        select m.paper_id as id, m.published_at, m.upvotes, m.n, ${score} as score from m join paper_search s on s.paper_id = m.paper_id`.execute(db);
+      for (const x of r.rows) rows.push({ id: x.id, published_at: x.published_at, score: Number(x.score), upvotes: Number(x.upvotes) });
+      counted += Number(r.rows[0]?.n ?? 0);
       if (rows.length >= need) break;
     }
     return { rows, walked, done, counted };
@@ -243,13 +250,17 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
         // Past the months walked: as many again per paper as in them (the planner's histogram of
         // published_at gives the papers in each range).
         const since = `${w.walked.at(-1)!}-01`;
-        const [all, counted] = await Promise.all([
-          estimate(sql`select from papers p where ${whereAll(conditions)}`),
-          sql<{ n: number }>`select count(*) as n from (select from papers p where p.published_at >= ${since} and ${whereAll(conditions)}
-            limit ${RECENT_CAP}) c`.execute(db).then((r) => Number(r.rows[0]?.n ?? 0)),
+        // The walked months' papers counted (an index-only scan) when few, else the planner's;
+        // without conditions (most searches) both numbers are kept for 30 s.
+        const cached = conditions.length === 0 ? papersCache : null;
+        const [all, recent] = await Promise.all([
+          remember(cached, '', () => estimate(sql`select from papers p where ${whereAll(conditions)}`)),
+          remember(cached, since, async () => {
+            const n = Number((await sql<{ n: number }>`select count(*) as n from (select from papers p
+              where p.published_at >= ${since} and ${whereAll(conditions)} limit ${RECENT_CAP}) c`.execute(db)).rows[0]?.n ?? 0);
+            return n < RECENT_CAP ? n : estimate(sql`select from papers p where p.published_at >= ${since} and ${whereAll(conditions)}`);
+          }),
         ]);
-        // The walked months' papers counted (an index-only scan) when few, else the planner's.
-        const recent = counted < RECENT_CAP ? counted : await estimate(sql`select from papers p where p.published_at >= ${since} and ${whereAll(conditions)}`);
         total = Math.max(found, Math.round((w.counted * Math.max(all, recent)) / Math.max(1, recent)) + (found - w.counted));
         approximate = true;
       }
