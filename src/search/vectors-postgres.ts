@@ -31,12 +31,38 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
     return r.rows[0]?.dim ?? null;
   }
 
+  /**
+   * The dimension as searches see it: read again after 5 s, so that a table remade by another
+   * process (a model change) is seen; a search in between fails and is answered lexically.
+   */
+  let dimSeen: { dim: number | null; at: number } = { dim: null, at: -Infinity };
+  async function searchDim(): Promise<number | null> {
+    if (Date.now() - dimSeen.at > 5000) dimSeen = { dim: await tableDim(), at: Date.now() };
+    return dimSeen.dim;
+  }
+
+  /**
+   * ef_search for the session of the connection this search holds (every vector search sets it
+   * first): one round trip fewer than a transaction with a local setting.
+   */
+  function nearestNow(model: string, vector: Float32Array, k: number, exclude?: string): Promise<Neighbour[]> {
+    return db.connection().execute(async (conn) => {
+      await sql`select set_config('hnsw.ef_search', ${String(efSearch(k + 1))}, false)`.execute(conn);
+      const q = literal(vector);
+      const rows = await sql<{ paper_id: string; score: number }>`select paper_id, 1 - (vec <=> ${q}::vector) as score
+        from paper_vector where model = ${model} ${exclude ? sql`and paper_id <> ${exclude}` : sql``}
+        order by vec <=> ${q}::vector limit ${k}`.execute(conn);
+      return rows.rows.map((r): Neighbour => ({ id: r.paper_id, score: Number(r.score) }));
+    });
+  }
+
   /** Set while a bulk load runs: the HNSW index is built once at the end, not row by row. */
   let deferIndex = false;
 
   async function ensureTable(dim: number) {
     const current = await tableDim();
     if (current === dim) return;
+    dimSeen = { dim: null, at: -Infinity };
     if (current !== null) await sql`drop table paper_vector`.execute(db);
     await sql`create table paper_vector (paper_id text primary key references papers(id) on delete cascade,
       model text not null, vec vector(${sql.raw(String(Math.trunc(dim)))}) not null)`.execute(db);
@@ -77,20 +103,20 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
     },
 
     async nearest(model, vector, k, exclude) {
-      if (!available || (await tableDim()) !== vector.length) return [];
-      return db.transaction().execute(async (trx) => {
-        await sql`select set_config('hnsw.ef_search', ${String(efSearch(k + 1))}, true)`.execute(trx);
-        const q = literal(vector);
-        const rows = await sql<{ paper_id: string; score: number }>`select paper_id, 1 - (vec <=> ${q}::vector) as score
-          from paper_vector where model = ${model} ${exclude ? sql`and paper_id <> ${exclude}` : sql``}
-          order by vec <=> ${q}::vector limit ${k}`.execute(trx);
-        return rows.rows.map((r): Neighbour => ({ id: r.paper_id, score: Number(r.score) }));
-      });
+      if (!available || (await searchDim()) !== vector.length) return [];
+      try {
+        return await nearestNow(model, vector, k, exclude);
+      } catch (e) {
+        // The table was remade (another dimension) or dropped since the dimension was read.
+        if (!/dimension|paper_vector/.test((e as Error).message)) throw e;
+        dimSeen = { dim: null, at: -Infinity };
+        return (await searchDim()) === vector.length ? nearestNow(model, vector, k, exclude) : [];
+      }
     },
 
     async similarities(model, vector, ids) {
       const out = new Map<string, number>();
-      if (!available || ids.length === 0 || (await tableDim()) !== vector.length) return out;
+      if (!available || ids.length === 0 || (await searchDim()) !== vector.length) return out;
       const rows = await sql<{ paper_id: string; score: number }>`select paper_id, 1 - (vec <=> ${literal(vector)}::vector) as score
         from paper_vector where model = ${model} and paper_id = any(${ids})`.execute(db);
       for (const r of rows.rows) out.set(r.paper_id, Number(r.score));
@@ -132,6 +158,7 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
     },
 
     async clear() {
+      dimSeen = { dim: null, at: -Infinity };
       if (available) await sql`drop table if exists paper_vector`.execute(db);
     },
 
