@@ -71,28 +71,35 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
     expect((await s('featured')).ids).toEqual([]);
   });
 
-  it('finds phrases through their word pairs, and only adjacent words', async () => {
+  it('finds phrases through the pairs of common words, and only adjacent words', async () => {
+    await t.load([
+      kaggleRecord({ id: '2501.00005', title: 'Large Language Models Improve Reasoning', abstract: 'Reasoning of large models on a task.', authors: 'Di Author', authors_parsed: [['Author', 'Di', '']] }),
+      kaggleRecord({ id: '2501.00006', title: 'Models of Language', abstract: 'Large language tasks, models improve.', authors: 'Ed Author', authors_parsed: [['Author', 'Ed', '']] }),
+    ]);
     const b = postgresLexical(t.db.db);
     const s = async (q: string) => (await b.search({ query: parseQuery(q), sort: 'relevance', limit: 10, offset: 0 })).ids;
-    const tsv = (await sql<{ v: string }>`select tsv::text as v from paper_search where paper_id = '2501.00003'`.execute(t.db.db)).rows[0]!.v;
-    expect(tsv).toContain("'nash  equilibrium'");
-    expect(tsv).toContain("'play  converg'");
-    expect(tsv).not.toContain("'learn  game'"); // "Learning in Games": the stop word keeps a position
-    expect(await s('"converges to a nash equilibrium"')).toEqual(['2501.00003']); // stop words inside: no pair across them
-    expect(await s('"equilibrium nash"')).toEqual([]); // both words, not in that order
-    expect(await s('"games nash"')).toEqual([]); // title then authors of 2501.00002: 'game' and 'nash' are positions apart
-    expect(await s('"nash equilibrium" "learning games"')).toEqual([]);
-    expect(await s('"play converges" -"image models"')).toEqual(['2501.00003']);
-    // Every phrase's pairs, AND-ed; none for a single word or words a stop word separates; quotes
-    // and backslashes are escaped.
+    const tsv = async (id: string) => (await sql<{ v: string }>`select tsv::text as v from paper_search where paper_id = ${id}`.execute(t.db.db)).rows[0]!.v;
+    const v5 = await tsv('2501.00005');
+    expect(v5).toContain("'larg  languag'");
+    expect(v5).toContain("'model  improv'");
+    expect(v5).not.toContain("'reason  larg'"); // "of" lies between: positions two apart
+    expect(await tsv('2501.00003')).not.toContain("'nash  equilibrium'"); // rare words make no pair
+    expect(await s('"large language models"')).toEqual(['2501.00005']); // 2501.00006 has the words, apart
+    expect(await s('"language tasks"')).toEqual(['2501.00006']);
+    expect(await s('"models improve" -reasoning')).toEqual(['2501.00006']);
+    expect(await s('"models large"')).toEqual([]);
+    expect(await s('"reasoning of large models"')).toEqual(['2501.00005']); // a stop word inside
+    expect(await s('"nash equilibrium"')).toEqual(['2501.00003']); // no pair: found by its words
+    expect(await s('"equilibrium nash"')).toEqual([]);
+    // Every phrase's common pairs, AND-ed; none for one word, rare words or words apart.
     const pairs = async (phrases: string[]) => (await sql<{ q: string | null }>`select paper_search_phrase_pairs(${phrases}::text[])::text as q`.execute(t.db.db)).rows[0]!.q;
-    expect(await pairs(['nash equilibria', 'vision-language tasks'])).toBe(
-      "'nash  equilibria' & 'languag  task' & 'vision  languag' & 'vision-languag  vision'",
+    expect(await pairs(['large language models', 'vision-language tasks'])).toBe(
+      "'languag  model' & 'larg  languag' & 'languag  task' & 'vision  languag' & 'vision-languag  vision'",
     );
-    expect(await pairs(['state of the art', 'x'])).toBeNull();
-    await sql`update papers set abstract = 'Now about routing flows.' where id = '2501.00003'`.execute(t.db.db);
-    expect(await s('"nash equilibrium"')).toEqual([]);
-    expect(await s('"routing flows"')).toEqual(['2501.00003']);
+    expect(await pairs(['state of the art', 'nash equilibria', 'model'])).toBeNull();
+    await sql`update papers set title = 'Small Models' where id = '2501.00005'`.execute(t.db.db);
+    expect(await tsv('2501.00005')).not.toContain("'larg  languag'");
+    expect(await s('"large language models"')).toEqual([]);
   });
 
   it('keeps the tag lexemes in step with papers and featured', async () => {
@@ -160,9 +167,10 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search past COUNT_CAP', () =>
     ['networks 7 times', 'relevance'],
     ['diffusion survey 7', 'relevance'],
     ['diffusion survey 7 has:code', 'relevance'],
-    ['"measure diffusion" cat:cs.LG', 'relevance'], // a phrase: its word pair drives the walk
+    ['"measure diffusion" cat:cs.LG', 'relevance'], // a phrase of common words: its pair drives the walk
     ['"networks 7 times" survey', 'date'],
     ['"diffusion measure"', 'relevance'], // its words everywhere, never in that order
+    ['"study 12 of graphs"', 'relevance'], // rare words, no pair
   ];
 
   it.each(cases)('%s (sort=%s): the same pages as the reference SQL, and its count or a close estimate', async (q, sort) => {
