@@ -210,10 +210,13 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
       // The planner knows the frequent words, not the pairs: it estimates without them (an
       // over-estimate for a phrase, which makes the walk start month by month).
       const expected = await estimate(sql`select from paper_search s where s.tsv @@ ${tsq}`);
-      // A phrase's word pairs (migration 0011) let GIN find its papers without reading every
-      // paper that has its words; null when it makes none.
+      // A phrase's pairs of common words (migration 0011) let GIN find its papers without reading
+      // every paper that has its words; null when it makes none. Papers whose pairs are still to
+      // be computed (the tag 'pairs pending') are candidates too.
       const phrases = query.phrases.filter((p) => p.length > 1).map((p) => p.join(' '));
-      if (phrases.length) tsq = sql`coalesce(${tsq} && paper_search_phrase_pairs(${phrases}::text[]), ${tsq})`;
+      if (phrases.length) {
+        tsq = sql`coalesce(${tsq} && (paper_search_phrase_pairs(${phrases}::text[]) || ${lexeme('pairs pending')}::tsquery), ${tsq})`;
+      }
       const need = sort === 'relevance' ? Math.max(RANK_WINDOW, offset + limit) : offset + limit;
       const score = sort === 'relevance' ? sql`ts_rank_cd(s.tsv, ${words})` : sql`0`;
       let voted: Row[] = [];

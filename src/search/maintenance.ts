@@ -31,8 +31,29 @@ const BATCH = 500;
 /** From this many missing vectors on, and more than are embedded already, load in bulk. */
 const BULK_MIN = 20_000;
 
+/** Papers given their word pairs per statement (PostgreSQL, migration 0011). */
+const PAIRS_BATCH = 2000;
+
+/**
+ * PostgreSQL: the pairs of common words of papers written since the last run (the trigger leaves
+ * the tag 'pairs pending' instead; phrase search is correct meanwhile, only slower). Returns how
+ * many papers got them.
+ */
+export async function addPendingPairs(db: Db): Promise<number> {
+  if (db.dialect !== 'postgres') return 0;
+  let total = 0;
+  for (;;) {
+    const r = await sql<{ n: number }>`select paper_search_add_pairs(${PAIRS_BATCH}) as n`.execute(db.db);
+    const n = Number(r.rows[0]?.n ?? 0);
+    total += n;
+    if (n < PAIRS_BATCH) return total;
+  }
+}
+
 export async function embedPending(ctx: Ctx, opts: { onProgress?: (p: EmbedProgress) => void } = {}): Promise<EmbedProgress> {
   const { db, config, service } = ctx;
+  const paired = await addPendingPairs(db);
+  if (paired > 0) ctx.log?.info({ papers: paired }, 'indexed the word pairs of new papers');
   const vectors = await service.vectors();
   const progress: EmbedProgress = { model: null, embedded: 0, pending: 0, done: false };
   if (!vectors.available) return { ...progress, done: true, skipped: 'no vector storage (pgvector missing)' };

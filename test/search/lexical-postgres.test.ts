@@ -8,6 +8,7 @@ import type { Database } from '../../src/db/schema.js';
 import { filterConditions, orderBy, whereAll } from '../../src/search/filters.js';
 import { authorTsquery, postgresLexical, tagQueryText, websearchText } from '../../src/search/lexical-postgres.js';
 import { parseQuery, type Sort } from '../../src/search/query.js';
+import { addPendingPairs } from '../../src/search/maintenance.js';
 import { COUNT_CAP, RANK_WINDOW } from '../../src/search/types.js';
 import { hfItem, kaggleRecord } from '../fixtures/records.js';
 import { PG_ADMIN_URL } from '../harness/db.js';
@@ -79,18 +80,30 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
     const b = postgresLexical(t.db.db);
     const s = async (q: string) => (await b.search({ query: parseQuery(q), sort: 'relevance', limit: 10, offset: 0 })).ids;
     const tsv = async (id: string) => (await sql<{ v: string }>`select tsv::text as v from paper_search where paper_id = ${id}`.execute(t.db.db)).rows[0]!.v;
+    const answers = async () => ({
+      large: await s('"large language models"'), // 2501.00006 has the words, apart
+      tasks: await s('"language tasks"'),
+      improve: await s('"models improve" -reasoning'),
+      reversed: await s('"models large"'),
+      stop: await s('"reasoning of large models"'), // a stop word inside
+      rare: await s('"nash equilibrium"'), // no pair: found by its words
+      rareReversed: await s('"equilibrium nash"'),
+    });
+    const want = { large: ['2501.00005'], tasks: ['2501.00006'], improve: ['2501.00006'], reversed: [], stop: ['2501.00005'], rare: ['2501.00003'], rareReversed: [] };
+    // Written by the trigger: no pairs yet, the tag says so, and phrases are answered all the same.
+    expect(await tsv('2501.00005')).toContain("'pairs pending'");
+    expect(await tsv('2501.00005')).not.toContain("'larg  languag'");
+    expect(await answers()).toEqual(want);
+    // The background job (after imports, every minute in serve) adds them.
+    expect(await addPendingPairs(t.db)).toBe(6);
+    expect(await addPendingPairs(t.db)).toBe(0);
     const v5 = await tsv('2501.00005');
+    expect(v5).not.toContain("'pairs pending'");
     expect(v5).toContain("'larg  languag'");
     expect(v5).toContain("'model  improv'");
     expect(v5).not.toContain("'reason  larg'"); // "of" lies between: positions two apart
     expect(await tsv('2501.00003')).not.toContain("'nash  equilibrium'"); // rare words make no pair
-    expect(await s('"large language models"')).toEqual(['2501.00005']); // 2501.00006 has the words, apart
-    expect(await s('"language tasks"')).toEqual(['2501.00006']);
-    expect(await s('"models improve" -reasoning')).toEqual(['2501.00006']);
-    expect(await s('"models large"')).toEqual([]);
-    expect(await s('"reasoning of large models"')).toEqual(['2501.00005']); // a stop word inside
-    expect(await s('"nash equilibrium"')).toEqual(['2501.00003']); // no pair: found by its words
-    expect(await s('"equilibrium nash"')).toEqual([]);
+    expect(await answers()).toEqual(want);
     // Every phrase's common pairs, AND-ed; none for one word, rare words or words apart.
     const pairs = async (phrases: string[]) => (await sql<{ q: string | null }>`select paper_search_phrase_pairs(${phrases}::text[])::text as q`.execute(t.db.db)).rows[0]!.q;
     expect(await pairs(['large language models', 'vision-language tasks'])).toBe(
@@ -100,6 +113,9 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
     await sql`update papers set title = 'Small Models' where id = '2501.00005'`.execute(t.db.db);
     expect(await tsv('2501.00005')).not.toContain("'larg  languag'");
     expect(await s('"large language models"')).toEqual([]);
+    expect(await s('"small models"')).toEqual(['2501.00005']); // pending again
+    expect(await addPendingPairs(t.db)).toBe(1);
+    expect(await s('"small models"')).toEqual(['2501.00005']);
   });
 
   it('keeps the tag lexemes in step with papers and featured', async () => {
@@ -141,6 +157,8 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search past COUNT_CAP', () =>
     await sql`insert into featured (paper_id, day, featured_at, upvotes, source, hash, created_at, modified_at)
       select id, '2025-01-01', '2025-01-01', (hashtext(id) & 255), 'test', 'h', '2025-01-01', '2025-01-01'
       from papers where right(id, 5)::int % 40 = 0`.execute(t.db.db);
+    // Half the papers get their word pairs, half wait for them: phrases must find both.
+    await sql`select paper_search_add_pairs(6000)`.execute(t.db.db);
     await sql`vacuum analyze`.execute(t.db.db); // the planner's statistics, as autovacuum would leave them
   }, 120_000);
   afterAll(async () => t?.close());

@@ -9,7 +9,8 @@
 //
 // Only pairs of two COMMON lexemes are kept (the 500 in most papers of the real sample, frozen
 // here): a phrase with a rarer word is cheap already, GIN intersects that word's shorter list, and
-// every pair would cost each import more GIN work for keys that are each in a few papers.
+// every pair would cost more GIN work for keys that are each in a few papers. Papers written
+// after this migration get their pairs in the background (below).
 //
 // A paper matching a phrase has every adjacent pair of the phrase's lexemes (positions one apart)
 // among its pairs, so AND-ing the phrase's common pairs (paper_search_phrase_pairs, the same
@@ -99,13 +100,23 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
       select string_agg('''' || replace(replace(x.lexeme, '\\', '\\\\'), '''', '\\''') || '''', ' & ')::tsquery
       from unnest(phrases) ph, unnest(paper_search_pairs(to_tsvector('english', ph))) x
     $$`.execute(db);
-  // offset 0 keeps the lateral subquery from being pulled up into the outer query, which would
-  // parse the text twice (once for the tsvector, once for its pairs).
+  // A paper written by the trigger (or reindex) gets its pairs later, in the background: the
+  // trigger adds the tag lexeme 'pairs pending' instead (computing pairs and indexing them made a
+  // PostgreSQL import about twice as slow), phrase queries accept it in place of the pairs (the
+  // positions are checked either way), and paper_search_add_pairs() replaces it, a batch at a
+  // time, after imports and every minute in `serve` (search/maintenance.ts).
   await sql`create or replace view paper_search_source as
     select p.id as paper_id, p.published_at,
-      w.tsv || paper_search_pairs(w.tsv) || paper_search_tags(p.categories, p.code_url, p.published_at, fe.paper_id is not null) as tsv
-    from papers p left join featured fe on fe.paper_id = p.id
-      cross join lateral (select paper_search_tsv(p.title, p.authors, p.abstract) as tsv offset 0) w`.execute(db);
+      paper_search_tsv(p.title, p.authors, p.abstract)
+        || paper_search_tags(p.categories, p.code_url, p.published_at, fe.paper_id is not null)
+        || array_to_tsvector('{pairs pending}') as tsv
+    from papers p left join featured fe on fe.paper_id = p.id`.execute(db);
+  await sql`create function paper_search_add_pairs(n int) returns int language sql as $$
+      with todo as (select paper_id from paper_search where tsv @@ '''pairs pending'''::tsquery limit n for update skip locked),
+      done as (update paper_search s set tsv = ts_delete(s.tsv, 'pairs pending'::text) || paper_search_pairs(s.tsv)
+        from todo where s.paper_id = todo.paper_id returning 1)
+      select count(*)::int from done
+    $$`.execute(db);
 
   await sql`create table paper_search_new as select paper_id, published_at, tsv || paper_search_pairs(tsv) as tsv from paper_search`.execute(db);
   await sql`drop table paper_search`.execute(db);
