@@ -40,6 +40,9 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
     if (Date.now() - dimSeen.at > 5000) dimSeen = { dim: await tableDim(), at: Date.now() };
     return dimSeen.dim;
   }
+  const forgetDim = () => {
+    dimSeen = { dim: null, at: -Infinity };
+  };
 
   /**
    * ef_search for the session of the connection this search holds (every vector search sets it
@@ -62,7 +65,7 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
   async function ensureTable(dim: number) {
     const current = await tableDim();
     if (current === dim) return;
-    dimSeen = { dim: null, at: -Infinity };
+    forgetDim();
     if (current !== null) await sql`drop table paper_vector`.execute(db);
     await sql`create table paper_vector (paper_id text primary key references papers(id) on delete cascade,
       model text not null, vec vector(${sql.raw(String(Math.trunc(dim)))}) not null)`.execute(db);
@@ -109,7 +112,7 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
       } catch (e) {
         // The table was remade (another dimension) or dropped since the dimension was read.
         if (!/dimension|paper_vector/.test((e as Error).message)) throw e;
-        dimSeen = { dim: null, at: -Infinity };
+        forgetDim();
         return (await searchDim()) === vector.length ? nearestNow(model, vector, k, exclude) : [];
       }
     },
@@ -158,7 +161,7 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
     },
 
     async clear() {
-      dimSeen = { dim: null, at: -Infinity };
+      forgetDim();
       if (available) await sql`drop table if exists paper_vector`.execute(db);
     },
 

@@ -90,9 +90,9 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   // The list is a constant array in the body, so `= any` is a hash lookup (PostgreSQL 14+).
   const common = sql.raw(`'{${COMMON_LEXEMES.join(',')}}'::text[]`);
   await sql`create function paper_search_pairs(v tsvector) returns tsvector language sql immutable parallel safe as $$
+      with x as (select lexeme, unnest(positions) as pos from unnest(v) where lexeme = any(${common}))
       select coalesce(array_to_tsvector(array_agg(distinct a.lexeme || '  ' || b.lexeme)), ''::tsvector)
-      from (select lexeme, unnest(positions) as pos from unnest(v) where lexeme = any(${common})) a
-      join (select lexeme, unnest(positions) as pos from unnest(v) where lexeme = any(${common})) b on b.pos = a.pos + 1
+      from x a join x b on b.pos = a.pos + 1
     $$`.execute(db);
   // The pairs of some phrases as a tsquery AND, quoted (backslash and quote escaped); null when
   // they make none (one word, or words apart).
