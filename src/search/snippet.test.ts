@@ -22,4 +22,32 @@ describe('snippet', () => {
     expect(snippet('short text', ['zzz'])).toEqual([{ text: 'short text', hit: false }]);
     expect(stem('studies')).toBe('study');
   });
+
+  it('stems as the porter steps it follows (the regular expressions it replaced)', () => {
+    const reference = (word: string) => {
+      const w = word.toLowerCase();
+      return w.length <= 4 ? w : w.replace(/ies$/, 'y').replace(/(?:sses|ing|ed|s)$/, (m) => (m === 'sses' ? 'ss' : ''));
+    };
+    const words = ['classes', 'class', 'Studies', 'ties', 'trained', 'training', 'models', 'bias', 'glass', 'processes', 'needs', 'seed',
+      'ring', 'king', 'thing', 'Embeddings', 'sses', 'asses', 'ied', 'dies', 'series', 'ss', 'analysis', 'was', 'LLMs', 'ReLUs', 'speed'];
+    for (const w of words) expect(stem(w), w).toBe(reference(w));
+  });
+
+  it('marks every hit inside the window and none outside it', () => {
+    const text = `model ${'word '.repeat(60)}models here and a modeled model ${'word '.repeat(60)}model`;
+    const s = snippet(text, ['model'], 60);
+    const joined = s.map((x) => x.text).join('');
+    expect(s.filter((x) => x.hit).map((x) => x.text)).toEqual(['models', 'modeled', 'model']);
+    expect(joined).toBe(`… ${joined.slice(2, -2)} …`);
+    expect(text.replace(/\s+/g, ' ')).toContain(joined.slice(2, -2));
+  });
+
+  it('finds the hits a full scan of the words would (capitals, accents, digits, hyphens)', () => {
+    const text = 'Studies of GAMES: the game-theoretic Équilibria (équilibrium) of 3D games, studied by G2 and STUDY-ing LLMs; llm-based multi-agent games.';
+    const terms = ['study', 'game', 'équilibrium', '3d', 'llm', 'agent', 'x'];
+    const stems = new Set(terms.map(stem));
+    const expected = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => m[0]).filter((w) => stems.has(stem(w)));
+    expect(expected.length).toBeGreaterThan(8);
+    expect(snippet(text, terms, 1000).filter((x) => x.hit).map((x) => x.text)).toEqual(expected);
+  });
 });

@@ -11,7 +11,13 @@ export interface Segment {
 export function stem(word: string): string {
   const w = word.toLowerCase();
   if (w.length <= 4) return w;
-  return w.replace(/ies$/, 'y').replace(/(?:sses|ing|ed|s)$/, (m) => (m === 'sses' ? 'ss' : ''));
+  // String tests, not regular expressions: a page's snippets stem every word of 20 abstracts.
+  if (w.endsWith('ies')) return `${w.slice(0, -3)}y`;
+  if (w.endsWith('sses')) return w.slice(0, -2);
+  if (w.endsWith('ing')) return w.slice(0, -3);
+  if (w.endsWith('ed')) return w.slice(0, -2);
+  if (w.endsWith('s')) return w.slice(0, -1);
+  return w;
 }
 
 /**
@@ -21,8 +27,19 @@ export function stem(word: string): string {
 export function snippet(text: string, terms: string[], width = 240): Segment[] {
   const clean = text.replace(/\s+/g, ' ').trim();
   const stems = new Set(terms.map(stem));
-  const words = [...clean.matchAll(/[\p{L}\p{N}]+/gu)];
-  const hits = words.filter((m) => stems.has(stem(m[0]))).map((m) => m.index!);
+  // Only words that can stem to a term are looked at: a stem is its word with the ending changed,
+  // so such a word starts with the stem less its last letter ("study" for "studies"). Each is
+  // then stemmed once (an abstract repeats its words).
+  const prefixes = [...stems].map((x) => x.slice(0, -1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const candidates = prefixes.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${prefixes.join('|')})[\\p{L}\\p{N}]*`, 'giu') : null;
+  const seen = new Map<string, boolean>();
+  const isHit = (word: string) => {
+    let hit = seen.get(word);
+    if (hit === undefined) seen.set(word, (hit = stems.has(stem(word))));
+    return hit;
+  };
+  const found = candidates ? [...clean.matchAll(candidates)].filter((m) => isHit(m[0])) : [];
+  const hits = found.map((m) => m.index!);
   let start = 0;
   if (clean.length > width && hits.length > 0) {
     // Slide a window over the hits and keep the one that covers the most.
@@ -48,11 +65,13 @@ export function snippet(text: string, terms: string[], width = 240): Segment[] {
   const out: Segment[] = [];
   if (start > 0) out.push({ text: '… ', hit: false });
   let pos = 0;
-  for (const m of body.matchAll(/[\p{L}\p{N}]+/gu)) {
-    if (!stems.has(stem(m[0]))) continue;
-    if (m.index! > pos) out.push({ text: body.slice(pos, m.index), hit: false });
+  // The hits inside the window (a word cut by the window's end is not one: it is not in `body` whole).
+  for (const m of found) {
+    const at = m.index! - start;
+    if (at < 0 || at + m[0].length > body.length) continue;
+    if (at > pos) out.push({ text: body.slice(pos, at), hit: false });
     out.push({ text: m[0], hit: true });
-    pos = m.index! + m[0].length;
+    pos = at + m[0].length;
   }
   if (pos < body.length) out.push({ text: body.slice(pos), hit: false });
   if (end < clean.length) out.push({ text: ' …', hit: false });

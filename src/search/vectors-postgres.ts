@@ -2,6 +2,8 @@
 // of the model's dimension with an HNSW index on cosine distance. The table is made at run time,
 // when the first vector tells the dimension, and remade when the dimension changes. Without the
 // extension the app still runs: lexical search only, and one log line says how to enable it.
+// The index is over the vectors at half precision (`vec::halfvec(D)`, decision 0021): half the
+// pages for a search to read, while the table keeps full precision for the scores returned.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../log.js';
@@ -25,6 +27,10 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
     );
   }
 
+  /** The index searches walk; an install from before decision 0021 has `paper_vector_hnsw` (full precision). */
+  const HALF = 'paper_vector_hnsw_half';
+  const FULL = 'paper_vector_hnsw';
+
   async function tableDim(): Promise<number | null> {
     const r = await sql<{ dim: number }>`select atttypmod as dim from pg_attribute
       where attrelid = to_regclass('paper_vector') and attname = 'vec'`.execute(db);
@@ -35,13 +41,16 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
    * The dimension as searches see it: read again after 5 s, so that a table remade by another
    * process (a model change) is seen; a search in between fails and is answered lexically.
    */
-  let dimSeen: { dim: number | null; at: number } = { dim: null, at: -Infinity };
+  let dimSeen: { dim: number | null; half: boolean; at: number } = { dim: null, half: false, at: -Infinity };
   async function searchDim(): Promise<number | null> {
-    if (Date.now() - dimSeen.at > 5000) dimSeen = { dim: await tableDim(), at: Date.now() };
+    if (Date.now() - dimSeen.at > 5000) {
+      const [dim, half] = await Promise.all([tableDim(), hasIndex(HALF)]);
+      dimSeen = { dim, half, at: Date.now() };
+    }
     return dimSeen.dim;
   }
   const forgetDim = () => {
-    dimSeen = { dim: null, at: -Infinity };
+    dimSeen = { dim: null, half: false, at: -Infinity };
   };
 
   /**
@@ -52,10 +61,15 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
     return db.connection().execute(async (conn) => {
       await sql`select set_config('hnsw.ef_search', ${String(efSearch(k + 1))}, false)`.execute(conn);
       const q = literal(vector);
+      // Ordered as the index is (until the half-precision index exists, the old full one); the
+      // scores are exact, so the k found are re-ranked by them.
+      const half = sql.raw(`halfvec(${vector.length})`);
+      const order = dimSeen.half ? sql`vec::${half} <=> ${q}::${half}` : sql`vec <=> ${q}::vector`;
       const rows = await sql<{ paper_id: string; score: number }>`select paper_id, 1 - (vec <=> ${q}::vector) as score
         from paper_vector where model = ${model} ${exclude ? sql`and paper_id <> ${exclude}` : sql``}
-        order by vec <=> ${q}::vector limit ${k}`.execute(conn);
-      return rows.rows.map((r): Neighbour => ({ id: r.paper_id, score: Number(r.score) }));
+        order by ${order} limit ${k}`.execute(conn);
+      return rows.rows.map((r): Neighbour => ({ id: r.paper_id, score: Number(r.score) }))
+        .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     });
   }
 
@@ -77,27 +91,64 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
    * inserting into it row by row; pgvector builds fastest when the graph fits in
    * maintenance_work_mem, so that is raised for this statement to what the graph needs (at most 4 GB).
    */
-  async function createIndex() {
+  async function createIndex(concurrently = false) {
     const dim = await tableDim();
     if (dim === null) return;
     const rows = Number((await sql<{ n: number }>`select count(*) as n from paper_vector`.execute(db)).rows[0]?.n ?? 0);
-    const mb = Math.min(4096, 64 + Math.ceil((rows * (dim * 4 + 256) * 1.3) / 2 ** 20));
-    await db.transaction().execute(async (trx) => {
-      await sql`select set_config('maintenance_work_mem', ${`${mb}MB`}, true)`.execute(trx);
-      await sql`create index if not exists paper_vector_hnsw on paper_vector using hnsw (vec vector_cosine_ops)`.execute(trx);
+    const mb = Math.min(4096, 64 + Math.ceil((rows * (dim * 2 + 256) * 1.3) / 2 ** 20));
+    const half = sql.raw(`halfvec(${Math.trunc(dim)})`);
+    // `concurrently` cannot run in a transaction: the setting is the held connection's, then reset.
+    await db.connection().execute(async (conn) => {
+      await sql`select set_config('maintenance_work_mem', ${`${mb}MB`}, false)`.execute(conn);
+      try {
+        await sql`create index ${sql.raw(concurrently ? 'concurrently ' : '')}if not exists ${sql.raw(HALF)}
+          on paper_vector using hnsw ((vec::${half}) halfvec_cosine_ops)`.execute(conn);
+      } finally {
+        await sql`reset maintenance_work_mem`.execute(conn);
+      }
     });
+    await sql`drop index if exists ${sql.raw(FULL)}`.execute(db);
+    forgetDim();
   }
 
-  async function hasIndex() {
-    const r = await sql<{ ok: boolean }>`select to_regclass('paper_vector_hnsw') is not null as ok`.execute(db);
+  async function hasIndex(name: string) {
+    // An index left invalid by an interrupted `create index concurrently` does not count.
+    const r = await sql<{ ok: boolean }>`select exists (select 1 from pg_index where indexrelid = to_regclass(${name}) and indisvalid) as ok`.execute(db);
     return r.rows[0]?.ok === true;
   }
 
-  // A bulk load that stopped half-way (a crash) leaves the table without its index: build it now,
-  // in the background (searches are exact and slower until it is there).
-  if (available && (await tableDim()) !== null && !(await hasIndex())) {
-    log?.warn('the vector index is missing (an interrupted bulk load?); building it in the background');
-    void createIndex().then(() => log?.info('built the vector index'), (e: Error) => log?.error({ err: e.message }, 'building the vector index failed'));
+  // A bulk load that stopped half-way (a crash) leaves the table without its index, and an install
+  // from before decision 0021 has the full-precision one: build the half-precision index now, in
+  // the background, without blocking writes (searches use the old index, or scan exactly, until then).
+  if (available && (await tableDim()) !== null && !(await hasIndex(HALF))) {
+    log?.warn((await hasIndex(FULL))
+      ? 'building the half-precision vector index in the background (decision 0021); searches use the old one until then'
+      : 'the vector index is missing (an interrupted bulk load?); building it in the background');
+    void buildInBackground().then(
+      (built) => built && log?.info('built the vector index'),
+      (e: Error) => log?.error({ err: e.message }, 'building the vector index failed'),
+    );
+  }
+
+  /**
+   * The background build, by one process at a time (an advisory lock: a second `serve` starting
+   * meanwhile leaves it be). An invalid index left by an interrupted concurrent build is dropped
+   * first, or `if not exists` would keep it for ever.
+   */
+  async function buildInBackground(): Promise<boolean> {
+    const key = sql`hashtext('dailypapers paper_vector index')`;
+    return db.connection().execute(async (conn) => {
+      const got = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${key}) as ok`.execute(conn);
+      if (!got.rows[0]?.ok) return false;
+      try {
+        if (await hasIndex(HALF)) return false;
+        await sql`drop index if exists ${sql.raw(HALF)}`.execute(conn);
+        await createIndex(true);
+        return true;
+      } finally {
+        await sql`select pg_advisory_unlock(${key})`.execute(conn);
+      }
+    });
   }
 
   return {
@@ -169,7 +220,9 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
       if (!available) return run();
       deferIndex = true;
       try {
-        await sql`drop index if exists paper_vector_hnsw`.execute(db);
+        await sql`drop index if exists ${sql.raw(HALF)}`.execute(db);
+        await sql`drop index if exists ${sql.raw(FULL)}`.execute(db);
+        forgetDim();
         return await run();
       } finally {
         deferIndex = false;

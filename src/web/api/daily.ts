@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { type DayRange, parseDay, parseIsoWeek, parseMonth } from '../../papers/dates.js';
 import { listDaily, listPapers, type PaperCursor } from '../../store/listings.js';
 import type { AppDeps } from '../app.js';
-import { badRequest, urlWith } from './http.js';
+import { badRequest, okJson, urlWith } from './http.js';
 import { presentDailyPaper, presentPaper } from './papers.js';
 import { DailyPapersQuery, PapersQuery } from './schemas.js';
 
@@ -31,7 +31,7 @@ export async function dailyPapers(c: Context, deps: AppDeps) {
     { offset: q.p * q.limit, limit: q.limit },
   );
   if (list.more) c.header('Link', linkNext(urlWith(deps.config.baseUrl, c, { p: String(q.p + 1) })));
-  return c.json(list.items.map(presentDailyPaper));
+  return okJson(c, list.items.map(presentDailyPaper));
 }
 
 const Cursor = z.tuple([z.string().nullable(), z.string().min(1)]);
@@ -58,5 +58,5 @@ export async function allPapers(c: Context, deps: AppDeps) {
   if (raw && !cursor) return badRequest(c, 'cursor: not a cursor this API gave out (take it from the Link header of the previous page)');
   const list = await listPapers(deps.db.db, cursor, limit);
   if (list.next) c.header('Link', linkNext(urlWith(deps.config.baseUrl, c, { cursor: encodeCursor(list.next) })));
-  return c.json(list.items.map(presentPaper));
+  return okJson(c, list.items.map(presentPaper));
 }

@@ -9,7 +9,7 @@ import { getPaperPage } from '../../store/feeds.js';
 import type { AppDeps } from '../app.js';
 import { allPapers, dailyPapers } from './daily.js';
 import { apiDocs } from './docs.js';
-import { cacheHeaders } from './http.js';
+import { cacheHeaders, okJson } from './http.js';
 import { openApiDocument } from './openapi.js';
 import { presentPaper } from './papers.js';
 import { rateLimit, type RateLimitOptions } from './ratelimit.js';
@@ -39,7 +39,7 @@ export function apiRoutes(deps: AppDeps, limits: RateLimitOptions = {}): Hono {
     if (!ref) return c.json({ error: `'${raw}' is not an arXiv identifier` }, 400);
     const found = await getPaperPage(db.db, ref.id);
     if (!found) return c.json({ error: `paper ${ref.id} not found` }, 404);
-    return c.json(presentPaper(found.featured ?? { paper: found.paper, featured: null, upvotes: 0, commentCount: 0 }));
+    return okJson(c, presentPaper(found.featured ?? { paper: found.paper, featured: null, upvotes: 0, commentCount: 0 }));
   });
 
   return api;

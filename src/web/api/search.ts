@@ -7,6 +7,7 @@ import type { Hit } from '../../search/hits.js';
 import { searchFor } from '../../search/index.js';
 import { SORTS } from '../../search/query.js';
 import type { AppDeps } from '../app.js';
+import { okJson } from './http.js';
 
 export const SearchParams = z.object({
   q: z.string().max(500, 'q: at most 500 characters'),
@@ -52,7 +53,7 @@ export function registerSearchApi(api: Hono, deps: AppDeps): void {
     c.header('x-search-mode', r.mode);
     c.header('x-total-count', String(r.total));
     c.header('server-timing', `search;dur=${r.tookMs.toFixed(1)}`);
-    return c.json(r.hits.map((h) => presentHit(h, h.snippet.map((s) => (s.hit ? `<mark>${escape(s.text)}</mark>` : escape(s.text))).join(''))));
+    return okJson(c, r.hits.map((h) => presentHit(h, h.snippet.map((s) => (s.hit ? `<mark>${escape(s.text)}</mark>` : escape(s.text))).join(''))));
   });
 
   api.get('/papers/:id{.+}/similar', async (c) => {
@@ -63,7 +64,7 @@ export function registerSearchApi(api: Hono, deps: AppDeps): void {
     if (!limit.success) return c.json({ error: 'limit: an integer from 1 to 50' }, 400);
     const s = await searchFor(deps).similar(ref.id, limit.data.limit);
     if (s.hits.length === 0 && s.reason === `paper ${ref.id} not found`) return c.json({ error: s.reason }, 404);
-    return c.json(s.hits.map((h) => presentHit(h)));
+    return okJson(c, s.hits.map((h) => presentHit(h)));
   });
 }
 
