@@ -6,7 +6,9 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import { loadDpBm25 } from './dp-bm25.js';
 import type { Database, Dialect } from './schema.js';
+import { sqliteReaders } from './sqlite-readers.js';
 
 export interface Db {
   db: Kysely<Database>;
@@ -15,6 +17,12 @@ export interface Db {
   sqlite?: SQLite.Database;
   /** SQLite: whether the dp_bm25 ranking function (src/search/native) is loaded. */
   dpBm25?: boolean;
+  /**
+   * SQLite: read-only connections in worker threads (sqlite-readers.ts), started on first use,
+   * for long reads that must not hold the event loop (search). The main handle for an in-memory
+   * database, which other connections cannot see.
+   */
+  readers?: () => Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -34,7 +42,18 @@ export async function connect(config: DatabaseConfig): Promise<Db> {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingPrepare(sqlite) }) });
-    return { db, dialect: 'sqlite', sqlite, dpBm25: loadDpBm25(sqlite), close: () => db.destroy() };
+    let readers: Kysely<Database> | null = null;
+    return {
+      db,
+      dialect: 'sqlite',
+      sqlite,
+      dpBm25: loadDpBm25(sqlite),
+      readers: () => (config.path === ':memory:' ? db : (readers ??= sqliteReaders(config.path))),
+      close: async () => {
+        await readers?.destroy();
+        await db.destroy();
+      },
+    };
   }
   const pool = new pg.Pool({ connectionString: config.url, max: 10 });
   // An idle connection that the server ends (a restart, pg_terminate_backend, a dropped database)
@@ -45,28 +64,6 @@ export async function connect(config: DatabaseConfig): Promise<Db> {
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
-}
-
-/** Where `npm install` builds the extension (scripts/build-native.mjs): build/ beside src/ and dist/. */
-const DP_BM25 = path.resolve(import.meta.dirname, '../../build', process.platform === 'darwin' ? 'dp_bm25.dylib' : process.platform === 'win32' ? 'dp_bm25.dll' : 'dp_bm25.so');
-let warned = false;
-
-/**
- * FTS5's bm25 with the IDFs passed in (src/search/native/dp_bm25.c): optional; without it search
- * ranks with bm25(), the same order, which recounts every word's documents on every query.
- */
-function loadDpBm25(sqlite: SQLite.Database): boolean {
-  try {
-    // better-sqlite3 passes an entry point on to sqlite3_load_extension; its types know only the path.
-    (sqlite.loadExtension as (file: string, entry: string) => void)(DP_BM25, 'sqlite3_dpbm_init');
-    return true;
-  } catch (e) {
-    if (!warned) {
-      warned = true;
-      process.emitWarning(`the SQLite extension dp_bm25 did not load (${(e as Error).message}); search ranks with FTS5's bm25(), slower for common words on large databases (npm install builds it with a C compiler)`);
-    }
-    return false;
-  }
 }
 
 /**

@@ -2,6 +2,7 @@
 // Lexical search (FTS5 | tsvector) and vector search (usearch HNSW | pgvector HNSW) are fused in
 // hybrid.ts; embedders live in embedders/. One service per database handle, so the vector copy
 // and the loaded model are shared by every request.
+import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
@@ -93,7 +94,8 @@ export function searchFor(deps: SearchDeps): SearchService {
 }
 
 export function createSearch({ db, config, log }: SearchDeps): SearchService {
-  const lexical = db.dialect === 'sqlite' ? sqliteLexical(db.db, { dpBm25: db.dpBm25 === true }) : postgresLexical(db.db);
+  // SQLite's lexical queries run on reader threads (db/sqlite-readers.ts), beside the vector side.
+  const lexical = db.dialect === 'sqlite' ? sqliteLexical(db.readers?.() ?? db.db, { dpBm25: db.dpBm25 === true }) : postgresLexical(db.db);
   let vectorsP: Promise<VectorBackend> | null = null;
   const vectors = () => (vectorsP ??= db.dialect === 'sqlite' ? Promise.resolve(sqliteVectors(db.db, { dir: graphDir(db), log })) : postgresVectors(db.db, log));
   let current: Embedder | null = null;
@@ -170,7 +172,8 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
         return done(ids.slice(offset, offset + limit), ids.length, 'semantic');
       }
       const n = Math.max(CANDIDATES, offset + limit);
-      // Both sides at once (on PostgreSQL they are two connections; SQLite runs them in turn).
+      // Both sides at once: two connections on PostgreSQL; on SQLite the lexical side runs on a reader
+      // thread while the main thread embeds the query and walks the vector graph.
       const semantic = semanticSide(query, CANDIDATES);
       const lex = await lexical.search({ query, sort, limit: n, offset: 0 });
       const sem = await semantic;
@@ -208,6 +211,9 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
     },
 
     async warm() {
+      // SQLite's reader threads start on first use (a few hundred ms): before the first search.
+      const readers = db.readers?.();
+      if (readers && readers !== db.db) await Promise.all([1, 2].map(() => sql`select 1`.execute(readers)));
       const [emb, vec] = await Promise.all([embedder(), vectors()]);
       if (emb && vec.available) await vec.prepare?.(emb.model);
     },
