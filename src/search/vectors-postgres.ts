@@ -95,7 +95,11 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
     const dim = await tableDim();
     if (dim === null) return;
     const rows = Number((await sql<{ n: number }>`select count(*) as n from paper_vector`.execute(db)).rows[0]?.n ?? 0);
-    const mb = Math.min(4096, 64 + Math.ceil((rows * (dim * 2 + 256) * 1.3) / 2 ** 20));
+    // A graph element in memory: the half-precision vector plus about 1 KB of links and headers
+    // (m 16: 32 neighbours on level 0). Less, and pgvector goes on building on disk, several
+    // times slower (a million 256-d vectors with 768 bytes each allowed: the last 10% took longer
+    // than the first 90%).
+    const mb = Math.min(4096, 64 + Math.ceil((rows * (dim * 2 + 1024) * 1.25) / 2 ** 20));
     const half = sql.raw(`halfvec(${Math.trunc(dim)})`);
     // `concurrently` cannot run in a transaction: the setting is the held connection's, then reset.
     await db.connection().execute(async (conn) => {
