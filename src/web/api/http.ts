@@ -14,12 +14,14 @@ export function badRequest(c: Context, error: z.ZodError | string) {
 }
 
 /**
- * A 200 JSON answer with its ETag computed here from the string (node:crypto, ~0.05 ms): hono/etag
- * then only compares it with If-None-Match (a 304), instead of cloning the response to re-read and
- * hash its body with WebCrypto, which cost a search answer (~60 KB) 1-2 ms.
+ * A 200 JSON answer with its ETag computed here (node:crypto): hono/etag then only compares it
+ * with If-None-Match (a 304), instead of cloning the response to re-read and hash its body with
+ * WebCrypto, which cost a search answer (~60 KB) 1-2 ms. The body is encoded to UTF-8 once and
+ * the bytes are both hashed and sent: a string was encoded three times (the hash, the
+ * Content-Length, the socket), about 1 ms for a search answer.
  */
 export function okJson(c: Context, data: unknown): Response {
-  const body = JSON.stringify(data);
+  const body = Buffer.from(JSON.stringify(data));
   return c.body(body, 200, { 'content-type': 'application/json', etag: etagOf(body) });
 }
 

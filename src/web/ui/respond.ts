@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { member } from '../middleware/context.js';
 
-export const etagOf = (body: string) => `"${createHash('sha1').update(body).digest('base64url')}"`;
+export const etagOf = (body: string | Uint8Array) => `"${createHash('sha1').update(body).digest('base64url')}"`;
 
 /** Whether an If-None-Match header names this tag (a list, or `*`; weak tags compare weakly). */
 export function matches(ifNoneMatch: string | undefined, tag: string): boolean {
