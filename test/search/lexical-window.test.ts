@@ -18,7 +18,7 @@ describe('SQLite rank window', () => {
     await t.load(Array.from({ length: N }, (_, n) => kaggleRecord({
       id: idOf(n),
       title: n === 0 || n === N - 1 ? 'Frobnication' : `Paper ${n}`,
-      abstract: `We study frobnication number ${n} in general.`,
+      abstract: `We study frobnication number ${n} in general.${n >= N - RANK_WINDOW ? ' A gizmo.' : ''}`,
     })));
   });
   afterEach(async () => t.close());
@@ -48,5 +48,26 @@ describe('SQLite rank window', () => {
     // Date order covers every match (the date window is COUNT_CAP).
     const oldest = await s.search({ q: 'frobnication', mode: 'lexical', sort: 'date', limit: 100, page: 12 });
     expect(oldest.hits.at(-1)!.paper.id).toBe(idOf(0));
+  });
+
+  it('ranks every match when they exactly fill the window (read forwards, then remembered when they overflow)', async () => {
+    const s = createSearch({ db: t.db, config: t.config });
+    // "gizmo" is in the newest RANK_WINDOW papers: all of them, the oldest included, on some page.
+    for (const q of ['frobnication gizmo', 'gizmo', 'gizmo cat:cs.GT']) {
+      const pages = await Promise.all(Array.from({ length: RANK_WINDOW / 100 }, (_, i) => s.search({ q, mode: 'lexical', limit: 100, page: i + 1 })));
+      const ids = pages.flatMap((p) => p.hits.map((h) => h.paper.id));
+      expect(new Set(ids).size, q).toBe(RANK_WINDOW);
+      expect(ids, q).toContain(idOf(N - RANK_WINDOW));
+      expect(pages[0]!.total, q).toBe(RANK_WINDOW);
+      expect(ids[0], q).toBe(idOf(N - 1)); // the title match first
+    }
+    // More matches than the window: the newest window, the same on every call (the second call
+    // skips the forwards read).
+    for (let i = 0; i < 2; i++) {
+      const r = await s.search({ q: 'frobnication', mode: 'lexical', limit: 100, page: 10 });
+      expect(r.total).toBe(N);
+      expect(r.hits.at(-1)!.paper.id).not.toBe(idOf(0));
+      expect(r.hits.map((h) => Number(h.paper.id.slice(5)) - 10000).every((n) => n >= N - RANK_WINDOW)).toBe(true);
+    }
   });
 });
