@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { loadDpBm25 } from './dp-bm25.js';
+import { tune } from './sqlite-tuning.js';
 import type { Database, Dialect } from './schema.js';
 import { sqliteReaders } from './sqlite-readers.js';
 
@@ -41,6 +42,7 @@ export async function connect(config: DatabaseConfig): Promise<Db> {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    if (config.path !== ':memory:') tune(sqlite);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingPrepare(sqlite) }) });
     let readers: Kysely<Database> | null = null;
     return {

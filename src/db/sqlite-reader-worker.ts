@@ -3,6 +3,7 @@
 import SQLite from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadDpBm25 } from './dp-bm25.js';
+import { tune } from './sqlite-tuning.js';
 
 export interface ReaderRequest {
   id: number;
@@ -14,6 +15,7 @@ export type ReaderAnswer = { id: number; rows: unknown[] } | { id: number; error
 const db = new SQLite((workerData as { path: string }).path, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('query_only = ON');
+tune(db);
 loadDpBm25(db);
 
 const statements = new Map<string, SQLite.Statement>();

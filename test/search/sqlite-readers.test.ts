@@ -25,6 +25,15 @@ describe('SQLite readers', () => {
     expect(await read()).toBe('two');
   });
 
+  it('read through a memory map, as the main connection does (decision 0023)', async () => {
+    const t = await openTestDb('sqlite');
+    close = t.close;
+    const { MMAP_BYTES } = await import('../../src/db/sqlite-tuning.js');
+    const onReader = (await sql<{ mmap_size: number }>`pragma mmap_size`.execute(t.db.readers!())).rows[0]?.mmap_size;
+    expect(onReader).toBe(MMAP_BYTES);
+    expect(t.db.sqlite!.pragma('mmap_size', { simple: true })).toBe(MMAP_BYTES);
+  });
+
   it('refuse writes, with the database error', async () => {
     const t = await openTestDb('sqlite');
     close = t.close;
