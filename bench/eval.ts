@@ -11,7 +11,7 @@ import { connect } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { importFiles } from '../src/ingest/import.js';
 import { gaussian } from '../src/search/embedders/linalg.js';
-import { trainBuiltin } from '../src/search/embedders/index.js';
+import { LSA_DIM, trainBuiltin } from '../src/search/embedders/index.js';
 import { createSearch, type Mode } from '../src/search/index.js';
 
 const DATA = path.resolve(import.meta.dirname, '../../shared/data');
@@ -26,7 +26,8 @@ async function main(argv: string[]) {
   const { values } = parseArgs({ args: rest, options: { queries: { type: 'string' }, dims: { type: 'string' }, fresh: { type: 'boolean' }, 'no-train': { type: 'boolean' }, modes: { type: 'string' } } });
   const modes = (values.modes ?? 'lexical,semantic,hybrid').split(',') as Mode[];
   const nQueries = Number(values.queries ?? 500);
-  const dims = (values.dims ?? '128').split(',').map(Number);
+  // By default the dimension the app trains (LSA_DIM), so that the table is of what ships.
+  const dims = (values.dims ?? String(LSA_DIM)).split(',').map(Number);
   if (values.fresh) rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
   const file = path.join(DIR, 'eval.db');

@@ -35,12 +35,22 @@ const BULK_MIN = 20_000;
 const PAIRS_BATCH = 2000;
 
 /**
+ * From this many papers waiting for their pairs, when they are also most of the table (a bulk
+ * import), the search table is rewritten at once instead (`rebuildWithPairs`).
+ */
+export const PAIRS_REBUILD_AT = 50_000;
+
+/**
  * PostgreSQL: the pairs of common words of papers written since the last run (the trigger leaves
  * the tag 'pairs pending' instead; phrase search is correct meanwhile, only slower). Returns how
- * many papers got them.
+ * many papers got them. After a bulk import (at least `rebuildAt` papers waiting, and more than
+ * half of the table) the table is rebuilt with them (decision 0024); otherwise they are added a
+ * batch at a time.
  */
-export async function addPendingPairs(db: Db): Promise<number> {
+export async function addPendingPairs(db: Db, opts: { rebuildAt?: number } = {}): Promise<number> {
   if (db.dialect !== 'postgres') return 0;
+  const rebuilt = await rebuildWithPairs(db, opts.rebuildAt ?? PAIRS_REBUILD_AT);
+  if (rebuilt !== null) return rebuilt;
   let total = 0;
   for (;;) {
     const r = await sql<{ n: number }>`select paper_search_add_pairs(${PAIRS_BATCH}) as n`.execute(db.db);
@@ -48,6 +58,48 @@ export async function addPendingPairs(db: Db): Promise<number> {
     total += n;
     if (n < PAIRS_BATCH) return total;
   }
+}
+
+const PENDING = sql`tsv @@ '''pairs pending'''::tsquery`;
+
+/**
+ * Rewrites paper_search with every pending paper's pairs, as migration 0011 did: a new table, its
+ * keys and GIN index built in one go, swapped in. Updating a million rows a batch at a time wrote
+ * each row twice, left the table and its index twice their size, and took 43 minutes at a million
+ * papers. Searches go on reading the old table until the swap (a moment of exclusive lock);
+ * writers of papers wait for the rebuild (SHARE ROW EXCLUSIVE), so no change is lost. Returns the
+ * number of papers given their pairs, or null when this is not a bulk case or another process is
+ * rebuilding (the advisory lock): then the batches run.
+ */
+async function rebuildWithPairs(db: Db, rebuildAt: number): Promise<number | null> {
+  // The pending papers, counted up to rebuildAt: the tag's GIN list, empty most of the time.
+  const few = await sql<{ n: number }>`select count(*)::int as n from (select 1 from paper_search where ${PENDING} limit ${rebuildAt}) c`.execute(db.db);
+  if (Number(few.rows[0]?.n ?? 0) < rebuildAt) return null;
+  return db.db.transaction().execute(async (trx) => {
+    const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext('dailypapers.paper_search_rebuild')) as ok`.execute(trx);
+    if (!got.rows[0]?.ok) return null;
+    await sql`lock table paper_search in share row exclusive mode`.execute(trx);
+    const counts = await sql<{ pending: number; all: number }>`select count(*) filter (where ${PENDING})::int as pending,
+      count(*)::int as "all" from paper_search`.execute(trx);
+    const { pending, all } = counts.rows[0]!;
+    if (pending < rebuildAt || pending * 2 <= all) return null;
+    await sql`create table paper_search_rebuilt as select paper_id, published_at,
+      case when ${PENDING} then ts_delete(tsv, 'pairs pending'::text) || paper_search_pairs(tsv) else tsv end as tsv
+      from paper_search`.execute(trx);
+    await sql`alter table paper_search_rebuilt alter column paper_id set not null, alter column tsv set not null,
+      add constraint paper_search_rebuilt_pkey primary key (paper_id),
+      add constraint paper_search_rebuilt_paper_id_fkey foreign key (paper_id) references papers(id) on delete cascade`.execute(trx);
+    await sql`set local maintenance_work_mem = '512MB'`.execute(trx);
+    await sql`create index paper_search_rebuilt_tsv_gin on paper_search_rebuilt using gin (tsv)`.execute(trx);
+    await sql`analyze paper_search_rebuilt`.execute(trx);
+    await sql`lock table paper_search in access exclusive mode`.execute(trx);
+    await sql`drop table paper_search`.execute(trx);
+    await sql`alter table paper_search_rebuilt rename to paper_search`.execute(trx);
+    await sql`alter table paper_search rename constraint paper_search_rebuilt_pkey to paper_search_pkey`.execute(trx);
+    await sql`alter table paper_search rename constraint paper_search_rebuilt_paper_id_fkey to paper_search_paper_id_fkey`.execute(trx);
+    await sql`alter index paper_search_rebuilt_tsv_gin rename to paper_search_tsv_gin`.execute(trx);
+    return pending;
+  });
 }
 
 export async function embedPending(ctx: Ctx, opts: { onProgress?: (p: EmbedProgress) => void } = {}): Promise<EmbedProgress> {

@@ -118,6 +118,46 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
     expect(await s('"small models"')).toEqual(['2501.00005']);
   });
 
+  it('rebuilds the table with the pairs after a bulk import, the same as the batches would, keys and index included (decision 0024)', async () => {
+    await t.load([
+      kaggleRecord({ id: '2501.00005', title: 'Large Language Models Improve Reasoning', abstract: 'Reasoning of large models on a task.' }),
+      kaggleRecord({ id: '2501.00006', title: 'Models of Language', abstract: 'Large language tasks, models improve.' }),
+    ]);
+    const b = postgresLexical(t.db.db);
+    const s = async (q: string) => (await b.search({ query: parseQuery(q), sort: 'relevance', limit: 10, offset: 0 })).ids;
+    const all = async () => Object.fromEntries((await sql<{ id: string; v: string }>`select paper_id as id, tsv::text as v from paper_search order by paper_id`.execute(t.db.db)).rows.map((r) => [r.id, r.v]));
+    const oid = async () => (await sql<{ o: number }>`select 'paper_search'::regclass::oid::int as o`.execute(t.db.db)).rows[0]!.o;
+    // What the batch job would write: the pairs in place of the tag.
+    const expected = Object.fromEntries((await sql<{ id: string; v: string }>`select paper_id as id,
+      (ts_delete(tsv, 'pairs pending'::text) || paper_search_pairs(tsv))::text as v from paper_search order by paper_id`.execute(t.db.db)).rows.map((r) => [r.id, r.v]));
+    const before = { large: await s('"large language models"'), tasks: await s('"language tasks"'), nash: await s('nash -graphs') };
+    const table = await oid();
+    // Six papers, all pending: a bulk case when the threshold is 3.
+    expect(await addPendingPairs(t.db, { rebuildAt: 3 })).toBe(6);
+    const rebuilt = await oid();
+    expect(rebuilt).not.toBe(table);
+    expect(await all()).toEqual(expected);
+    expect(expected['2501.00005']).toContain("'larg  languag'");
+    expect({ large: await s('"large language models"'), tasks: await s('"language tasks"'), nash: await s('nash -graphs') }).toEqual(before);
+    // The keys and the index, under their names.
+    const names = (await sql<{ n: string }>`select conname as n from pg_constraint where conrelid = 'paper_search'::regclass
+      union all select indexrelid::regclass::text from pg_index where indrelid = 'paper_search'::regclass order by 1`.execute(t.db.db)).rows.map((r) => r.n);
+    expect(names).toEqual(['paper_search_paper_id_fkey', 'paper_search_pkey', 'paper_search_pkey', 'paper_search_tsv_gin']);
+    await sql`set enable_seqscan = off`.execute(t.db.db);
+    const plan = (await sql<{ 'QUERY PLAN': string }>`explain select paper_id from paper_search where tsv @@ 'nash'::tsquery`.execute(t.db.db)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    await sql`reset enable_seqscan`.execute(t.db.db);
+    expect(plan).toContain('paper_search_tsv_gin');
+    // The triggers still write to it, a paper's deletion still cascades, and a few new papers are
+    // not a bulk case: the batches give them their pairs.
+    await t.load([kaggleRecord({ id: '2501.00007', title: 'Large Language Agents', abstract: 'Agents.' })]);
+    expect(await addPendingPairs(t.db, { rebuildAt: 1 })).toBe(1);
+    expect(await oid()).toBe(rebuilt); // one pending paper of seven: no rebuild
+    expect((await all())['2501.00007']).toContain("'larg  languag'");
+    await sql`delete from papers where id = '2501.00007'`.execute(t.db.db);
+    expect((await all())['2501.00007']).toBeUndefined();
+    expect(await addPendingPairs(t.db, { rebuildAt: 3 })).toBe(0);
+  });
+
   it('keeps the tag lexemes in step with papers and featured', async () => {
     const tsv = async () => (await sql<{ v: string }>`select tsv::text as v from paper_search where paper_id = '2501.00002'`.execute(t.db.db)).rows[0]!.v;
     expect(await tsv()).toContain("'cat cs.lg'");
