@@ -50,6 +50,7 @@ export const PAIRS_REBUILD_AT = 50_000;
 export async function addPendingPairs(db: Db, opts: { rebuildAt?: number } = {}): Promise<number> {
   if (db.dialect !== 'postgres') return 0;
   const rebuilt = await rebuildWithPairs(db, opts.rebuildAt ?? PAIRS_REBUILD_AT);
+  if (rebuilt === 'busy') return 0; // another process is rebuilding: its table replaces this one
   if (rebuilt !== null) return rebuilt;
   let total = 0;
   for (;;) {
@@ -68,16 +69,16 @@ const PENDING = sql`tsv @@ '''pairs pending'''::tsquery`;
  * each row twice, left the table and its index twice their size, and took 43 minutes at a million
  * papers. Searches go on reading the old table until the swap (a moment of exclusive lock);
  * writers of papers wait for the rebuild (SHARE ROW EXCLUSIVE), so no change is lost. Returns the
- * number of papers given their pairs, or null when this is not a bulk case or another process is
- * rebuilding (the advisory lock): then the batches run.
+ * number of papers given their pairs, null when this is not a bulk case (then the batches run), or
+ * 'busy' when another process is rebuilding (the advisory lock).
  */
-async function rebuildWithPairs(db: Db, rebuildAt: number): Promise<number | null> {
+async function rebuildWithPairs(db: Db, rebuildAt: number): Promise<number | null | 'busy'> {
   // The pending papers, counted up to rebuildAt: the tag's GIN list, empty most of the time.
   const few = await sql<{ n: number }>`select count(*)::int as n from (select 1 from paper_search where ${PENDING} limit ${rebuildAt}) c`.execute(db.db);
   if (Number(few.rows[0]?.n ?? 0) < rebuildAt) return null;
   return db.db.transaction().execute(async (trx) => {
     const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext('dailypapers.paper_search_rebuild')) as ok`.execute(trx);
-    if (!got.rows[0]?.ok) return null;
+    if (!got.rows[0]?.ok) return 'busy' as const;
     await sql`lock table paper_search in share row exclusive mode`.execute(trx);
     const counts = await sql<{ pending: number; all: number }>`select count(*) filter (where ${PENDING})::int as pending,
       count(*)::int as "all" from paper_search`.execute(trx);

@@ -132,6 +132,14 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
       (ts_delete(tsv, 'pairs pending'::text) || paper_search_pairs(tsv))::text as v from paper_search order by paper_id`.execute(t.db.db)).rows.map((r) => [r.id, r.v]));
     const before = { large: await s('"large language models"'), tasks: await s('"language tasks"'), nash: await s('nash -graphs') };
     const table = await oid();
+    // While another process rebuilds (its advisory lock), this one leaves the pairs to it.
+    await t.db.db.connection().execute(async (conn) => {
+      await sql`select pg_advisory_lock(hashtext('dailypapers.paper_search_rebuild'))`.execute(conn);
+      expect(await addPendingPairs(t.db, { rebuildAt: 3 })).toBe(0);
+      await sql`select pg_advisory_unlock(hashtext('dailypapers.paper_search_rebuild'))`.execute(conn);
+    });
+    expect(await oid()).toBe(table);
+    expect((await all())['2501.00005']).toContain("'pairs pending'");
     // Six papers, all pending: a bulk case when the threshold is 3.
     expect(await addPendingPairs(t.db, { rebuildAt: 3 })).toBe(6);
     const rebuilt = await oid();
