@@ -18,7 +18,7 @@ export function badRequest(c: Context, error: z.ZodError | string) {
  * with If-None-Match (a 304), instead of cloning the response to re-read and hash its body with
  * WebCrypto, which cost a search answer (~60 KB) 1-2 ms. The body is encoded to UTF-8 once and
  * the bytes are both hashed and sent: a string was encoded three times (the hash, the
- * Content-Length, the socket), about 1 ms for a search answer.
+ * Content-Length, the socket).
  */
 export function okJson(c: Context, data: unknown): Response {
   const body = Buffer.from(JSON.stringify(data));
