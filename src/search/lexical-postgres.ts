@@ -163,14 +163,16 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
       }
       // Every match of the step is read and counted, but only the newest still needed are scored:
       // the steps go back in time, so those are the ones the page may need, and scoring detoasts
-      // the tsvector (the row read for the date and count does not).
+      // the tsvector (the row read for the date and count does not). They are found again by their
+      // row's address (a TID scan: one page, where the primary key was four), valid within the
+      // statement's snapshot.
       const matches = join
-        ? sql`select s.paper_id, s.published_at, coalesce(fe.upvotes, 0) as upvotes, count(*) over () as n
+        ? sql`select s.ctid as t, s.paper_id, s.published_at, coalesce(fe.upvotes, 0) as upvotes, count(*) over () as n
             from paper_search s join ${papers} on p.id = s.paper_id where ${where} and ${whereAll(conditions)}`
-        : sql`select s.paper_id, s.published_at, 0 as upvotes, count(*) over () as n from paper_search s where ${where}`;
+        : sql`select s.ctid as t, s.paper_id, s.published_at, 0 as upvotes, count(*) over () as n from paper_search s where ${where}`;
       const r = await sql<Row & { n: number }>`with m as materialized (${matches}
-          order by 2 desc nulls last, 1 desc limit ${need - rows.length})
-        select m.paper_id as id, m.published_at, m.upvotes, m.n, ${score} as score from m join paper_search s on s.paper_id = m.paper_id`.execute(db);
+          order by 3 desc nulls last, 2 desc limit ${need - rows.length})
+        select m.paper_id as id, m.published_at, m.upvotes, m.n, ${score} as score from m join paper_search s on s.ctid = m.t`.execute(db);
       for (const x of r.rows) rows.push({ id: x.id, published_at: x.published_at, score: Number(x.score), upvotes: Number(x.upvotes) });
       counted += Number(r.rows[0]?.n ?? 0);
       if (rows.length >= need) break;
