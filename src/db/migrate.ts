@@ -12,6 +12,7 @@ import * as m0008 from './migrations/0008_search_order.js';
 import * as m0009 from './migrations/0009_filter_indexes.js';
 import * as m0010 from './migrations/0010_search_tags.js';
 import * as m0011 from './migrations/0011_search_pairs.js';
+import * as m0012 from './migrations/0012_search_inline.js';
 import type { Database, Dialect } from './schema.js';
 
 type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
@@ -28,6 +29,7 @@ export const MIGRATIONS: Record<string, Step> = {
   '0009_filter_indexes': m0009,
   '0010_search_tags': m0010,
   '0011_search_pairs': m0011,
+  '0012_search_inline': m0012,
 };
 
 const TABLE = 'schema_migration';

@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
+import { INLINE_TARGET } from '../db/migrations/0012_search_inline.js';
 import type { Logger } from '../log.js';
 import { builtinTrainedOn, paperText, trainBuiltin } from './embedders/index.js';
 import type { SearchService } from './index.js';
@@ -84,7 +85,8 @@ async function rebuildWithPairs(db: Db, rebuildAt: number): Promise<number | nul
       count(*)::int as "all" from paper_search`.execute(trx);
     const { pending, all } = counts.rows[0]!;
     if (pending < rebuildAt || pending * 2 <= all) return null;
-    await sql`create table paper_search_rebuilt as select paper_id, published_at,
+    // Its rows keep their tsvector in line, as migration 0012 made them (decision 0025).
+    await sql`create table paper_search_rebuilt with (toast_tuple_target = ${sql.raw(String(INLINE_TARGET))}) as select paper_id, published_at,
       case when ${PENDING} then ts_delete(tsv, 'pairs pending'::text) || paper_search_pairs(tsv) else tsv end as tsv
       from paper_search`.execute(trx);
     await sql`alter table paper_search_rebuilt alter column paper_id set not null, alter column tsv set not null,

@@ -14,6 +14,11 @@ import { hfItem, kaggleRecord } from '../fixtures/records.js';
 import { PG_ADMIN_URL } from '../harness/db.js';
 import { searchDb } from './harness.js';
 
+/** paper_search's storage options (pg_class.reloptions), as text. */
+async function tableOptions(db: Kysely<Database>): Promise<string> {
+  return (await sql<{ o: string | null }>`select reloptions::text as o from pg_class where oid = 'paper_search'::regclass`.execute(db)).rows[0]!.o ?? '';
+}
+
 /**
  * What a query should return, by the plainest SQL: every match of the words (no tag lexemes),
  * filtered by filters.ts; relevance ranks the newest max(RANK_WINDOW, offset + limit) of them.
@@ -151,6 +156,8 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
     const names = (await sql<{ n: string }>`select conname as n from pg_constraint where conrelid = 'paper_search'::regclass
       union all select indexrelid::regclass::text from pg_index where indrelid = 'paper_search'::regclass order by 1`.execute(t.db.db)).rows.map((r) => r.n);
     expect(names).toEqual(['paper_search_paper_id_fkey', 'paper_search_pkey', 'paper_search_pkey', 'paper_search_tsv_gin']);
+    // Its rows keep their tsvector in line, as migration 0012 made them (decision 0025).
+    expect(await tableOptions(t.db.db)).toContain('toast_tuple_target=8160');
     await sql`set enable_seqscan = off`.execute(t.db.db);
     const plan = (await sql<{ 'QUERY PLAN': string }>`explain select paper_id from paper_search where tsv @@ 'nash'::tsquery`.execute(t.db.db)).rows.map((r) => r['QUERY PLAN']).join('\n');
     await sql`reset enable_seqscan`.execute(t.db.db);
@@ -164,6 +171,22 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
     await sql`delete from papers where id = '2501.00007'`.execute(t.db.db);
     expect((await all())['2501.00007']).toBeUndefined();
     expect(await addPendingPairs(t.db, { rebuildAt: 3 })).toBe(0);
+  });
+
+  it('keeps each paper\'s tsvector in its row, not in the TOAST table (decision 0025)', async () => {
+    // A tsvector of about 3 KB: PostgreSQL's default would move it out of line, uncompressed.
+    const words = Array.from({ length: 150 }, (_, i) => `term${i.toString(36)}x${(i * 7919).toString(36)}`).join(' ');
+    await t.load([kaggleRecord({ id: '2501.00009', title: 'A Long Abstract', abstract: words })]);
+    const r = await sql<{ size: number; toast: number }>`select pg_column_size(tsv) as size,
+      (select pg_relation_size(reltoastrelid) from pg_class where oid = 'paper_search'::regclass)::int as toast
+      from paper_search where paper_id = '2501.00009'`.execute(t.db.db);
+    expect(r.rows[0]!.size).toBeGreaterThan(2500);
+    expect(r.rows[0]!.size).toBeLessThan(8000);
+    expect(r.rows[0]!.toast).toBe(0);
+    expect(await tableOptions(t.db.db)).toContain('toast_tuple_target=8160');
+    const b = postgresLexical(t.db.db);
+    expect((await b.search({ query: parseQuery('"long abstract" term0x0'), sort: 'relevance', limit: 10, offset: 0 })).ids).toEqual(['2501.00009']);
+    await sql`delete from papers where id = '2501.00009'`.execute(t.db.db);
   });
 
   it('keeps the tag lexemes in step with papers and featured', async () => {
