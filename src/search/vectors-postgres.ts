@@ -134,13 +134,15 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
     );
   }
 
+  /** Held by a background build, and by a bulk load for its whole length (below). */
+  const key = sql`hashtext('dailypapers paper_vector index')`;
+
   /**
    * The background build, by one process at a time (an advisory lock: a second `serve` starting
    * meanwhile leaves it be). An invalid index left by an interrupted concurrent build is dropped
    * first, or `if not exists` would keep it for ever.
    */
   async function buildInBackground(): Promise<boolean> {
-    const key = sql`hashtext('dailypapers paper_vector index')`;
     return db.connection().execute(async (conn) => {
       const got = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${key}) as ok`.execute(conn);
       if (!got.rows[0]?.ok) return false;
@@ -222,16 +224,28 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
 
     async bulk(run) {
       if (!available) return run();
-      deferIndex = true;
-      try {
-        await sql`drop index if exists ${sql.raw(HALF)}`.execute(db);
-        await sql`drop index if exists ${sql.raw(FULL)}`.execute(db);
-        forgetDim();
-        return await run();
-      } finally {
-        deferIndex = false;
-        await createIndex();
-      }
+      // The index lock, held on a connection of its own for the whole load: a process starting
+      // meanwhile (a `serve`, a search from the CLI) finds the index missing and would build it
+      // in the background, maintained row by row under the load (a million-paper load slowed
+      // four-fold); with the lock taken it leaves the index to this load, which builds it at the
+      // end. A background build already running is waited for.
+      return db.connection().execute(async (conn) => {
+        await sql`select pg_advisory_lock(${key})`.execute(conn);
+        deferIndex = true;
+        try {
+          await sql`drop index if exists ${sql.raw(HALF)}`.execute(db);
+          await sql`drop index if exists ${sql.raw(FULL)}`.execute(db);
+          forgetDim();
+          return await run();
+        } finally {
+          deferIndex = false;
+          try {
+            await createIndex();
+          } finally {
+            await sql`select pg_advisory_unlock(${key})`.execute(conn);
+          }
+        }
+      });
     },
   };
 }

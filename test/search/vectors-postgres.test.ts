@@ -4,6 +4,7 @@
 // the new one built at start and keeps searching meanwhile.
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connect } from '../../src/db/connect.js';
 import { postgresVectors } from '../../src/search/vectors-postgres.js';
 import { PG_ADMIN_URL } from '../harness/db.js';
 import { kaggleRecord } from '../fixtures/records.js';
@@ -51,6 +52,27 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL vector index', () => {
     expect(await hasIndex()).toBe(true);
     expect((await v.nearest('m', unit(7), 1))[0]?.id).toBe(idOf(7));
     expect(await plan(`vec::halfvec(${DIM}) <=> ${q}::halfvec(${DIM})`)).toContain('paper_vector_hnsw_half');
+  });
+
+  it('leaves the index to a bulk load running in another process instead of building it under the load', async () => {
+    const v = await postgresVectors(t.db.db);
+    await v.put('m', DIM, Array.from({ length: 60 }, (_, n) => ({ id: idOf(n), vector: unit(n) })));
+    const other = await connect(t.config.database); // another process's pool, same database
+    const building = async () => (await sql<{ n: number }>`select count(*)::int as n from pg_index
+      where indexrelid = to_regclass('paper_vector_hnsw_half')`.execute(t.db.db)).rows[0]!.n > 0;
+    let seen = false;
+    await v.bulk!(async () => {
+      await v.put('m', DIM, [{ id: idOf(1), vector: unit(100) }]);
+      expect((await postgresVectors(other.db)).available).toBe(true); // starts while the load runs: finds no index
+      for (let i = 0; i < 10 && !seen; i++) {
+        seen = await building();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    });
+    await other.close();
+    expect(seen).toBe(false);
+    expect(await hasIndex()).toBe(true);
+    expect((await v.nearest('m', unit(100), 1))[0]?.id).toBe(idOf(1));
   });
 
   it('returns the nearest with exact scores, best first, itself excluded when asked', async () => {
