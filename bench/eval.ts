@@ -1,9 +1,10 @@
-// `npm run eval -- search [--queries N] [--dims 128,256] [--fresh]`: retrieval quality on the real
-// data. Loads ../shared/data (84k arXiv + 9.9k Hugging Face papers) into a SQLite database under
-// /tmp (kept between runs unless --fresh), builds queries from the Hugging Face papers'
+// `npm run eval -- search [--queries N] [--dims 128,256] [--database URL] [--fresh]`: retrieval quality
+// on the real data. Loads ../shared/data (84k arXiv + 9.9k Hugging Face papers) into a SQLite
+// database under /tmp (kept between runs unless --fresh), or into the PostgreSQL database of
+// --database (loaded when it has no papers; --fresh empties only the SQLite one), builds queries from the Hugging Face papers'
 // ai_keywords (three keywords of a paper as the query, that paper as the one right answer), and
 // prints MRR@10 and Recall@10 for lexical only, semantic only and hybrid, per embedder.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
@@ -20,10 +21,10 @@ const DIR = '/tmp/dailypapers-eval';
 async function main(argv: string[]) {
   const [what, ...rest] = argv;
   if (what !== 'search') {
-    console.error('usage: npm run eval -- search [--queries N] [--dims 128,256] [--modes lexical,semantic,hybrid] [--no-train] [--fresh]');
+    console.error('usage: npm run eval -- search [--queries N] [--dims 128,256] [--modes lexical,semantic,hybrid] [--database URL] [--no-train] [--fresh]');
     process.exit(2);
   }
-  const { values } = parseArgs({ args: rest, options: { queries: { type: 'string' }, dims: { type: 'string' }, fresh: { type: 'boolean' }, 'no-train': { type: 'boolean' }, modes: { type: 'string' } } });
+  const { values } = parseArgs({ args: rest, options: { queries: { type: 'string' }, dims: { type: 'string' }, fresh: { type: 'boolean' }, 'no-train': { type: 'boolean' }, modes: { type: 'string' }, database: { type: 'string' } } });
   const modes = (values.modes ?? 'lexical,semantic,hybrid').split(',') as Mode[];
   const nQueries = Number(values.queries ?? 500);
   // By default the dimension the app trains (LSA_DIM), so that the table is of what ships.
@@ -31,16 +32,16 @@ async function main(argv: string[]) {
   if (values.fresh) rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
   const file = path.join(DIR, 'eval.db');
-  const fresh = !existsSync(file);
-  const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, DATA_DIR: DIR, EMBEDDER: 'builtin' });
+  const config = loadConfig({ DATABASE_URL: values.database ?? `sqlite:${file}`, DATA_DIR: DIR, EMBEDDER: 'builtin' });
   const db = await connect(config.database);
   await migrateToLatest(db.db, db.dialect);
-  if (fresh) {
+  const count = async () => Number((await db.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  if ((await count()) === 0) {
     const t = Date.now();
     const s = await importFiles(db.db, [path.join(DATA, 'arxiv-sample.jsonl.gz'), path.join(DATA, 'hf-daily-papers.jsonl.gz')], { rejectsDir: path.join(DIR, 'rejects') });
     console.log(`imported ${s.new} papers (${s.updated} updated) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
-  const papers = Number((await db.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const papers = await count();
 
   // Queries: a seeded sample of featured papers with at least three keywords.
   const rows = await db.db.selectFrom('featured').select(['paper_id', 'ai_keywords']).orderBy('paper_id').execute();
@@ -71,7 +72,7 @@ async function main(argv: string[]) {
     const t1 = Date.now();
     const p = await search.embedPending();
     await search.warm(); // the vector graph is built before the first query, not during the timed ones
-    console.log(`${emb?.model}: trained in ${trainS.toFixed(1)} s, embedded ${p.embedded} papers in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+    console.log(`${db.dialect}, ${emb?.model}: trained in ${trainS.toFixed(1)} s, embedded ${p.embedded} papers in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
     for (const mode of modes) {
       if (mode === 'lexical' && lexicalDone) continue;
       let rr = 0;
@@ -87,7 +88,7 @@ async function main(argv: string[]) {
         }
       }
       const ms = (performance.now() - t) / queries.length;
-      const label = mode === 'lexical' ? 'none (FTS5 bm25)' : `builtin LSA ${emb?.model.match(/lsa(\d+)/)?.[1] ?? dim}-d`;
+      const label = mode === 'lexical' ? (db.dialect === 'sqlite' ? 'none (FTS5 bm25)' : 'none (tsvector, ts_rank_cd)') : `builtin LSA ${emb?.model.match(/lsa(\d+)/)?.[1] ?? dim}-d`;
       table.push(`| ${label} | ${mode} | ${(rr / queries.length).toFixed(3)} | ${(hits / queries.length).toFixed(3)} | ${ms.toFixed(1)} |`);
       if (mode === 'lexical') lexicalDone = true;
       console.log(table.at(-1));
