@@ -127,9 +127,9 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
         if (!v || !v.some((x) => x !== 0)) return null;
         // Filters are checked on the candidates: ask for twice as many when they may remove some.
         // Four times (until session 8) made pgvector walk its graph at ef_search 402 instead of
-        // 202 (alone at a million papers: 14.1 ms at ef 402, 9.5 at ef 250), for little: a narrow filter (an author, a
-        // recent date) keeps a few of either, and the lexical candidates, which all pass, are
-        // ranked by similarity to the query anyway (hybrid.ts).
+        // 202 (alone at a million papers: 14.1 ms at ef 402, 9.5 at ef 250), for little: a narrow
+        // filter (an author, a recent date) keeps a few of either, and the lexical candidates,
+        // which all pass, are ranked by similarity to the query anyway (hybrid.ts).
         const filtered = hasFilters(query) || query.excluded.length > 0;
         let neighbours = await vec.nearest(emb.model, v, filtered ? k * 2 : k);
         if (filtered) {
