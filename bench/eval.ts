@@ -1,9 +1,10 @@
-// `npm run eval -- search [--queries N] [--dims 128,256] [--database URL] [--fresh]`: retrieval quality
-// on the real data. Loads ../shared/data (84k arXiv + 9.9k Hugging Face papers) into a SQLite
-// database under /tmp (kept between runs unless --fresh), or into the PostgreSQL database of
-// --database (loaded when it has no papers; --fresh empties only the SQLite one), builds queries from the Hugging Face papers'
-// ai_keywords (three keywords of a paper as the query, that paper as the one right answer), and
-// prints MRR@10 and Recall@10 for lexical only, semantic only and hybrid, per embedder.
+// `npm run eval -- search [--queries N] [--dims 128,256] [--database URL] [--fresh]`: retrieval
+// quality on the real data. Loads ../shared/data (84k arXiv + 9.9k Hugging Face papers) into a
+// SQLite database under /tmp (kept between runs unless --fresh), or into the PostgreSQL database of
+// --database (loaded when it has no papers; --fresh empties only the SQLite one), builds queries
+// from the Hugging Face papers' ai_keywords (three keywords of a paper as the query, that paper as
+// the one right answer), and prints MRR@10 and Recall@10 for lexical only, semantic only and
+// hybrid, per embedder.
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

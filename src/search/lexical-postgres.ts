@@ -9,9 +9,8 @@
 // are found by walking back through the months: each step is one GIN query AND-ed with the step's
 // month lexemes, which GIN drives from those short posting lists (a month is a few thousand papers)
 // where the words alone may have hundreds of thousands. A step counts all its matches but scores
-// only the newest the page still needs (ts_rank_cd detoasts the tsvector; the date and the count
-// come from the row without it). A phrase also
-// brings its word pairs (migration 0011, decision 0020), so that GIN finds the papers where its
+// only the newest the page still needs (ts_rank_cd costs ~5 us a paper; the tsvector is in the
+// row, decision 0025). A phrase also brings its word pairs (migration 0011, decision 0020), so that GIN finds the papers where its
 // words are adjacent instead of every paper that has them.
 //
 // Counts: exact when the walk reached the oldest month (every match was read), otherwise an
@@ -172,10 +171,9 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
         walked.push(...months);
       }
       // Every match of the step is read and counted, but only the newest still needed are scored:
-      // the steps go back in time, so those are the ones the page may need, and scoring detoasts
-      // the tsvector (the row read for the date and count does not). They are found again by their
-      // row's address (a TID scan: one page, where the primary key was four), valid within the
-      // statement's snapshot.
+      // the steps go back in time, so those are the ones the page may need, and ts_rank_cd costs
+      // ~5 us a paper. They are found again by their row's address (a TID scan: one page, where
+      // the primary key was four), valid within the statement's snapshot.
       const matches = join
         ? sql`select s.ctid as t, s.paper_id, s.published_at, coalesce(fe.upvotes, 0) as upvotes, count(*) over () as n
             from paper_search s join ${papers} on p.id = s.paper_id where ${where} and ${whereAll(conditions)}`

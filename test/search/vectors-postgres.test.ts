@@ -61,15 +61,18 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL vector index', () => {
     const building = async () => (await sql<{ n: number }>`select count(*)::int as n from pg_index
       where indexrelid = to_regclass('paper_vector_hnsw_half')`.execute(t.db.db)).rows[0]!.n > 0;
     let seen = false;
-    await v.bulk!(async () => {
-      await v.put('m', DIM, [{ id: idOf(1), vector: unit(100) }]);
-      expect((await postgresVectors(other.db)).available).toBe(true); // starts while the load runs: finds no index
-      for (let i = 0; i < 10 && !seen; i++) {
-        seen = await building();
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    });
-    await other.close();
+    try {
+      await v.bulk!(async () => {
+        await v.put('m', DIM, [{ id: idOf(1), vector: unit(100) }]);
+        expect((await postgresVectors(other.db)).available).toBe(true); // starts while the load runs: finds no index
+        for (let i = 0; i < 10 && !seen; i++) {
+          seen = await building();
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      });
+    } finally {
+      await other.close();
+    }
     expect(seen).toBe(false);
     expect(await hasIndex()).toBe(true);
     expect((await v.nearest('m', unit(100), 1))[0]?.id).toBe(idOf(1));
