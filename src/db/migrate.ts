@@ -13,6 +13,8 @@ import * as m0009 from './migrations/0009_filter_indexes.js';
 import * as m0010 from './migrations/0010_search_tags.js';
 import * as m0011 from './migrations/0011_search_pairs.js';
 import * as m0012 from './migrations/0012_search_inline.js';
+import * as m0013 from './migrations/0013_comment_html.js';
+import * as m0014 from './migrations/0014_account_security.js';
 import type { Database, Dialect } from './schema.js';
 
 type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
@@ -30,6 +32,8 @@ export const MIGRATIONS: Record<string, Step> = {
   '0010_search_tags': m0010,
   '0011_search_pairs': m0011,
   '0012_search_inline': m0012,
+  '0013_comment_html': m0013,
+  '0014_account_security': m0014,
 };
 
 const TABLE = 'schema_migration';
