@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseTrustProxy, type TrustProxy, TrustProxyError } from './auth/proxy.js';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; path: string; url: string }
@@ -40,6 +41,10 @@ export interface Config {
   logLevel: string;
   /** IANA zone in which feed days are counted; arXiv announces in New York time. */
   timezone: string;
+  /** Reverse proxies whose X-Forwarded-For counts (auth/proxy.ts). */
+  trustProxy: TrustProxy;
+  /** Bearer token that opens /metrics to a scraper that is not on loopback. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -51,7 +56,7 @@ export const CONFIG_VARIABLES = [
   'DATABASE_URL', 'PORT', 'HOST', 'BASE_URL', 'SECRET', 'SMTP_URL', 'MAIL_FROM', 'ARXIV_API_URL',
   'ARXIV_OAI_URL', 'ARXIV_CATEGORIES', 'ARXIV_CONTACT', 'EMBEDDER', 'LOG_LEVEL', 'DATA_DIR', 'TIMEZONE',
   'ARXIV_INTERVAL_MS', 'ARXIV_SCHEDULE', 'DIGEST_SCHEDULE', 'DIGEST_RATE',
-  'SUBMIT_MAX_AGE_DAYS',
+  'SUBMIT_MAX_AGE_DAYS', 'TRUST_PROXY', 'METRICS_TOKEN',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
@@ -105,6 +110,15 @@ export function loadConfig(
   if (!/^\d+(\.\d+)?$/.test(digestRate)) throw new ConfigError(`DIGEST_RATE '${digestRate}' is not a number of messages per second`);
   const submitAge = get('SUBMIT_MAX_AGE_DAYS') ?? '14';
   if (!/^\d+$/.test(submitAge)) throw new ConfigError(`SUBMIT_MAX_AGE_DAYS '${submitAge}' is not a whole number of days`);
+  let trustProxy: TrustProxy;
+  try {
+    trustProxy = parseTrustProxy(get('TRUST_PROXY'));
+  } catch (e) {
+    if (e instanceof TrustProxyError) throw new ConfigError(e.message);
+    throw e;
+  }
+  const metricsToken = get('METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters (use a random value, e.g. openssl rand -hex 24)');
   return {
     database: parseDatabaseUrl(get('DATABASE_URL') ?? `sqlite:${path.join(dataDir, 'dailypapers.db')}`, cwd),
     port,
@@ -128,6 +142,8 @@ export function loadConfig(
     submitMaxAgeDays: Number(submitAge),
     logLevel,
     timezone,
+    trustProxy,
+    metricsToken,
   };
 }
 

@@ -9,6 +9,8 @@ import { apiRoutes } from './api/routes.js';
 import { mountMembers } from './ui/members/routes.js';
 import { feedRoutes } from './feeds/routes.js';
 import { Metrics, metricsHandler } from './metrics.js';
+import { clientIp, resolveClient } from './middleware/client.js';
+import { refuseTokensOnForms } from './middleware/session.js';
 import { uiRoutes } from './ui/routes.js';
 import { subscribeRoutes } from './ui/subscribe.js';
 
@@ -21,10 +23,12 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const metrics = new Metrics();
+  app.use('*', resolveClient(deps.config.trustProxy));
   app.use('*', metrics.middleware());
+  app.use('*', refuseTokensOnForms());
 
   app.onError((err, c) => {
-    deps.log?.error({ err, path: c.req.path }, 'request failed');
+    deps.log?.error({ err, path: c.req.path, client: clientIp(c) }, 'request failed');
     if (c.req.path.startsWith('/api/')) return c.json({ error: 'internal error' }, 500);
     return c.text('Internal error: the server could not answer this request. It has been logged.', 500);
   });
@@ -46,7 +50,7 @@ export function createApp(deps: AppDeps): Hono {
     }
   });
 
-  app.get('/metrics', metricsHandler(metrics, deps.db));
+  app.get('/metrics', metricsHandler(metrics, deps.db, deps.config));
 
   app.notFound((c) =>
     c.req.path.startsWith('/api/')

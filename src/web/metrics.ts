@@ -1,8 +1,16 @@
 // GET /metrics in the Prometheus text exposition format (version 0.0.4): request counts and
 // latency by route class, process memory, and the counts an operator watches (papers, featured,
-// members). Counters live in this process; each instance is scraped on its own.
+// members). Counters live in this process; each instance is scraped on its own. Who may read it:
+// loopback clients (a Prometheus on the same machine), or anyone sending METRICS_TOKEN as a bearer
+// token (Prometheus' `authorization` scrape setting). Request counts and memory tell an outsider
+// about load and users, so by default nobody else.
 import type { Context, MiddlewareHandler } from 'hono';
+import { isLoopback } from '../auth/proxy.js';
+import { safeEqual } from '../auth/secrets.js';
+import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
+import { clientIp, forwarded } from './middleware/client.js';
+import { bearerToken } from './middleware/session.js';
 
 // Upper bounds (seconds) of the latency histogram's buckets.
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -65,7 +73,25 @@ export class Metrics {
   }
 }
 
-export function metricsHandler(metrics: Metrics, db: Db) {
-  return async (c: Context) =>
-    c.body(await metrics.render(db), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
+/**
+ * Whether this request may read /metrics. A loopback peer counts only when no proxy forwarded the
+ * request: behind a proxy on the same machine every socket is loopback, so without TRUST_PROXY a
+ * forwarded request is an outsider's (with it, clientIp is already the real client).
+ */
+function mayRead(c: Context, config: Config): boolean {
+  const token = bearerToken(c);
+  if (config.metricsToken !== undefined && token !== undefined) return safeEqual(token, config.metricsToken);
+  if (!isLoopback(clientIp(c))) return false;
+  return config.trustProxy.kind !== 'none' || !forwarded(c);
+}
+
+export function metricsHandler(metrics: Metrics, db: Db, config: Config) {
+  return async (c: Context) => {
+    if (!mayRead(c, config)) {
+      return config.metricsToken !== undefined
+        ? c.text('Unauthorized: send Authorization: Bearer with the METRICS_TOKEN of this instance.\n', 401, { 'www-authenticate': 'Bearer realm="metrics"', 'cache-control': 'no-store' })
+        : c.text('Forbidden: /metrics answers loopback clients only; set METRICS_TOKEN to let a remote scraper read it.\n', 403, { 'cache-control': 'no-store' });
+    }
+    return c.body(await metrics.render(db), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
+  };
 }

@@ -23,7 +23,7 @@ describe.each(DIALECTS)('web on %s', (dialect) => {
     await t.load([hfItem()]);
     await t.app.request('/papers');
     await t.app.request('/api/papers/2509.99999');
-    const res = await t.app.request('/metrics');
+    const res = await t.app.request('/metrics', {}, { incoming: { socket: { remoteAddress: '127.0.0.1' } } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
     const text = await res.text();

@@ -1,6 +1,7 @@
 // JSON routes of members: upvotes, comments and paper submissions. Writes need a Bearer token with
-// the write scope, or a session plus the X-CSRF-Token header (a page's token): a cookie alone
-// never authorises a write. Bodies are zod-checked; answers whitelist their fields.
+// the write scope (checked where tokens are loaded, middleware/session.ts), or a session plus the
+// X-CSRF-Token header (a page's token): a cookie alone never authorises a write. Bodies are
+// zod-checked; answers whitelist their fields.
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { parseArxivId } from '../../papers/arxiv-id.js';
@@ -31,7 +32,7 @@ export const presentComment = (c: Comment) => ({
 async function writer(c: Context, m: Members): Promise<User | Response> {
   const who = member(c);
   if (!who.user) return c.json({ error: 'log in or send an API token (Authorization: Bearer ...)' }, 401);
-  if (who.tokenScopes) return who.tokenScopes.includes('write') ? who.user : c.json({ error: 'this token has the read scope only; create a write token in /settings' }, 403);
+  if (who.tokenScopes) return who.user; // its scope was checked with the token (middleware/session.ts)
   if (!(await csrfOk(c, m.secret, m.names))) return c.json({ error: 'missing or invalid X-CSRF-Token header' }, 403);
   return who.user;
 }

@@ -3,8 +3,10 @@
 // of `w` seconds with a quota of `q` requests per client, and on every answer the remaining `r`
 // and the seconds `t` until the window resets. Over the quota: 429 with Retry-After (RFC 6585 §4).
 // Counters live in this process's memory: one instance, one budget; several instances behind a
-// balancer each count on their own (decision 0011). Clients are told apart by their socket address.
+// balancer each count on their own (decision 0011). Clients are told apart by their address
+// (middleware/client.ts: the socket's, or X-Forwarded-For's under TRUST_PROXY).
 import type { Context, MiddlewareHandler } from 'hono';
+import { clientIp } from '../middleware/client.js';
 
 export interface Policy {
   /** The policy's name in the headers, e.g. "read". */
@@ -30,24 +32,18 @@ export interface RateLimitOptions {
   write?: Policy;
   /** Milliseconds since the epoch; tests pass a fake clock. */
   now?: () => number;
-  /** Who is asking; the socket address by default. */
+  /** Who is asking; the client's address by default. */
   key?: (c: Context) => string;
 }
 
 /** Past this many tracked clients, windows that have ended are dropped before counting more. */
 const SWEEP_AT = 10_000;
 
-export function clientAddress(c: Context): string {
-  // @hono/node-server puts Node's IncomingMessage in c.env; app.request() in tests has none.
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'local';
-}
-
 export function rateLimit(opts: RateLimitOptions = {}): MiddlewareHandler {
   const read = opts.read ?? READ_POLICY;
   const write = opts.write ?? WRITE_POLICY;
   const now = opts.now ?? Date.now;
-  const key = opts.key ?? clientAddress;
+  const key = opts.key ?? clientIp;
   const windows = new Map<string, Window>();
 
   return async (c, next) => {

@@ -40,13 +40,3 @@ export function currentMember(): Member {
 }
 
 export const isStaff = (u: User | null) => u !== null && (u.role === 'admin' || u.role === 'moderator');
-
-/**
- * The client's address from the socket (@hono/node-server puts the IncomingMessage in c.env).
- * X-Forwarded-For is not trusted: anyone can send it, and trusting it would let one client
- * dodge every per-IP limit.
- */
-export function clientIp(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
-}

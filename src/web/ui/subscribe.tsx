@@ -20,6 +20,7 @@ import {
   type Choices, confirmSubscription, findByConfirmToken, getSubscription, requestSubscription, type Subscription, updateByOwner,
 } from '../../store/subscriptions.js';
 import type { AppDeps } from '../app.js';
+import { clientIp } from '../middleware/client.js';
 import { member } from '../middleware/context.js';
 import { registerDigestSettings } from './digest-settings.js';
 import { BOX_STYLE } from './components/subscribe-box.js';
@@ -91,11 +92,6 @@ const noStore = (c: Context) => {
   c.header('cache-control', 'no-store');
   c.header('referrer-policy', 'no-referrer');
 };
-
-function clientIp(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
-}
 
 export function subscribeRoutes(deps: AppDeps, opts: SubscribeRouteOptions = {}): Hono {
   const { db, config, log } = deps;
