@@ -7,6 +7,7 @@ import { FREQUENCIES, type Frequency, PeriodError } from '../digests/period.js';
 import { previewDigest, sendDigests } from '../digests/send.js';
 import { createLogger } from '../log.js';
 import { createMailer } from '../mail/transport.js';
+import { parseDay } from '../papers/dates.js';
 import { searchFor } from '../search/index.js';
 import { parse, UsageError } from './args.js';
 import { type Command, help } from './command.js';
@@ -16,7 +17,8 @@ export const digestCommand: Command = {
   summary: 'send the email digests of a period (each subscriber gets each period once), or preview one',
   usage: 'digest send --frequency daily|weekly [--date DATE] [--dry-run] [--to EMAIL] [--html]',
   options: `  --frequency F   daily (one feed day) or weekly (one ISO week, Monday to Sunday)
-  --date DATE     the day to send (daily) or a day of the week to send (weekly), YYYY-MM-DD;
+  --date DATE     the day to send (daily) or a day of the week to send (weekly), YYYY-MM-DD
+                  (years 1991 to 9999);
                   default: what the schedule sends today (daily: the latest day with papers
                   before today; weekly: last week)
   --dry-run       print one digest (for --to's subscription, or default choices) and send nothing
@@ -36,7 +38,8 @@ export const digestCommand: Command = {
     if (!frequency) throw new UsageError('digest send: --frequency daily or --frequency weekly is required');
     if (!(FREQUENCIES as readonly string[]).includes(frequency)) throw new UsageError(`--frequency: '${frequency}' is not daily or weekly`);
     const date = args.values.date as string | undefined;
-    if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--date: '${date}' is not a date like 2026-08-21`);
+    const day = date === undefined ? undefined : parseDay(date);
+    if (day && !day.ok) throw new UsageError(`--date: ${day.error}`);
     const to = args.values.to as string | undefined;
     if (to !== undefined && !/^[^\s@]+@[^\s@]+$/.test(to)) throw new UsageError(`--to: '${to}' is not an email address`);
 

@@ -6,6 +6,7 @@ import { ingestIds } from '../ingest/arxiv-api.js';
 import { arxivFetcher, HttpError, UnavailableError } from '../ingest/http.js';
 import { harvest, type HarvestProgress, OaiProtocolError } from '../ingest/oai-harvest.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
+import { parseDay } from '../papers/dates.js';
 import { harvestWindow } from '../jobs/harvest.js';
 import { parse, UsageError } from './args.js';
 import { type Command, help, type Io } from './command.js';
@@ -16,7 +17,8 @@ export const ingestCommand: Command = {
   usage: 'ingest arxiv [--categories C,...] [--from DATE] [--until DATE] [--again] | ingest ids ID...',
   options: `ingest arxiv   harvest ARXIV_OAI_URL (OAI-PMH, arXivRaw), one request every ARXIV_INTERVAL_MS
   --categories C,...   categories to keep (default ARXIV_CATEGORIES), e.g. cs.LG,stat.ML or math
-  --from DATE          first datestamp, YYYY-MM-DD (default: where the last harvest ended, or yesterday)
+  --from DATE          first datestamp, YYYY-MM-DD, years 1991 to 9999 (default: where the last
+                       harvest ended, or yesterday)
   --until DATE         last datestamp, YYYY-MM-DD (default: today)
   --again              harvest sets again whose window is complete and ended before today
   A killed harvest resumes where it stopped when run again with the same dates (complete sets of
@@ -37,14 +39,11 @@ ingest ids ID...     look up papers on ARXIV_API_URL and store them; IDs may be 
   },
 };
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 function checkDate(flag: string, v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
-  if (!DATE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) {
-    throw new UsageError(`--${flag}: '${v}' is not a date like 2025-01-31`);
-  }
-  return v;
+  const day = parseDay(v);
+  if (!day.ok) throw new UsageError(`--${flag}: ${day.error}`);
+  return day.value;
 }
 
 async function withDb<T>(config: Config, f: (db: Awaited<ReturnType<typeof connect>>) => Promise<T>): Promise<T> {

@@ -13,19 +13,49 @@ export interface DayRange {
   to: string;
 }
 
+/**
+ * The years a day, week or month parameter may name. arXiv's first paper is from August 1991, so
+ * nothing here is older; the floor also keeps every year clear of JavaScript's habit of reading
+ * years 0 to 99 as 1900 to 1999 (Date.UTC, new Date(y, m)). YYYY has four digits, hence 9999.
+ */
+export const MIN_YEAR = 1991;
+export const MAX_YEAR = 9999;
+const LAST_DAY = `${MAX_YEAR}-12-31`;
+const YEARS = `in the years ${MIN_YEAR} to ${MAX_YEAR}`;
+
+/** The accepted forms, as every error message states them. */
+export const FORMS = {
+  day: `a date in the form YYYY-MM-DD, like 2025-01-31, ${YEARS}`,
+  week: `an ISO week in the form YYYY-Www, like 2025-W05, ${YEARS}`,
+  month: `a month in the form YYYY-MM, like 2025-01, ${YEARS}`,
+} as const;
+
 const toUtc = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const fromUtc = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Date.UTC without its reading of years 0 to 99 as 1900 to 1999. */
+function utc(year: number, monthIndex: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, monthIndex, day);
+  return d.getTime();
+}
+
+/** The input as echoed in an error: quoted, and cut short so a long parameter stays out of the answer. */
+const quoted = (input: string) => `'${input.length > 40 ? `${input.slice(0, 40)}…` : input}'`;
+
+const inYears = (year: number) => year >= MIN_YEAR && year <= MAX_YEAR;
 
 export function addDays(day: string, n: number): string {
   return fromUtc(toUtc(day) + n * DAY_MS);
 }
 
-/** `YYYY-MM-DD` that names a real calendar date (2025-02-30 does not). */
+/** `YYYY-MM-DD` that names a real calendar date (2025-02-30 does not) from MIN_YEAR to MAX_YEAR. */
 export function parseDay(input: string): Parsed<string> {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input);
-  if (!m) return { ok: false, error: `'${input}' is not a date in the form YYYY-MM-DD, like 2025-01-31` };
+  if (!m) return { ok: false, error: `${quoted(input)} is not ${FORMS.day}` };
+  if (!inYears(Number(m[1]))) return { ok: false, error: `${input} is out of range; expected ${FORMS.day}` };
   const ms = toUtc(input);
-  if (Number.isNaN(ms) || fromUtc(ms) !== input) return { ok: false, error: `${input} is not a day of the calendar` };
+  if (Number.isNaN(ms) || fromUtc(ms) !== input) return { ok: false, error: `${input} is not a day of the calendar; expected ${FORMS.day}` };
   return { ok: true, value: input };
 }
 
@@ -38,36 +68,51 @@ export function isoWeekOf(day: string): string {
   const weekday = (new Date(ms).getUTCDay() + 6) % 7; // Monday 0 .. Sunday 6
   const thursday = ms + (3 - weekday) * DAY_MS; // the Thursday of this week decides its year
   const year = new Date(thursday).getUTCFullYear();
-  const week = Math.floor((thursday - Date.UTC(year, 0, 1)) / (7 * DAY_MS)) + 1;
+  const week = Math.floor((thursday - utc(year, 0, 1)) / (7 * DAY_MS)) + 1;
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
 /** Monday of week 1: the Monday on or before January 4th (which is always in week 1). */
 function week1Monday(year: number): number {
-  const jan4 = Date.UTC(year, 0, 4);
+  const jan4 = utc(year, 0, 4);
   return jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * DAY_MS;
 }
 
-/** `YYYY-Www` (ISO 8601 week) -> its Monday..Sunday. A year has 52 or 53 weeks. */
+/**
+ * `YYYY-Www` (ISO 8601 week) -> its Monday..Sunday. A year has 52 or 53 weeks. 9999's last week
+ * ends in the year 10000, which YYYY-MM-DD cannot name: its range stops at 9999-12-31.
+ */
 export function parseIsoWeek(input: string): Parsed<DayRange> {
   const m = /^(\d{4})-W(\d{2})$/.exec(input);
-  if (!m) return { ok: false, error: `'${input}' is not an ISO week in the form YYYY-Www, like 2025-W05` };
+  if (!m) return { ok: false, error: `${quoted(input)} is not ${FORMS.week}` };
   const year = Number(m[1]);
+  if (!inYears(year)) return { ok: false, error: `${input} is out of range; expected ${FORMS.week}` };
   const week = Number(m[2]);
   const weeks = (week1Monday(year + 1) - week1Monday(year)) / (7 * DAY_MS);
-  if (week < 1 || week > weeks) return { ok: false, error: `${year} has weeks W01 to W${weeks}, not W${m[2]}` };
+  if (week < 1 || week > weeks) return { ok: false, error: `${year} has weeks W01 to W${weeks}, not W${m[2]}; expected ${FORMS.week}` };
   const from = week1Monday(year) + (week - 1) * 7 * DAY_MS;
-  return { ok: true, value: { from: fromUtc(from), to: fromUtc(from + 6 * DAY_MS) } };
+  return { ok: true, value: { from: fromUtc(from), to: fromUtc(Math.min(from + 6 * DAY_MS, toUtc(LAST_DAY))) } };
 }
 
 /** `YYYY-MM` -> its first..last day. */
 export function parseMonth(input: string): Parsed<DayRange> {
   const m = /^(\d{4})-(\d{2})$/.exec(input);
-  if (!m) return { ok: false, error: `'${input}' is not a month in the form YYYY-MM, like 2025-01` };
+  if (!m) return { ok: false, error: `${quoted(input)} is not ${FORMS.month}` };
   const year = Number(m[1]);
+  if (!inYears(year)) return { ok: false, error: `${input} is out of range; expected ${FORMS.month}` };
   const month = Number(m[2]);
-  if (month < 1 || month > 12) return { ok: false, error: `${input} has no month ${m[2]}: months are 01 to 12` };
-  return { ok: true, value: { from: fromUtc(Date.UTC(year, month - 1, 1)), to: fromUtc(Date.UTC(year, month, 0)) } };
+  if (month < 1 || month > 12) return { ok: false, error: `${input} has no month ${m[2]}: months are 01 to 12; expected ${FORMS.month}` };
+  return { ok: true, value: { from: fromUtc(utc(year, month - 1, 1)), to: fromUtc(utc(year, month, 0)) } };
+}
+
+export type PeriodKind = 'day' | 'week' | 'month';
+
+/** The one parser of every day, week and month parameter (pages, feeds, API, CLI): its first..last day. */
+export function parsePeriod(kind: PeriodKind, input: string): Parsed<DayRange> {
+  if (kind === 'week') return parseIsoWeek(input);
+  if (kind === 'month') return parseMonth(input);
+  const day = parseDay(input);
+  return day.ok ? { ok: true, value: { from: day.value, to: day.value } } : day;
 }
 
 export const monthOf = (day: string) => day.slice(0, 7);

@@ -2,6 +2,7 @@
 // author:name, cat:cs.LG, after:YYYY-MM-DD, before:YYYY-MM-DD, has:code, featured:yes.
 // Parsing never fails: anything that is not a well-formed operator is searched as words, so a
 // user typing `after:yesterday` or an unclosed quote still gets results.
+import { parseDay } from '../papers/dates.js';
 
 export type Sort = 'relevance' | 'date' | 'upvotes';
 export const SORTS: Sort[] = ['relevance', 'date', 'upvotes'];
@@ -23,7 +24,6 @@ export interface ParsedQuery {
   featured: boolean | null;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CATEGORY = /^[a-z-]+(\.[a-z-]+)?$/i;
 
 /** Splits text into words the way both engines' tokenizers roughly do (letters and digits). */
@@ -67,7 +67,7 @@ function applyOperator(q: ParsedQuery, key: string, value: string): boolean {
       return true;
     case 'after':
     case 'before':
-      if (!DATE.test(value) || Number.isNaN(Date.parse(value))) return false;
+      if (!parseDay(value).ok) return false;
       q[key] = value;
       return true;
     case 'has':

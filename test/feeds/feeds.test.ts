@@ -144,9 +144,10 @@ describe.each(DIALECTS)('feeds on %s', (dialect) => {
 
   it('refuses bad listings with the reason', async () => {
     const cases: Array<[string, number, string]> = [
-      ['/papers/date/2025-02-30/feed.rss', 404, 'not a day'],
-      ['/papers/week/2026-W60/feed.atom', 404, 'W60'],
-      ['/papers/month/2025-13/feed.rss', 404, 'month'],
+      ['/papers/date/2025-02-30/feed.rss', 400, 'not a day'],
+      ['/papers/week/2026-W60/feed.atom', 400, 'W60'],
+      ['/papers/month/2025-13/feed.rss', 400, 'month'],
+      ['/papers/date/0050-01-01/feed.atom', 400, 'YYYY-MM-DD'],
       ['/search/feed.rss', 400, 'q:'],
       ['/search/feed.rss?q=x&sort=stars', 400, 'sort'],
       ['/orgs/nobody/feed.atom', 404, 'nobody'],

@@ -98,7 +98,7 @@ describe.each(DIALECTS)('ingest commands on %s', (dialect) => {
   it('ingest arxiv: checks its arguments', async () => {
     const r = await runMain(['ingest', 'arxiv', '--from', '2025-02-30'], env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("--from: '2025-02-30' is not a date like 2025-01-31");
+    expect(r.stderr).toContain('--from: 2025-02-30 is not a day of the calendar; expected a date in the form YYYY-MM-DD');
     const order = await runMain(['ingest', 'arxiv', '--from', '2025-02-01', '--until', '2025-01-01'], env);
     expect(order.stderr).toContain('--from 2025-02-01 is after --until 2025-01-01');
     const cat = await runMain(['ingest', 'arxiv', '--categories', 'cs.LG,Not A Category', '--from', '2025-01-01'], env);

@@ -88,7 +88,7 @@ describe.each(DIALECTS)('pages on %s', (dialect) => {
     expect(page).toContain('href="/papers/date/2025-01-06"');
   });
 
-  it('bad dates are 404 pages that say what is wrong and link to the latest day', async () => {
+  it('bad dates are 400 pages that say what is wrong and link to the latest day', async () => {
     const cases: Array<[string, string]> = [
       ['/papers/date/2025-02-30', '2025-02-30 is not a day of the calendar'],
       ['/papers/date/yesterday', '&#39;yesterday&#39; is not a date in the form YYYY-MM-DD'],
@@ -97,7 +97,7 @@ describe.each(DIALECTS)('pages on %s', (dialect) => {
       ['/papers/month/2025-13', '2025-13 has no month 13'],
     ];
     for (const [path, message] of cases) {
-      const page = await html(path, 404);
+      const page = await html(path, 400);
       expect(page, path).toContain(message);
       expect(page, path).toContain('href="/papers/date/2025-02-03"');
     }

@@ -3,7 +3,7 @@
 // store/listings.ts, and the presenters in papers.ts shape each item as Hugging Face does.
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { type DayRange, parseDay, parseIsoWeek, parseMonth } from '../../papers/dates.js';
+import { type DayRange, parsePeriod } from '../../papers/dates.js';
 import { listDaily, listPapers, type PaperCursor } from '../../store/listings.js';
 import type { AppDeps } from '../app.js';
 import { badRequest, okJson, urlWith } from './http.js';
@@ -12,9 +12,8 @@ import { DailyPapersQuery, PapersQuery } from './schemas.js';
 
 /** The day range of a validated daily_papers query (the schema already refused bad dates). */
 export function rangeOf(q: Pick<DailyPapersQuery, 'date' | 'week' | 'month'>): DayRange | undefined {
-  const r = q.date !== undefined ? parseDay(q.date) : q.week !== undefined ? parseIsoWeek(q.week) : q.month !== undefined ? parseMonth(q.month) : undefined;
-  if (!r || !r.ok) return undefined;
-  return typeof r.value === 'string' ? { from: r.value, to: r.value } : r.value;
+  const r = q.date !== undefined ? parsePeriod('day', q.date) : q.week !== undefined ? parsePeriod('week', q.week) : q.month !== undefined ? parsePeriod('month', q.month) : undefined;
+  return r?.ok ? r.value : undefined;
 }
 
 /** RFC 8288 Link header with the next page, as GitHub's and Hugging Face's APIs page. */

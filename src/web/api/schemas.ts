@@ -4,7 +4,7 @@
 // code. Field names and types follow Hugging Face's papers API (see docs/decisions/0011 for every
 // difference); a field Hugging Face sends that has no meaning here is left out, never faked.
 import { z } from 'zod';
-import { parseDay, parseIsoWeek, parseMonth } from '../../papers/dates.js';
+import { MAX_YEAR, MIN_YEAR, parseDay, parseIsoWeek, parseMonth } from '../../papers/dates.js';
 import { LISTING_SORTS } from '../../store/listings.js';
 
 /** Every response shape, by name: OpenAPI's components.schemas. */
@@ -16,6 +16,8 @@ const intParam = (name: string, min: number, max: number) =>
     .min(min, `${name}: at least ${min}`)
     .max(max, `${name}: at most ${max}`);
 
+const YEARS = `years ${MIN_YEAR} to ${MAX_YEAR}`;
+
 /** A zod refinement from one of papers/dates.ts's parsers, so its message reaches the client. */
 const calendar = (name: string, parse: (s: string) => { ok: true } | { ok: false; error: string }) =>
   z.string().superRefine((s, ctx) => {
@@ -24,9 +26,9 @@ const calendar = (name: string, parse: (s: string) => { ok: true } | { ok: false
   });
 
 export const DailyPapersQuery = z.object({
-  date: calendar('date', parseDay).optional().meta({ description: 'A feed day, YYYY-MM-DD.', pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['2026-01-05'] }),
-  week: calendar('week', parseIsoWeek).optional().meta({ description: 'An ISO 8601 week, YYYY-Www.', pattern: '^\\d{4}-W\\d{2}$', examples: ['2026-W02'] }),
-  month: calendar('month', parseMonth).optional().meta({ description: 'A month, YYYY-MM.', pattern: '^\\d{4}-\\d{2}$', examples: ['2026-01'] }),
+  date: calendar('date', parseDay).optional().meta({ description: `A feed day, YYYY-MM-DD (${YEARS}).`, pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['2026-01-05'] }),
+  week: calendar('week', parseIsoWeek).optional().meta({ description: `An ISO 8601 week, YYYY-Www (${YEARS}).`, pattern: '^\\d{4}-W\\d{2}$', examples: ['2026-W02'] }),
+  month: calendar('month', parseMonth).optional().meta({ description: `A month, YYYY-MM (${YEARS}).`, pattern: '^\\d{4}-\\d{2}$', examples: ['2026-01'] }),
   submitter: z.string().min(1).max(100).optional().describe('Only papers submitted by this user name.'),
   organization: z.string().min(1).max(100).optional().describe('Only papers of this organization handle (an addition of ours).'),
   sort: z.enum(LISTING_SORTS, { message: `sort: one of ${LISTING_SORTS.join(', ')}` }).default('publishedAt')

@@ -4,7 +4,7 @@
 import { type Context, Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { z } from 'zod';
-import { formatDay, formatMonth, formatWeek, parseDay, parseIsoWeek, parseMonth } from '../../papers/dates.js';
+import { formatDay, formatMonth, formatWeek, parsePeriod } from '../../papers/dates.js';
 import { searchFor } from '../../search/index.js';
 import { SORTS } from '../../search/query.js';
 import { listFeatured, listTrending } from '../../store/feeds.js';
@@ -55,9 +55,9 @@ export function feedRoutes(deps: AppDeps): Hono {
 
   const period = (kind: 'date' | 'week' | 'month'): Loader => async (c) => {
     const raw = c.req.param('v') ?? '';
-    const parsed = kind === 'date' ? parseDay(raw) : kind === 'week' ? parseIsoWeek(raw) : parseMonth(raw);
-    if (!parsed.ok) return fail(c, 404, parsed.error);
-    const range = typeof parsed.value === 'string' ? { from: parsed.value, to: parsed.value } : parsed.value;
+    const parsed = parsePeriod(kind === 'date' ? 'day' : kind, raw);
+    if (!parsed.ok) return fail(c, 400, parsed.error);
+    const range = parsed.value;
     const list = await listFeatured(db.db, range, 'upvotes', { offset: 0, limit: FEED_SIZE });
     const when = kind === 'date' ? formatDay(range.from) : kind === 'week' ? formatWeek(raw, range) : formatMonth(raw);
     return {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/connect.js';
 import {
-  type DayRange, dayInZone, formatDay, formatMonth, formatWeek, isoWeekOf, monthOf, parseDay, parseIsoWeek, parseMonth,
+  type DayRange, dayInZone, formatDay, formatMonth, formatWeek, isoWeekOf, monthOf, parseDay, parsePeriod,
 } from '../../papers/dates.js';
 import { latestFeaturedDay } from '../../store/papers.js';
 import { FEED_SORTS, type FeedList, type FeedSort, listFeatured, listTrending, neighbours } from '../../store/feeds.js';
@@ -134,10 +134,10 @@ function badRequest(c: Context, latest: string | null, message: string, status: 
 export async function renderPeriod(c: Context, deps: FeedDeps, kind: 'day' | 'week' | 'month', raw: string | null) {
   const { db, config } = deps;
   const query = Query.safeParse(c.req.query());
-  const parsed = raw === null ? null : kind === 'day' ? parseDay(raw) : kind === 'week' ? parseIsoWeek(raw) : parseMonth(raw);
+  const parsed = raw === null ? null : parsePeriod(kind, raw);
   if (parsed && !parsed.ok) {
     const latest = await latestFeaturedDay(db.db);
-    return badRequest(c, latest, parsed.error);
+    return badRequest(c, latest, parsed.error, 400);
   }
   if (!query.success) {
     const latest = await latestFeaturedDay(db.db);
@@ -151,7 +151,7 @@ export async function renderPeriod(c: Context, deps: FeedDeps, kind: 'day' | 'we
     if (kind !== 'day') return c.redirect(kind === 'week' ? weekPath(latest) : monthPath(latest));
     range = { from: latest, to: latest };
   } else {
-    range = typeof parsed.value === 'string' ? { from: parsed.value, to: parsed.value } : parsed.value;
+    range = parsed.value;
   }
   const sort = query.data.sort ?? 'upvotes';
   const page = query.data.p;
