@@ -106,7 +106,7 @@ export interface UsersTable {
   password_hash: string; role: 'admin' | 'moderator' | 'member'; email_confirmed_at: string | null;
   suspended_at: string | null; upvotes_public: number; created_at: string; updated_at: string;
 }
-export interface SessionsTable { id_hash: string; user_id: number; created_at: string; expires_at: string; last_seen_at: string }
+export interface SessionsTable { id_hash: string; user_id: number; created_at: string; expires_at: string; last_seen_at: string; user_agent: string | null }
 export interface MailTokensTable { token_hash: string; user_id: number; purpose: 'confirm' | 'reset'; created_at: string; expires_at: string; used_at: string | null }
 export interface ApiTokensTable { id: Generated<number>; user_id: number; name: string; token_hash: string; scopes: string; created_at: string; last_used_at: string | null; revoked_at: string | null }
 export interface VotesTable { user_id: number; paper_id: string; created_at: string }
@@ -119,6 +119,12 @@ export interface OrgMembersTable { org_id: number; user_id: number; role: 'admin
 export interface AuthorClaimsTable {
   id: Generated<number>; user_id: number; paper_id: string; author_name: string; status: 'pending' | 'approved' | 'rejected';
   decided_by: number | null; created_at: string; decided_at: string | null;
+}
+
+/** Sign-ups awaiting confirmation (migration 0014): see migrations/0014_account_security.ts. */
+export interface PendingSignupsTable {
+  username_key: string; username: string; email: string; password_hash: string; token_hash: string;
+  created_at: string; expires_at: string; confirmed_at: string | null;
 }
 
 /** Digests (migration 0006): see migrations/0006_digests.ts. */
@@ -151,6 +157,7 @@ export interface Database {
   sessions: SessionsTable;
   mail_tokens: MailTokensTable;
   api_tokens: ApiTokensTable;
+  pending_signups: PendingSignupsTable;
   votes: VotesTable;
   comments: CommentsTable;
   orgs: OrgsTable;

@@ -9,7 +9,8 @@ export const SESSION_DAYS = 30;
 /** last_seen_at is written at most this often, so that page views are not all writes. */
 const TOUCH_MS = 60 * 60_000;
 
-export async function createSession(db: Kysely<Database>, userId: number, now = new Date()): Promise<{ token: string; idHash: string; expiresAt: Date }> {
+/** Starts a session; `userAgent` is the coarse browser and system shown on /settings. */
+export async function createSession(db: Kysely<Database>, userId: number, now = new Date(), userAgent: string | null = null): Promise<{ token: string; idHash: string; expiresAt: Date }> {
   const token = newToken();
   const idHash = sha256(token);
   const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
@@ -17,7 +18,7 @@ export async function createSession(db: Kysely<Database>, userId: number, now = 
   // stays bounded without a job.
   await db.deleteFrom('sessions').where('user_id', '=', userId).where('expires_at', '<=', now.toISOString()).execute();
   await db.insertInto('sessions').values({
-    id_hash: idHash, user_id: userId, created_at: now.toISOString(), expires_at: expiresAt.toISOString(), last_seen_at: now.toISOString(),
+    id_hash: idHash, user_id: userId, created_at: now.toISOString(), expires_at: expiresAt.toISOString(), last_seen_at: now.toISOString(), user_agent: userAgent,
   }).execute();
   return { token, idHash, expiresAt };
 }
@@ -40,11 +41,28 @@ export async function sessionUser(db: Kysely<Database>, token: string, now = new
   return { user: toUser(row), idHash };
 }
 
+export interface SessionInfo {
+  createdAt: string;
+  /** Updated at most hourly (TOUCH_MS). */
+  lastSeenAt: string;
+  userAgent: string | null;
+  /** The session of the request asking. */
+  current: boolean;
+}
+
+/** The member's live sessions, most recently used first. */
+export async function listSessions(db: Kysely<Database>, userId: number, currentHash: string | null, now = new Date()): Promise<SessionInfo[]> {
+  const rows = await db.selectFrom('sessions').select(['id_hash', 'created_at', 'last_seen_at', 'user_agent'])
+    .where('user_id', '=', userId).where('expires_at', '>', now.toISOString())
+    .orderBy('last_seen_at', 'desc').orderBy('created_at', 'desc').execute();
+  return rows.map((r) => ({ createdAt: r.created_at, lastSeenAt: r.last_seen_at, userAgent: r.user_agent, current: r.id_hash === currentHash }));
+}
+
 export async function deleteSession(db: Kysely<Database>, idHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
 }
 
-/** Ends every session of the user but `keep` (after a password change or reset). */
+/** Ends every session of the user but `keep` ("sign out everywhere"). */
 export async function deleteUserSessions(db: Kysely<Database>, userId: number, keep?: string): Promise<void> {
   let q = db.deleteFrom('sessions').where('user_id', '=', userId);
   if (keep) q = q.where('id_hash', '!=', keep);

@@ -73,6 +73,13 @@ export async function revokeApiToken(db: Kysely<Database>, userId: number, id: n
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** Revokes every live token of the user; returns how many. */
+export async function revokeAllApiTokens(db: Kysely<Database>, userId: number): Promise<number> {
+  const r = await db.updateTable('api_tokens').set({ revoked_at: new Date().toISOString() })
+    .where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 export async function apiTokenUser(db: Kysely<Database>, token: string): Promise<{ user: User; scopes: Scope[] } | null> {
   const row = await db.selectFrom('api_tokens as t').innerJoin('users as u', 'u.id', 't.user_id')
     .selectAll('u').select(['t.id as token_id', 't.scopes', 't.last_used_at'])

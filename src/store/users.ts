@@ -43,7 +43,7 @@ export class DuplicateError extends Error {
   }
 }
 
-function isUniqueViolation(e: unknown): boolean {
+export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; message?: string };
   return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(err?.message ?? '');
 }
@@ -117,6 +117,38 @@ export async function getPasswordHash(db: Kysely<Database>, id: number): Promise
 
 export async function setPasswordHash(db: Kysely<Database>, id: number, hash: string): Promise<void> {
   await db.updateTable('users').set({ password_hash: hash, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
+}
+
+/**
+ * A password reset, in one transaction: the new hash, the address confirmed (the link proved the
+ * mailbox), every session ended, every API token revoked and every other reset link used up.
+ * A reset is the way back after an account is taken, so nothing the taker held survives it.
+ */
+export async function resetPassword(db: Kysely<Database>, id: number, hash: string): Promise<void> {
+  const now = new Date().toISOString();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: hash, updated_at: now }).where('id', '=', id).execute();
+    await trx.updateTable('users').set({ email_confirmed_at: now }).where('id', '=', id).where('email_confirmed_at', 'is', null).execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await trx.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
+    await trx.updateTable('mail_tokens').set({ used_at: now }).where('user_id', '=', id).where('purpose', '=', 'reset').where('used_at', 'is', null).execute();
+  });
+}
+
+/**
+ * A password change by a signed-in member, in one transaction: the new hash, every session ended
+ * (the caller starts a fresh one for the browser that asked), and the API tokens revoked when
+ * `revokeTokens`. Returns how many tokens were revoked.
+ */
+export async function changePassword(db: Kysely<Database>, id: number, hash: string, revokeTokens: boolean): Promise<number> {
+  const now = new Date().toISOString();
+  return db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: hash, updated_at: now }).where('id', '=', id).execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    if (!revokeTokens) return 0;
+    const r = await trx.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  });
 }
 
 export async function confirmEmail(db: Kysely<Database>, id: number): Promise<void> {

@@ -29,11 +29,11 @@ describe.each(DIALECTS)('accounts (%s)', (dialect) => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Check your email');
 
-    // Not usable before confirmation.
+    // No account before confirmation: a log-in fails like any other (test/security/enumeration.test.ts).
     await c.get('/login');
     const early = await c.post('/login', { login: 'alice', password: 'correct horse battery' });
-    expect(early.status).toBe(403);
-    expect(await early.text()).toContain('Confirm your email address first');
+    expect(early.status).toBe(401);
+    expect(await early.text()).toContain('Follow the link in the confirmation mail first');
 
     const mail = await lastMailTo('alice@example.org', 'Confirm your email address');
     const link = linkIn(mail.parsed.text ?? '', 'confirm');

@@ -1,17 +1,23 @@
-// /settings: change password, show or hide one's upvotes, create and revoke API tokens (shown
-// once, stored hashed, scoped read or read+write).
+// /settings: change password (optionally revoking the API tokens), show or hide one's upvotes,
+// create and revoke API tokens (shown once, stored hashed, scoped read or read+write), see the
+// account's sessions and sign out everywhere.
 import type { Context, Hono } from 'hono';
-import { hashPassword, passwordProblem, verifyPassword } from '../../../auth/password.js';
-import { createSession, deleteUserSessions } from '../../../store/sessions.js';
+import { changePassword, signOutEverywhere } from '../../../members/accounts.js';
+import { listSessions } from '../../../store/sessions.js';
 import { createApiToken, listApiTokens, revokeApiToken, type Scope } from '../../../store/tokens.js';
-import { getPasswordHash, setPasswordHash, setUpvotesPublic, type User } from '../../../store/users.js';
+import { setUpvotesPublic, type User } from '../../../store/users.js';
 import { member } from '../../middleware/context.js';
-import { setBrowserCookie, setSessionCookie } from '../../middleware/session.js';
-import { CsrfField, type Members, Notice, Page, readForm, signedIn } from './kit.js';
+import { clearSessionCookie, setBrowserCookie, setSessionCookie } from '../../middleware/session.js';
+import { accountDeps, clientOf } from './account.js';
+import { CsrfField, type Members, Notice, Page, readForm, signedIn, tooMany } from './kit.js';
 import { DigestSettings } from '../digest-settings.js';
 
-async function SettingsPage(props: { m: Members; user: User; notice?: string; error?: string; newToken?: string }) {
+/** An ISO time as "2025-01-03 14:05 UTC": sessions are told apart by the hour, tokens by the day. */
+const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+async function SettingsPage(props: { m: Members; user: User; sessionHash: string | null; notice?: string; error?: string; newToken?: string }) {
   const tokens = await listApiTokens(props.m.db.db, props.user.id);
+  const sessions = await listSessions(props.m.db.db, props.user.id, props.sessionHash);
   return (
     <Page title="Settings">
       <h1>Settings</h1>
@@ -26,7 +32,27 @@ async function SettingsPage(props: { m: Members; user: User; notice?: string; er
         <input id="current" name="current" type="password" required maxlength={256} autocomplete="current-password" />
         <label for="password">New password <small>(at least 8 characters)</small></label>
         <input id="password" name="password" type="password" required minlength={8} maxlength={256} autocomplete="new-password" />
+        <label><input type="checkbox" name="revokeTokens" value="1" checked /> Also revoke all my API tokens</label>
+        <p><small>Changing the password signs out every other session of your account.</small></p>
         <button class="btn" type="submit">Change password</button>
+      </form>
+
+      <h2>Sessions</h2>
+      <p>Where your account is signed in. Each session lasts 30 days from when it started; last activity is updated about once an hour.</p>
+      <table class="sessions">
+        <thead><tr><th>Browser</th><th>Signed in</th><th>Last active</th></tr></thead>
+        <tbody>
+          {sessions.map((s) => (
+            <tr>
+              <td>{s.userAgent ?? 'unknown'}{s.current ? <strong> (this browser)</strong> : null}</td><td>{when(s.createdAt)}</td><td>{when(s.lastSeenAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form method="post" action="/settings/sessions/end-all" class="stack">
+        <CsrfField />
+        <button class="btn" type="submit">Sign out everywhere</button>
+        <small>Ends every session listed above, this one included; API tokens are not affected.</small>
       </form>
 
       <h2>Privacy</h2>
@@ -76,11 +102,15 @@ async function SettingsPage(props: { m: Members; user: User; notice?: string; er
 export function registerSettings(app: Hono, m: Members) {
   const { db } = m.db;
   const page = async (c: Context, user: User, extra: { notice?: string; error?: string; newToken?: string } = {}, status: 200 | 400 | 403 = 200) =>
-    c.html(await SettingsPage({ m, user, ...extra }), status);
+    c.html(await SettingsPage({ m, user, sessionHash: member(c).sessionHash, ...extra }), status);
 
   app.get('/settings', async (c) => {
     const user = signedIn(c);
-    return user instanceof Response ? user : page(c, user);
+    if (user instanceof Response) return user;
+    if (c.req.query('changed') !== 'password') return page(c, user);
+    const revoked = Number(c.req.query('revoked') ?? 0);
+    const tokens = revoked > 0 ? ` and ${revoked} API token${revoked === 1 ? ' is' : 's are'} revoked` : '';
+    return page(c, user, { notice: `Your password is changed: every other session has ended${tokens}.` });
   });
 
   app.post('/settings/password', async (c) => {
@@ -88,17 +118,28 @@ export function registerSettings(app: Hono, m: Members) {
     if (user instanceof Response) return user;
     const f = await readForm(c, m);
     if (f instanceof Response) return f;
-    const stored = await getPasswordHash(db, user.id);
-    if (!stored || !(await verifyPassword(stored, f.current ?? ''))) return page(c, user, { error: 'The current password is not right.' }, 403);
-    const problem = passwordProblem(f.password ?? '');
-    if (problem) return page(c, user, { error: problem }, 400);
-    await setPasswordHash(db, user.id, await hashPassword(f.password!));
-    // Every other session ends; this one is replaced by a fresh id.
-    await deleteUserSessions(db, user.id);
-    const session = await createSession(db, user.id);
-    setSessionCookie(c, m.names, session.token);
+    const r = await changePassword(accountDeps(m), user, { current: f.current ?? '', password: f.password ?? '', revokeTokens: f.revokeTokens === '1' }, clientOf(c));
+    switch (r.kind) {
+      case 'throttled': return tooMany(c, r.seconds);
+      case 'wrong': return page(c, user, { error: 'The current password is not right.' }, 403);
+      case 'invalid': return page(c, user, { error: r.message }, 400);
+      case 'changed':
+        setSessionCookie(c, m.names, r.session.token);
+        setBrowserCookie(c, m.names);
+        return c.redirect(`/settings?changed=password&revoked=${r.revokedTokens}`, 303);
+    }
+  });
+
+  // Ends every session, this browser's too, so the one signing out is sure nothing is left.
+  app.post('/settings/sessions/end-all', async (c) => {
+    const user = signedIn(c);
+    if (user instanceof Response) return user;
+    const f = await readForm(c, m);
+    if (f instanceof Response) return f;
+    await signOutEverywhere(accountDeps(m), user);
+    clearSessionCookie(c, m.names);
     setBrowserCookie(c, m.names);
-    return c.redirect('/settings?changed=password', 303);
+    return c.redirect('/login?out=everywhere', 303);
   });
 
   app.post('/settings/privacy', async (c) => {
