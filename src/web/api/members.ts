@@ -50,12 +50,13 @@ export function registerMembersApi(app: Hono, m: Members) {
 
   app.use('/api/papers/*', async (c, next) => {
     const match = /^\/api\/papers\/(.+)\/(upvote|comments)$/.exec(c.req.path);
-    // OPTIONS (CORS preflight) and HEAD go on to the API's own middleware.
-    if (!match || !['GET', 'POST', 'DELETE'].includes(c.req.method)) return next();
+    // OPTIONS (CORS preflight) goes on to the API's own middleware. HEAD is GET without the body
+    // (RFC 9110, 9.3.2): Hono runs the GET route and drops the body, so it is dispatched as GET.
+    if (!match || !['GET', 'HEAD', 'POST', 'DELETE'].includes(c.req.method)) return next();
     const ref = parseArxivId(match[1]!);
     if (!ref || ref.id !== match[1]) return c.json({ error: `'${match[1]}' is not an arXiv identifier` }, 400);
     const id = ref.id;
-    const method = c.req.method;
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
     if (match[2] === 'comments' && method === 'GET') {
       const paper = await db.selectFrom('papers').select('id').where('id', '=', id).executeTakeFirst();
       if (!paper) return c.json({ error: `paper ${id} not found` }, 404);

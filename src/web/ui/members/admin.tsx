@@ -16,7 +16,8 @@ async function gate(c: Context, m: Members, need: Need): Promise<{ user: User; f
   const user = signedIn(c);
   if (user instanceof Response) return user;
   if (need === 'admin' ? user.role !== 'admin' : !isStaff(user)) return forbidden(c, need === 'admin' ? 'Administrators only.' : 'Moderators and administrators only.');
-  if (c.req.method === 'GET') return { user, f: {} };
+  // HEAD is a GET without the body: no form to read.
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return { user, f: {} };
   const f = await readForm(c, m);
   return f instanceof Response ? f : { user, f };
 }

@@ -95,7 +95,7 @@ export function signedIn(c: Context): User | Response {
   const { user } = member(c);
   if (user) return user;
   if (wantsJson(c)) return c.json({ error: 'log in (or send an API token) to do this' }, 401);
-  const back = c.req.method === 'GET' ? c.req.path : safeBack(c.req.header('referer'), c) ?? '/papers';
+  const back = c.req.method === 'GET' || c.req.method === 'HEAD' ? c.req.path : safeBack(c.req.header('referer'), c) ?? '/papers';
   return c.redirect(`/login?next=${encodeURIComponent(back)}`, 303);
 }
 
