@@ -126,8 +126,8 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
         const [v] = await emb.embed([semanticText(query)], signal);
         if (!v || !v.some((x) => x !== 0)) return null;
         // Filters are checked on the candidates: ask for twice as many when they may remove some.
-        // Four times (until session 8) made pgvector walk its graph at ef_search 402 instead of
-        // 202 (alone at a million papers: 14.1 ms at ef 402, 9.5 at ef 250), for little: a narrow
+        // Not more: four times makes pgvector walk its graph at ef_search 402 rather than 202
+        // (alone at a million papers: 14.1 ms at ef 402, 9.5 at ef 250), for little: a narrow
         // filter (an author, a recent date) keeps a few of either, and the lexical candidates,
         // which all pass, are ranked by similarity to the query anyway (hybrid.ts).
         const filtered = hasFilters(query) || query.excluded.length > 0;

@@ -81,10 +81,10 @@ const MAX_STEP = 6;
 /**
  * The planner takes a query's words as independent, so an AND of related words ("reinforcement
  * learning verifiable rewards") is under-estimated several-fold: the words alone are read at
- * once, before any step, only when it expects at most need / UNDER_ESTIMATE matches. At 2 (until
- * session 8) keyword triples with ~5,000 matches read them all for a window of 1,000; at 8 the
- * lexical side at a million papers went from p50 13.8-15.1 / p99 69-93 ms to 12.1-13.0 / 55-63 ms
- * (at 32 the same, never at all worse: p50 14.8, triples 21 ms).
+ * once, before any step, only when it expects at most need / UNDER_ESTIMATE matches. At 2,
+ * keyword triples with ~5,000 matches are read whole for a window of 1,000; at a million papers
+ * the lexical side takes p50 13.8-15.1 / p99 69-93 ms at 2 and 12.1-13.0 / 55-63 ms at 8 (at 32
+ * the same; never reading at once is worse: p50 14.8, triples 21 ms).
  */
 const UNDER_ESTIMATE = 8;
 

@@ -177,7 +177,7 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
    * papers: p50 12.5 ms forwards-first vs 34 ms backwards), and most searches of several words
    * match fewer papers than the rank window. So relevance reads the matches forwards first,
    * window + 1 at most, in no particular order: when they fit, they are every match, ranked here
-   * as before. When they do not, the newest window is read backwards as before, and the query is
+   * by score then date. When they do not, the newest window is read backwards, and the query is
    * remembered here (it will not match fewer papers later) so that it skips the first read.
    */
   const overflowed = new Set<string>();
