@@ -38,13 +38,6 @@ export async function reserveSignup(db: Kysely<Database>, s: PendingSignup, now 
   return token;
 }
 
-/** True while a sign-up waits on this username (tests and the admin view read it). */
-export async function isReserved(db: Kysely<Database>, username: string, now = new Date()): Promise<boolean> {
-  const r = await db.selectFrom('pending_signups').select('username_key')
-    .where('username_key', '=', usernameKey(username)).where('expires_at', '>', now.toISOString()).executeTakeFirst();
-  return r !== undefined;
-}
-
 export type SignupState = { ok: true; signup: PendingSignup } | { ok: false; reason: 'unknown' | 'expired' | 'used' };
 
 /** Looks a confirmation link up without using it. */

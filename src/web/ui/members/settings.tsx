@@ -44,7 +44,7 @@ async function SettingsPage(props: { m: Members; user: User; sessionHash: string
         <tbody>
           {sessions.map((s) => (
             <tr>
-              <td>{s.userAgent ?? 'unknown'}{s.current ? <strong> (this browser)</strong> : null}</td><td>{when(s.createdAt)}</td><td>{when(s.lastSeenAt)}</td>
+              <td>{s.userAgent ?? 'unknown browser'}{s.current ? <strong> (this browser)</strong> : null}</td><td>{when(s.createdAt)}</td><td>{when(s.lastSeenAt)}</td>
             </tr>
           ))}
         </tbody>
