@@ -62,8 +62,8 @@ export default async function members(args: string[]) {
       return (count / ms(start)) * 1000;
     };
     await page(null, 20);
-    const anon = await page('dp_csrf=benchbrowserid', 300);
-    const member = await page(`dp_csrf=benchbrowserid; dp_session=${session.token}`, 300);
+    const anon = await page(null, 300);
+    const member = await page(`dp_session=${session.token}`, 300);
     console.log(`paper page: anonymous ${anon.toFixed(0)} req/s, signed in ${member.toFixed(0)} req/s (${db.dialect}, in-process)`);
   } finally {
     await db.close();

@@ -1,8 +1,9 @@
 // `npm run bench -- web [--only sqlite|postgres] [--duration S] [--connections N]`: loads the real
 // 9,877 featured papers and the 84k arXiv sample into a fresh SQLite file and a fresh PostgreSQL
-// database, serves the app on loopback, and drives /papers, a week page, /papers/trending and a
-// paper page with autocannon (plus a reload answered 304), printing req/s and p50/p99 latency,
-// beside /healthz as the floor of the same run (a ratio holds better on a shared, noisy machine).
+// database, serves the app on loopback, and drives the pages, a feed, the API and search with
+// autocannon, anonymous and signed in, plus a cookieless reload answered 304, printing req/s and
+// p50/p99 latency beside /healthz as the floor of the same run (a ratio holds better on a shared,
+// noisy machine). Bytes are what went over the wire (compressed when the client asks for it).
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,9 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { importFiles } from '../src/ingest/import.js';
 import { isoWeekOf } from '../src/papers/dates.js';
 import { latestFeaturedDay } from '../src/store/papers.js';
+import { createSession } from '../src/store/sessions.js';
+import { createUser } from '../src/store/users.js';
+import { setVote } from '../src/store/votes.js';
 import { createApp } from '../src/web/app.js';
 
 
@@ -31,18 +35,46 @@ async function load(db: Db, dir: string) {
   console.log(`  loaded in ${s.toFixed(1)} s: ${JSON.stringify(summary).slice(0, 160)}`);
 }
 
-async function pickTargets(db: Db): Promise<Array<[string, string]>> {
+interface Target {
+  label: string;
+  path: string;
+  /** Send the member's session cookie. */
+  member?: boolean;
+  /** Accept-Encoding to send. */
+  encoding?: string;
+  /** Send the ETag of a first answer back: every answer should be a 304. */
+  reload?: boolean;
+}
+
+async function pickTargets(db: Db): Promise<Target[]> {
   const day = await latestFeaturedDay(db.db);
   if (!day) throw new Error('nothing featured after the import');
   const top = await db.db.selectFrom('featured').select('paper_id').where('day', '=', day).orderBy('upvotes', 'desc').limit(1).executeTakeFirstOrThrow();
+  const gzip = 'gzip, deflate, br';
   return [
     // The floor on this machine at this moment: a JSON route with no database work behind it.
-    ['healthz (floor)', '/healthz'],
-    ['/papers', '/papers'],
-    ['week page', `/papers/week/${isoWeekOf(day)}`],
-    ['trending', '/papers/trending'],
-    ['paper page', `/papers/${top.paper_id}`],
+    { label: 'healthz (floor)', path: '/healthz' },
+    { label: '/papers', path: '/papers', encoding: gzip },
+    { label: 'paper page', path: `/papers/${top.paper_id}`, encoding: gzip },
+    { label: 'week page', path: `/papers/week/${isoWeekOf(day)}`, encoding: gzip },
+    { label: 'trending', path: '/papers/trending', encoding: gzip },
+    { label: 'search', path: '/search?q=diffusion+language+models', encoding: gzip },
+    { label: 'feed.rss', path: '/papers/feed.rss', encoding: gzip },
+    { label: 'api daily_papers 50, gzip', path: '/api/daily_papers?limit=50', encoding: 'gzip' },
+    { label: '/papers 304, no cookie', path: '/papers', reload: true },
+    { label: '/papers, signed in', path: '/papers', member: true, encoding: gzip },
+    { label: 'paper page, signed in', path: `/papers/${top.paper_id}`, member: true, encoding: gzip },
   ];
+}
+
+/** A member who has upvoted a few of the latest day's papers, and their session cookie. */
+async function memberCookie(db: Db): Promise<string> {
+  const user = await createUser(db.db, { username: 'bench', email: 'bench@example.org', passwordHash: 'x', emailConfirmed: true });
+  const day = (await latestFeaturedDay(db.db))!;
+  const papers = await db.db.selectFrom('featured').select('paper_id').where('day', '=', day).limit(3).execute();
+  for (const p of papers) await setVote(db.db, user.id, p.paper_id, true);
+  const session = await createSession(db.db, user.id);
+  return `dp_session=${session.token}`;
 }
 
 export default async function bench(argv: string[]) {
@@ -68,23 +100,23 @@ export default async function bench(argv: string[]) {
       await new Promise<void>((resolve) => server.once('listening', () => resolve()));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const targets = await pickTargets(db);
+      const cookie = await memberCookie(db);
       console.log(`  ${'route'.padEnd(30)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  bytes`);
-      for (const [label, route] of targets) {
-        // One browser reloading: it sends back the cookie of its first visit (pages carry a form
-        // token bound to it, so without the cookie every answer differs and none can be a 304).
-        const cookie = (await fetch(`${base}/about`)).headers.get('set-cookie')?.split(';')[0] ?? '';
-        const headers: Record<string, string> = cookie ? { cookie } : {};
-        const first = await fetch(base + route, { headers });
-        const bytes = (await first.arrayBuffer()).byteLength;
-        if (first.status !== 200) throw new Error(`${route}: HTTP ${first.status}`);
-        await autocannon({ url: base + route, connections, duration: 1, headers }); // warm-up
-        const r = await autocannon({ url: base + route, connections, duration, headers });
-        report(`${label} (${route})`, r, bytes);
-        if (label === '/papers') {
-          const etag = first.headers.get('etag')!;
-          const r304 = await autocannon({ url: base + route, connections, duration, headers: { ...headers, 'if-none-match': etag } });
-          report('/papers reload (304)', r304, 0, true);
+      for (const t of targets) {
+        const headers: Record<string, string> = {};
+        if (t.member) headers.cookie = cookie;
+        if (t.encoding) headers['accept-encoding'] = t.encoding;
+        const first = await fetch(base + t.path, { headers: { ...headers, 'accept-encoding': t.encoding ?? 'identity' } });
+        if (first.status !== 200) throw new Error(`${t.path}: HTTP ${first.status}`);
+        const bytes = Number(first.headers.get('content-length') ?? (await first.arrayBuffer()).byteLength);
+        if (t.reload) {
+          const etag = first.headers.get('etag');
+          if (!etag) throw new Error(`${t.path}: no ETag to reload with`);
+          headers['if-none-match'] = etag;
         }
+        await autocannon({ url: base + t.path, connections, duration: 1, headers }); // warm-up
+        const r = await autocannon({ url: base + t.path, connections, duration, headers });
+        report(`${t.label}`, r, t.reload ? 0 : bytes, t.reload ?? false);
       }
       await new Promise((resolve) => server.close(resolve));
     } finally {

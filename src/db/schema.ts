@@ -141,6 +141,9 @@ export interface DigestOutboxTable {
   created_at: string; sent_at: string | null; updated_at: string;
 }
 
+/** One counter per scope that writes to shared data bump (migration 0015). */
+export interface DataVersionTable { scope: string; version: number | string }
+
 export interface Database {
   papers: PapersTable;
   featured: FeaturedTable;
@@ -163,6 +166,7 @@ export interface Database {
   orgs: OrgsTable;
   org_members: OrgMembersTable;
   author_claims: AuthorClaimsTable;
+  data_version: DataVersionTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -45,6 +45,8 @@ export interface SearchResults {
   sort: Sort;
   /** What actually answered: 'lexical' also when the semantic side was off or too slow. */
   mode: Mode | 'none';
+  /** Meaning was asked for but words alone answered (the model loading, or too slow): not for caching. */
+  degraded: boolean;
   tookMs: number;
 }
 
@@ -159,10 +161,10 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
       const limit = Math.min(Math.max(1, Math.trunc(input.limit ?? 20)), 100);
       const page = Math.min(Math.max(1, Math.trunc(input.page ?? 1)), 1000);
       const offset = (page - 1) * limit;
-      const done = async (ids: string[], total: number, mode: SearchResults['mode'], approximate = false): Promise<SearchResults> => {
+      const done = async (ids: string[], total: number, mode: SearchResults['mode'], approximate = false, degraded = false): Promise<SearchResults> => {
         const terms = [...query.words, ...query.phrases.flat()];
         const hits = (await loadHits(db.db, ids)).map((h) => ({ ...h, snippet: snippet(h.paper.abstract, terms) }));
-        return { query, hits, total, approximate, page, limit, sort, mode, tookMs: performance.now() - started };
+        return { query, hits, total, approximate, page, limit, sort, mode, degraded, tookMs: performance.now() - started };
       };
 
       if (!hasText(query) && !hasFilters(query)) return done([], 0, 'none');
@@ -181,12 +183,12 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
       const semantic = semanticSide(query, CANDIDATES);
       const lex = await lexical.search({ query, sort, limit: n, offset: 0 });
       const sem = await semantic;
-      if (sem === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical', lex.approximate === true);
+      if (sem === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical', lex.approximate === true, true);
       const similarity = await sem.similarity(lex.ids.slice(0, CANDIDATES)).catch((e: Error) => {
         log?.warn({ err: e.message }, 'semantic search failed; answering with lexical results');
         return null;
       });
-      if (similarity === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical', lex.approximate === true);
+      if (similarity === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical', lex.approximate === true, true);
       const fused = reciprocalRankFusion(lex.ids, semanticRanking(lex.ids.slice(0, CANDIDATES), sem.neighbours, similarity)).map((f) => f.id);
       const semanticOnly = fused.length - lex.ids.length;
       let ids = fused.slice(offset, offset + limit);

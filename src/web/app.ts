@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { apiRoutes } from './api/routes.js';
 import { mountMembers } from './ui/members/routes.js';
 import { feedRoutes } from './feeds/routes.js';
+import { PageCache } from './cache.js';
 import { Metrics, metricsHandler } from './metrics.js';
 import { clientIp, resolveClient } from './middleware/client.js';
 import { refuseTokensOnForms } from './middleware/session.js';
@@ -18,9 +19,12 @@ export interface AppDeps {
   db: Db;
   config: Config;
   log?: Logger | undefined;
+  /** Rendered shared pages (web/cache.ts); one per app unless given. */
+  pageCache?: PageCache | undefined;
 }
 
-export function createApp(deps: AppDeps): Hono {
+export function createApp(given: AppDeps): Hono {
+  const deps: AppDeps = { ...given, pageCache: given.pageCache ?? new PageCache() };
   const app = new Hono();
   const metrics = new Metrics();
   app.use('*', resolveClient(deps.config.trustProxy));

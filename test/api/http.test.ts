@@ -54,9 +54,14 @@ describe.each(DIALECTS)('API HTTP on %s', (dialect) => {
     const again = await t.app.request('/api/daily_papers?limit=3', { headers: { 'If-None-Match': tag! } });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
-    // A request with credentials (here a cookie) may get an answer meant for that member alone.
-    const personal = await t.app.request('/api/daily_papers?limit=3', { headers: { Cookie: 'theme=dark' } });
-    expect(personal.headers.get('cache-control')).toBe('private, no-cache');
+    // No API read depends on who asks: with a cookie it is the same answer, still public.
+    const body = await (await t.app.request('/api/daily_papers?limit=3')).text();
+    const withCookie = await t.app.request('/api/daily_papers?limit=3', { headers: { Cookie: 'theme=dark' } });
+    expect(withCookie.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(await withCookie.text()).toBe(body);
+    // Compressed when asked, with Vary for shared caches.
+    const gz = await t.app.request('/api/daily_papers?limit=3', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(gz.headers.get('vary')).toContain('Accept-Encoding');
     const bad = await t.app.request('/api/daily_papers?limit=0');
     expect(bad.headers.get('cache-control')).toBe('no-store');
   });

@@ -41,6 +41,8 @@ export class Client {
 
   async request(pathname: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
+    // What a browser sends with a request from our own page; tests of forgeries set their own.
+    if (!headers.has('origin') && !headers.has('sec-fetch-site')) headers.set('sec-fetch-site', 'same-origin');
     if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     const res = await this.app.request(pathname, { ...init, headers }, { incoming: { socket: { remoteAddress: this.ip } } });
     for (const line of res.headers.getSetCookie()) {

@@ -7,9 +7,10 @@ import { etag } from 'hono/etag';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { getPaperPage } from '../../store/feeds.js';
 import type { AppDeps } from '../app.js';
+import { PageCache, shared } from '../cache.js';
 import { allPapers, dailyPapers } from './daily.js';
 import { apiDocs } from './docs.js';
-import { cacheHeaders, okJson } from './http.js';
+import { API_MAX_AGE, cacheHeaders, okJson } from './http.js';
 import { openApiDocument } from './openapi.js';
 import { presentPaper } from './papers.js';
 import { rateLimit, type RateLimitOptions } from './ratelimit.js';
@@ -26,14 +27,17 @@ export function apiRoutes(deps: AppDeps, limits: RateLimitOptions = {}): Hono {
   api.use('*', cacheHeaders());
   api.use('*', etag());
 
-  api.get('/', (c) => c.html(apiDocs(deps.config.baseUrl)));
-  api.get('/openapi.json', (c) => c.json(openApiDocument(deps.config.baseUrl)));
-  api.get('/daily_papers', (c) => dailyPapers(c, deps));
-  api.get('/papers', (c) => allPapers(c, deps));
+  // API reads are the same whoever asks (no field depends on the caller): shared by all.
+  const everyone = shared({ db: db.db, cache: deps.pageCache ?? new PageCache(), sameForAll: true, maxAge: API_MAX_AGE });
 
-  registerSearchApi(api, deps); // before the catch-all /papers/:id below
+  api.get('/', everyone, (c) => c.html(apiDocs(deps.config.baseUrl)));
+  api.get('/openapi.json', everyone, (c) => c.json(openApiDocument(deps.config.baseUrl)));
+  api.get('/daily_papers', everyone, (c) => dailyPapers(c, deps));
+  api.get('/papers', everyone, (c) => allPapers(c, deps));
 
-  api.get('/papers/:id{.+}', async (c) => {
+  registerSearchApi(api, deps, everyone); // before the catch-all /papers/:id below
+
+  api.get('/papers/:id{.+}', everyone, async (c) => {
     const raw = c.req.param('id');
     const ref = parseArxivId(raw);
     if (!ref) return c.json({ error: `'${raw}' is not an arXiv identifier` }, 400);

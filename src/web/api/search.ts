@@ -1,6 +1,6 @@
 // GET /api/papers/search?q=&limit= (items shaped like Hugging Face's paper search results:
 // {paper: {...}, title, summary, publishedAt, ...}) and GET /api/papers/ID/similar?limit=.
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import type { Hit } from '../../search/hits.js';
@@ -45,18 +45,19 @@ export function presentHit(h: Hit, highlight?: string) {
   };
 }
 
-export function registerSearchApi(api: Hono, deps: AppDeps): void {
-  api.get('/papers/search', async (c) => {
+export function registerSearchApi(api: Hono, deps: AppDeps, everyone: MiddlewareHandler): void {
+  api.get('/papers/search', everyone, async (c) => {
     const parsed = SearchParams.safeParse(c.req.query());
     if (!parsed.success) return c.json({ error: parsed.error.issues.map((i) => i.message).join('; ') }, 400);
     const r = await searchFor(deps).search(parsed.data);
     c.header('x-search-mode', r.mode);
     c.header('x-total-count', String(r.total));
     c.header('server-timing', `search;dur=${r.tookMs.toFixed(1)}`);
+    if (r.degraded) c.header('cache-control', 'no-store');
     return okJson(c, r.hits.map((h) => presentHit(h, h.snippet.map((s) => (s.hit ? `<mark>${escape(s.text)}</mark>` : escape(s.text))).join(''))));
   });
 
-  api.get('/papers/:id{.+}/similar', async (c) => {
+  api.get('/papers/:id{.+}/similar', everyone, async (c) => {
     const raw = c.req.param('id');
     const ref = parseArxivId(raw);
     if (!ref) return c.json({ error: `'${raw}' is not an arXiv identifier` }, 400);

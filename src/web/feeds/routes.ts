@@ -11,6 +11,7 @@ import { listFeatured, listTrending } from '../../store/feeds.js';
 import { listByAuthor, listDaily, organizationName } from '../../store/listings.js';
 import type { FeaturedPaper } from '../../store/papers.js';
 import type { AppDeps } from '../app.js';
+import { PageCache, shared } from '../cache.js';
 import { entryOf, type FeedDoc, type FeedEntry, renderAtom, renderRss } from './render.js';
 
 /** Entries per feed: a reader polling daily misses nothing, and a feed stays under ~100 KB. */
@@ -51,6 +52,8 @@ export function feedRoutes(deps: AppDeps): Hono {
   const entry = featuredEntry(base);
 
   // Middleware goes on each route, not on '*': this table is mounted at '/', beside the pages.
+  // A feed is the same for everyone who asks: one render per data version, shared by all.
+  const everyone = shared({ db: db.db, cache: deps.pageCache ?? new PageCache(), sameForAll: true, maxAge: FEED_MAX_AGE });
   const tagged = etag();
 
   const period = (kind: 'date' | 'week' | 'month'): Loader => async (c) => {
@@ -114,7 +117,7 @@ export function feedRoutes(deps: AppDeps): Hono {
 
   for (const [path, load] of loaders) {
     for (const format of FORMATS) {
-      feeds.get(`${path}/feed.${format}`, tagged, async (c) => {
+      feeds.get(`${path}/feed.${format}`, everyone, tagged, async (c) => {
         const listing = await load(c);
         if (listing instanceof Response) return listing;
         return send(c, format, listing);

@@ -2,14 +2,14 @@
 // API tokens (`Authorization: Bearer dp_...`) count on the machine surfaces only (/api/, /mcp), so
 // a leaked token, even a read token pasted into a notebook, never drives a form, and never
 // reaches account control (password, tokens, sessions, roles), which lives on HTML routes only.
-// Also the per-browser CSRF cookie that forms' tokens are bound to. Cookies are HttpOnly and
-// SameSite=Lax; served over https they are Secure with the __Host- prefix (RFC 6265bis 4.1.3.2: no
-// Domain, Path=/), so a sibling subdomain cannot plant or overwrite them.
+// Visitors get no cookie at all (their pages are shared, web/cache.ts); a member's form token is
+// derived from the session (auth/csrf.ts). The session cookie is HttpOnly and SameSite=Lax; served
+// over https it is Secure with the __Host- prefix (RFC 6265bis 4.1.3.2: no Domain, Path=/), so a
+// sibling subdomain cannot plant or overwrite it.
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Kysely } from 'kysely';
 import { csrfToken } from '../../auth/csrf.js';
-import { newToken } from '../../auth/secrets.js';
 import type { Database } from '../../db/schema.js';
 import { SESSION_DAYS, sessionUser } from '../../store/sessions.js';
 import { apiTokenUser } from '../../store/tokens.js';
@@ -20,11 +20,10 @@ import { type Member, runAs } from './context.js';
 export interface CookieNames {
   https: boolean;
   session: string;
-  browser: string;
 }
 
 export function cookieNames(baseUrl: string): CookieNames {
-  return { https: baseUrl.startsWith('https://'), session: 'dp_session', browser: 'dp_csrf' };
+  return { https: baseUrl.startsWith('https://'), session: 'dp_session' };
 }
 
 const prefix = (n: CookieNames) => (n.https ? ({ prefix: 'host' } as const) : {});
@@ -39,13 +38,6 @@ export function setSessionCookie(c: Context, n: CookieNames, token: string) {
 
 export function clearSessionCookie(c: Context, n: CookieNames) {
   deleteCookie(c, n.session, { path: '/', secure: n.https, ...prefix(n) });
-}
-
-/** A fresh browser id (after log-in and log-out too, so a token seen before cannot be replayed after). */
-export function setBrowserCookie(c: Context, n: CookieNames): string {
-  const id = newToken();
-  setCookie(c, n.browser, id, { httpOnly: true, sameSite: 'Lax', secure: n.https, path: '/', ...prefix(n) });
-  return id;
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -100,26 +92,21 @@ export function loadMember(db: Kysely<Database>, secret: string, names: CookieNa
     const sessionToken = readCookie(c, names, names.session);
     const session = sessionToken ? await sessionUser(db, sessionToken) : null;
     if (sessionToken && !session) clearSessionCookie(c, names);
-    const html = c.req.method === 'GET' && !c.req.path.startsWith('/api/') && !c.req.path.startsWith('/static/');
-    let browser = readCookie(c, names, names.browser);
-    if (browser && browser.length > 100) browser = undefined;
-    // Only pages hand out a browser id: static files stay cacheable, and API calls bring the page's.
-    if (!browser && html) browser = setBrowserCookie(c, names);
+    const html = (c.req.method === 'GET' || c.req.method === 'HEAD') && !c.req.path.startsWith('/api/') && !c.req.path.startsWith('/static/');
     const member: Member = {
       user: session?.user ?? null,
       sessionHash: session?.idHash ?? null,
       tokenScopes: null,
-      csrf: browser ? csrfToken(secret, browser, session?.idHash ?? null) : '',
+      csrf: session ? csrfToken(secret, session.idHash) : '',
       voted: session && html ? await votedPaperIds(db, session.user.id) : new Set(),
       ip,
     };
     return runAs(c, member, async () => {
       await next();
-      // Pages that show a member's name or a form token are theirs alone (RFC 9111 5.2.2.7).
-      if (html && c.res.headers.get('content-type')?.startsWith('text/html')) c.res.headers.set('cache-control', 'private, no-cache');
+      // Pages that show a member's name or form token are theirs alone (RFC 9111 5.2.2.7).
+      if (session && html && c.res.headers.get('content-type')?.startsWith('text/html') && !/private|no-store/.test(c.res.headers.get('cache-control') ?? '')) {
+        c.res.headers.set('cache-control', 'private, no-cache');
+      }
     });
   };
 }
-
-/** The browser id in the request, for checking a form's token. */
-export const browserId = (c: Context, names: CookieNames) => readCookie(c, names, names.browser);

@@ -13,7 +13,6 @@ import type { User } from '../../store/users.js';
 import type { AppDeps } from '../app.js';
 import { member } from '../middleware/context.js';
 import { csrfOk, csrfRefused } from '../middleware/csrf.js';
-import { cookieNames } from '../middleware/session.js';
 import { CsrfField } from './members/kit.js';
 
 const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
@@ -60,12 +59,11 @@ export async function DigestSettings(props: { db: Db; user: User }) {
 }
 
 export function registerDigestSettings(app: Hono, deps: AppDeps): void {
-  const names = cookieNames(deps.config.baseUrl);
   app.post('/settings/digest', async (c: Context) => {
     const { user } = member(c);
     if (!user) return c.redirect('/login?next=%2Fsettings', 303);
     const body = await c.req.parseBody();
-    if (!(await csrfOk(c, resolveSecret(deps.config), names, body))) return csrfRefused(c);
+    if (!csrfOk(c, resolveSecret(deps.config), body)) return csrfRefused(c);
     if (body.action === 'stop') {
       const sub = await subscriptionOfUser(deps.db.db, user.id);
       if (sub) await updateByOwner(deps.db.db, sub.id, { status: 'unsubscribed' });

@@ -20,7 +20,6 @@ export interface PaperPageProps {
   similar?: Child;
   /** SLOT (discussion issue): the comment thread, rendered into <section id="comments">. */
   comments?: Child;
-  canVote?: boolean;
 }
 
 const date = (iso: string | null) => (iso ? formatDay(iso.slice(0, 10), false) : null);
@@ -62,7 +61,7 @@ export function PaperPage(props: PaperPageProps) {
             </ul>
           ) : null}
           <ul class="actions" aria-label="Vote and read">
-            {featured ? <li><Votes id={paper.id} upvotes={featured.upvotes} canVote={props.canVote ?? false} /></li> : null}
+            {featured ? <li><Votes id={paper.id} upvotes={featured.upvotes} /></li> : null}
             <li><a class="btn btn-primary" href={links.pdf}>PDF</a></li>
             <li><a class="btn" href={links.abs}>arXiv abstract page</a></li>
             {paper.codeUrl ? <li><a class="btn" href={paper.codeUrl} rel="noopener">Code</a></li> : null}

@@ -23,7 +23,8 @@ const PAGE_SIZE = 20;
 export async function renderSearch(c: Context, deps: AppDeps) {
   const { q, sort, page } = Params.parse({ q: c.req.query('q') ?? '', sort: c.req.query('sort') ?? 'relevance', page: c.req.query('page') ?? 1 });
   const results = await searchFor(deps).search({ q, sort, page, limit: PAGE_SIZE });
-  c.header('cache-control', 'no-store'); // results change as papers arrive; time taken is per request
+  // Words alone while the model loads: fine for this visitor, not to keep for the next ones.
+  if (results.degraded) c.header('cache-control', 'no-store');
   return c.html(<SearchPage q={q} results={results} />);
 }
 

@@ -24,38 +24,41 @@ export const plural = (n: number, one: string, many = `${one}s`) =>
   `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} ${n === 1 ? one : many}`;
 
 /**
- * The upvote box: a form POSTing to /papers/ID/upvote (app.js sends it without a reload). A page
- * rendered without a form token (no members middleware) shows the count only. A visitor who is
- * not logged in gets the button too, labelled as such; pressing it leads to the log-in page.
+ * The upvote form: a POST to /papers/ID/upvote (app.js sends it without a reload). A visitor who
+ * is not logged in gets the button too, labelled as such; pressing it leads to the log-in page.
+ * Shared pages are rendered for visitors, and members' forms are laid over them (overlay.tsx).
  */
-export function Votes(props: { id: string; upvotes: number; canVote?: boolean; upvoted?: boolean }) {
-  const label = plural(props.upvotes, 'upvote');
-  // Members (issue 6): every page with a form token shows the button; visitors are sent to log in.
+export function UpvoteForm(props: { id: string; upvoted?: boolean | undefined }) {
   const me = currentMember();
-  const canVote = props.canVote || me.csrf !== '';
   const upvoted = props.upvoted ?? me.voted.has(props.id);
   return (
+    <form class="upvote" method="post" action={`/papers/${props.id}/upvote`}>
+      <input type="hidden" name="csrf" value={me.csrf} />
+      {me.user
+        ? <button type="submit" aria-pressed={upvoted ? 'true' : 'false'} aria-label="Upvote">▲</button>
+        : <button type="submit" aria-label="Log in to upvote" title="Log in to upvote">▲</button>}
+    </form>
+  );
+}
+
+/** The upvote box: the form and the count. */
+export function Votes(props: { id: string; upvotes: number; upvoted?: boolean }) {
+  const label = plural(props.upvotes, 'upvote');
+  return (
     <div class="votes" title={label}>
-      {canVote ? (
-        <form class="upvote" method="post" action={`/papers/${props.id}/upvote`}>
-          <input type="hidden" name="csrf" value={me.csrf} />
-          {me.user
-            ? <button type="submit" aria-pressed={upvoted ? 'true' : 'false'} aria-label="Upvote">▲</button>
-            : <button type="submit" aria-label="Log in to upvote" title="Log in to upvote">▲</button>}
-        </form>
-      ) : <span class="arrow" aria-hidden="true">▲</span>}
+      <UpvoteForm id={props.id} upvoted={props.upvoted} />
       <span class="n">{props.upvotes}</span>
       <span class="label">{props.upvotes === 1 ? 'upvote' : 'upvotes'}</span>
     </div>
   );
 }
 
-export function Card(props: { item: FeaturedPaper; canVote?: boolean }) {
+export function Card(props: { item: FeaturedPaper }) {
   const { paper, featured, upvotes, commentCount } = props.item;
   const href = `/papers/${paper.id}`;
   return (
     <article class="card" id={`p-${paper.id.replace('/', '-')}`}>
-      <Votes id={paper.id} upvotes={upvotes} canVote={props.canVote ?? false} />
+      <Votes id={paper.id} upvotes={upvotes} />
       <div>
         <h2><a href={href}><Tex text={paper.title} /></a></h2>
         <p class="authors">

@@ -7,7 +7,7 @@ import {
 } from '../../../members/accounts.js';
 import { deleteSession } from '../../../store/sessions.js';
 import { member } from '../../middleware/context.js';
-import { clearSessionCookie, setBrowserCookie, setSessionCookie } from '../../middleware/session.js';
+import { clearSessionCookie, setSessionCookie } from '../../middleware/session.js';
 import { CsrfField, type Fields, limited, type Members, Notice, Page, readForm, safeNext, tooMany } from './kit.js';
 
 /** The account use cases' services, read per request (a test may swap the limiter). */
@@ -94,7 +94,6 @@ export function registerAccount(app: Hono, m: Members) {
       case 'unconfirmed': return c.html(<LoginForm next={f.next} login={login} error="Confirm your email address first: we have sent you a new link." />, 403);
       case 'ok':
         setSessionCookie(c, m.names, r.session.token);
-        setBrowserCookie(c, m.names);
         return c.redirect(safeNext(f.next), 303);
     }
   });
@@ -105,7 +104,6 @@ export function registerAccount(app: Hono, m: Members) {
     const hash = member(c).sessionHash;
     if (hash) await deleteSession(m.db.db, hash);
     clearSessionCookie(c, m.names);
-    setBrowserCookie(c, m.names);
     return c.redirect('/papers', 303);
   });
 

@@ -67,7 +67,7 @@ export type Fields = Record<string, string>;
 /** The form's string fields after the CSRF check, or the 403 to send. */
 export async function readForm(c: Context, m: Members): Promise<Fields | Response> {
   const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-  if (!(await csrfOk(c, m.secret, m.names, body))) return csrfRefused(c);
+  if (!csrfOk(c, m.secret, body)) return csrfRefused(c);
   const out: Fields = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
   return out;

@@ -7,7 +7,7 @@ import { listSessions } from '../../../store/sessions.js';
 import { createApiToken, listApiTokens, revokeApiToken, type Scope } from '../../../store/tokens.js';
 import { setUpvotesPublic, type User } from '../../../store/users.js';
 import { member } from '../../middleware/context.js';
-import { clearSessionCookie, setBrowserCookie, setSessionCookie } from '../../middleware/session.js';
+import { clearSessionCookie, setSessionCookie } from '../../middleware/session.js';
 import { accountDeps, clientOf } from './account.js';
 import { CsrfField, type Members, Notice, Page, readForm, signedIn, tooMany } from './kit.js';
 import { DigestSettings } from '../digest-settings.js';
@@ -125,7 +125,6 @@ export function registerSettings(app: Hono, m: Members) {
       case 'invalid': return page(c, user, { error: r.message }, 400);
       case 'changed':
         setSessionCookie(c, m.names, r.session.token);
-        setBrowserCookie(c, m.names);
         return c.redirect(`/settings?changed=password&revoked=${r.revokedTokens}`, 303);
     }
   });
@@ -138,7 +137,6 @@ export function registerSettings(app: Hono, m: Members) {
     if (f instanceof Response) return f;
     await signOutEverywhere(accountDeps(m), user);
     clearSessionCookie(c, m.names);
-    setBrowserCookie(c, m.names);
     return c.redirect('/login?out=everywhere', 303);
   });
 

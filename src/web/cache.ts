@@ -1,0 +1,248 @@
+// Pages every visitor shares. An anonymous GET of a route registered with `shared` is answered
+// from a render cache keyed by its URL and validated by the data version (store/versions.ts),
+// which every write to shared data bumps in the database, so every instance agrees:
+//
+// - the ETag is the version (plus a clock bucket, for what ages: trending, "today"), so a reload
+//   with If-None-Match is a 304 after one primary-key lookup, before any paper is read or rendered;
+// - the body is rendered once per version and kept with its gzip and Brotli encodings (RFC 9110
+//   8.4.1), chosen from Accept-Encoding, with `Vary: Accept-Encoding, Cookie`;
+// - `Cache-Control: public, max-age=0, s-maxage=S` lets a reverse proxy hold the page S seconds
+//   (RFC 9111 5.2.2.10) while browsers revalidate; anonymous visitors carry no cookie of ours, so
+//   `Vary: Cookie` keeps members' pages out of a shared cache.
+//
+// Members get the same cached page with their own state laid over it (`overlay`: their account
+// menu, form token and votes), or, on pages where too much is theirs, a full render; either way
+// `private, no-cache`. A handler that answers `no-store` (a search degraded to words alone while the
+// model loads) is neither cached nor tagged.
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { dataVersion } from '../store/versions.js';
+import { ANONYMOUS, type Member, member, runAs } from './middleware/context.js';
+
+/** Seconds a reverse proxy may serve an anonymous page without asking again. */
+export const SHARED_MAX_AGE = 10;
+/** Pages that show time (trending decays, "today" changes) are re-rendered at least this often. */
+const CLOCK_BUCKET_MS = 10 * 60_000;
+/** Bodies smaller than this are sent as they are: compression would not pay for its header. */
+const MIN_COMPRESS = 1024;
+const COMPRESSIBLE = /^(text\/|application\/(json|xml|rss\+xml|atom\+xml|javascript))/;
+
+type Encoding = 'br' | 'gzip' | 'identity';
+
+interface Entry {
+  tag: string;
+  status: number;
+  type: string;
+  headers: Array<[string, string]>;
+  body: Buffer;
+  gzip?: Buffer;
+  br?: Buffer;
+  size: number;
+}
+
+/** What a member's view changes in a shared page. */
+export type Overlay = (html: string, who: Member) => string;
+
+/** Rendered bodies by URL, least recently used dropped first, bounded in bytes. */
+export class PageCache {
+  private entries = new Map<string, Entry>();
+  private inflight = new Map<string, Promise<Entry | null>>();
+  private bytes = 0;
+  constructor(readonly maxBytes = 64 * 1024 * 1024) {}
+
+  get(key: string, tag: string): Entry | undefined {
+    const e = this.entries.get(key);
+    if (!e || e.tag !== tag) return undefined;
+    this.entries.delete(key); // re-insert: Map order is recency order
+    this.entries.set(key, e);
+    return e;
+  }
+
+  set(key: string, e: Entry) {
+    const old = this.entries.get(key);
+    if (old) this.bytes -= old.size;
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    this.bytes += e.size;
+    for (const [k, v] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= v.size;
+    }
+  }
+
+  /** One render per key at a time: concurrent misses wait for the first. */
+  once(key: string, render: () => Promise<Entry | null>): Promise<Entry | null> {
+    let p = this.inflight.get(key);
+    if (!p) {
+      p = render().finally(() => this.inflight.delete(key));
+      this.inflight.set(key, p);
+    }
+    return p;
+  }
+
+  clear() {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+}
+
+/** The encoding to send, from Accept-Encoding (RFC 9110 12.5.3): Brotli, then gzip, by q-value. */
+export function pickEncoding(header: string | undefined): Encoding {
+  if (!header) return 'identity';
+  const q = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const qv = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    if (name) q.set(name, qv === undefined ? 1 : Number(qv));
+  }
+  const weight = (e: string) => q.get(e) ?? (q.has('*') ? q.get('*')! : 0);
+  const br = weight('br');
+  const gz = weight('gzip');
+  if (br > 0 && br >= gz) return 'br';
+  if (gz > 0) return 'gzip';
+  return 'identity';
+}
+
+function encode(body: Buffer, encoding: Encoding, quality: 'stored' | 'live'): Buffer {
+  if (encoding === 'br') {
+    return brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: quality === 'stored' ? 6 : 4, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+  }
+  return gzipSync(body, { level: quality === 'stored' ? 9 : 5 });
+}
+
+function encoded(e: Entry, encoding: Encoding): Buffer {
+  if (encoding === 'identity' || e.body.length < MIN_COMPRESS || !COMPRESSIBLE.test(e.type)) return e.body;
+  const have = e[encoding];
+  if (have) return have;
+  const out = encode(e.body, encoding, 'stored');
+  e[encoding] = out;
+  e.size += out.length;
+  return out;
+}
+
+const matches = (ifNoneMatch: string | undefined, tag: string) =>
+  !!ifNoneMatch && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === tag.replace(/^W\//, '')));
+
+/**
+ * Answers with this response. Assigned rather than returned: after next() Hono keeps the handler's
+ * response, and assigning over it would copy its headers (its ETag, its length) onto ours, hence
+ * the reset first.
+ */
+function send(c: Context, status: number, body: Buffer | null, headers: Record<string, string>, extra: Array<[string, string]> = []): void {
+  const h = new Headers(extra);
+  for (const [k, v] of Object.entries(headers)) h.set(k, v);
+  if (body) h.set('content-length', String(body.length));
+  c.res = undefined;
+  c.res = new Response(c.req.method === 'HEAD' ? null : body, { status, headers: h });
+}
+
+export interface SharedOptions {
+  db: Kysely<Database>;
+  cache: PageCache;
+  /** Lay a member's state over the shared page; without it members get a full, private render. */
+  overlay?: Overlay | undefined;
+  /** For members: a fingerprint of what the overlay shows (votes, account) for their ETag. */
+  memberTag?: (who: Member) => string;
+  /** The answer never depends on who asks (feeds, API reads): members share it too. */
+  sameForAll?: boolean;
+  /** Cache-Control max-age for browsers (default 0: revalidate every time, a 304 is cheap). */
+  maxAge?: number;
+}
+
+const keyOf = (c: Context) => {
+  const u = new URL(c.req.url);
+  return u.pathname + u.search;
+};
+
+/** The tag every anonymous copy of the page shares right now. */
+export async function sharedTag(db: Kysely<Database>, now = Date.now()): Promise<string> {
+  return `W/"${await dataVersion(db)}.${Math.floor(now / CLOCK_BUCKET_MS)}"`;
+}
+
+/** The middleware that makes a GET route shared (see the top of this file). */
+export function shared(opts: SharedOptions): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+    const who = member(c);
+    // A member on a page with no overlay: their own render, compressed as it goes out.
+    if (who.user && !opts.overlay && !who.tokenScopes && !opts.sameForAll) {
+      await next();
+      const res = await compressLive(c, c.res);
+      if (res !== c.res) {
+        c.res = undefined;
+        c.res = res;
+      }
+      return;
+    }
+    const tag = await sharedTag(opts.db);
+    const personal = who.user !== null && who.tokenScopes === null && !opts.sameForAll;
+    const theirTag = personal ? `W/"${tag.slice(3, -1)}.${createHash('sha1').update(opts.memberTag?.(who) ?? String(who.user!.id)).digest('base64url').slice(0, 16)}"` : tag;
+    const maxAge = opts.maxAge ?? 0;
+    const cacheControl = personal ? 'private, no-cache' : maxAge >= SHARED_MAX_AGE ? `public, max-age=${maxAge}` : `public, max-age=${maxAge}, s-maxage=${SHARED_MAX_AGE}`;
+    const vary = opts.sameForAll ? 'Accept-Encoding' : 'Accept-Encoding, Cookie';
+    if (matches(c.req.header('if-none-match'), theirTag)) {
+      send(c, 304, null, { etag: theirTag, 'cache-control': cacheControl, vary });
+      return;
+    }
+    const key = keyOf(c);
+    let entry = opts.cache.get(key, tag);
+    if (!entry) {
+      const rendered = await opts.cache.once(key, async () => {
+        // Rendered as a visitor would see it, whoever asked first.
+        await runAs(c, ANONYMOUS, () => next());
+        const res = c.res;
+        const cc = res.headers.get('cache-control') ?? '';
+        if (res.status !== 200 || /no-store|private/.test(cc)) return null;
+        const body = Buffer.from(await res.arrayBuffer());
+        const headers: Array<[string, string]> = [];
+        res.headers.forEach((v, k) => {
+          if (!['content-length', 'etag', 'cache-control', 'vary', 'set-cookie', 'content-encoding'].includes(k)) headers.push([k, v]);
+        });
+        const e: Entry = { tag, status: 200, type: res.headers.get('content-type') ?? '', headers, body, size: body.length + 200 };
+        opts.cache.set(key, e);
+        return e;
+      });
+      if (!rendered) {
+        // Not shareable (an error page, or the handler said no-store): whatever it answered, as is.
+        // Concurrent waiters of a failed render have no c.res of their own: they render too.
+        if (c.finalized) return;
+        await next();
+        return;
+      }
+      entry = rendered;
+    }
+    if (personal && opts.overlay) {
+      const html = opts.overlay(entry.body.toString('utf8'), who);
+      const body = Buffer.from(html);
+      const encoding = body.length >= MIN_COMPRESS ? pickEncoding(c.req.header('accept-encoding')) : 'identity';
+      const out = encoding === 'identity' ? body : encode(body, encoding, 'live');
+      const contentEncoding: Record<string, string> = encoding === 'identity' ? {} : { 'content-encoding': encoding };
+      send(c, 200, out, { etag: theirTag, 'cache-control': cacheControl, vary, ...contentEncoding }, entry.headers);
+      return;
+    }
+    const encoding = pickEncoding(c.req.header('accept-encoding'));
+    const body = encoded(entry, encoding);
+    const contentEncoding: Record<string, string> = body === entry.body ? {} : { 'content-encoding': encoding };
+    send(c, 200, body, { etag: theirTag, 'cache-control': cacheControl, vary, ...contentEncoding }, entry.headers);
+  };
+}
+
+/** Compresses a response on its way out (members' own pages, routes outside the cache). */
+export async function compressLive(c: Context, res: Response): Promise<Response> {
+  const type = res.headers.get('content-type') ?? '';
+  if (!res.body || res.headers.has('content-encoding') || !COMPRESSIBLE.test(type) || c.req.method === 'HEAD') return res;
+  const encoding = pickEncoding(c.req.header('accept-encoding'));
+  if (encoding === 'identity') return res;
+  const body = Buffer.from(await res.arrayBuffer());
+  const headers = new Headers(res.headers);
+  headers.append('vary', 'Accept-Encoding');
+  if (body.length < MIN_COMPRESS) return new Response(body, { status: res.status, headers });
+  const out = encode(body, encoding, 'live');
+  headers.set('content-encoding', encoding);
+  headers.set('content-length', String(out.length));
+  return new Response(out, { status: res.status, headers });
+}

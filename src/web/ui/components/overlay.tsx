@@ -1,0 +1,30 @@
+// A member's state laid over a shared page (web/cache.ts): the page is rendered once for visitors,
+// and what differs for a member is replaced in its HTML: the account menu, the form token of every
+// form, and each upvote form (pressed or not). Each replacement renders the same component the
+// page renders, for this member, so markup cannot drift between the two.
+import type { Member } from '../../middleware/context.js';
+import { ANONYMOUS, withMember } from '../../middleware/context.js';
+import { AccountMenu } from '../members/kit.js';
+import { UpvoteForm } from './card.js';
+
+const render = (who: Member, node: { toString(): string | Promise<string> }): string => {
+  const out = withMember(who, () => node.toString());
+  if (typeof out !== 'string') throw new Error('overlay fragments render synchronously');
+  return out;
+};
+
+let visitorMenu: string | undefined;
+const UPVOTE_FORM = /<form class="upvote" method="post" action="\/papers\/([^"]+)\/upvote">[\s\S]*?<\/form>/g;
+const EMPTY_TOKEN = 'name="csrf" value=""';
+
+export function memberOverlay(html: string, who: Member): string {
+  visitorMenu ??= render(ANONYMOUS, <AccountMenu />);
+  const menu = render(who, <AccountMenu />);
+  return html
+    .replace(visitorMenu, () => menu)
+    .replace(UPVOTE_FORM, (_, id: string) => render(who, <UpvoteForm id={id} />))
+    .replaceAll(EMPTY_TOKEN, () => `name="csrf" value="${who.csrf}"`);
+}
+
+/** What the overlay shows of a member, for their page's ETag. */
+export const overlayTag = (who: Member) => `${who.user?.id}|${who.user?.username}|${who.user?.role}|${who.csrf}|${[...who.voted].sort().join(',')}`;
