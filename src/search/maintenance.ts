@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import { INLINE_TARGET } from '../db/migrations/0012_search_inline.js';
 import type { Logger } from '../log.js';
+import { bumpDataVersion } from '../store/versions.js';
 import { builtinTrainedOn, paperText, trainBuiltin } from './embedders/index.js';
 import type { SearchService } from './index.js';
 
@@ -142,6 +143,8 @@ export async function embedPending(ctx: Ctx, opts: { onProgress?: (p: EmbedProgr
   // Many new vectors (an import, a new model): load them first and index them once.
   if (vectors.bulk && progress.pending >= BULK_MIN && progress.pending > embedded) await vectors.bulk(run);
   else await run();
+  // Similar papers and hybrid results changed: shared pages are rendered anew (web/cache.ts).
+  if (progress.embedded > 0) await bumpDataVersion(db.db);
   progress.done = true;
   opts.onProgress?.({ ...progress });
   return progress;
