@@ -113,6 +113,8 @@ export interface VotesTable { user_id: number; paper_id: string; created_at: str
 export interface CommentsTable {
   id: Generated<number>; paper_id: string; user_id: number; parent_id: number | null; body: string; created_at: string;
   edited_at: string | null; deleted_at: string | null; hidden_at: string | null; hidden_by: number | null;
+  /** The body rendered once when written (migration 0013); null only for a row written around the store. */
+  body_html: string | null;
 }
 export interface OrgsTable { id: Generated<number>; name: string; name_key: string; display_name: string; created_by: number | null; created_at: string }
 export interface OrgMembersTable { org_id: number; user_id: number; role: 'admin' | 'member'; created_at: string }

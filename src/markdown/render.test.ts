@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderComment } from './render.js';
+import { COMMENT_BOUNDS, CommentBoundError, renderComment, renderCommentWithinBounds } from './render.js';
 
 describe('renderComment', () => {
   it('renders Markdown and keeps math as TeX (underscores are not emphasis)', () => {
@@ -38,5 +38,72 @@ describe('renderComment', () => {
 
   it('ignores placeholder characters typed by the user', () => {
     expect(renderComment('\uE0000\uE001 and $x$')).not.toContain('\uE000');
+  });
+});
+
+describe('math outside text stays TeX source', () => {
+  const katexIn = (html: string, re: RegExp) => (re.exec(html)?.[1] ?? '').includes('katex');
+  it.each([
+    ['a link title', '[link](https://example.com "$x^2$")', /title="([^"]*)"/, 'title="$x^2$"'],
+    ['a link destination', '[link](https://example.com/$x$)', /href="([^"]*)"/, 'href="https://example.com/$x$"'],
+    ['a code span', '`$x^2$` and $y$', /<code>([^<]*)<\/code>/, '<code>$x^2$</code>'],
+    ['a code block', '```\n$$\\sum x$$\n```', /<code>([^<]*)<\/code>/, '<code>$$\\sum x$$\n</code>'],
+    ['an autolink', '<https://e.org/$x$>', /<a [^>]*>([^<]*)<\/a>/, '>https://e.org/$x$</a>'],
+  ])('in %s', (_, source, where, expected) => {
+    const html = renderComment(source);
+    expect(html).toContain(expected);
+    expect(katexIn(html, where)).toBe(false);
+  });
+
+  it('still renders math in link text, headings, tables and emphasis', () => {
+    const html = renderComment('# $a$\n\n[$b$](https://e.org) *$c$*\n\n| $d$ |\n|---|\n| $e$ |');
+    expect(html.match(/class="katex"/g)).toHaveLength(5);
+  });
+});
+
+describe('bounds on a comment', () => {
+  const refused = (source: string) => {
+    try {
+      renderComment(source);
+    } catch (e) {
+      if (e instanceof CommentBoundError) return e.message;
+      throw e;
+    }
+    return null;
+  };
+
+  it('accepts a careful review with formulas', () => {
+    // 30 formulas, 500 characters of TeX (the review in bench/comments.ts has 25).
+    const review = 'The rate $O(\\sqrt{d/n})$ needs $L$-smoothness: $\\|\\nabla f(x) - \\nabla f(y)\\| \\le L\\|x-y\\|$. '.repeat(10);
+    expect(refused(review)).toBeNull();
+  });
+
+  it.each([
+    ['formulas', '$x$ '.repeat(COMMENT_BOUNDS.formulas + 1), /at most 100 formulas/],
+    ['TeX characters', `$${'x+'.repeat(COMMENT_BOUNDS.source / 2)}y$`, /2,000 characters of TeX/],
+    ['rendered size', `$${'\\sqrt{'.repeat(200)}x${'}'.repeat(200)}$`, /at most 90 KB on the page/],
+    ['macro definitions', '$\\def\\a{xxxxxxxx}\\a\\a$', /cannot define macros/],
+    ['macro definitions by newcommand', '$\\newcommand{\\a}{x}\\a$', /cannot define macros/],
+  ])('refuses a comment over the bound on %s, saying which', (_, source, message) => {
+    expect(refused(source)).toMatch(message);
+  });
+
+  it('refuses plain Markdown that renders over the size bound', () => {
+    const emptyCells = `${'a|'.repeat(50)}\n${'-|'.repeat(50)}\n${`${'|'.repeat(50)}\n`.repeat(190)}`;
+    expect(emptyCells.length).toBeLessThan(10_000);
+    expect(refused(emptyCells)).toMatch(/KB on the page/);
+  });
+
+  it('caps \\rule and \\kern at maxSize and keeps \\message off the console', () => {
+    const html = renderComment('$\\rule{1000em}{1000em}\\kern{5000em}\\message{hi}x$');
+    const sizes = [...html.replace(/<annotation[^]*?<\/annotation>/, '').matchAll(/(\d+(?:\.\d+)?)em/g)].map((m) => Number(m[1]));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(20);
+    expect(html).not.toContain('\\@gobble');
+  });
+
+  it('shows an old comment over a bound with its formulas as TeX source', () => {
+    const html = renderCommentWithinBounds('$x$ '.repeat(150));
+    expect(html).not.toContain('katex');
+    expect(html).toContain('$x$ $x$');
   });
 });

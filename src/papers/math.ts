@@ -40,13 +40,27 @@ const unescapeDollars = (s: string) => s.replaceAll('\\$', '$');
 
 function tex1(tex: string, displayMode: boolean): string {
   try {
-    // throwOnError: false renders a ParseError as the source in red; other errors (rare, e.g.
-    // limits) still throw, hence the catch. trust: false keeps \href and \url from emitting links;
-    // maxExpand bounds macro bombs in untrusted abstracts.
-    return katex.renderToString(tex, { displayMode, throwOnError: false, trust: false, strict: 'ignore', maxExpand: 200 });
+    return renderFormula(tex, displayMode);
   } catch {
     return `<code class="tex-error">${escapeHtml(tex)}</code>`;
   }
+}
+
+// KaTeX's \message, \errmessage and \show write to the server's console; in untrusted TeX they
+// swallow their argument instead (a macro shadows a builtin of the same name). A fresh object per
+// call: KaTeX stores \gdef definitions in this object, and a shared one would carry them into the
+// next formula.
+const gobble = (context: object) => ((context as { consumeArgs(n: number): unknown }).consumeArgs(1), '');
+const quiet = () => ({ '\\message': gobble, '\\errmessage': gobble, '\\show': gobble });
+
+/**
+ * One formula as KaTeX HTML. throwOnError: false renders a ParseError as the source in red; other
+ * errors (rare) still throw. trust: false keeps \href and \url from emitting links. maxExpand
+ * bounds macro bombs in untrusted text; maxSize (in em) caps \rule, \kern and \hspace, which are
+ * otherwise unbounded boxes laid over the page (20em is wider than a phone's screen).
+ */
+export function renderFormula(tex: string, displayMode: boolean): string {
+  return katex.renderToString(tex, { displayMode, throwOnError: false, trust: false, strict: 'ignore', maxExpand: 200, maxSize: 20, macros: quiet() });
 }
 
 /** Plain text for places HTML cannot go (<title>, meta description): math kept as its TeX source. */

@@ -4,6 +4,7 @@
 // concurrent deletes and hides cannot count twice.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { CommentBoundError, renderComment, renderCommentWithoutMath } from '../markdown/render.js';
 
 /** Long enough for a careful review with formulas; short enough to bound rendering work. */
 export const COMMENT_MAX = 10_000;
@@ -15,6 +16,8 @@ export interface Comment {
   userId: number;
   username: string;
   body: string;
+  /** The body's HTML, rendered and bounded when the comment was written (markdown/render.ts). */
+  html: string;
   createdAt: string;
   editedAt: string | null;
   deleted: boolean;
@@ -28,11 +31,23 @@ export class CommentError extends Error {
   }
 }
 
+/** The body's HTML, or a 400 naming the bound it is over. Rendered before any write, so a refused
+ * comment leaves nothing behind, and outside a transaction, so KaTeX holds no lock. */
+function render(body: string): string {
+  try {
+    return renderComment(body);
+  } catch (e) {
+    if (e instanceof CommentBoundError) throw new CommentError(e.message, 400);
+    throw e;
+  }
+}
+
 async function bump(trx: Kysely<Database>, paperId: string, delta: 1 | -1) {
   await trx.updateTable('featured').set({ comment_count: sql<number>`comment_count + ${delta}` }).where('paper_id', '=', paperId).execute();
 }
 
 export async function addComment(db: Kysely<Database>, input: { paperId: string; userId: number; parentId?: number | null; body: string }): Promise<Comment> {
+  const html = render(input.body);
   return db.transaction().execute(async (trx) => {
     const paper = await trx.selectFrom('papers').select('id').where('id', '=', input.paperId).executeTakeFirst();
     if (!paper) throw new CommentError(`paper ${input.paperId} not found`, 404);
@@ -43,7 +58,7 @@ export async function addComment(db: Kysely<Database>, input: { paperId: string;
       parentId = parent.parent_id ?? parent.id;
     }
     const row = await trx.insertInto('comments').values({
-      paper_id: input.paperId, user_id: input.userId, parent_id: parentId, body: input.body,
+      paper_id: input.paperId, user_id: input.userId, parent_id: parentId, body: input.body, body_html: html,
       created_at: new Date().toISOString(), edited_at: null, deleted_at: null, hidden_at: null, hidden_by: null,
     }).returning('id').executeTakeFirstOrThrow();
     await bump(trx, input.paperId, 1);
@@ -53,12 +68,13 @@ export async function addComment(db: Kysely<Database>, input: { paperId: string;
 
 function query(db: Kysely<Database>) {
   return db.selectFrom('comments as c').innerJoin('users as u', 'u.id', 'c.user_id')
-    .select(['c.id', 'c.paper_id', 'c.parent_id', 'c.user_id', 'u.username', 'c.body', 'c.created_at', 'c.edited_at', 'c.deleted_at', 'c.hidden_at']);
+    .select(['c.id', 'c.paper_id', 'c.parent_id', 'c.user_id', 'u.username', 'c.body', 'c.body_html', 'c.created_at', 'c.edited_at', 'c.deleted_at', 'c.hidden_at']);
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof query>['executeTakeFirstOrThrow']>>;
 const toComment = (r: Row): Comment => ({
   id: r.id, paperId: r.paper_id, parentId: r.parent_id, userId: r.user_id, username: r.username, body: r.body,
+  html: r.body_html ?? renderCommentWithoutMath(r.body),
   createdAt: r.created_at, editedAt: r.edited_at, deleted: r.deleted_at !== null, hidden: r.hidden_at !== null,
 });
 
@@ -84,7 +100,8 @@ export async function listCommentsBy(db: Kysely<Database>, userId: number, limit
 
 /** Edits the author's own live comment; anyone else gets 403 (the check is in the WHERE). */
 export async function editComment(db: Kysely<Database>, id: number, userId: number, body: string): Promise<Comment> {
-  const r = await db.updateTable('comments').set({ body, edited_at: new Date().toISOString() })
+  const html = render(body);
+  const r = await db.updateTable('comments').set({ body, body_html: html, edited_at: new Date().toISOString() })
     .where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).where('hidden_at', 'is', null).executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) throw await denial(db, id);
   return (await getComment(db, id))!;

@@ -8,7 +8,6 @@ import { parseArxivId } from '../../papers/arxiv-id.js';
 import { COMMENT_MAX, CommentError, addComment, listComments, type Comment } from '../../store/comments.js';
 import { NotFeaturedError, setVote } from '../../store/votes.js';
 import type { User } from '../../store/users.js';
-import { renderComment } from '../../markdown/render.js';
 import { member } from '../middleware/context.js';
 import { csrfOk } from '../middleware/csrf.js';
 import { limited, type Members } from '../ui/members/kit.js';
@@ -25,7 +24,7 @@ export const presentComment = (c: Comment) => ({
   editedAt: c.editedAt,
   status: c.deleted ? 'deleted' : c.hidden ? 'hidden' : 'visible',
   body: c.deleted || c.hidden ? null : c.body,
-  html: c.deleted || c.hidden ? null : renderComment(c.body),
+  html: c.deleted || c.hidden ? null : c.html,
 });
 
 /** The member allowed to write through the API, or the error answer. */

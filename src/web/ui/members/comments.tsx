@@ -1,15 +1,16 @@
 // The discussion under a paper (rendered into the paper page's comments slot) and the form
-// handlers for upvotes and comments. Comment bodies are Markdown rendered by markdown/render.ts,
-// which disables raw HTML and sanitises the output; usernames are escaped by JSX like all text.
+// handlers for upvotes and comments. Comment bodies are Markdown rendered by markdown/render.ts
+// (raw HTML off, output sanitised) once, when written or edited; pages show the stored HTML.
+// Usernames are escaped by JSX like all text. A comment refused (empty, too long, over a bound of
+// its math) is shown again in its form with the reason, so nothing typed is lost.
 import type { Context, Hono } from 'hono';
 import { parseArxivId } from '../../../papers/arxiv-id.js';
 import { COMMENT_MAX, CommentError, addComment, deleteComment, editComment, getComment, listComments, setCommentHidden, type Comment } from '../../../store/comments.js';
 import { NotFeaturedError, toggleVote } from '../../../store/votes.js';
-import { renderComment } from '../../../markdown/render.js';
 import type { Db } from '../../../db/connect.js';
 import { assetUrl } from '../static.js';
 import { currentMember, isStaff, member } from '../../middleware/context.js';
-import { CsrfField, forbidden, limited, type Members, notFound, Page, readForm, signedIn, wantsJson } from './kit.js';
+import { CsrfField, forbidden, limited, type Members, Notice, notFound, Page, readForm, signedIn, wantsJson } from './kit.js';
 
 const when = (iso: string) => iso.slice(0, 16).replace('T', ' ') + ' UTC';
 
@@ -24,7 +25,7 @@ function CommentItem(props: { c: Comment; reply?: boolean }) {
         {c.editedAt && !gone ? ' · edited' : ''}
       </p>
       {c.deleted ? <p class="slot">[deleted]</p> : c.hidden ? <p class="slot">[hidden by a moderator]</p> : (
-        <div class="comment-body" dangerouslySetInnerHTML={{ __html: renderComment(c.body) }} />
+        <div class="comment-body" dangerouslySetInnerHTML={{ __html: c.html }} />
       )}
       {me && !gone ? (
         <div class="comment-actions">
@@ -44,14 +45,14 @@ function CommentItem(props: { c: Comment; reply?: boolean }) {
   );
 }
 
-function CommentForm(props: { paperId: string; parentId?: number }) {
+function CommentForm(props: { paperId: string; parentId?: number | null; body?: string }) {
   const id = `body-${props.parentId ?? 'new'}`;
   return (
     <form method="post" action={`/papers/${props.paperId}/comments`} class="stack comment-form">
       <CsrfField />
       {props.parentId ? <input type="hidden" name="parentId" value={String(props.parentId)} /> : null}
       <label for={id}>{props.parentId ? 'Your reply' : 'Add a comment'} <small>(Markdown; math as $x^2$ or $$...$$)</small></label>
-      <textarea id={id} name="body" rows={4} required maxlength={COMMENT_MAX}></textarea>
+      <textarea id={id} name="body" rows={props.body ? 12 : 4} required maxlength={COMMENT_MAX}>{props.body ?? ''}</textarea>
       <button class="btn btn-primary" type="submit">{props.parentId ? 'Reply' : 'Comment'}</button>
     </form>
   );
@@ -72,8 +73,38 @@ export async function commentsSection(db: Db, paperId: string) {
   );
 }
 
-/** Whether a paper's thread contains math (so the page loads KaTeX's stylesheet). */
-export const threadHasMath = (list: Comment[]) => list.some((c) => /\$|\\\(|\\\[/.test(c.body));
+/** Whether a paper's thread shows math (so the page loads KaTeX's stylesheet). */
+export const threadHasMath = (list: Comment[]) => list.some((c) => !c.deleted && !c.hidden && c.html.includes('class="katex'));
+
+/** A refused comment in its form again, with the reason; the text stays as typed. */
+function Retry(props: { paperId: string; parentId: number | null; body: string; error: string }) {
+  return (
+    <Page title="Comment not posted">
+      <h1>Your comment was not posted</h1>
+      <Notice kind="error">{props.error}</Notice>
+      <CommentForm paperId={props.paperId} parentId={props.parentId} body={props.body} />
+      <p><a href={`/papers/${props.paperId}#comments`}>Back to the paper</a></p>
+    </Page>
+  );
+}
+
+function EditPage(props: { c: Comment; body: string; error?: string }) {
+  return (
+    <Page title="Edit comment">
+      <h1>Edit your comment</h1>
+      {props.error ? <Notice kind="error">{props.error}</Notice> : null}
+      <form method="post" action={`/comments/${props.c.id}/edit`} class="stack">
+        <CsrfField />
+        <label for="body">Comment <small>(Markdown; math as $x^2$)</small></label>
+        <textarea id="body" name="body" rows={8} required maxlength={COMMENT_MAX}>{props.body}</textarea>
+        <button class="btn btn-primary" type="submit">Save</button>
+      </form>
+      <p><a href={`/papers/${props.c.paperId}#c${props.c.id}`}>Back to the paper</a></p>
+    </Page>
+  );
+}
+
+const lengthError = (body: string) => (!body || body.length > COMMENT_MAX ? `A comment has 1 to ${COMMENT_MAX} characters.` : null);
 
 const paperPath = (raw: string) => {
   const ref = parseArxivId(raw);
@@ -98,18 +129,7 @@ export function registerComments(app: Hono, m: Members) {
     const found = await getComment(db, Number(c.req.param('id')));
     if (!found || found.deleted || found.hidden) return notFound(c, 'No such comment.');
     if (found.userId !== user.id) return forbidden(c, 'You can only edit your own comments.');
-    return c.html(
-      <Page title="Edit comment">
-        <h1>Edit your comment</h1>
-        <form method="post" action={`/comments/${found.id}/edit`} class="stack">
-          <CsrfField />
-          <label for="body">Comment <small>(Markdown; math as $x^2$)</small></label>
-          <textarea id="body" name="body" rows={8} required maxlength={COMMENT_MAX}>{found.body}</textarea>
-          <button class="btn btn-primary" type="submit">Save</button>
-        </form>
-        <p><a href={`/papers/${found.paperId}#c${found.id}`}>Back to the paper</a></p>
-      </Page>,
-    );
+    return c.html(<EditPage c={found} body={found.body} />);
   });
 
   app.post('/comments/:id{[0-9]+}/:action{edit|delete|hide|unhide}', async (c) => {
@@ -124,8 +144,14 @@ export function registerComments(app: Hono, m: Members) {
       if (!found) return notFound(c, 'No such comment.');
       if (action === 'edit') {
         const body = (f.body ?? '').trim();
-        if (!body || body.length > COMMENT_MAX) return c.text(`A comment has 1 to ${COMMENT_MAX} characters.`, 400);
-        await editComment(db, id, user.id, body);
+        const error = lengthError(body);
+        if (error) return c.html(<EditPage c={found} body={body} error={error} />, 400);
+        try {
+          await editComment(db, id, user.id, body);
+        } catch (e) {
+          if (e instanceof CommentError && e.status === 400) return c.html(<EditPage c={found} body={body} error={e.message} />, 400);
+          throw e;
+        }
       } else if (action === 'delete') {
         await deleteComment(db, id, user.id);
       } else {
@@ -164,14 +190,15 @@ async function comment(c: Context, m: Members, paperId: string) {
   const over = limited(c, m, [['commentPerUser', String(user.id)], ['commentPerIp', member(c).ip]]);
   if (over) return over;
   const body = (f.body ?? '').trim();
-  if (!body || body.length > COMMENT_MAX) return c.text(`A comment has 1 to ${COMMENT_MAX} characters.`, 400);
   const parentId = f.parentId ? Number(f.parentId) : null;
   if (parentId !== null && !Number.isSafeInteger(parentId)) return c.text('parentId must be a comment number', 400);
+  const error = lengthError(body);
+  if (error) return c.html(<Retry paperId={paperId} parentId={parentId} body={body} error={error} />, 400);
   try {
     const saved = await addComment(m.db.db, { paperId, userId: user.id, parentId, body });
     return c.redirect(`/papers/${paperId}#c${saved.id}`, 303);
   } catch (e) {
-    if (e instanceof CommentError) return e.status === 404 ? notFound(c, e.message) : c.text(e.message, 400);
+    if (e instanceof CommentError) return e.status === 404 ? notFound(c, e.message) : c.html(<Retry paperId={paperId} parentId={parentId} body={body} error={e.message} />, 400);
     throw e;
   }
 }
