@@ -88,10 +88,13 @@ describe('bounds on a comment', () => {
     expect(refused(source)).toMatch(message);
   });
 
-  it('refuses plain Markdown that renders over the size bound', () => {
-    const emptyCells = `${'a|'.repeat(50)}\n${'-|'.repeat(50)}\n${`${'|'.repeat(50)}\n`.repeat(190)}`;
-    expect(emptyCells.length).toBeLessThan(10_000);
-    expect(refused(emptyCells)).toMatch(/KB on the page/);
+  it('refuses Markdown with too many elements to parse and sanitise quickly', () => {
+    expect(refused('*a* '.repeat(1200))).toMatch(/at most 3,000 Markdown elements/);
+    expect(refused('*a* '.repeat(600))).toBeNull();
+  });
+
+  it('applies the size bound to the Markdown around the math too', () => {
+    expect(() => renderComment('All good here. '.repeat(100), { ...COMMENT_BOUNDS, html: 1000 })).toThrow(/at most 1 KB on the page/);
   });
 
   it('caps \\rule and \\kern at maxSize and keeps \\message off the console', () => {
