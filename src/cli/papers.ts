@@ -7,9 +7,9 @@ import { migrateToLatest } from '../db/migrate.js';
 import { createLogger } from '../log.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import { searchFor } from '../search/index.js';
-import { getPaperPage } from '../store/feeds.js';
-import { listDaily } from '../store/listings.js';
-import { rangeOf } from '../web/api/daily.js';
+import { listFeatured } from '../store/lists.js';
+import { getListedPaper } from '../store/papers.js';
+import { dailyListing } from '../web/api/daily.js';
 import { presentDailyPaper, presentPaper } from '../web/api/papers.js';
 import { DailyPapersQuery } from '../web/api/schemas.js';
 import { presentHit, SearchParams } from '../web/api/search.js';
@@ -71,7 +71,7 @@ papers search Q   hybrid search (GET /api/papers/search); --sort relevance|date|
       if (!q.success) throw usageFrom(q.error.issues, 'list');
       const query = q.data;
       work = async (db) => {
-        const list = await listDaily(db.db, { range: rangeOf(query), submitter: query.submitter, organization: query.organization }, query.sort, { offset: query.p * query.limit, limit: query.limit });
+        const list = await listFeatured(db.db, ...dailyListing(query));
         if (json) printJson(io, list.items.map(presentDailyPaper));
         else {
           for (const i of list.items) io.stdout.write(line(i.paper.id, i.upvotes, i.paper.title, i.featured.day));
@@ -86,12 +86,12 @@ papers search Q   hybrid search (GET /api/papers/search); --sort relevance|date|
       const ref = parseArxivId(raw);
       if (!ref) throw new UsageError(`papers show: '${raw}' is not an arXiv identifier`);
       work = async (db) => {
-        const found = await getPaperPage(db.db, ref.id);
+        const found = await getListedPaper(db.db, ref.id);
         if (!found) {
           io.stderr.write(`dailypapers: papers show: paper ${ref.id} not found\n`);
           return 1;
         }
-        const item = presentPaper(found.featured ?? { paper: found.paper, featured: null, upvotes: 0, commentCount: 0 });
+        const item = presentPaper(found);
         if (json) printJson(io, item);
         else io.stdout.write(`${item.title}\n${item.authors.map((a) => a.name).join(', ')}\n${item.arxivUrl}  ${item.upvotes} upvotes\n\n${item.summary}\n`);
         return 0;
@@ -107,7 +107,7 @@ papers search Q   hybrid search (GET /api/papers/search); --sort relevance|date|
         const r = await searchFor({ db, config, log: createLogger(config.logLevel) }).search(params);
         if (json) printJson(io, r.hits.map((h) => presentHit(h)));
         else {
-          for (const h of r.hits) io.stdout.write(line(h.paper.id, h.upvotes, h.paper.title, h.featuredAt ?? h.paper.publishedAt));
+          for (const h of r.hits) io.stdout.write(line(h.paper.id, h.upvotes, h.paper.title, h.featured?.featuredAt ?? h.paper.publishedAt));
           io.stderr.write(`${r.total} papers match; ${r.hits.length} shown (${r.mode}, ${r.tookMs.toFixed(0)} ms)\n`);
         }
         return 0;

@@ -2,7 +2,7 @@
 // (loaded once per run), the subscriber's filters and size pick from them, and the member's
 // "picked for you" papers are appended. No I/O, so the selection is tested on plain data.
 import { firstSentences } from '../papers/math.js';
-import type { FeaturedPaper } from '../store/papers.js';
+import type { ListedPaper } from '../store/papers.js';
 import type { Period } from './period.js';
 
 export interface DigestPaper {
@@ -43,17 +43,19 @@ export const MAX_PAPERS = 50;
 /** Length of "picked for you". */
 export const PICKED = 3;
 
-export function toDigestPaper(item: FeaturedPaper): DigestPaper {
+/** A listed paper (the period's, or a "picked for you" search hit, maybe never featured) in a digest. */
+export function toDigestPaper(item: ListedPaper): DigestPaper {
   const p = item.paper;
+  const f = item.featured;
   return {
     id: p.id,
     title: p.title.replace(/\s+/g, ' ').trim(),
     authors: p.authors,
-    summary: item.featured.aiSummary?.trim() || firstSentences(p.abstract, 280),
+    summary: f?.aiSummary?.trim() || firstSentences(p.abstract, 280),
     upvotes: item.upvotes,
-    featuredAt: item.featured.featuredAt,
+    featuredAt: f?.featuredAt ?? p.publishedAt ?? '',
     categories: p.categories,
-    haystack: [p.title, p.abstract, ...item.featured.aiKeywords].join('\n').toLowerCase().replace(/\s+/g, ' '),
+    haystack: [p.title, p.abstract, ...(f?.aiKeywords ?? [])].join('\n').toLowerCase().replace(/\s+/g, ' '),
   };
 }
 

@@ -103,7 +103,7 @@ describe('picked for you', () => {
     expect(fuseNeighbours([['a', 'b', 'c'], ['b', 'd'], ['x', 'b']], new Set(['x']), 3)).toEqual(['b', 'a', 'd']);
   });
   test('asks the search service for each upvote and keeps the best, tolerating failures', async () => {
-    const hit = (id: string) => ({ paper: { id, title: `T ${id}`, abstract: 'Abstract. More.', authors: ['A'], categories: ['cs.LG'], publishedAt: null } as never, upvotes: 1, commentCount: 0, featuredAt: null, aiSummary: null, aiKeywords: [] });
+    const hit = (id: string) => ({ paper: { id, title: `T ${id}`, abstract: 'Abstract. More.', authors: ['A'], categories: ['cs.LG'], publishedAt: null } as never, featured: null, upvotes: 1, commentCount: 0 });
     const search = {
       async similar(id: string) {
         if (id === 'bad') throw new Error('no vectors');

@@ -13,15 +13,16 @@ import type { Logger } from '../log.js';
 import { type MailError, type Mailer, classifyMailError } from '../mail/transport.js';
 import { dayInZone } from '../papers/dates.js';
 import type { SearchService } from '../search/index.js';
-import { listFeatured } from '../store/feeds.js';
+import { listFeatured } from '../store/lists.js';
 import {
   claimBatch, claimOwners, enqueuePeriod, extendClaims, finishRow, latestFeaturedDayBefore, nextDue, periodCounts, releaseOwner,
 } from '../store/outbox.js';
 import { BOUNCES_TO_PAUSE, findByEmail, getSubscriptions, recordDelivery, type Subscription } from '../store/subscriptions.js';
+import { recentUpvotes } from '../store/votes.js';
 import { composeDigest, type DigestPaper, rankPapers, toDigestPaper } from './compose.js';
 import { manageUrl, unsubscribeMailto } from './links.js';
 import { DAILY_LOOKBACK_DAYS, type Frequency, type Period, periodOf, scheduledPeriod } from './period.js';
-import { pickedForYou, recentUpvotes } from './picked.js';
+import { pickedForYou, SEED_UPVOTES } from './picked.js';
 import { describeChoices, type RenderedMail, renderDigest } from './render.js';
 
 export interface DigestDeps {
@@ -88,7 +89,7 @@ export async function resolvePeriod(db: Db, config: Config, frequency: Frequency
 
 /** The period's featured papers in digest order (most upvoted first, ties newest). */
 export async function loadCandidates(db: Db, period: Period): Promise<DigestPaper[]> {
-  const list = await listFeatured(db.db, period.range, 'upvotes', { offset: 0, limit: 5000 });
+  const list = await listFeatured(db.db, { range: period.range }, 'upvotes', { offset: 0, limit: 5000 });
   return rankPapers(list.items.map(toDigestPaper));
 }
 
@@ -101,7 +102,7 @@ export async function digestMessage(deps: DigestDeps, period: Period, ranked: Di
   let picked: DigestPaper[] = [];
   if (sub.userId !== null && deps.search) {
     try {
-      picked = await pickedForYou(deps.search, await recentUpvotes(deps.db.db, sub.userId));
+      picked = await pickedForYou(deps.search, await recentUpvotes(deps.db.db, sub.userId, SEED_UPVOTES));
     } catch (e) {
       deps.log?.warn({ err: (e as Error).message, subscription: sub.id }, 'digest: no "picked for you" (similarity failed)');
     }

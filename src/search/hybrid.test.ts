@@ -3,18 +3,25 @@ import { reciprocalRankFusion, semanticRanking, TimeoutError, withTimeout } from
 
 describe('reciprocalRankFusion', () => {
   it('sums 1/(k + rank) over the lists', () => {
-    const f = reciprocalRankFusion(['a', 'b', 'c'], ['c', 'd']);
+    const f = reciprocalRankFusion([['a', 'b', 'c'], ['c', 'd']]);
     expect(f.map((x) => x.id)).toEqual(['c', 'a', 'b', 'd']);
     expect(f[0]!.score).toBeCloseTo(1 / 63 + 1 / 61, 12);
-    expect(f[0]).toMatchObject({ lexicalRank: 3, semanticRank: 1 });
-    expect(f.find((x) => x.id === 'd')).toMatchObject({ lexicalRank: null, semanticRank: 2 });
+    expect(f[0]).toMatchObject({ ranks: [3, 1] });
+    expect(f.find((x) => x.id === 'd')).toMatchObject({ ranks: [null, 2] });
   });
 
-  it('breaks ties by lexical rank, counts duplicates once, handles empty lists', () => {
-    expect(reciprocalRankFusion(['a', 'b'], ['b', 'a']).map((x) => x.id)).toEqual(['a', 'b']);
-    expect(reciprocalRankFusion(['a', 'a'], []).map((x) => x.score)).toEqual([1 / 61]);
-    expect(reciprocalRankFusion([], [])).toEqual([]);
-    expect(reciprocalRankFusion([], ['x']).map((x) => x.id)).toEqual(['x']);
+  it('breaks ties by the first list\'s rank, counts duplicates once, handles empty lists', () => {
+    expect(reciprocalRankFusion([['a', 'b'], ['b', 'a']]).map((x) => x.id)).toEqual(['a', 'b']);
+    expect(reciprocalRankFusion([['a', 'a'], []]).map((x) => x.score)).toEqual([1 / 61]);
+    expect(reciprocalRankFusion([[], []])).toEqual([]);
+    expect(reciprocalRankFusion([[], ['x']]).map((x) => x.id)).toEqual(['x']);
+    expect(reciprocalRankFusion([])).toEqual([]);
+  });
+
+  it('fuses any number of lists; ties go to the earliest list that ranks one of them better', () => {
+    const f = reciprocalRankFusion([['a', 'b', 'c'], ['b', 'd'], ['x', 'b']]);
+    expect(f.map((x) => x.id)).toEqual(['b', 'a', 'x', 'd', 'c']);
+    expect(f[0]).toMatchObject({ ranks: [2, 1, 2] });
   });
 });
 

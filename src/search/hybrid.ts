@@ -1,6 +1,8 @@
-// Fusion of lexical and semantic results, in one file. Reciprocal rank fusion (Cormack, Clarke and
-// Büttcher, SIGIR 2009): score(d) = sum over lists of 1 / (K + rank), with K = 60 as in the paper
-// and in Hugging Face's paper search; it needs no calibration between bm25 and cosine scores.
+// Fusion of ranked lists, in one file. Reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR
+// 2009): score(d) = sum over lists of 1 / (K + rank), with K = 60 as in the paper and in Hugging
+// Face's paper search; it needs no calibration between bm25 and cosine scores. Search fuses its
+// lexical and semantic lists with it; the digests' "picked for you" fuses the neighbours of each of
+// a member's upvotes (digests/picked.ts).
 // About 50 candidates come from each side. The semantic list ranks the union of both sides by
 // similarity to the query, so a lexical candidate that is also close in meaning gets a semantic
 // rank even when it is not among the 50 nearest of the whole corpus; on the real data this is
@@ -18,27 +20,35 @@ export const EMBED_TIMEOUT_MS = 1000;
 export interface Fused {
   id: string;
   score: number;
-  /** 1-based ranks in each list, null when absent from it. */
-  lexicalRank: number | null;
-  semanticRank: number | null;
+  /** 1-based rank in each list, in the order of the lists; null when absent from that list. */
+  ranks: Array<number | null>;
 }
 
-export function reciprocalRankFusion(lexical: string[], semantic: string[], k = RRF_K): Fused[] {
+/**
+ * Fuses ranked lists of ids (best first), best fused score first. A duplicate within one list
+ * counts once, at its best rank. Ties (equal scores) go to the better rank in the first list,
+ * then in the second, and so on (absent counts as worst), then to the id, so results are stable;
+ * put the list to trust most first (search: lexical).
+ */
+export function reciprocalRankFusion(lists: readonly (readonly string[])[], k = RRF_K): Fused[] {
   const byId = new Map<string, Fused>();
-  const add = (ids: string[], side: 'lexicalRank' | 'semanticRank') => {
+  lists.forEach((ids, l) => {
     ids.forEach((id, i) => {
-      const f = byId.get(id) ?? { id, score: 0, lexicalRank: null, semanticRank: null };
-      if (f[side] !== null) return; // a duplicate within one list counts once, at its best rank
-      f[side] = i + 1;
+      let f = byId.get(id);
+      if (!f) byId.set(id, (f = { id, score: 0, ranks: lists.map(() => null) }));
+      if (f.ranks[l] !== null) return;
+      f.ranks[l] = i + 1;
       f.score += 1 / (k + i + 1);
-      byId.set(id, f);
     });
+  });
+  const byRanks = (a: Fused, b: Fused) => {
+    for (let l = 0; l < lists.length; l++) {
+      const d = (a.ranks[l] ?? Infinity) - (b.ranks[l] ?? Infinity);
+      if (d) return d;
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   };
-  add(lexical, 'lexicalRank');
-  add(semantic, 'semanticRank');
-  // Ties (equal scores) go to the better lexical rank, then to the id, so results are stable.
-  return [...byId.values()].sort((a, b) => b.score - a.score
-    || (a.lexicalRank ?? Infinity) - (b.lexicalRank ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...byId.values()].sort((a, b) => b.score - a.score || byRanks(a, b));
 }
 
 /**

@@ -189,7 +189,7 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
         return null;
       });
       if (similarity === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical', lex.approximate === true, true);
-      const fused = reciprocalRankFusion(lex.ids, semanticRanking(lex.ids.slice(0, CANDIDATES), sem.neighbours, similarity)).map((f) => f.id);
+      const fused = reciprocalRankFusion([lex.ids, semanticRanking(lex.ids.slice(0, CANDIDATES), sem.neighbours, similarity)]).map((f) => f.id);
       const semanticOnly = fused.length - lex.ids.length;
       let ids = fused.slice(offset, offset + limit);
       // Past the fused candidates the list goes on with the rest of the lexical matches.

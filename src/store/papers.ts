@@ -1,6 +1,7 @@
-// The papers aggregate: papers and their featured records. SQL stays visible here; pages, API and
-// importers all come through these functions.
-import { type Kysely, sql } from 'kysely';
+// The papers aggregate: papers and their featured records, written by upsertRecords and read through
+// one query shape (paperQuery) and one row mapper (toListedPaper). The lists built on them (a day,
+// a week, trending, every paper, an author's) are in lists.ts.
+import { type InferResult, type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { contentHash, mergeFeatured, mergePaper } from '../papers/merge.js';
 import type { Featured, Paper } from '../papers/types.js';
@@ -127,21 +128,111 @@ function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
+/** Papers by id, in no particular order; ids not stored are left out. */
+export async function getPapers(db: Kysely<Database>, ids: string[]): Promise<Paper[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('papers').selectAll().where('id', 'in', ids).execute();
+  return rows.map(paperFromRow);
+}
+
 export async function getPaper(db: Kysely<Database>, id: string): Promise<Paper | null> {
   const row = await db.selectFrom('papers').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? paperFromRow(row) : null;
 }
 
-export interface FeaturedPaper {
+// The read model: every list and page of papers (pages, API, feeds, search hits, digests) is
+// paperQuery() plus its own filters and order, mapped by toListedPaper(). One shape, so a column a
+// page needs is added once and every surface gets it.
+
+/** A paper and, when it was featured, its featured record and live counts (0 when not featured). */
+export interface ListedPaper {
   paper: Paper;
-  featured: Featured;
+  featured: Featured | null;
   upvotes: number;
   commentCount: number;
 }
 
+/** A listed paper known to be featured: what the featured lists return. */
+export type FeaturedPaper = ListedPaper & { featured: Featured };
+
+export const isFeatured = (item: ListedPaper): item is FeaturedPaper => item.featured !== null;
+
+/** Beside `papers.*`: the featured record, and its content hash for the lists' fingerprints. */
+const COLUMNS = [...FEATURED_COLUMNS, 'f.hash as featured_hash'] as const;
+
+const featuredJoin = (db: Kysely<Database>) =>
+  db.selectFrom('featured as f').innerJoin('papers as p', 'p.id', 'f.paper_id').selectAll('p').select(COLUMNS);
+const anyJoin = (db: Kysely<Database>) =>
+  db.selectFrom('papers as p').leftJoin('featured as f', 'f.paper_id', 'p.id').selectAll('p').select(COLUMNS);
+
+export type FeaturedQuery = ReturnType<typeof featuredJoin>;
+export type AnyPaperQuery = ReturnType<typeof anyJoin>;
+export type FeaturedPaperRow = InferResult<FeaturedQuery>[number];
+export type ListedPaperRow = InferResult<AnyPaperQuery>[number];
+
+/**
+ * Papers (`p`) with their featured data (`f`): 'featured' inner-joins, from featured, so filters
+ * and orders on `f` use featured's indexes ((day, upvotes), featured_at, (organization, day));
+ * 'all' left-joins, from papers, for lists of every indexed paper. Both select the same columns.
+ */
+export function paperQuery(db: Kysely<Database>, scope: 'featured'): FeaturedQuery;
+export function paperQuery(db: Kysely<Database>, scope: 'all'): AnyPaperQuery;
+export function paperQuery(db: Kysely<Database>, scope: 'featured' | 'all'): FeaturedQuery | AnyPaperQuery {
+  return scope === 'featured' ? featuredJoin(db) : anyJoin(db);
+}
+
+/** The row mapper of paperQuery(): featured is null when the left join found no featured row. */
+export function toListedPaper(r: FeaturedPaperRow): FeaturedPaper;
+export function toListedPaper(r: ListedPaperRow): ListedPaper;
+export function toListedPaper(r: ListedPaperRow): ListedPaper {
+  const paper = paperFromRow(r);
+  if (r.paper_id === null) return { paper, featured: null, upvotes: 0, commentCount: 0 };
+  // A matched join row has every NOT NULL column of featured.
+  const f = r as FeaturedPaperRow;
+  return { paper, featured: featuredFromRow(f), upvotes: f.upvotes, commentCount: f.comment_count };
+}
+
+/**
+ * Changes whenever anything shown about these rows changes: the content hashes of paper and
+ * featured record (papers/merge.ts) and the live counts. Cheap to hash, unlike the items.
+ */
+export const fingerprint = (rows: ListedPaperRow[]) =>
+  rows.map((r) => `${r.id}:${r.hash}:${r.featured_hash ?? ''}:${r.upvotes ?? 0}:${r.comment_count ?? 0}`).join(' ');
+
+/**
+ * How a list of featured papers is ordered, on every surface: most upvoted first, trending
+ * (upvotes that fade with age, papers/trending.ts), or newest feature first. Ties go to the other
+ * key, then to the higher id, so pages never overlap. The API's `publishedAt` is `newest`.
+ */
+export const PAPER_SORTS = ['upvotes', 'trending', 'newest'] as const;
+export type PaperSort = (typeof PAPER_SORTS)[number];
+
+/** A paper and its featured data, or null when no such paper is stored: one primary-key lookup. */
+export async function getListedPaper(db: Kysely<Database>, id: string): Promise<ListedPaper | null> {
+  const r = await paperQuery(db, 'all').where('p.id', '=', id).executeTakeFirst();
+  return r ? toListedPaper(r) : null;
+}
+
+/** The paper page's shape: the paper, and the listed paper when it was featured. */
+export async function getPaperPage(db: Kysely<Database>, id: string): Promise<{ paper: Paper; featured: FeaturedPaper | null } | null> {
+  const item = await getListedPaper(db, id);
+  return item && { paper: item.paper, featured: isFeatured(item) ? item : null };
+}
+
 export async function getFeaturedPaper(db: Kysely<Database>, id: string): Promise<FeaturedPaper | null> {
-  const list = await featuredQuery(db).where('f.paper_id', '=', id).execute();
-  return list[0] ? toFeaturedPaper(list[0]) : null;
+  const item = await getListedPaper(db, id);
+  return item && isFeatured(item) ? item : null;
+}
+
+/** The papers behind a list of ids (search hits), in the order asked; ids not stored are skipped. */
+export async function listedPapersByIds(db: Kysely<Database>, ids: string[]): Promise<ListedPaper[]> {
+  if (ids.length === 0) return [];
+  const rows = await paperQuery(db, 'all').where('p.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [toListedPaper(r)] : [];
+  });
 }
 
 /** The most recent day with featured papers, or null on an empty database. */
@@ -150,41 +241,12 @@ export async function latestFeaturedDay(db: Kysely<Database>): Promise<string | 
   return row?.day ?? null;
 }
 
-/** One day's featured papers, most upvoted first, in one query. */
-export async function listFeaturedOnDay(db: Kysely<Database>, day: string): Promise<FeaturedPaper[]> {
-  const rows = await featuredQuery(db)
-    .where('f.day', '=', day)
-    .orderBy('f.upvotes', 'desc')
-    .orderBy('f.featured_at', 'desc')
-    .orderBy('f.paper_id')
-    .execute();
-  return rows.map(toFeaturedPaper);
-}
-
-function featuredQuery(db: Kysely<Database>) {
-  return db
-    .selectFrom('featured as f')
-    .innerJoin('papers as p', 'p.id', 'f.paper_id')
-    .selectAll('p')
-    .select(FEATURED_COLUMNS);
-}
-
-type JoinedRow = Awaited<ReturnType<ReturnType<typeof featuredQuery>['executeTakeFirstOrThrow']>>;
-
-function toFeaturedPaper(r: JoinedRow): FeaturedPaper {
-  return {
-    paper: paperFromRow(r),
-    featured: featuredFromRow({ ...r, source: '', hash: '', created_at: '', modified_at: '' }),
-    upvotes: r.upvotes,
-    commentCount: r.comment_count,
-  };
-}
-
 export interface Counts {
   papers: number;
   featured: number;
 }
 
+/** How many papers are indexed and featured: two counts, on the tables' primary keys. */
 export async function countPapers(db: Kysely<Database>): Promise<Counts> {
   const p = await db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const f = await db.selectFrom('featured').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -13,6 +13,8 @@ export const FEATURED_COLUMNS = [
   'f.ai_summary', 'f.ai_keywords',
 ] as const;
 export type FeaturedRow = Selectable<FeaturedTable>;
+/** What featuredFromRow reads: a featured row, or the featured columns of a joined row. */
+export type FeaturedFields = Pick<FeaturedRow, (typeof FEATURED_COLUMNS)[number] extends `f.${infer C}` ? C & keyof FeaturedRow : never>;
 
 export function paperFromRow(r: PaperRow): Paper {
   return {
@@ -64,7 +66,7 @@ export function paperToRow(p: Paper, source: string, hash: string, now: string):
   };
 }
 
-export function featuredFromRow(r: FeaturedRow): Featured {
+export function featuredFromRow(r: FeaturedFields): Featured {
   return {
     paperId: r.paper_id,
     day: r.day,

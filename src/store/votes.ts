@@ -73,3 +73,10 @@ export async function listUpvotedBy(db: Kysely<Database>, userId: number, limit 
     .select(['p.id', 'p.title', 'v.created_at as votedAt']).where('v.user_id', '=', userId)
     .orderBy('v.created_at', 'desc').limit(limit).execute();
 }
+
+/** The member's latest upvoted paper ids, newest vote first (the digest's "picked for you" seeds). */
+export async function recentUpvotes(db: Kysely<Database>, userId: number, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('votes').select('paper_id').where('user_id', '=', userId)
+    .orderBy('created_at', 'desc').orderBy('paper_id').limit(limit).execute();
+  return rows.map((r) => r.paper_id);
+}

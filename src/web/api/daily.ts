@@ -1,19 +1,27 @@
 // GET /api/daily_papers and GET /api/papers: the two listings of the read API. Parameters are
 // parsed by the zod schemas in schemas.ts (which OpenAPI describes), the lists come from
-// store/listings.ts, and the presenters in papers.ts shape each item as Hugging Face does.
+// store/lists.ts, and the presenters in papers.ts shape each item as Hugging Face does.
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { type DayRange, parsePeriod } from '../../papers/dates.js';
-import { listDaily, listPapers, type PaperCursor } from '../../store/listings.js';
+import { type FeaturedFilter, listFeatured, listPapers, type Paging, type PaperCursor } from '../../store/lists.js';
+import type { PaperSort } from '../../store/papers.js';
 import type { AppDeps } from '../app.js';
 import { badRequest, okJson, urlWith } from './http.js';
 import { presentDailyPaper, presentPaper } from './papers.js';
-import { DailyPapersQuery, PapersQuery } from './schemas.js';
+import { DAILY_SORTS, DailyPapersQuery, PapersQuery } from './schemas.js';
 
 /** The day range of a validated daily_papers query (the schema already refused bad dates). */
 export function rangeOf(q: Pick<DailyPapersQuery, 'date' | 'week' | 'month'>): DayRange | undefined {
   const r = q.date !== undefined ? parsePeriod('day', q.date) : q.week !== undefined ? parsePeriod('week', q.week) : q.month !== undefined ? parsePeriod('month', q.month) : undefined;
   return r?.ok ? r.value : undefined;
+}
+
+const SORT: Record<(typeof DAILY_SORTS)[number], PaperSort> = { publishedAt: 'newest', trending: 'trending', upvotes: 'upvotes' };
+
+/** A validated daily_papers query as store/lists.ts listFeatured's arguments (the CLI's too). */
+export function dailyListing(q: DailyPapersQuery): [FeaturedFilter, PaperSort, Paging] {
+  return [{ range: rangeOf(q), submitter: q.submitter, organization: q.organization }, SORT[q.sort], { offset: q.p * q.limit, limit: q.limit }];
 }
 
 /** RFC 8288 Link header with the next page, as GitHub's and Hugging Face's APIs page. */
@@ -23,12 +31,7 @@ export async function dailyPapers(c: Context, deps: AppDeps) {
   const parsed = DailyPapersQuery.safeParse(c.req.query());
   if (!parsed.success) return badRequest(c, parsed.error);
   const q = parsed.data;
-  const list = await listDaily(
-    deps.db.db,
-    { range: rangeOf(q), submitter: q.submitter, organization: q.organization },
-    q.sort,
-    { offset: q.p * q.limit, limit: q.limit },
-  );
+  const list = await listFeatured(deps.db.db, ...dailyListing(q));
   if (list.more) c.header('Link', linkNext(urlWith(deps.config.baseUrl, c, { p: String(q.p + 1) })));
   return okJson(c, list.items.map(presentDailyPaper));
 }

@@ -4,8 +4,7 @@
 // Hugging Face itself does for a paper without a repository: a null would break typed clients.
 import type { z } from 'zod';
 import { arxivLinks } from '../../papers/types.js';
-import type { ListedPaper } from '../../store/listings.js';
-import type { FeaturedPaper } from '../../store/papers.js';
+import type { FeaturedPaper, ListedPaper } from '../../store/papers.js';
 import type { DailyPaperItem, PaperCore, PaperDetail } from './schemas.js';
 
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;

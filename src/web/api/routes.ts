@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
 import { parseArxivId } from '../../papers/arxiv-id.js';
-import { getPaperPage } from '../../store/feeds.js';
+import { getListedPaper } from '../../store/papers.js';
 import type { AppDeps } from '../app.js';
 import { PageCache, shared } from '../cache.js';
 import { allPapers, dailyPapers } from './daily.js';
@@ -41,9 +41,9 @@ export function apiRoutes(deps: AppDeps, limits: RateLimitOptions = {}): Hono {
     const raw = c.req.param('id');
     const ref = parseArxivId(raw);
     if (!ref) return c.json({ error: `'${raw}' is not an arXiv identifier` }, 400);
-    const found = await getPaperPage(db.db, ref.id);
+    const found = await getListedPaper(db.db, ref.id);
     if (!found) return c.json({ error: `paper ${ref.id} not found` }, 404);
-    return okJson(c, presentPaper(found.featured ?? { paper: found.paper, featured: null, upvotes: 0, commentCount: 0 }));
+    return okJson(c, presentPaper(found));
   });
 
   return api;

@@ -5,7 +5,9 @@
 // difference); a field Hugging Face sends that has no meaning here is left out, never faked.
 import { z } from 'zod';
 import { MAX_YEAR, MIN_YEAR, parseDay, parseIsoWeek, parseMonth } from '../../papers/dates.js';
-import { LISTING_SORTS } from '../../store/listings.js';
+
+/** daily_papers' sort names, Hugging Face's; dailyListing (daily.ts) maps them to PAPER_SORTS. */
+export const DAILY_SORTS = ['publishedAt', 'trending', 'upvotes'] as const;
 
 /** Every response shape, by name: OpenAPI's components.schemas. */
 export const apiSchemas = z.registry<{ id: string }>();
@@ -31,7 +33,7 @@ export const DailyPapersQuery = z.object({
   month: calendar('month', parseMonth).optional().meta({ description: `A month, YYYY-MM (${YEARS}).`, pattern: '^\\d{4}-\\d{2}$', examples: ['2026-01'] }),
   submitter: z.string().min(1).max(100).optional().describe('Only papers submitted by this user name.'),
   organization: z.string().min(1).max(100).optional().describe('Only papers of this organization handle (an addition of ours).'),
-  sort: z.enum(LISTING_SORTS, { message: `sort: one of ${LISTING_SORTS.join(', ')}` }).default('publishedAt')
+  sort: z.enum(DAILY_SORTS, { message: `sort: one of ${DAILY_SORTS.join(', ')}` }).default('publishedAt')
     .describe('publishedAt: newest submission first; trending: upvotes that fade with age; upvotes (ours): most upvoted first.'),
   p: intParam('p', 0, 10_000).default(0).describe('Page number, from 0.'),
   limit: intParam('limit', 1, 100).default(50).describe('Items per page.'),

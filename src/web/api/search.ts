@@ -30,9 +30,9 @@ export function presentHit(h: Hit, highlight?: string) {
     upvotes: h.upvotes,
     githubRepo: p.codeUrl,
     projectPage: p.projectUrl,
-    ai_summary: h.aiSummary,
-    ai_keywords: h.aiKeywords,
-    submittedOnDailyAt: h.featuredAt,
+    ai_summary: h.featured?.aiSummary ?? null,
+    ai_keywords: h.featured?.aiKeywords ?? [],
+    submittedOnDailyAt: h.featured?.featuredAt ?? null,
   };
   return {
     // Hugging Face leaves out what a paper lacks; a null where clients expect a string breaks them.

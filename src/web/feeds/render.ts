@@ -5,7 +5,7 @@
 // list), else arXiv's dates.
 import { arxivLinks } from '../../papers/types.js';
 import type { Paper } from '../../papers/types.js';
-import type { ListedPaper } from '../../store/listings.js';
+import type { ListedPaper } from '../../store/papers.js';
 import { el, empty, rfc3339, rfc822 } from './xml.js';
 
 export interface FeedEntry {
@@ -43,13 +43,13 @@ function monthOfId(id: string): string | null {
   return `${yy >= 91 ? 19 : 20}${m[1]}-${m[2]}-01T00:00:00.000Z`;
 }
 
-/** A paper's entry. `featuredAt` dates it when it was featured; otherwise arXiv's dates do. */
-export function entryOf(item: Pick<ListedPaper, 'paper'> & { featuredAt?: string | null | undefined; keywords?: string[] | undefined }, baseUrl: string): FeedEntry {
+/** A paper's entry. The feature time dates it when it was featured; otherwise arXiv's dates do. */
+export function entryOf(item: Pick<ListedPaper, 'paper' | 'featured'>, baseUrl: string): FeedEntry {
   const p: Paper = item.paper;
   const links = arxivLinks(p.id);
   // A paper with no date at all (a sparse import) still needs one: its id's month is true.
   const arxivDate = p.publishedAt ?? p.updatedAt ?? monthOfId(p.id) ?? '1991-08-01T00:00:00.000Z';
-  const published = item.featuredAt ?? arxivDate;
+  const published = item.featured?.featuredAt ?? arxivDate;
   const updated = [published, p.updatedAt ?? published].sort().at(-1)!;
   return {
     id: links.abs,
@@ -59,7 +59,7 @@ export function entryOf(item: Pick<ListedPaper, 'paper'> & { featuredAt?: string
     summary: p.abstract,
     authors: p.authors,
     categories: p.categories,
-    keywords: item.keywords ?? [],
+    keywords: item.featured?.aiKeywords ?? [],
     published,
     updated,
   };

@@ -1,5 +1,5 @@
 // The feeds' route table: append /feed.rss or /feed.atom to a listing. Each route loads the same
-// list as its page (store/feeds.ts, store/listings.ts, search) and renders it with render.ts.
+// list as its page (store/lists.ts, search) and renders it with render.ts.
 // Mounted before the UI, whose /papers/:id catch-all would otherwise take /papers/.../feed.rss.
 import { type Context, Hono } from 'hono';
 import { etag } from 'hono/etag';
@@ -7,9 +7,8 @@ import { z } from 'zod';
 import { formatDay, formatMonth, formatWeek, parsePeriod } from '../../papers/dates.js';
 import { searchFor } from '../../search/index.js';
 import { SORTS } from '../../search/query.js';
-import { listFeatured, listTrending } from '../../store/feeds.js';
-import { listByAuthor, listDaily, organizationName } from '../../store/listings.js';
-import type { FeaturedPaper } from '../../store/papers.js';
+import { listByAuthor, listFeatured, organizationName } from '../../store/lists.js';
+import type { ListedPaper } from '../../store/papers.js';
 import type { AppDeps } from '../app.js';
 import { PageCache, shared } from '../cache.js';
 import { entryOf, type FeedDoc, type FeedEntry, renderAtom, renderRss } from './render.js';
@@ -38,9 +37,6 @@ interface Listing {
 
 type Loader = (c: Context) => Promise<Listing | Response>;
 
-const featuredEntry = (baseUrl: string) => (i: FeaturedPaper) =>
-  entryOf({ paper: i.paper, featuredAt: i.featured.featuredAt, keywords: i.featured.aiKeywords }, baseUrl);
-
 function fail(c: Context, status: 400 | 404, message: string) {
   return c.text(`${message}\n`, status, { 'Cache-Control': 'no-store' });
 }
@@ -49,7 +45,7 @@ export function feedRoutes(deps: AppDeps): Hono {
   const { db, config } = deps;
   const base = config.baseUrl;
   const feeds = new Hono();
-  const entry = featuredEntry(base);
+  const entry = (item: ListedPaper) => entryOf(item, base);
 
   // Middleware goes on each route, not on '*': this table is mounted at '/', beside the pages.
   // A feed is the same for everyone who asks: one render per data version, shared by all.
@@ -61,7 +57,7 @@ export function feedRoutes(deps: AppDeps): Hono {
     const parsed = parsePeriod(kind === 'date' ? 'day' : kind, raw);
     if (!parsed.ok) return fail(c, 400, parsed.error);
     const range = parsed.value;
-    const list = await listFeatured(db.db, range, 'upvotes', { offset: 0, limit: FEED_SIZE });
+    const list = await listFeatured(db.db, { range }, 'upvotes', { offset: 0, limit: FEED_SIZE });
     const when = kind === 'date' ? formatDay(range.from) : kind === 'week' ? formatWeek(raw, range) : formatMonth(raw);
     return {
       title: `${kind === 'date' ? 'Daily papers' : kind === 'week' ? 'Papers of the week' : 'Papers of the month'}, ${when}`,
@@ -73,11 +69,11 @@ export function feedRoutes(deps: AppDeps): Hono {
 
   const loaders: Array<[string, Loader]> = [
     ['/papers', async () => {
-      const list = await listDaily(db.db, {}, 'publishedAt', { offset: 0, limit: FEED_SIZE });
+      const list = await listFeatured(db.db, {}, 'newest', { offset: 0, limit: FEED_SIZE });
       return { title: 'Daily papers', description: 'The latest featured papers, newest first.', page: '/papers', entries: list.items.map(entry) };
     }],
     ['/papers/trending', async () => {
-      const list = await listTrending(db.db, { offset: 0, limit: FEED_SIZE });
+      const list = await listFeatured(db.db, {}, 'trending', { offset: 0, limit: FEED_SIZE });
       return { title: 'Trending papers', description: 'Papers ranked by upvotes that fade with age (see /about#trending).', page: '/papers/trending', entries: list.items.map(entry) };
     }],
     ['/papers/date/:v', period('date')],
@@ -92,14 +88,14 @@ export function feedRoutes(deps: AppDeps): Hono {
         title: `Search: ${q.data.q}`,
         description: `Papers matching "${q.data.q}", ${q.data.sort === 'date' ? 'newest' : q.data.sort === 'upvotes' ? 'most upvoted' : 'best'} first.`,
         page: `/search?${query}`,
-        entries: r.hits.map((h) => entryOf({ paper: h.paper, featuredAt: h.featuredAt, keywords: h.aiKeywords }, base)),
+        entries: r.hits.map(entry),
       };
     }],
     ['/orgs/:v', async (c) => {
       const handle = c.req.param('v') ?? '';
       const name = await organizationName(db.db, handle);
       if (name === undefined) return fail(c, 404, `no papers of an organization '${handle}'`);
-      const list = await listDaily(db.db, { organization: handle }, 'publishedAt', { offset: 0, limit: FEED_SIZE });
+      const list = await listFeatured(db.db, { organization: handle }, 'newest', { offset: 0, limit: FEED_SIZE });
       return { title: `Papers of ${name ?? handle}`, description: `Papers featured with ${name ?? handle}, newest first.`, page: `/orgs/${encodeURIComponent(handle)}`, entries: list.items.map(entry) };
     }],
     ['/authors/:v', async (c) => {
@@ -110,7 +106,7 @@ export function feedRoutes(deps: AppDeps): Hono {
         title: `Papers by ${author}`,
         description: `Papers with ${author} among their authors, newest first.`,
         page: `/authors/${encodeURIComponent(author)}`,
-        entries: list.items.map((i) => entryOf({ paper: i.paper, featuredAt: i.featured?.featuredAt, keywords: i.featured?.aiKeywords }, base)),
+        entries: list.items.map(entry),
       };
     }],
   ];

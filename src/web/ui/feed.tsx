@@ -1,5 +1,5 @@
 // The feeds: a day, an ISO week, a month, and trending. One component renders them all; the
-// loaders below turn a URL into a list (one query, store/feeds.ts) and the navigation around it.
+// loaders below turn a URL into a list (one query, store/lists.ts) and the navigation around it.
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
@@ -7,8 +7,8 @@ import type { Db } from '../../db/connect.js';
 import {
   type DayRange, dayInZone, formatDay, formatMonth, formatWeek, isoWeekOf, monthOf, parseDay, parsePeriod,
 } from '../../papers/dates.js';
-import { latestFeaturedDay } from '../../store/papers.js';
-import { FEED_SORTS, type FeedList, type FeedSort, listFeatured, listTrending, neighbours } from '../../store/feeds.js';
+import { type FeaturedList, listFeatured, neighbours } from '../../store/lists.js';
+import { latestFeaturedDay, PAPER_SORTS, type PaperSort } from '../../store/papers.js';
 import { Card, cardSummary, plural } from './components/card.js';
 import { hasMath } from './components/math.js';
 import { Layout, type Section } from './layout.js';
@@ -21,7 +21,7 @@ export const PAGE_SIZE = 50;
 type Kind = 'day' | 'week' | 'month' | 'trending';
 
 const Query = z.object({
-  sort: z.enum(FEED_SORTS).optional(),
+  sort: z.enum(PAPER_SORTS).optional(),
   p: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 
@@ -32,10 +32,10 @@ interface View {
   heading: string;
   sub: string;
   path: string;
-  sort: FeedSort;
-  defaultSort: FeedSort;
+  sort: PaperSort;
+  defaultSort: PaperSort;
   page: number;
-  list: FeedList;
+  list: FeaturedList & { total: number };
   prev: { href: string; label: string } | null;
   next: { href: string; label: string } | null;
 }
@@ -48,7 +48,7 @@ const dayPath = (d: string) => `/papers/date/${d}`;
 const weekPath = (d: string) => `/papers/week/${isoWeekOf(d)}`;
 const monthPath = (d: string) => `/papers/month/${monthOf(d)}`;
 
-function withQuery(path: string, sort: FeedSort, defaultSort: FeedSort, page = 1): string {
+function withQuery(path: string, sort: PaperSort, defaultSort: PaperSort, page = 1): string {
   const q = new URLSearchParams();
   if (sort !== defaultSort) q.set('sort', sort);
   if (page > 1) q.set('p', String(page));
@@ -96,7 +96,7 @@ export function FeedPage(props: { view: View; config: Config }) {
           <p class="count" aria-live="polite">{plural(total, 'paper')}{pages > 1 ? `, page ${v.page} of ${pages}` : ''}</p>
           {v.kind !== 'trending' ? (
             <p class="sort">Sort by{' '}
-              {FEED_SORTS.map((s) => (s === v.sort
+              {PAPER_SORTS.map((s) => (s === v.sort
                 ? <strong aria-current="true">{s}</strong>
                 : <a href={withQuery(v.path, s, v.defaultSort)}>{s}</a>))}
             </p>
@@ -141,7 +141,7 @@ export async function renderPeriod(c: Context, deps: FeedDeps, kind: 'day' | 'we
   }
   if (!query.success) {
     const latest = await latestFeaturedDay(db.db);
-    return badRequest(c, latest, `Bad query: ${query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Sort is one of ${FEED_SORTS.join(', ')}; p is a page number.`, 400);
+    return badRequest(c, latest, `Bad query: ${query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Sort is one of ${PAPER_SORTS.join(', ')}; p is a page number.`, 400);
   }
   let range: DayRange;
   if (parsed === null) {
@@ -156,7 +156,7 @@ export async function renderPeriod(c: Context, deps: FeedDeps, kind: 'day' | 'we
   const sort = query.data.sort ?? 'upvotes';
   const page = query.data.p;
   const [list, around] = await Promise.all([
-    listFeatured(db.db, range, sort, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }),
+    listFeatured(db.db, { range }, sort, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE, count: true }),
     neighbours(db.db, range),
   ]);
   if (!around.latest) return sendPage(c, <EmptyPage />);
@@ -172,12 +172,15 @@ export async function renderPeriod(c: Context, deps: FeedDeps, kind: 'day' | 'we
     sort,
     defaultSort: 'upvotes',
     page,
-    list,
+    list: counted(list),
     prev: around.prev ? { href: path(around.prev), label: label(around.prev) } : null,
     next: around.next ? { href: path(around.next), label: label(around.next) } : null,
   };
   return sendFeed(c, view, config);
 }
+
+/** Pages ask for the count (trending always has it), so the total is known. */
+const counted = (list: FeaturedList): FeaturedList & { total: number } => ({ ...list, total: list.total ?? list.items.length });
 
 /**
  * A feed page is a function of its view (rows, counts, navigation) and the visitor, plus today's
@@ -197,17 +200,18 @@ export async function renderTrending(c: Context, deps: FeedDeps) {
     return badRequest(c, null, 'Trending is sorted by its score only; the one parameter it takes is p, a page number.', 400);
   }
   const page = query.data.p;
-  const list = await listTrending(deps.db.db, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+  const list = counted(await listFeatured(deps.db.db, {}, 'trending', { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }));
+  const clock = list.clock ?? new Date();
   if (list.total === 0 && page === 1) {
     const latest = await latestFeaturedDay(deps.db.db);
     if (!latest) return sendPage(c, <EmptyPage />);
   }
-  const clockDay = list.clock.toISOString().slice(0, 10);
+  const clockDay = clock.toISOString().slice(0, 10);
   const view: View = {
     kind: 'trending',
     day: list.items[0]?.featured.day ?? clockDay,
     heading: 'Trending papers',
-    sub: Date.now() - list.clock.getTime() > 86_400_000 ? `as of ${formatDay(clockDay)}, when the feed last moved` : '',
+    sub: Date.now() - clock.getTime() > 86_400_000 ? `as of ${formatDay(clockDay)}, when the feed last moved` : '',
     path: '/papers/trending',
     sort: 'trending',
     defaultSort: 'trending',
