@@ -6,13 +6,14 @@ import { connect } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { searchFor } from '../src/search/index.js';
 import { createApp } from '../src/web/app.js';
+import { buildServices } from '../src/services.js';
 
 const config = loadConfig({ ...process.env, SECRET: 'bench', LOG_LEVEL: 'silent' });
 const db = await connect(config.database);
 await migrateToLatest(db.db, db.dialect);
 // Warm the vector copy and the model before the first measured request, as a running server has.
 await searchFor({ db, config }).warm();
-serve({ fetch: createApp({ db, config }).fetch, port: config.port, hostname: '127.0.0.1' }, () => {
+serve({ fetch: createApp(buildServices({ db, config })).fetch, port: config.port, hostname: '127.0.0.1' }, () => {
   process.stdout.write('ready\n');
 });
 setInterval(() => {

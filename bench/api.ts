@@ -20,6 +20,7 @@ import { isoWeekOf } from '../src/papers/dates.js';
 import { latestFeaturedDay } from '../src/store/papers.js';
 import { apiRoutes } from '../src/web/api/routes.js';
 import { feedRoutes } from '../src/web/feeds/routes.js';
+import { buildServices } from '../src/services.js';
 
 
 const DATA = path.resolve(import.meta.dirname, '../../shared/data');
@@ -74,8 +75,8 @@ export default async function bench(argv: string[]) {
       console.log(`\n${kind}: loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       const unlimited = { name: 'read', quota: Number.MAX_SAFE_INTEGER, windowSeconds: 60 };
       const app = new Hono();
-      app.route('/api', apiRoutes({ db, config }, { read: unlimited }));
-      app.route('/', feedRoutes({ db, config }));
+      app.route('/api', apiRoutes(buildServices({ db, config }), { read: unlimited }));
+      app.route('/', feedRoutes(buildServices({ db, config })));
       const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
       await new Promise<void>((resolve) => server.once('listening', () => resolve()));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

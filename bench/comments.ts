@@ -19,6 +19,7 @@ import { COMMENT_MAX, addComment } from '../src/store/comments.js';
 import { upsertRecords } from '../src/store/papers.js';
 import { createUser } from '../src/store/users.js';
 import { createApp } from '../src/web/app.js';
+import { buildServices } from '../src/services.js';
 
 const REVIEW = `**Summary.** The paper bounds the excess risk of $\\hat\\theta_n$ by $O(\\sqrt{d/n})$ for
 $L$-smooth losses, improving on the $O(d/\\sqrt n)$ of prior work.
@@ -125,7 +126,7 @@ export default async function comments(args: string[]) {
       featured: { paperId: id, day: now.slice(0, 10), featuredAt: now, submittedByUserId: null, submittedByName: null, organization: null, organizationName: null, importedUpvotes: 1, importedComments: 0, aiSummary: null, aiKeywords: [] },
     })) as never);
     const user = await createUser(db.db, { username: 'bench', email: 'bench@example.org', passwordHash: 'x', emailConfirmed: true });
-    const app = createApp({ db, config });
+    const app = createApp(buildServices({ db, config }));
     const page = async (id: string) => Buffer.from(await (await app.request(`/papers/${id}`)).arrayBuffer());
 
     const cold = time(() => renderComment(REVIEW), 1);

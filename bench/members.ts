@@ -13,6 +13,7 @@ import { createSession } from '../src/store/sessions.js';
 import { createUser } from '../src/store/users.js';
 import { setVote } from '../src/store/votes.js';
 import { createApp } from '../src/web/app.js';
+import { buildServices } from '../src/services.js';
 
 const ms = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
 
@@ -51,7 +52,7 @@ export default async function members(args: string[]) {
     const row = await db.db.selectFrom('featured').select('upvotes').where('paper_id', '=', papers[0]!).executeTakeFirstOrThrow();
     console.log(`300 concurrent votes by 100 members on one paper: ${ms(t).toFixed(0)} ms, count ${row.upvotes} (expected ${10 + 100})`);
 
-    const app = createApp({ db, config });
+    const app = createApp(buildServices({ db, config }));
     const session = await createSession(db.db, users[0]!.id);
     const page = async (cookie: string | null, count: number) => {
       const start = process.hrtime.bigint();

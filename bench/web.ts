@@ -22,6 +22,7 @@ import { createSession } from '../src/store/sessions.js';
 import { createUser } from '../src/store/users.js';
 import { setVote } from '../src/store/votes.js';
 import { createApp } from '../src/web/app.js';
+import { buildServices } from '../src/services.js';
 
 
 const DATA = path.resolve(import.meta.dirname, '../../shared/data');
@@ -95,7 +96,7 @@ export default async function bench(argv: string[]) {
       await migrateToLatest(db.db, db.dialect);
       console.log(`\n${kind}:`);
       await load(db, dir);
-      const app = createApp({ db, config });
+      const app = createApp(buildServices({ db, config }));
       const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
       await new Promise<void>((resolve) => server.once('listening', () => resolve()));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

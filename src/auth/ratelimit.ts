@@ -121,6 +121,12 @@ export class RateLimiter {
     }
   }
 
+  /** Forgets every count (tests start each case from a clean slate). */
+  reset(): void {
+    this.windows.clear();
+    this.failures.clear();
+  }
+
   private sweep(t: number) {
     for (const [k, w] of this.windows) if (t - w.start > 60 * 60_000) this.windows.delete(k);
   }

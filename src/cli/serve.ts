@@ -1,7 +1,7 @@
 // `serve`: migrate if needed, then serve pages, API and feeds until SIGINT/SIGTERM.
 import type { Server } from 'node:http';
 import { serve as listen } from '@hono/node-server';
-import { ConfigError, loadConfig, redact, resolveSecret } from '../config.js';
+import { ConfigError, loadConfig, redact } from '../config.js';
 import { connect } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { digestJob, parseDigestSchedule } from '../digests/job.js';
@@ -10,11 +10,12 @@ import { parseSchedule, ScheduleError } from '../jobs/schedule.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../log.js';
 import { createMailer } from '../mail/transport.js';
-import { searchFor } from '../search/index.js';
+import { bumpDataVersion } from '../store/versions.js';
 import { startEmbeddingLoop } from '../search/maintenance.js';
 import { createApp } from '../web/app.js';
 import { parse } from './args.js';
 import { type Command, help } from './command.js';
+import { buildServices } from '../services.js';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -27,11 +28,12 @@ export const serveCommand: Command = {
     const schedule = parseScheduleOrFail(config.arxivSchedule);
     const digestSchedule = parseDigestSchedule(config.digestSchedule);
     const log = createLogger(config.logLevel);
-    resolveSecret(config);
     const db = await connect(config.database);
     try {
       const applied = await migrateToLatest(db.db, db.dialect);
       if (applied.length) log.info({ applied }, 'applied migrations');
+      // New code may render pages differently: shared pages and their ETags start afresh.
+      await bumpDataVersion(db.db);
     } catch (e) {
       await db.close();
       throw e;
@@ -41,13 +43,15 @@ export const serveCommand: Command = {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
-    const app = createApp({ db, config, log });
+    // The composition root: every service built once, here, and handed down.
+    const services = buildServices({ db, config, log });
+    const app = createApp(services);
     const server = <Server>listen({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
       log.info({ database: redact(config.database.url), url: config.baseUrl }, `dailypapers listening on http://${config.host}:${info.port}`);
     });
     const failed = new Promise<never>((_, reject) => server.once('error', reject));
     failed.catch(() => {}); // observed below; this only keeps it from counting as unhandled meanwhile
-    const search = searchFor({ db, config, log });
+    const { search } = services;
     // Load the search model and the vector index now rather than on the first visitor's query (a
     // million papers' graph takes seconds to load, minutes to build when none was saved).
     void search.warm().catch((err: unknown) => log.debug({ err }, 'search warm-up failed'));

@@ -86,3 +86,22 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'data
     close() {},
   };
 }
+
+/**
+ * A mailer for rare mail (a sign-up, a reset, a subscription's opt-in): each message gets its own
+ * transport, closed after sending, so that no pooled SMTP connection outlives the request or holds
+ * up a shutdown.
+ */
+export function oneShotMailer(config: Config, log?: Logger): Mailer {
+  return {
+    async send(message) {
+      const mailer = createMailer(config, log);
+      try {
+        return await mailer.send(message);
+      } finally {
+        mailer.close();
+      }
+    },
+    close() {},
+  };
+}

@@ -1,30 +1,19 @@
 // The Hono app: operations endpoints, then the UI and the JSON API, each with its own route table.
 import { Hono } from 'hono';
-import type { Config } from '../config.js';
 import { schemaState } from '../db/migrate.js';
 import { harvestState } from '../jobs/status.js';
-import type { Db } from '../db/connect.js';
-import type { Logger } from '../log.js';
 import { apiRoutes } from './api/routes.js';
 import { mountMembers } from './ui/members/routes.js';
 import { feedRoutes } from './feeds/routes.js';
-import { PageCache } from './cache.js';
+import type { AppDeps } from './deps.js';
 import { Metrics, metricsHandler } from './metrics.js';
 import { clientIp, resolveClient } from './middleware/client.js';
 import { refuseTokensOnForms } from './middleware/session.js';
 import { uiRoutes } from './ui/routes.js';
 import { subscribeRoutes } from './ui/subscribe.js';
 
-export interface AppDeps {
-  db: Db;
-  config: Config;
-  log?: Logger | undefined;
-  /** Rendered shared pages (web/cache.ts); one per app unless given. */
-  pageCache?: PageCache | undefined;
-}
-
-export function createApp(given: AppDeps): Hono {
-  const deps: AppDeps = { ...given, pageCache: given.pageCache ?? new PageCache() };
+/** The app over the services built once by the composition root (src/services.ts). */
+export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const metrics = new Metrics();
   app.use('*', resolveClient(deps.config.trustProxy));

@@ -8,6 +8,7 @@ import { rateLimit } from '../../src/web/api/ratelimit.js';
 import { DIALECTS } from '../harness/db.js';
 import { testApp } from '../harness/app.js';
 import { featuredRecords } from './fixtures.js';
+import { buildServices } from '../../src/services.js';
 
 describe('rate limiter', () => {
   it('counts a fixed window per client and policy, then answers 429 with Retry-After', async () => {
@@ -80,7 +81,7 @@ describe.each(DIALECTS)('API HTTP on %s', (dialect) => {
     const res = await t.app.request('/api/papers/2501.10000');
     expect(res.headers.get('ratelimit-policy')).toMatch(/^"read";q=\d+;w=\d+$/);
     expect(res.headers.get('ratelimit')).toMatch(/^"read";r=\d+;t=\d+$/);
-    const small = new Hono().route('/api', apiRoutes({ db: t.db, config: t.config }, { read: { name: 'read', quota: 2, windowSeconds: 60 } }));
+    const small = new Hono().route('/api', apiRoutes(buildServices({ db: t.db, config: t.config }), { read: { name: 'read', quota: 2, windowSeconds: 60 } }));
     expect((await small.request('/api/daily_papers')).status).toBe(200);
     expect((await small.request('/api/papers/2501.10000')).status).toBe(200);
     const over = await small.request('/api/daily_papers');

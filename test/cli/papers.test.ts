@@ -11,6 +11,7 @@ import { writeJsonl } from '../fixtures/records.js';
 import { runCli } from '../harness/cli.js';
 import { runMain } from './run-main.js';
 import { DIALECTS, openTestDb } from '../harness/db.js';
+import { buildServices } from '../../src/services.js';
 
 describe.each(DIALECTS)('papers command on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof openTestDb>>;
@@ -21,7 +22,7 @@ describe.each(DIALECTS)('papers command on %s', (dialect) => {
     const file = writeJsonl(path.join(t.test.dataDir, 'featured.jsonl'), featuredRecords());
     await importFiles(t.db.db, [file], { rejectsDir: path.join(t.test.dataDir, 'rejects') });
     env = { DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, LOG_LEVEL: 'warn' };
-    app = createApp({ db: t.db, config: loadConfig({ ...env, SECRET: 'test-secret' }) });
+    app = createApp(buildServices({ db: t.db, config: loadConfig({ ...env, SECRET: 'test-secret' }) }));
   });
   afterAll(async () => t.close());
 

@@ -13,6 +13,7 @@ import { subscribeRoutes } from '../../src/web/ui/subscribe.js';
 import { DIALECTS, openTestDb } from '../harness/db.js';
 import { startSmtp, type TestSmtp } from '../harness/smtp.js';
 import { addSubscriber, seedPapers } from './helpers.js';
+import { buildServices } from '../../src/services.js';
 
 const BASE = 'https://papers.example.org';
 const DAY = '2026-08-20';
@@ -35,7 +36,7 @@ describe.each(DIALECTS)('subscribe pages (%s)', (dialect) => {
     config = loadConfig({ DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, SECRET: 'test-secret', BASE_URL: BASE, SMTP_URL: smtp.url, DIGEST_RATE: '0', TIMEZONE: 'UTC' });
     const mailer = createMailer(config);
     allowPreview = true;
-    app = new Hono().route('/', subscribeRoutes({ db: t.db, config }, { mailer, canPreview: () => allowPreview }));
+    app = new Hono().route('/', subscribeRoutes(buildServices({ db: t.db, config }), { mailer, canPreview: () => allowPreview }));
     return async () => {
       mailer.close();
       await t.close();
@@ -184,7 +185,7 @@ describe.each(DIALECTS)('subscribe pages (%s)', (dialect) => {
 
   test('the feed pages carry the subscribe box, mounted in the real app', async () => {
     await seedPapers(t.db.db, [{ id: '2608.10001', day: DAY, upvotes: 3 }]);
-    const real = createApp({ db: t.db, config: loadConfig({ DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, SECRET: 'test-secret' }) });
+    const real = createApp(buildServices({ db: t.db, config: loadConfig({ DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, SECRET: 'test-secret' }) }));
     for (const url of [`/papers/date/${DAY}`, '/papers/week/2026-W34', '/papers/trending']) {
       const html = await (await real.request(url)).text();
       expect(html, url).toContain('<form class="subscribe-row" method="post" action="/subscribe">');

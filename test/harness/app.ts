@@ -6,11 +6,12 @@ import { importFiles } from '../../src/ingest/import.js';
 import { createApp } from '../../src/web/app.js';
 import { writeJsonl } from '../fixtures/records.js';
 import { openTestDb } from './db.js';
+import { buildServices } from '../../src/services.js';
 
 export async function testApp(dialect: Dialect) {
   const t = await openTestDb(dialect);
   const config = loadConfig({ DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, SECRET: 'test-secret' });
-  const app = createApp({ db: t.db, config });
+  const app = createApp(buildServices({ db: t.db, config }));
   return {
     ...t,
     app,

@@ -2,6 +2,7 @@
 // database; failures are recorded with a retry time; an overdue job runs at start-up; stop()
 // interrupts a running job and leaves it due. And the harvest job against the local arXiv, with
 // its state on /status and /readyz.
+import { createSession } from '../../src/store/sessions.js';
 import { createApiToken } from '../../src/store/tokens.js';
 import { createUser } from '../../src/store/users.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { createApp } from '../../src/web/app.js';
 import { arxivRawRecord, syntheticPaper } from '../fixtures/arxiv-xml.js';
 import { type ArxivServer, servedRecord, startArxivServer } from '../harness/arxiv-server.js';
 import { DIALECTS, openTestDb } from '../harness/db.js';
+import { buildServices } from '../../src/services.js';
 
 const HOUR = 3_600_000;
 
@@ -160,15 +162,18 @@ describe.each(DIALECTS)('the harvest job on %s', (dialect) => {
     const s = await startScheduler({ db: t.db.db, jobs: [job], tickMs: 3_600_000 });
     await s.tick(); // start-up tick: overdue (never succeeded), fails after the fetcher's retries
     await s.stop();
-    const app = createApp({ db: t.db, config });
+    const app = createApp(buildServices({ db: t.db, config }));
     const ready = (await (await app.request('/readyz')).json()) as Record<string, any>;
     expect(ready.status).toBe('ready');
     expect(ready.harvest).toMatchObject({ scheduled: true, lastOutcome: 'error', lastSuccessAt: null });
     expect(ready.harvest.lastError).toMatch(/HTTP 503; giving up/);
     expect((await app.request('/status')).status).not.toBe(200); // visitors are sent to log in
     const admin = await createUser(t.db.db, { username: 'admin', email: 'admin@example.org', passwordHash: 'x', role: 'admin' });
+    // Pages take a session, never an API token.
     const { token } = await createApiToken(t.db.db, admin.id, 'status', ['read']);
-    const page = await (await app.request('/status', { headers: { authorization: `Bearer ${token}` } })).text();
+    expect((await app.request('/status', { headers: { authorization: `Bearer ${token}` } })).status).not.toBe(200);
+    const session = await createSession(t.db.db, admin.id);
+    const page = await (await app.request('/status', { headers: { cookie: `dp_session=${session.token}` } })).text();
     expect(page).toContain('failing');
     expect(page).toContain('HTTP 503; giving up');
 

@@ -7,24 +7,27 @@ import { loadConfig } from '../../src/config.js';
 import type { Dialect } from '../../src/db/schema.js';
 import { importFiles } from '../../src/ingest/import.js';
 import { createApp } from '../../src/web/app.js';
-import { membersOf } from '../../src/web/ui/members/routes.js';
+import type { RateLimiter } from '../../src/auth/ratelimit.js';
 import { writeJsonl } from '../fixtures/records.js';
 import { openTestDb } from '../harness/db.js';
+import { buildServices } from '../../src/services.js';
 
-export async function memberApp(dialect: Dialect, opts: { smtpUrl?: string; baseUrl?: string; env?: Record<string, string> } = {}) {
+export async function memberApp(dialect: Dialect, opts: { smtpUrl?: string; baseUrl?: string; env?: Record<string, string>; limiter?: RateLimiter } = {}) {
   const t = await openTestDb(dialect);
   const config = loadConfig({
     DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, SECRET: 'test-secret', ARXIV_INTERVAL_MS: '0',
     ...(opts.smtpUrl ? { SMTP_URL: opts.smtpUrl } : {}), ...(opts.baseUrl ? { BASE_URL: opts.baseUrl } : {}), ...opts.env,
   });
-  const app = createApp({ db: t.db, config });
+  const deps = buildServices({ db: t.db, config }, opts.limiter ? { limiter: opts.limiter } : {});
+  const app = createApp(deps);
   return {
     ...t,
     app,
     config,
-    /** Closes the mailer's pooled SMTP connections first: the test SMTP server waits for them. */
+    deps,
+    /** Closes the mailer first: a test SMTP server waits for open connections. */
     async close() {
-      membersOf(app)?.mailer.close();
+      deps.mailer.close();
       await t.close();
     },
     async load(records: Array<Record<string, unknown>>) {

@@ -2,7 +2,6 @@
 // limiter runs on a clock the test moves (no test here waits or measures time).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS, RateLimiter } from '../../src/auth/ratelimit.js';
-import { membersOf } from '../../src/web/ui/members/routes.js';
 import { DIALECTS } from '../harness/db.js';
 import { startSmtp, type TestSmtp } from '../harness/smtp.js';
 import { Client, member, memberApp, nextIp } from '../members/client.js';
@@ -13,14 +12,15 @@ describe.each(DIALECTS)('log-in throttling (%s)', (dialect) => {
   let t: Awaited<ReturnType<typeof memberApp>>;
   let smtp: TestSmtp;
   const clock = { t: Date.now() };
+  const limiter = new RateLimiter(LIMITS, () => clock.t);
   beforeAll(async () => {
     smtp = await startSmtp();
-    t = await memberApp(dialect, { smtpUrl: smtp.url });
+    t = await memberApp(dialect, { smtpUrl: smtp.url, limiter });
     await member(t.app, smtp, 'root');
     for (const name of ['owner', 'target', 'spread']) await member(t.app, smtp, name);
   });
   beforeEach(() => {
-    membersOf(t.app)!.limiter = new RateLimiter(LIMITS, () => clock.t);
+    limiter.reset();
   });
   afterAll(async () => {
     await t.close();

@@ -11,7 +11,8 @@ import type { User } from '../../store/users.js';
 import { member } from '../middleware/context.js';
 import { csrfOk } from '../middleware/csrf.js';
 import { limited, type Members } from '../ui/members/kit.js';
-import { submitLimited, submitPaper } from '../ui/members/submit.js';
+import { submitPaper } from '../../members/submit.js';
+import { submitLimited } from '../ui/members/submit.js';
 
 export const CommentBody = z.object({ body: z.string().trim().min(1).max(COMMENT_MAX), parentId: z.number().int().positive().nullish() });
 export const IndexBody = z.object({ arxivId: z.string().min(1).max(200), organization: z.string().max(64).nullish() });
@@ -97,7 +98,7 @@ export function registerMembersApi(app: Hono, m: Members) {
     if (over) return over;
     const body = await jsonBody(c, IndexBody);
     if (body instanceof Response) return body;
-    const r = await submitPaper(m, user, body.arxivId, body.organization ?? null);
+    const r = await submitPaper({ ...m, db: m.db.db }, user, body.arxivId, body.organization ?? null);
     if (r.ok) return c.json({ id: r.paperId, url: `${m.config.baseUrl}/papers/${r.paperId}`, featured: true }, 201);
     return c.json({ error: r.error, ...(r.paperId ? { id: r.paperId, url: `${m.config.baseUrl}/papers/${r.paperId}` } : {}) }, r.status);
   });

@@ -3,14 +3,13 @@
 // opt-in mail, and it gets "picked for you" from the member's upvotes (digests/picked.ts).
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import { resolveSecret } from '../../config.js';
 import type { Db } from '../../db/connect.js';
 import { MAX_PAPERS, parseList } from '../../digests/compose.js';
 import { FREQUENCIES } from '../../digests/period.js';
 import { describeChoices } from '../../digests/render.js';
 import { saveMemberSubscription, subscriptionOfUser, updateByOwner } from '../../store/subscriptions.js';
 import type { User } from '../../store/users.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { member } from '../middleware/context.js';
 import { csrfOk, csrfRefused } from '../middleware/csrf.js';
 import { CsrfField } from './members/kit.js';
@@ -63,7 +62,7 @@ export function registerDigestSettings(app: Hono, deps: AppDeps): void {
     const { user } = member(c);
     if (!user) return c.redirect('/login?next=%2Fsettings', 303);
     const body = await c.req.parseBody();
-    if (!csrfOk(c, resolveSecret(deps.config), body)) return csrfRefused(c);
+    if (!csrfOk(c, deps.secret, body)) return csrfRefused(c);
     if (body.action === 'stop') {
       const sub = await subscriptionOfUser(deps.db.db, user.id);
       if (sub) await updateByOwner(deps.db.db, sub.id, { status: 'unsubscribed' });

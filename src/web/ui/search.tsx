@@ -3,12 +3,12 @@
 // pagination. Also the "Similar papers" list of the paper page.
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { searchFor, type SearchResults } from '../../search/index.js';
+import type { SearchResults } from '../../search/index.js';
 import type { Hit } from '../../search/hits.js';
 import { formatQuery, type ParsedQuery, SORTS } from '../../search/query.js';
 import { type Segment, snippet } from '../../search/snippet.js';
 import { COUNT_CAP } from '../../search/types.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { authorLine, plural, Votes } from './components/card.js';
 import { Layout } from './layout.js';
 
@@ -22,7 +22,7 @@ const PAGE_SIZE = 20;
 
 export async function renderSearch(c: Context, deps: AppDeps) {
   const { q, sort, page } = Params.parse({ q: c.req.query('q') ?? '', sort: c.req.query('sort') ?? 'relevance', page: c.req.query('page') ?? 1 });
-  const results = await searchFor(deps).search({ q, sort, page, limit: PAGE_SIZE });
+  const results = await deps.search.search({ q, sort, page, limit: PAGE_SIZE });
   // Words alone while the model loads: fine for this visitor, not to keep for the next ones.
   if (results.degraded) c.header('cache-control', 'no-store');
   return c.html(<SearchPage q={q} results={results} />);
@@ -122,7 +122,7 @@ export function SearchPage(props: { q: string; results: SearchResults }) {
 
 /** The paper page's "Similar papers" list (nearest by meaning, the paper itself excluded). */
 export async function similarList(deps: AppDeps, id: string) {
-  const s = await searchFor(deps).similar(id, 5).catch(() => ({ hits: [] as Hit[], reason: 'search failed' }));
+  const s = await deps.search.similar(id, 5).catch(() => ({ hits: [] as Hit[], reason: 'search failed' }));
   if (s.hits.length === 0) return <p class="slot">No similar papers yet{s.reason ? ` (${s.reason})` : ''}.</p>;
   return (
     <ul class="similar">

@@ -4,7 +4,7 @@
 import type { Context } from 'hono';
 import { harvestState, type HarvestState } from '../../jobs/status.js';
 import { type HarvestRow, recentHarvests } from '../../store/harvests.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { Layout } from './layout.js';
 
 export async function statusPage(c: Context, { db, config }: AppDeps) {

@@ -7,19 +7,17 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { crossOrigin } from '../../auth/csrf.js';
-import { RateLimiter } from '../../auth/ratelimit.js';
-import { resolveSecret } from '../../config.js';
 import { MAX_PAPERS, parseList } from '../../digests/compose.js';
 import { confirmUrl, manageUrl, verifySubscription } from '../../digests/links.js';
 import { alreadySubscribedMail, confirmationMail } from '../../digests/optin.js';
 import { FREQUENCIES, type Frequency, PeriodError } from '../../digests/period.js';
 import { describeChoices } from '../../digests/render.js';
 import { previewDigest } from '../../digests/send.js';
-import { createMailer, type Mailer } from '../../mail/transport.js';
+import type { Mailer } from '../../mail/transport.js';
 import {
   type Choices, confirmSubscription, findByConfirmToken, getSubscription, requestSubscription, type Subscription, updateByOwner,
 } from '../../store/subscriptions.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { clientIp } from '../middleware/client.js';
 import { member } from '../middleware/context.js';
 import { registerDigestSettings } from './digest-settings.js';
@@ -96,22 +94,11 @@ const noStore = (c: Context) => {
 export function subscribeRoutes(deps: AppDeps, opts: SubscribeRouteOptions = {}): Hono {
   const { db, config, log } = deps;
   const r = new Hono();
-  // Opt-in mail is rare: a transport per message, closed after it, so no pooled SMTP connection
-  // outlives the request (as the members' account mail does).
-  const mail = (): Mailer => opts.mailer ?? {
-    async send(message) {
-      const m = createMailer(config, log);
-      try {
-        return await m.send(message);
-      } finally {
-        m.close();
-      }
-    },
-    close() {},
-  };
+  const mailer = opts.mailer ?? deps.mailer;
+  const mail = (): Mailer => mailer;
   const canPreview = opts.canPreview ?? ((c: Context) => member(c).user?.role === 'admin');
-  const limiter = new RateLimiter();
-  const secret = () => resolveSecret(config);
+  const limiter = deps.limiter;
+  const secret = () => deps.secret;
 
   r.get('/subscribe', (c) => c.html(
     <Page title="Subscribe">

@@ -3,28 +3,16 @@
 // answers for "log in first", "not allowed" and "slow down".
 import type { Child } from 'hono/jsx';
 import type { Context } from 'hono';
-import type { Config } from '../../../config.js';
-import type { Db } from '../../../db/connect.js';
-import type { Logger } from '../../../log.js';
-import type { Mailer } from '../../../mail/transport.js';
-import type { LimitName, RateLimiter } from '../../../auth/ratelimit.js';
+import type { LimitName } from '../../../auth/ratelimit.js';
+import type { AppDeps } from '../../deps.js';
 import type { User } from '../../../store/users.js';
 import { currentMember, isStaff, member } from '../../middleware/context.js';
 import { csrfOk, csrfRefused } from '../../middleware/csrf.js';
 import type { CookieNames } from '../../middleware/session.js';
 import { Layout } from '../layout.js';
 
-export interface Members {
-  db: Db;
-  config: Config;
-  secret: string;
-  names: CookieNames;
-  limiter: RateLimiter;
-  mailer: Mailer;
-  log?: Logger | undefined;
-  /** Submission rules; by default from SUBMIT_MAX_AGE_DAYS. */
-  rules?: { maxAgeDays: number } | undefined;
-}
+/** What members' pages and handlers are given: the app's services and the cookie names. */
+export type Members = AppDeps & { names: CookieNames };
 
 /** The hidden field every POST form carries. */
 export function CsrfField() {

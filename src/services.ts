@@ -1,0 +1,28 @@
+// The composition root's builder: every service the app and the commands share, made once from the
+// configuration and the open database and handed down (web/deps.ts lists them). `serve`, the CLI,
+// tests and benchmarks all build the app this way; nothing below reaches back up for a service.
+import { RateLimiter } from './auth/ratelimit.js';
+import { type Config, resolveSecret } from './config.js';
+import type { Db } from './db/connect.js';
+import type { Logger } from './log.js';
+import { oneShotMailer } from './mail/transport.js';
+import { arxivLookup } from './members/submit.js';
+import { searchFor } from './search/index.js';
+import { PageCache } from './web/cache.js';
+import type { AppDeps } from './web/deps.js';
+
+export function buildServices(base: { db: Db; config: Config; log?: Logger | undefined }, overrides: Partial<AppDeps> = {}): AppDeps {
+  const { db, config, log } = base;
+  return {
+    db,
+    config,
+    log,
+    secret: resolveSecret(config),
+    mailer: oneShotMailer(config, log),
+    limiter: new RateLimiter(),
+    search: searchFor({ db, config, log }),
+    arxiv: arxivLookup(config),
+    pageCache: new PageCache(),
+    ...overrides,
+  };
+}
