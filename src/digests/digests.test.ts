@@ -4,7 +4,8 @@ import { composeDigest, type DigestPaper, firstAuthors, matches, parseList, rank
 import { manageUrl, signSubscription, unsubscribeMailto, verifySubscription } from './links.js';
 import { PeriodError, isWeeklyDay, periodOf, scheduledPeriod } from './period.js';
 import { fuseNeighbours, pickedForYou } from './picked.js';
-import { describeChoices, esc, renderDigest, sevenBitHtml } from './render.js';
+import { escapeHtml } from '../papers/html.js';
+import { describeChoices, renderDigest, sevenBitHtml } from './render.js';
 
 const paper = (id: string, over: Partial<DigestPaper> = {}): DigestPaper => ({
   id, title: `Title ${id}`, authors: ['A One', 'B Two'], summary: `Summary ${id}.`, upvotes: 1, featuredAt: '2026-08-20T09:00:00Z',
@@ -94,7 +95,7 @@ describe('rendering', () => {
     expect(m.html.split('\n').every((l) => l.length <= 76)).toBe(true);
     expect(sevenBitHtml('é')).toBe('&#233;');
     expect(sevenBitHtml(`${'a '.repeat(50)}`).split('\n').every((l) => l.length <= 76)).toBe(true);
-    expect(esc(`<a href="x">'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x">'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&lt;/a&gt;');
   });
 });
 

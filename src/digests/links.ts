@@ -2,7 +2,7 @@
 // under SECRET, so it works without logging in and cannot be forged for another subscriber (RFC
 // 8058 §3: the URI must identify the recipient and be hard to guess). It does not expire: a link
 // in an old digest must still unsubscribe.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 // Truncated to 128 bits (22 base64url characters): RFC 2104 §5 allows truncation to no less than
 // half the hash's length, and a shorter link keeps the digest's lines within 76 characters.
@@ -23,14 +23,6 @@ export function verifySubscription(secret: string, id: number, signature: string
 export function manageUrl(baseUrl: string, secret: string, id: number): string {
   return `${baseUrl}/unsubscribe/${id}/${signSubscription(secret, id)}`;
 }
-
-/** A one-time token for the opt-in link: only its SHA-256 is stored. */
-export function newConfirmToken(): { token: string; hash: string } {
-  const token = randomBytes(24).toString('base64url');
-  return { token, hash: hashToken(token) };
-}
-
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export function confirmUrl(baseUrl: string, token: string): string {
   return `${baseUrl}/subscribe/confirm?token=${encodeURIComponent(token)}`;

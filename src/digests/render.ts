@@ -4,6 +4,7 @@
 // and explicit text and background colours on every block so a client's forced dark mode has
 // nothing transparent to invert badly; clients that honour prefers-color-scheme (Apple Mail,
 // Outlook.com, Thunderbird) get a real dark palette from the one <style> block.
+import { escapeHtml as esc } from '../papers/html.js';
 import { arxivLinks } from '../papers/types.js';
 import { type Digest, type DigestPaper, firstAuthors } from './compose.js';
 
@@ -20,9 +21,6 @@ export interface RenderedMail {
   html: string;
   text: string;
 }
-
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]!);
 
 const LIGHT = { page: '#f4f4f5', card: '#ffffff', text: '#18181b', muted: '#52525b', link: '#1d4ed8', accent: '#b45309', rule: '#e4e4e7' };
 

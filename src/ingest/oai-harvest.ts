@@ -7,8 +7,7 @@ import type { Paper } from '../papers/types.js';
 import {
   beginHarvest, dropToken, finishHarvest, getHarvest, harvestKey, resumeHarvest, savePagePosition,
 } from '../store/harvests.js';
-import { type IncomingRecord, type Outcome, upsertRecords } from '../store/papers.js';
-import { paperFromRow } from '../store/rows.js';
+import { getPapers, type IncomingRecord, type Outcome, upsertRecords } from '../store/papers.js';
 import { type PoliteFetcher, TransientError } from './http.js';
 import { idFromIdentifier, MalformedXmlError, type OaiPage, parseOaiPage } from './oai-parse.js';
 
@@ -206,8 +205,8 @@ async function toIncoming(db: Kysely<Database>, page: OaiPage, categories: strin
   if (deleted.length) {
     // A deleted record carries no metadata: mark the stored paper withdrawn, keep it (and its
     // discussion) rather than delete it.
-    for (const row of await db.selectFrom('papers').selectAll().where('id', 'in', deleted).execute()) {
-      out.push({ paper: { ...paperFromRow(row), withdrawn: true }, source: 'oai' });
+    for (const paper of await getPapers(db, deleted)) {
+      out.push({ paper: { ...paper, withdrawn: true }, source: 'oai' });
       sum.withdrawn++;
     }
   }

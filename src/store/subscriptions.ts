@@ -2,12 +2,20 @@
 // until its emailed confirmation token comes back; only active subscriptions get digests. Asking
 // again for an address never tells the asker whether it was subscribed (subscribe.tsx answers the
 // same page either way; the mailbox owner learns the rest by mail).
+import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
+import { sha256 } from '../auth/secrets.js';
 import type { Database, SubscriptionsTable } from '../db/schema.js';
-import type { Frequency } from '../digests/period.js';
-import { hashToken, newConfirmToken } from '../digests/links.js';
 
 export type SubscriptionStatus = SubscriptionsTable['status'];
+/** 'daily' or 'weekly': the column's values, the same as digests/period.ts FREQUENCIES. */
+export type Frequency = SubscriptionsTable['frequency'];
+
+/** A one-time token for the opt-in link: only its SHA-256 is stored. */
+function newConfirmToken(): { token: string; hash: string } {
+  const token = randomBytes(24).toString('base64url');
+  return { token, hash: sha256(token) };
+}
 
 export interface Subscription {
   id: number;
@@ -98,7 +106,7 @@ export async function requestSubscription(db: Kysely<Database>, email: string, c
 /** The subscription a live opt-in token belongs to (for the confirmation page), or null. */
 export async function findByConfirmToken(db: Kysely<Database>, token: string, now = new Date()): Promise<Subscription | null> {
   const row = await db.selectFrom('subscriptions').selectAll()
-    .where('confirm_token_hash', '=', hashToken(token))
+    .where('confirm_token_hash', '=', sha256(token))
     .where('status', '=', 'pending')
     .where('confirm_sent_at', '>', new Date(now.getTime() - CONFIRM_TTL_MS).toISOString())
     .executeTakeFirst();
@@ -110,7 +118,7 @@ export async function confirmSubscription(db: Kysely<Database>, token: string, n
   const iso = now.toISOString();
   const row = await db.updateTable('subscriptions')
     .set({ status: 'active', confirm_token_hash: null, confirmed_at: iso, bounces: 0, last_error: null, updated_at: iso })
-    .where('confirm_token_hash', '=', hashToken(token))
+    .where('confirm_token_hash', '=', sha256(token))
     .where('status', '=', 'pending')
     .where('confirm_sent_at', '>', new Date(now.getTime() - CONFIRM_TTL_MS).toISOString())
     .returningAll()

@@ -180,3 +180,9 @@ export async function listUsers(db: Kysely<Database>, limit = 200): Promise<User
   const rows = await db.selectFrom('users').selectAll().orderBy('id', 'desc').limit(limit).execute();
   return rows.map(toUser);
 }
+
+/** How many member accounts there are (/metrics). */
+export async function countUsers(db: Kysely<Database>): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

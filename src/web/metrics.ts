@@ -9,6 +9,8 @@ import { isLoopback } from '../auth/proxy.js';
 import { safeEqual } from '../auth/secrets.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
+import { countPapers } from '../store/papers.js';
+import { countUsers } from '../store/users.js';
 import { clientIp, forwarded } from './middleware/client.js';
 import { bearerToken } from './middleware/session.js';
 
@@ -64,11 +66,10 @@ export class Metrics {
     metric('process_resident_memory_bytes', 'gauge', 'Resident memory of the process.', [`process_resident_memory_bytes ${mem.rss}`]);
     metric('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use.', [`nodejs_heap_used_bytes ${mem.heapUsed}`]);
     metric('process_uptime_seconds', 'gauge', 'Seconds since the process started.', [`process_uptime_seconds ${process.uptime().toFixed(0)}`]);
-    const count = async (table: 'papers' | 'featured' | 'users') =>
-      Number((await db.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    metric('dailypapers_papers', 'gauge', 'Papers indexed.', [`dailypapers_papers ${await count('papers')}`]);
-    metric('dailypapers_featured_papers', 'gauge', 'Papers featured in the daily feed.', [`dailypapers_featured_papers ${await count('featured')}`]);
-    metric('dailypapers_users', 'gauge', 'Member accounts.', [`dailypapers_users ${await count('users')}`]);
+    const [papers, users] = await Promise.all([countPapers(db.db), countUsers(db.db)]);
+    metric('dailypapers_papers', 'gauge', 'Papers indexed.', [`dailypapers_papers ${papers.papers}`]);
+    metric('dailypapers_featured_papers', 'gauge', 'Papers featured in the daily feed.', [`dailypapers_featured_papers ${papers.featured}`]);
+    metric('dailypapers_users', 'gauge', 'Member accounts.', [`dailypapers_users ${users}`]);
     return out.join('\n') + '\n';
   }
 }

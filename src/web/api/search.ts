@@ -3,6 +3,7 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { parseArxivId } from '../../papers/arxiv-id.js';
+import { escapeHtml } from '../../papers/html.js';
 import type { Hit } from '../../search/hits.js';
 import { searchFor } from '../../search/index.js';
 import { SORTS } from '../../search/query.js';
@@ -54,7 +55,7 @@ export function registerSearchApi(api: Hono, deps: AppDeps, everyone: Middleware
     c.header('x-total-count', String(r.total));
     c.header('server-timing', `search;dur=${r.tookMs.toFixed(1)}`);
     if (r.degraded) c.header('cache-control', 'no-store');
-    return okJson(c, r.hits.map((h) => presentHit(h, h.snippet.map((s) => (s.hit ? `<mark>${escape(s.text)}</mark>` : escape(s.text))).join(''))));
+    return okJson(c, r.hits.map((h) => presentHit(h, h.snippet.map((s) => (s.hit ? `<mark>${escapeHtml(s.text)}</mark>` : escapeHtml(s.text))).join(''))));
   });
 
   api.get('/papers/:id{.+}/similar', everyone, async (c) => {
@@ -68,5 +69,3 @@ export function registerSearchApi(api: Hono, deps: AppDeps, everyone: Middleware
     return okJson(c, s.hits.map((h) => presentHit(h)));
   });
 }
-
-const escape = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);

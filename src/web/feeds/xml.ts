@@ -1,6 +1,7 @@
 // The little XML our feeds need: escaped text and attributes, and dates in the two formats the
 // feed specifications require. Writing XML is this simple only because every value goes through
 // `text()`: nothing else may reach the output unescaped.
+import { escapeHtml } from '../../papers/html.js';
 
 /**
  * Characters XML 1.0 does not allow at all, even escaped (XML 1.0 §2.2 Char): the C0 controls
@@ -9,11 +10,9 @@
  */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-
 /** Text content or an attribute value (quoted with "), escaped. */
 export function text(s: string): string {
-  return s.replace(NOT_XML, '').replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
+  return escapeHtml(s.replace(NOT_XML, ''));
 }
 
 /** `<name attr="v">escaped text</name>`, or nothing for an absent value. */
