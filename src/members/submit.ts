@@ -3,6 +3,7 @@
 // as submitter. Rules (like Hugging Face's): only papers published on arXiv within the last
 // maxAgeDays; a paper that is already featured gets a link to its page, not a duplicate.
 import type { Kysely } from 'kysely';
+import type { RateLimiter } from '../auth/ratelimit.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { lookupIds } from '../ingest/arxiv-api.js';
@@ -47,6 +48,11 @@ export const rulesOf = (d: { config: Config; rules?: SubmissionRules | undefined
 export type SubmitOutcome =
   | { ok: true; paperId: string; created: boolean }
   | { ok: false; status: 400 | 403 | 404 | 409 | 502; error: string; paperId?: string };
+
+/** Seconds to wait before this member (or this client) may submit again, or null: checked before submitPaper. */
+export function submissionWait(limiter: RateLimiter, user: User, ip: string): number | null {
+  return limiter.hit('submitPerUser', String(user.id)) ?? limiter.hit('submitPerIp', ip);
+}
 
 export async function submitPaper(d: SubmitDeps, user: User, input: string, orgName: string | null, now = new Date()): Promise<SubmitOutcome> {
   const ref = parseArxivId(input.trim());

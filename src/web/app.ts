@@ -1,21 +1,30 @@
-// The Hono app: operations endpoints, then the UI and the JSON API, each with its own route table.
-import { Hono } from 'hono';
+// The Hono app: the middleware every request passes, the operations endpoints, and the three route
+// tables (api/routes.ts, feeds/routes.ts, ui/routes.tsx). Every route is registered through
+// web/routing.ts, with who may call it.
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { schemaState } from '../db/migrate.js';
 import { harvestState } from '../jobs/status.js';
 import { apiRoutes } from './api/routes.js';
-import { mountMembers } from './ui/members/routes.js';
-import { feedRoutes } from './feeds/routes.js';
 import type { AppDeps } from './deps.js';
-import { Metrics, metricsHandler } from './metrics.js';
+import { feedRoutes } from './feeds/routes.js';
+import { Metrics, metricsHandler, operatorOnly } from './metrics.js';
 import { clientIp, resolveClient } from './middleware/client.js';
-import { refuseTokensOnForms } from './middleware/session.js';
+import { refuseCrossOrigin } from './middleware/csrf.js';
+import { securityHeaders } from './middleware/security.js';
+import { cookieNames, loadMember, refuseTokensOnForms } from './middleware/session.js';
+import { mount, routes } from './routing.js';
 import { uiRoutes } from './ui/routes.js';
-import { subscribeRoutes } from './ui/subscribe.js';
+
+/** Largest request body: a comment is at most 10,000 characters; nothing we accept is bigger. */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 /** The app over the services built once by the composition root (src/services.ts). */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const metrics = new Metrics();
+  const r = routes(app, { operator: operatorOnly(deps.config) });
+  const names = cookieNames(deps.config.baseUrl);
   app.use('*', resolveClient(deps.config.trustProxy));
   app.use('*', metrics.middleware());
   app.use('*', refuseTokensOnForms());
@@ -25,36 +34,48 @@ export function createApp(deps: AppDeps): Hono {
     if (c.req.path.startsWith('/api/')) return c.json({ error: 'internal error' }, 500);
     return c.text('Internal error: the server could not answer this request. It has been logged.', 500);
   });
-
-  // Liveness: the process answers. Readiness: the database answers and its schema is ours.
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', async (c) => {
-    try {
-      const state = await schemaState(deps.db.db);
-      const current = state.pending.length === 0 && state.unknown.length === 0;
-      // arXiv being down does not make this instance unready: it shows in the details only.
-      const harvest = current ? await harvestState(deps.db.db) : undefined;
-      return c.json(
-        { status: current ? 'ready' : 'not ready', database: deps.db.dialect, schema: { applied: state.applied.at(-1) ?? null, pending: state.pending, unknown: state.unknown }, harvest },
-        current ? 200 : 503,
-      );
-    } catch (e) {
-      return c.json({ status: 'not ready', database: deps.db.dialect, error: (e as Error).message }, 503);
-    }
-  });
-
-  app.get('/metrics', metricsHandler(metrics, deps.db, deps.config));
-
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
       ? c.json({ error: `no API route ${c.req.method} ${c.req.path}` }, 404)
       : c.text(`Not found: ${c.req.path}`, 404),
   );
 
-  mountMembers(app, deps); // members: security headers, sessions, CSRF, accounts, votes, comments (before the rest)
-  app.route('/api', apiRoutes(deps));
-  app.route('/', subscribeRoutes(deps)); // digests: /subscribe, /unsubscribe/ID/SIG, /digest/preview
-  app.route('/', feedRoutes(deps)); // before the UI: its /papers/:id catch-all would take feed paths
-  app.route('/', uiRoutes(deps));
+  // Operations, before the middleware of pages and API: liveness (the process answers), readiness
+  // (the database answers and its schema is ours), metrics.
+  r.get('/healthz', 'anyone', (c) => c.json({ status: 'ok' }));
+  r.get('/readyz', 'anyone', (c) => readiness(c, deps));
+  r.get('/metrics', 'operator', metricsHandler(metrics, deps.db));
+
+  // Every other request: security headers, a bounded body, cross-site refusal, its member.
+  app.use('*', securityHeaders(names.https));
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => (c.req.path.startsWith('/api/') ? c.json({ error: `request body over ${MAX_BODY_BYTES} bytes` }, 413) : c.text(`Request body over ${MAX_BODY_BYTES} bytes.`, 413)),
+  });
+  // Only requests that may carry a body: bodyLimit reads c.req.raw.body, which makes
+  // @hono/node-server build a full Request object, a third of the cost of a cached page.
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' ? next() : limitBody(c, next)));
+  app.use('*', refuseCrossOrigin(deps.config.baseUrl));
+  app.use('*', loadMember(deps.db.db, deps.secret, names));
+
+  // The three route tables.
+  mount(app, '/api', apiRoutes(deps));
+  mount(app, '/', feedRoutes(deps)); // before the pages: their /papers/:id catch-all would take feed paths
+  mount(app, '/', uiRoutes(deps));
   return app;
+}
+
+async function readiness(c: Context, deps: AppDeps) {
+  try {
+    const state = await schemaState(deps.db.db);
+    const current = state.pending.length === 0 && state.unknown.length === 0;
+    // arXiv being down does not make this instance unready: it shows in the details only.
+    const harvest = current ? await harvestState(deps.db.db) : undefined;
+    return c.json(
+      { status: current ? 'ready' : 'not ready', database: deps.db.dialect, schema: { applied: state.applied.at(-1) ?? null, pending: state.pending, unknown: state.unknown }, harvest },
+      current ? 200 : 503,
+    );
+  } catch (e) {
+    return c.json({ status: 'not ready', database: deps.db.dialect, error: (e as Error).message }, 503);
+  }
 }

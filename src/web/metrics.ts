@@ -86,13 +86,19 @@ function mayRead(c: Context, config: Config): boolean {
   return config.trustProxy.kind !== 'none' || !forwarded(c);
 }
 
-export function metricsHandler(metrics: Metrics, db: Db, config: Config) {
+/** The guard of the 'operator' routes (web/routing.ts): /metrics. */
+export function operatorOnly(config: Config): MiddlewareHandler {
+  return async (c, next) => {
+    if (mayRead(c, config)) return next();
+    return config.metricsToken !== undefined
+      ? c.text('Unauthorized: send Authorization: Bearer with the METRICS_TOKEN of this instance.\n', 401, { 'www-authenticate': 'Bearer realm="metrics"', 'cache-control': 'no-store' })
+      : c.text('Forbidden: /metrics answers loopback clients only; set METRICS_TOKEN to let a remote scraper read it.\n', 403, { 'cache-control': 'no-store' });
+  };
+}
+
+/** GET /metrics, behind operatorOnly. */
+export function metricsHandler(metrics: Metrics, db: Db) {
   return async (c: Context) => {
-    if (!mayRead(c, config)) {
-      return config.metricsToken !== undefined
-        ? c.text('Unauthorized: send Authorization: Bearer with the METRICS_TOKEN of this instance.\n', 401, { 'www-authenticate': 'Bearer realm="metrics"', 'cache-control': 'no-store' })
-        : c.text('Forbidden: /metrics answers loopback clients only; set METRICS_TOKEN to let a remote scraper read it.\n', 403, { 'cache-control': 'no-store' });
-    }
     return c.body(await metrics.render(db), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
   };
 }

@@ -73,7 +73,9 @@ describe.each(DIALECTS)('digests for members (%s)', (dialect) => {
   });
 
   test('/digest/preview is for admins only', async () => {
-    expect((await a.app.request(`/digest/preview?frequency=daily&date=${DAY}`)).status).toBe(403);
+    const visitor = await a.app.request(`/digest/preview?frequency=daily&date=${DAY}`);
+    expect(visitor.status).toBe(303); // to log in first, as on /admin and /status
+    expect(visitor.headers.get('location')).toMatch(/^\/login\?next=/);
     const { client: member } = await logIn('someone', 'member');
     expect((await member.request(`/digest/preview?frequency=daily&date=${DAY}`)).status).toBe(403);
     const { client: admin } = await logIn('boss', 'admin');

@@ -1,7 +1,7 @@
 // Subscribing on the web, through app.request(): double opt-in, the same answer for known
 // addresses, validation, same-origin check, the signed manage page and the RFC 8058 one-click POST,
 // the admin preview, and the box on the feed pages. Both dialects.
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { manageUrl } from '../../src/digests/links.js';
@@ -9,7 +9,8 @@ import { sendDigests } from '../../src/digests/send.js';
 import { createMailer } from '../../src/mail/transport.js';
 import { findByEmail, getSubscription } from '../../src/store/subscriptions.js';
 import { createApp } from '../../src/web/app.js';
-import { subscribeRoutes } from '../../src/web/ui/subscribe.js';
+import { createSession } from '../../src/store/sessions.js';
+import { createUser } from '../../src/store/users.js';
 import { DIALECTS, openTestDb } from '../harness/db.js';
 import { startSmtp, type TestSmtp } from '../harness/smtp.js';
 import { addSubscriber, seedPapers } from './helpers.js';
@@ -23,7 +24,6 @@ describe.each(DIALECTS)('subscribe pages (%s)', (dialect) => {
   let smtp: TestSmtp;
   let app: Hono;
   let config: ReturnType<typeof loadConfig>;
-  let allowPreview = true;
 
   const form = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
     app.request(path, { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: BASE, ...headers } });
@@ -35,8 +35,7 @@ describe.each(DIALECTS)('subscribe pages (%s)', (dialect) => {
     t = await openTestDb(dialect);
     config = loadConfig({ DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, SECRET: 'test-secret', BASE_URL: BASE, SMTP_URL: smtp.url, DIGEST_RATE: '0', TIMEZONE: 'UTC' });
     const mailer = createMailer(config);
-    allowPreview = true;
-    app = new Hono().route('/', subscribeRoutes(buildServices({ db: t.db, config }), { mailer, canPreview: () => allowPreview }));
+    app = createApp(buildServices({ db: t.db, config }, { mailer }));
     return async () => {
       mailer.close();
       await t.close();
@@ -167,20 +166,25 @@ describe.each(DIALECTS)('subscribe pages (%s)', (dialect) => {
 
   test('/digest/preview renders the period\'s digest; bad input and empty periods are explained', async () => {
     await seedPapers(t.db.db, [{ id: '2608.10001', day: DAY, upvotes: 3, title: 'Preview Paper' }]);
-    const res = await app.request(`/digest/preview?frequency=daily&date=${DAY}`);
+    // The preview is for administrators (the session cookie has the __Host- prefix under https).
+    const sessionOf = async (username: string, role: 'admin' | 'member') =>
+      `__Host-dp_session=${(await createSession(t.db.db, (await createUser(t.db.db, { username, email: `${username}@example.org`, passwordHash: 'unused', role, emailConfirmed: true })).id)).token}`;
+    const admin = await sessionOf('boss', 'admin');
+    const reader = await sessionOf('reader', 'member');
+    const preview = (url: string, cookie = admin) => app.request(url, { headers: { cookie } });
+    const res = await preview(`/digest/preview?frequency=daily&date=${DAY}`);
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('Preview Paper');
     expect(html).toContain('role="presentation"');
-    const text = await (await app.request(`/digest/preview?frequency=weekly&date=${DAY}&part=text`)).text();
+    const text = await (await preview(`/digest/preview?frequency=weekly&date=${DAY}&part=text`)).text();
     expect(text).toMatch(/^Subject: Top paper of week 34 of 2026/);
-    expect((await app.request('/digest/preview?frequency=monthly')).status).toBe(400);
-    expect((await app.request('/digest/preview?frequency=daily&date=2026-02-30')).status).toBe(400);
-    const empty = await app.request('/digest/preview?frequency=daily&date=2026-08-19');
+    expect((await preview('/digest/preview?frequency=monthly')).status).toBe(400);
+    expect((await preview('/digest/preview?frequency=daily&date=2026-02-30')).status).toBe(400);
+    const empty = await preview('/digest/preview?frequency=daily&date=2026-08-19');
     expect(empty.status).toBe(404);
     expect(await empty.text()).toContain('no papers were featured in Wednesday, 19 August 2026');
-    allowPreview = false;
-    expect((await app.request('/digest/preview?frequency=daily')).status).toBe(403);
+    expect((await preview('/digest/preview?frequency=daily', reader)).status).toBe(403);
   });
 
   test('the feed pages carry the subscribe box, mounted in the real app', async () => {

@@ -1,8 +1,8 @@
 // HEAD is GET without the body (RFC 9110, 9.3.2), on every route: this walks the app's own route
 // table (Hono's app.routes), fills each GET route's parameters with sample values that exist in
 // the test data, and compares HEAD with GET, anonymously and as a signed-in admin: same status,
-// same content type, empty body. The member API's comment and upvote routes are dispatched by
-// hand inside a middleware, so they are not in the table and are listed here. Both dialects.
+// same content type, empty body. A few URLs that the table's catch-alls answer, or that need a
+// query, are listed besides. Both dialects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import { createUser } from '../../src/store/users.js';
@@ -37,7 +37,7 @@ function sample(path: string, name: string): string {
 /** A concrete URL for a route path: each `:name` or `:name{regex}` replaced by its sample. */
 const concrete = (path: string) => path.replace(/:([A-Za-z]+)(\{[^}]*\})?/g, (_, name: string) => sample(path, name));
 
-/** Paths answered without a GET route of their own: the member API's hand dispatch, and a few the catch-alls serve. */
+/** Paths beside the GET routes: the member API's routes with unusual ids, and a few the catch-alls serve. */
 const EXTRA = [
   `/api/papers/${ID}/comments`, `/api/papers/${ID}/upvote`, '/api/papers/2599.99999/comments', '/api/papers/not-an-id/comments',
   `/papers/${ID}.md`, `/papers/date/${DAY}.md`, '/papers/week/2025-W01.md', '/search.md?q=games', '/search?q=games',

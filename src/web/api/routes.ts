@@ -1,6 +1,7 @@
-// The JSON API's route table. Errors are JSON {"error": message} with the right status. Every
-// route passes the same middleware: CORS open for reads, rate limits (ratelimit.ts), and caching
-// headers with an ETag on GETs.
+// The JSON API's route table: each route with who may call it (web/routing.ts) and, for reads every
+// caller shares, `everyone` (a shared cache may hold the answer). Errors are JSON {"error": message}
+// with the right status. Every route passes the same middleware: CORS open for reads, rate limits
+// (ratelimit.ts), and caching headers with an ETag on GETs.
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
@@ -8,17 +9,20 @@ import { parseArxivId } from '../../papers/arxiv-id.js';
 import { getListedPaper } from '../../store/papers.js';
 import type { AppDeps } from '../app.js';
 import { PageCache, shared } from '../cache.js';
+import { routes } from '../routing.js';
 import { allPapers, dailyPapers } from './daily.js';
 import { apiDocs } from './docs.js';
 import { API_MAX_AGE, cacheHeaders, okJson } from './http.js';
 import { openApiDocument } from './openapi.js';
 import { presentPaper } from './papers.js';
 import { rateLimit, type RateLimitOptions } from './ratelimit.js';
-import { registerSearchApi } from './search.js';
+import { membersApi } from './members.js';
+import { searchApi } from './search.js';
 
 export function apiRoutes(deps: AppDeps, limits: RateLimitOptions = {}): Hono {
   const { db } = deps;
   const api = new Hono();
+  const r = routes(api, { secret: deps.secret });
 
   // Anyone's page may read the API (no cookies are sent cross-origin: credentials stay off).
   // Writes get no CORS headers, so browsers keep them to our own pages.
@@ -29,16 +33,25 @@ export function apiRoutes(deps: AppDeps, limits: RateLimitOptions = {}): Hono {
 
   // API reads are the same whoever asks (no field depends on the caller): shared by all.
   const everyone = shared({ db: db.db, cache: deps.pageCache ?? new PageCache(), sameForAll: true, maxAge: API_MAX_AGE });
+  const search = searchApi(deps);
+  const members = membersApi(deps);
 
-  api.get('/', everyone, (c) => c.html(apiDocs(deps.config.baseUrl)));
-  api.get('/openapi.json', everyone, (c) => c.json(openApiDocument(deps.config.baseUrl)));
-  api.get('/daily_papers', everyone, (c) => dailyPapers(c, deps));
-  api.get('/papers', everyone, (c) => allPapers(c, deps));
-
-  registerSearchApi(api, deps, everyone); // before the catch-all /papers/:id below
-
-  api.get('/papers/:id{.+}', everyone, async (c) => {
-    const raw = c.req.param('id');
+  r.get('/', 'anyone', everyone, (c) => c.html(apiDocs(deps.config.baseUrl)));
+  r.get('/openapi.json', 'anyone', everyone, (c) => c.json(openApiDocument(deps.config.baseUrl)));
+  r.get('/daily_papers', 'anyone', everyone, (c) => dailyPapers(c, deps));
+  r.get('/papers', 'anyone', everyone, (c) => allPapers(c, deps));
+  r.get('/papers/search', 'anyone', everyone, search.search);
+  r.post('/papers/index', 'writer', members.index);
+  // Under /papers/ID (old-style ids hold a slash): before the catch-all /papers/:id below.
+  r.get('/papers/:id{.+}/similar', 'anyone', everyone, search.similar);
+  r.get('/papers/:id{.+}/comments', 'anyone', members.comments);
+  r.post('/papers/:id{.+}/comments', 'writer', members.comment);
+  r.delete('/papers/:id{.+}/comments', 'anyone', members.notAllowed);
+  r.get('/papers/:id{.+}/upvote', 'anyone', members.notAllowed);
+  r.post('/papers/:id{.+}/upvote', 'writer', members.upvote);
+  r.delete('/papers/:id{.+}/upvote', 'writer', members.unvote);
+  r.get('/papers/:id{.+}', 'anyone', everyone, async (c) => {
+    const raw = c.req.param('id') ?? '';
     const ref = parseArxivId(raw);
     if (!ref) return c.json({ error: `'${raw}' is not an arXiv identifier` }, 400);
     const found = await getListedPaper(db.db, ref.id);

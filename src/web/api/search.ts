@@ -1,6 +1,6 @@
 // GET /api/papers/search?q=&limit= (items shaped like Hugging Face's paper search results:
 // {paper: {...}, title, summary, publishedAt, ...}) and GET /api/papers/ID/similar?limit=.
-import type { Hono, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { z } from 'zod';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { escapeHtml } from '../../papers/html.js';
@@ -46,8 +46,9 @@ export function presentHit(h: Hit, highlight?: string) {
   };
 }
 
-export function registerSearchApi(api: Hono, deps: AppDeps, everyone: MiddlewareHandler): void {
-  api.get('/papers/search', everyone, async (c) => {
+/** The handlers of /api/papers/search and /api/papers/ID/similar (api/routes.ts lists them). */
+export function searchApi(deps: AppDeps) {
+  const search = async (c: Context) => {
     const parsed = SearchParams.safeParse(c.req.query());
     if (!parsed.success) return c.json({ error: parsed.error.issues.map((i) => i.message).join('; ') }, 400);
     const r = await searchFor(deps).search(parsed.data);
@@ -56,10 +57,10 @@ export function registerSearchApi(api: Hono, deps: AppDeps, everyone: Middleware
     c.header('server-timing', `search;dur=${r.tookMs.toFixed(1)}`);
     if (r.degraded) c.header('cache-control', 'no-store');
     return okJson(c, r.hits.map((h) => presentHit(h, h.snippet.map((s) => (s.hit ? `<mark>${escapeHtml(s.text)}</mark>` : escapeHtml(s.text))).join(''))));
-  });
+  };
 
-  api.get('/papers/:id{.+}/similar', everyone, async (c) => {
-    const raw = c.req.param('id');
+  const similar = async (c: Context) => {
+    const raw = c.req.param('id') ?? '';
     const ref = parseArxivId(raw);
     if (!ref) return c.json({ error: `'${raw}' is not an arXiv identifier` }, 400);
     const limit = LimitParam.safeParse(c.req.query());
@@ -67,5 +68,7 @@ export function registerSearchApi(api: Hono, deps: AppDeps, everyone: Middleware
     const s = await searchFor(deps).similar(ref.id, limit.data.limit);
     if (s.hits.length === 0 && s.reason === `paper ${ref.id} not found`) return c.json({ error: s.reason }, 404);
     return okJson(c, s.hits.map((h) => presentHit(h)));
-  });
+  };
+
+  return { search, similar };
 }

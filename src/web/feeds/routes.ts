@@ -11,6 +11,7 @@ import { listByAuthor, listFeatured, organizationName } from '../../store/lists.
 import type { ListedPaper } from '../../store/papers.js';
 import type { AppDeps } from '../app.js';
 import { PageCache, shared } from '../cache.js';
+import { routes } from '../routing.js';
 import { entryOf, type FeedDoc, type FeedEntry, renderAtom, renderRss } from './render.js';
 
 /** Entries per feed: a reader polling daily misses nothing, and a feed stays under ~100 KB. */
@@ -45,6 +46,7 @@ export function feedRoutes(deps: AppDeps): Hono {
   const { db, config } = deps;
   const base = config.baseUrl;
   const feeds = new Hono();
+  const r = routes(feeds);
   const entry = (item: ListedPaper) => entryOf(item, base);
 
   // Middleware goes on each route, not on '*': this table is mounted at '/', beside the pages.
@@ -113,7 +115,7 @@ export function feedRoutes(deps: AppDeps): Hono {
 
   for (const [path, load] of loaders) {
     for (const format of FORMATS) {
-      feeds.get(`${path}/feed.${format}`, everyone, tagged, async (c) => {
+      r.get(`${path}/feed.${format}`, 'anyone', everyone, tagged, async (c) => {
         const listing = await load(c);
         if (listing instanceof Response) return listing;
         return send(c, format, listing);

@@ -23,7 +23,8 @@ export function securityHeaders(https: boolean): MiddlewareHandler {
     const h = c.res.headers;
     h.set('content-security-policy', CONTENT_SECURITY_POLICY);
     h.set('x-content-type-options', 'nosniff');
-    h.set('referrer-policy', 'strict-origin-when-cross-origin');
+    // A page whose URL is a secret (a signed manage link) says no-referrer itself: keep it.
+    if (!h.has('referrer-policy')) h.set('referrer-policy', 'strict-origin-when-cross-origin');
     h.set('x-frame-options', 'DENY'); // frame-ancestors for browsers without CSP level 2
     h.set('cross-origin-opener-policy', 'same-origin');
     if (https) h.set('strict-transport-security', 'max-age=31536000');

@@ -1,17 +1,17 @@
 // The members' part of digests: a section of /settings (rendered by members/settings.tsx) and its
 // POST /settings/digest. A member's digest goes to the account's confirmed address, so it needs no
 // opt-in mail, and it gets "picked for you" from the member's upvotes (digests/picked.ts).
-import type { Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/connect.js';
 import { MAX_PAPERS, parseList } from '../../digests/compose.js';
 import { FREQUENCIES } from '../../digests/period.js';
 import { describeChoices } from '../../digests/render.js';
-import { saveMemberSubscription, subscriptionOfUser, updateByOwner } from '../../store/subscriptions.js';
+import { memberDigest, saveMemberDigest, stopMemberDigest } from '../../members/subscriptions.js';
 import type { User } from '../../store/users.js';
 import type { AppDeps } from '../deps.js';
-import { member } from '../middleware/context.js';
 import { csrfOk, csrfRefused } from '../middleware/csrf.js';
+import { userOf } from '../routing.js';
 import { CsrfField } from './members/kit.js';
 
 const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
@@ -25,7 +25,7 @@ const DigestChoices = z.object({
 
 /** The /settings section: the member's digest, with its choices, or a form to start one. */
 export async function DigestSettings(props: { db: Db; user: User }) {
-  const sub = await subscriptionOfUser(props.db.db, props.user.id);
+  const sub = await memberDigest(props.db.db, props.user);
   const on = sub?.status === 'active';
   return (
     <section id="digest">
@@ -57,22 +57,21 @@ export async function DigestSettings(props: { db: Db; user: User }) {
   );
 }
 
-export function registerDigestSettings(app: Hono, deps: AppDeps): void {
-  app.post('/settings/digest', async (c: Context) => {
-    const { user } = member(c);
-    if (!user) return c.redirect('/login?next=%2Fsettings', 303);
+/** POST /settings/digest: start, change or stop the member's digest (web/ui/routes.tsx lists it). */
+export function digestSettings(deps: AppDeps) {
+  return async (c: Context) => {
+    const user = userOf(c);
     const body = await c.req.parseBody();
     if (!csrfOk(c, deps.secret, body)) return csrfRefused(c);
     if (body.action === 'stop') {
-      const sub = await subscriptionOfUser(deps.db.db, user.id);
-      if (sub) await updateByOwner(deps.db.db, sub.id, { status: 'unsubscribed' });
+      await stopMemberDigest(deps.db.db, user);
       return c.redirect('/settings#digest', 303);
     }
     if (!user.emailConfirmed) return c.text('Confirm your email address first.', 400);
     const parsed = DigestChoices.safeParse(Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')));
     if (!parsed.success) return c.text(`Bad request: ${parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ')}`, 400);
     const { frequency, max, categories, keywords } = parsed.data;
-    await saveMemberSubscription(deps.db.db, user.id, user.email, { frequency, maxPapers: max, categories, keywords });
+    await saveMemberDigest(deps.db.db, user, { frequency, maxPapers: max, categories, keywords });
     return c.redirect('/settings#digest', 303);
-  });
+  };
 }

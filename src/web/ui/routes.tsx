@@ -1,9 +1,10 @@
-// The whole UI route table on one screen. A GET never changes state. Pages answer with an ETag
-// (a hash of the body: respond.ts for ours, hono/etag with a node:crypto digest for the rest) and
-// `Cache-Control: no-cache`, so a reload revalidates and an unchanged page is a bodiless 304
-// (RFC 9110 §13.1.2, If-None-Match).
+// The whole UI route table on one screen: each route with who may call it (web/routing.ts) and
+// whether a shared cache may hold it (`listing`, `visitorPage`). A GET never changes state. Pages
+// answer with an ETag (a hash of the body: respond.ts for ours, hono/etag with a node:crypto digest
+// for the rest) and `Cache-Control: no-cache`, so a reload revalidates and an unchanged page is a
+// bodiless 304 (RFC 9110 §13.1.2, If-None-Match).
 import { createHash } from 'node:crypto';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { getPaperPage, latestFeaturedDay } from '../../store/papers.js';
@@ -14,65 +15,130 @@ import { pickDate, renderPeriod, renderTrending } from './feed.js';
 import { PaperNotFound, PaperPage } from './paper.js';
 import { commentsSection } from './members/comments.js';
 import { sendPage } from './respond.js';
-import { staticRoutes } from './static.js';
+import { KATEX_PATH, katexFile, ownAsset } from './static.js';
 import { renderSearch, similarList } from './search.js';
 import { statusPage } from './status.js';
-import { forbidden, signedIn } from './members/kit.js';
-import { isStaff } from '../middleware/context.js';
+import { accountPages } from './members/account.js';
+import { adminPages } from './members/admin.js';
+import { commentPages } from './members/comments.js';
+import { forbidden, type Members } from './members/kit.js';
+import { orgPages } from './members/orgs.js';
+import { peoplePages } from './members/people.js';
+import { settingsPages } from './members/settings.js';
+import { submitPages } from './members/submit.js';
+import { digestSettings } from './digest-settings.js';
+import { subscribePages } from './subscribe.js';
+import { cookieNames } from '../middleware/session.js';
+import { routes } from '../routing.js';
 import { PageCache, shared } from '../cache.js';
 import { memberOverlay, overlayTag } from './components/overlay.js';
 
 export function uiRoutes(deps: AppDeps): Hono {
   const { db, config } = deps;
   const ui = new Hono();
+  const r = routes(ui, { forbidden });
   // Who sees what (web/cache.ts): `listing` pages are shared with a member's votes and menu laid
-  // over them; `visitorPage`s are shared by visitors, and rendered for each member.
+  // over them; `visitorPage`s are shared by visitors, and rendered for each member; pages with
+  // neither are rendered for each request.
   const cache = deps.pageCache ?? new PageCache();
   const listing = shared({ db: db.db, cache, overlay: memberOverlay, memberTag: overlayTag });
   const visitorPage = shared({ db: db.db, cache });
+  const m: Members = { ...deps, names: cookieNames(config.baseUrl) };
+  const [account, settings, comments, submit, people, orgs, admin, subs] = [
+    accountPages(m), settingsPages(m), commentPages(m), submitPages(m), peoplePages(m), orgPages(m), adminPages(m), subscribePages(deps),
+  ];
 
-  ui.route('/static', staticRoutes());
-
+  r.get(KATEX_PATH, 'anyone', katexFile); // immutable, fingerprinted: before the ETag below
+  r.get('/static/:name', 'anyone', ownAsset);
   ui.use('*', async (c, next) => {
     await next();
     if ((c.req.method === 'GET' || c.req.method === 'HEAD') && !c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-cache');
   });
   ui.use('*', etag({ generateDigest: (body) => new Uint8Array(createHash('sha1').update(body).digest()).buffer }));
 
-  ui.get('/', (c) => c.redirect('/papers'));
-  ui.get('/about', listing, (c) => sendPage(c, <AboutPage timezone={config.timezone} />));
-  // Ingestion and job state (errors may name internal hosts): moderators and admins only.
-  ui.get('/status', (c) => {
-    const user = signedIn(c);
-    if (user instanceof Response) return user;
-    return isStaff(user) ? statusPage(c, deps) : forbidden(c, 'The status page is for moderators and administrators.');
-  });
-
-  ui.get('/search', listing, (c) => renderSearch(c, deps));
-  ui.get('/papers', listing, (c) => renderPeriod(c, deps, 'day', null));
-  ui.get('/papers/trending', listing, (c) => renderTrending(c, deps));
-  ui.get('/papers/date', async (c) => {
-    const to = pickDate(c);
-    if (to) return c.redirect(to);
-    const latest = await latestFeaturedDay(db.db);
-    return sendPage(c, <ErrorPage status={400} title="Bad date" message="Pick a date in the form YYYY-MM-DD (and a view: day, week or month)." latest={latest} />, 400);
-  });
-  ui.get('/papers/date/:day', listing, (c) => renderPeriod(c, deps, 'day', c.req.param('day')));
-  ui.get('/papers/week', listing, (c) => renderPeriod(c, deps, 'week', null));
-  ui.get('/papers/week/:week', listing, (c) => renderPeriod(c, deps, 'week', c.req.param('week')));
-  ui.get('/papers/month', listing, (c) => renderPeriod(c, deps, 'month', null));
-  ui.get('/papers/month/:month', listing, (c) => renderPeriod(c, deps, 'month', c.req.param('month')));
-
+  r.get('/', 'anyone', (c) => c.redirect('/papers'));
+  r.get('/about', 'anyone', listing, (c) => sendPage(c, <AboutPage timezone={config.timezone} />));
+  r.get('/status', 'staff', (c) => statusPage(c, deps)); // job errors may name internal hosts
+  r.get('/search', 'anyone', listing, (c) => renderSearch(c, deps));
+  r.get('/papers', 'anyone', listing, (c) => renderPeriod(c, deps, 'day', null));
+  r.get('/papers/trending', 'anyone', listing, (c) => renderTrending(c, deps));
+  r.get('/papers/date', 'anyone', (c) => pickedDate(c, deps));
+  r.get('/papers/date/:day', 'anyone', listing, (c) => renderPeriod(c, deps, 'day', c.req.param('day') ?? null));
+  r.get('/papers/week', 'anyone', listing, (c) => renderPeriod(c, deps, 'week', null));
+  r.get('/papers/week/:week', 'anyone', listing, (c) => renderPeriod(c, deps, 'week', c.req.param('week') ?? null));
+  r.get('/papers/month', 'anyone', listing, (c) => renderPeriod(c, deps, 'month', null));
+  r.get('/papers/month/:month', 'anyone', listing, (c) => renderPeriod(c, deps, 'month', c.req.param('month') ?? null));
   // Old-style ids have a slash (hep-th/9901001), hence the catch-all parameter.
-  ui.get('/papers/:id{.+}', visitorPage, async (c) => {
-    const raw = c.req.param('id');
-    const ref = parseArxivId(raw);
-    if (!ref) return sendPage(c, <PaperNotFound id={null} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
-    if (raw !== ref.id) return c.redirect(`/papers/${ref.id}`, 301);
-    const found = await getPaperPage(db.db, ref.id);
-    if (!found) return sendPage(c, <PaperNotFound id={ref.id} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
-    return sendPage(c, <PaperPage paper={found.paper} featured={found.featured} config={config} similar={await similarList(deps, ref.id)} comments={await commentsSection(db, ref.id)} />);
-  });
+  r.post('/papers/:id{.+}/upvote', 'member', comments.upvote);
+  r.post('/papers/:id{.+}/comments', 'member', comments.comment);
+  r.get('/papers/:id{.+}', 'anyone', visitorPage, (c) => paperPage(c, deps));
+  r.get('/comments/:id{[0-9]+}/edit', 'member', comments.editForm);
+  r.post('/comments/:id{[0-9]+}/:action{edit|delete|hide|unhide}', 'member', comments.change); // hide: staff, checked by members/comments.ts
+
+  r.get('/signup', 'anyone', account.signupForm);
+  r.post('/signup', 'anyone', account.signup);
+  r.get('/confirm/:token', 'anyone', account.confirmForm);
+  r.post('/confirm/:token', 'anyone', account.confirm);
+  r.get('/login', 'anyone', account.loginForm);
+  r.post('/login', 'anyone', account.login);
+  r.post('/logout', 'anyone', account.logout);
+  r.get('/reset', 'anyone', account.resetForm);
+  r.post('/reset', 'anyone', account.requestReset);
+  r.get('/reset/:token', 'anyone', account.newPasswordForm);
+  r.post('/reset/:token', 'anyone', account.resetPassword);
+
+  r.get('/settings', 'member', settings.show);
+  r.post('/settings/password', 'member', settings.password);
+  r.post('/settings/sessions/end-all', 'member', settings.endSessions);
+  r.post('/settings/privacy', 'member', settings.privacy);
+  r.post('/settings/digest', 'member', digestSettings(deps));
+  r.post('/settings/tokens', 'member', settings.createToken);
+  r.post('/settings/tokens/:id/revoke', 'member', settings.revokeToken);
+
+  r.get('/submit', 'member', submit.form);
+  r.post('/submit', 'member', submit.submit);
+  r.get('/users/:name', 'anyone', people.profile);
+  r.get('/authors/:name', 'anyone', people.author);
+  r.post('/claims', 'member', people.claim);
+  r.get('/orgs/new', 'member', orgs.newOrgForm);
+  r.post('/orgs', 'member', orgs.create);
+  r.get('/orgs/:name', 'anyone', orgs.show);
+  r.post('/orgs/:name/members', 'member', orgs.addMember); // the organization's admins: checked by the handler
+
+  r.get('/admin', 'staff', admin.dashboard);
+  r.post('/admin/featured/remove', 'staff', admin.removeFeatured);
+  r.post('/admin/users/:id{[0-9]+}/:action{suspend|role}', 'admin', admin.changeUser);
+  r.post('/admin/claims/:id{[0-9]+}', 'admin', admin.decide);
+  r.post('/admin/orgs/assign', 'admin', admin.assignOrg);
+
+  // Digests by email: double opt-in, the signed manage link (also RFC 8058's one-click POST).
+  r.get('/subscribe', 'anyone', subs.form);
+  r.post('/subscribe', 'anyone', subs.subscribe);
+  r.get('/subscribe/confirm', 'anyone', subs.confirmForm);
+  r.post('/subscribe/confirm', 'anyone', subs.confirm);
+  r.get('/unsubscribe/:id{[0-9]+}/:sig', 'anyone', subs.manageForm);
+  r.post('/unsubscribe/:id{[0-9]+}/:sig', 'anyone', subs.manage);
+  r.get('/digest/preview', 'admin', subs.preview);
 
   return ui;
+}
+
+/** /papers/date?date=...&view=...: a redirect to that period's page. */
+async function pickedDate(c: Context, deps: AppDeps) {
+  const to = pickDate(c);
+  if (to) return c.redirect(to);
+  const latest = await latestFeaturedDay(deps.db.db);
+  return sendPage(c, <ErrorPage status={400} title="Bad date" message="Pick a date in the form YYYY-MM-DD (and a view: day, week or month)." latest={latest} />, 400);
+}
+
+/** A paper's page; a variant of its id (an arXiv URL, a version) redirects to the canonical one. */
+async function paperPage(c: Context, deps: AppDeps) {
+  const { db, config } = deps;
+  const raw = c.req.param('id') ?? '';
+  const ref = parseArxivId(raw);
+  if (!ref) return sendPage(c, <PaperNotFound id={null} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
+  if (raw !== ref.id) return c.redirect(`/papers/${ref.id}`, 301);
+  const found = await getPaperPage(db.db, ref.id);
+  if (!found) return sendPage(c, <PaperNotFound id={ref.id} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
+  return sendPage(c, <PaperPage paper={found.paper} featured={found.featured} config={config} similar={await similarList(deps, ref.id)} comments={await commentsSection(db, ref.id)} />);
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Hono } from 'hono';
+import type { Context } from 'hono';
 
 const require = createRequire(import.meta.url);
 
@@ -64,13 +64,12 @@ function katexAsset(file: string): Asset | null {
   return asset;
 }
 
-export function staticRoutes(): Hono {
-  const s = new Hono();
-  const send = (asset: Asset | null | undefined) =>
-    asset
-      ? new Response(asset.body, { headers: { 'content-type': asset.type, 'cache-control': IMMUTABLE } })
-      : new Response('Not found: no such static file (or an old fingerprint)', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-  s.get(`/katex-${KATEX_VERSION}/:file{.+}`, (c) => send(katexAsset(c.req.param('file'))));
-  s.get('/:name', (c) => send(own.get(c.req.param('name'))));
-  return s;
-}
+const send = (asset: Asset | null | undefined) =>
+  asset
+    ? new Response(asset.body, { headers: { 'content-type': asset.type, 'cache-control': IMMUTABLE } })
+    : new Response('Not found: no such static file (or an old fingerprint)', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+
+/** The route of KaTeX's files (its version in the path) and the handlers of /static (ui/routes.tsx). */
+export const KATEX_PATH = `/static/katex-${KATEX_VERSION}/:file{.+}`;
+export const katexFile = (c: Context) => send(katexAsset(c.req.param('file') ?? ''));
+export const ownAsset = (c: Context) => send(own.get(c.req.param('name') ?? ''));

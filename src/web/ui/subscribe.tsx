@@ -4,23 +4,16 @@
 // with one button, because mail scanners fetch links in messages (RFC 8058 §1 says so of
 // unsubscribe links); the true one-click path is the List-Unsubscribe-Post POST that mail clients
 // send for their own "Unsubscribe" button.
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { z } from 'zod';
 import { crossOrigin } from '../../auth/csrf.js';
 import { MAX_PAPERS, parseList } from '../../digests/compose.js';
-import { confirmUrl, manageUrl, verifySubscription } from '../../digests/links.js';
-import { alreadySubscribedMail, confirmationMail } from '../../digests/optin.js';
 import { FREQUENCIES, type Frequency, PeriodError } from '../../digests/period.js';
 import { describeChoices } from '../../digests/render.js';
 import { previewDigest } from '../../digests/send.js';
-import type { Mailer } from '../../mail/transport.js';
-import {
-  type Choices, confirmSubscription, findByConfirmToken, getSubscription, requestSubscription, type Subscription, updateByOwner,
-} from '../../store/subscriptions.js';
+import { changeByOwner, confirmDigest, isOwnerAction, ownedSubscription, pendingByToken, requestDigest, type Subscription } from '../../members/subscriptions.js';
 import type { AppDeps } from '../deps.js';
 import { clientIp } from '../middleware/client.js';
-import { member } from '../middleware/context.js';
-import { registerDigestSettings } from './digest-settings.js';
 import { BOX_STYLE } from './components/subscribe-box.js';
 import { Layout } from './layout.js';
 
@@ -37,12 +30,6 @@ export const SubscribeInput = z.object({
 });
 
 type FormValues = Partial<Record<'email' | 'frequency' | 'max' | 'categories' | 'keywords', string>>;
-
-export interface SubscribeRouteOptions {
-  /** Who may see /digest/preview: admins (the members' session), unless a test says otherwise. */
-  canPreview?: (c: Context) => boolean;
-  mailer?: Mailer;
-}
 
 function Page(props: { title: string; children: unknown }) {
   return (
@@ -91,24 +78,20 @@ const noStore = (c: Context) => {
   c.header('referrer-policy', 'no-referrer');
 };
 
-export function subscribeRoutes(deps: AppDeps, opts: SubscribeRouteOptions = {}): Hono {
+/** The handlers of the subscription pages and the digest preview (web/ui/routes.tsx lists them). */
+export function subscribePages(deps: AppDeps) {
   const { db, config, log } = deps;
-  const r = new Hono();
-  const mailer = opts.mailer ?? deps.mailer;
-  const mail = (): Mailer => mailer;
-  const canPreview = opts.canPreview ?? ((c: Context) => member(c).user?.role === 'admin');
-  const limiter = deps.limiter;
-  const secret = () => deps.secret;
+  const flows = { db: db.db, mailer: deps.mailer, limiter: deps.limiter, baseUrl: config.baseUrl, secret: deps.secret, log };
 
-  r.get('/subscribe', (c) => c.html(
+  const form = (c: Context) => c.html(
     <Page title="Subscribe">
       <h1>Get the top papers by email</h1>
       <p>The most upvoted papers of the day (weekdays) or of the week (Mondays), with a short summary and links to each. You confirm by email first; every message has a one-click unsubscribe link.</p>
       <SubscribeForm />
     </Page>,
-  ));
+  );
 
-  r.post('/subscribe', async (c) => {
+  const subscribe = async (c: Context) => {
     if (crossOrigin(c.req.raw.headers, new URL(c.req.url).origin, config.baseUrl)) return c.text('Forbidden: cross-site request refused', 403);
     const body = await c.req.parseBody();
     const values: FormValues = Object.fromEntries(['email', 'frequency', 'max', 'categories', 'keywords'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : undefined]));
@@ -118,22 +101,13 @@ export function subscribeRoutes(deps: AppDeps, opts: SubscribeRouteOptions = {})
       for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
       return c.html(<Page title="Subscribe"><h1>Get the top papers by email</h1><p class="notice error" role="alert">Please fix the fields marked below.</p><SubscribeForm values={values} errors={errors} /></Page>, 400);
     }
-    const wait = limiter.hit('mailPerIp', clientIp(c));
-    if (wait !== null) {
-      c.header('retry-after', String(wait));
-      return c.html(<Page title="Slow down"><h1>Too many requests</h1><p>Try again in {Math.ceil(wait / 60)} minute(s).</p></Page>, 429);
-    }
     const { email, frequency, max, categories, keywords } = parsed.data;
-    const choices: Choices = { frequency, maxPapers: max, categories, keywords };
-    const outcome = await requestSubscription(db.db, email, choices);
-    try {
-      if (outcome.kind === 'confirm') {
-        await mail().send({ to: email, ...confirmationMail(confirmUrl(config.baseUrl, outcome.token), choices) });
-      } else if (outcome.kind === 'active') {
-        await mail().send({ to: outcome.subscription.email, ...alreadySubscribedMail(manageUrl(config.baseUrl, secret(), outcome.subscription.id), outcome.subscription) });
-      }
-    } catch (e) {
-      log?.error({ err: (e as Error).message }, 'subscribe: the confirmation mail could not be sent');
+    const outcome = await requestDigest(flows, clientIp(c), email, { frequency, maxPapers: max, categories, keywords });
+    if (outcome.kind === 'throttled') {
+      c.header('retry-after', String(outcome.seconds));
+      return c.html(<Page title="Slow down"><h1>Too many requests</h1><p>Try again in {Math.ceil(outcome.seconds / 60)} minute(s).</p></Page>, 429);
+    }
+    if (outcome.kind === 'mail-failed') {
       return c.html(<Page title="Mail failed"><h1>We could not send the email</h1><p>The mail server did not take the message. Please try again in a few minutes.</p></Page>, 503);
     }
     // The same answer whatever the address's state: the page never tells whether it was subscribed.
@@ -144,12 +118,12 @@ export function subscribeRoutes(deps: AppDeps, opts: SubscribeRouteOptions = {})
         <p><a href="/papers">Back to the papers</a></p>
       </Page>,
     );
-  });
+  };
 
-  r.get('/subscribe/confirm', async (c) => {
+  const confirmForm = async (c: Context) => {
     noStore(c);
     const token = c.req.query('token') ?? '';
-    const sub = token ? await findByConfirmToken(db.db, token) : null;
+    const sub = await pendingByToken(db.db, token);
     if (!sub) return c.html(<Page title="Link expired"><h1>This link has expired or was already used</h1><p>Confirmation links work once, for 7 days. <a href="/subscribe">Subscribe again</a> to get a new one.</p></Page>, 404);
     return c.html(
       <Page title="Confirm your subscription">
@@ -161,15 +135,13 @@ export function subscribeRoutes(deps: AppDeps, opts: SubscribeRouteOptions = {})
         </form>
       </Page>,
     );
-  });
+  };
 
-  r.post('/subscribe/confirm', async (c) => {
+  const confirm = async (c: Context) => {
     noStore(c);
     const body = await c.req.parseBody();
-    const token = typeof body.token === 'string' ? body.token : '';
-    const sub = token ? await confirmSubscription(db.db, token) : null;
+    const sub = await confirmDigest(flows, typeof body.token === 'string' ? body.token : '');
     if (!sub) return c.html(<Page title="Link expired"><h1>This link has expired or was already used</h1><p><a href="/subscribe">Subscribe again</a> to get a new one.</p></Page>, 404);
-    log?.info({ subscription: sub.id }, 'subscription confirmed');
     return c.html(
       <Page title="Subscribed">
         <h1>You are subscribed</h1>
@@ -177,51 +149,33 @@ export function subscribeRoutes(deps: AppDeps, opts: SubscribeRouteOptions = {})
         <p><a href="/papers">Back to the papers</a></p>
       </Page>,
     );
-  });
-
-  const owned = async (c: Context): Promise<Subscription | null> => {
-    const id = Number(c.req.param('id'));
-    if (!Number.isSafeInteger(id) || !verifySubscription(secret(), id, c.req.param('sig') ?? '')) return null;
-    return getSubscription(db.db, id);
   };
+
+  const owned = (c: Context) => ownedSubscription(flows, c.req.param('id') ?? '', c.req.param('sig') ?? '');
   const badLink = (c: Context) => c.html(<Page title="Unknown link"><h1>This link is not valid</h1><p>It may have been cut short by your mail program. Use the link at the bottom of a recent digest.</p></Page>, 404);
 
-  r.get('/unsubscribe/:id{[0-9]+}/:sig', async (c) => {
+  const manageForm = async (c: Context) => {
     noStore(c);
     const sub = await owned(c);
     return sub ? c.html(<ManagePage sub={sub} action={c.req.path} />) : badLink(c);
-  });
+  };
 
   // RFC 8058 §3.1: the mail client POSTs `List-Unsubscribe=One-Click` to the List-Unsubscribe URI,
   // with no cookies and no further interaction; the form on the manage page POSTs `action`.
-  r.post('/unsubscribe/:id{[0-9]+}/:sig', async (c) => {
+  const manage = async (c: Context) => {
     noStore(c);
     const sub = await owned(c);
     if (!sub) return c.req.header('content-type')?.includes('form') ? badLink(c) : c.text('Not found', 404);
     const body = await c.req.parseBody();
     const oneClick = body['List-Unsubscribe'] === 'One-Click';
     const action = oneClick ? 'unsubscribe' : String(body.action ?? '');
-    let updated: Subscription | null = null;
-    let message: string;
-    if (action === 'unsubscribe') {
-      updated = await updateByOwner(db.db, sub.id, { status: 'unsubscribed' });
-      message = 'You are unsubscribed. No more digests will be sent to this address.';
-    } else if (action === 'resubscribe') {
-      updated = await updateByOwner(db.db, sub.id, { status: 'active' });
-      message = 'Welcome back: digests will be sent again.';
-    } else if ((FREQUENCIES as readonly string[]).includes(action)) {
-      updated = await updateByOwner(db.db, sub.id, { frequency: action as Frequency });
-      message = updated ? `You will now get the ${action} digest.` : 'Subscribe again first, then choose how often.';
-    } else {
-      return c.text('Bad request: expected List-Unsubscribe=One-Click or an action', 400);
-    }
-    log?.info({ subscription: sub.id, action, oneClick }, 'subscription changed by its owner');
+    if (!isOwnerAction(action)) return c.text('Bad request: expected List-Unsubscribe=One-Click or an action', 400);
+    const done = await changeByOwner(flows, sub, action, oneClick);
     if (oneClick) return c.text('Unsubscribed.\n');
-    return c.html(<ManagePage sub={updated ?? (await getSubscription(db.db, sub.id))!} action={c.req.path} message={message} />);
-  });
+    return c.html(<ManagePage sub={done.subscription} action={c.req.path} message={done.message} />);
+  };
 
-  r.get('/digest/preview', async (c) => {
-    if (!canPreview(c)) return c.text('Forbidden: the digest preview is for admins', 403);
+  const preview = async (c: Context) => {
     const frequency = c.req.query('frequency') ?? 'daily';
     if (!(FREQUENCIES as readonly string[]).includes(frequency)) return c.text(`Bad request: frequency must be daily or weekly, not '${frequency}'`, 400);
     try {
@@ -233,10 +187,9 @@ export function subscribeRoutes(deps: AppDeps, opts: SubscribeRouteOptions = {})
       if (e instanceof PeriodError) return c.text(`Bad request: ${e.message}`, 400);
       throw e;
     }
-  });
+  };
 
-  registerDigestSettings(r, deps);
-  return r;
+  return { form, subscribe, confirmForm, confirm, manageForm, manage, preview };
 }
 
 function ManagePage(props: { sub: Subscription; action: string; message?: string }) {

@@ -1,25 +1,18 @@
 // /admin: moderators hide comments and remove featured entries; admins also suspend accounts,
 // change roles, decide authorship claims and assign unclaimed organizations. Every action is a
-// CSRF-checked POST, and the role is checked on the server for each one.
-import type { Context, Hono } from 'hono';
+// CSRF-checked POST, and the role each needs is checked where the route is registered.
+import type { Context } from 'hono';
 import { decideClaim, pendingClaims } from '../../../store/claims.js';
 import { recentComments } from '../../../store/comments.js';
 import { addOrgMember, createOrg, getOrg, ORG_NAME, orgPapers, unclaimedOrgs } from '../../../store/orgs.js';
 import { unfeature } from '../../../store/submissions.js';
 import { getUserByName, listUsers, type Role, setRole, setSuspended, type User } from '../../../store/users.js';
-import { isStaff } from '../../middleware/context.js';
-import { CsrfField, forbidden, type Members, Notice, notFound, Page, readForm, signedIn, type Fields } from './kit.js';
+import { CsrfField, type Fields, forbidden, type Members, Notice, notFound, Page, readForm, userOf } from './kit.js';
 
-type Need = 'staff' | 'admin';
-
-async function gate(c: Context, m: Members, need: Need): Promise<{ user: User; f: Fields } | Response> {
-  const user = signedIn(c);
-  if (user instanceof Response) return user;
-  if (need === 'admin' ? user.role !== 'admin' : !isStaff(user)) return forbidden(c, need === 'admin' ? 'Administrators only.' : 'Moderators and administrators only.');
-  // HEAD is a GET without the body: no form to read.
-  if (c.req.method === 'GET' || c.req.method === 'HEAD') return { user, f: {} };
+/** The acting member and the POSTed form, or the 403 of a bad CSRF token. */
+async function acting(c: Context, m: Members): Promise<{ user: User; f: Fields } | Response> {
   const f = await readForm(c, m);
-  return f instanceof Response ? f : { user, f };
+  return f instanceof Response ? f : { user: userOf(c), f };
 }
 
 const Post = (p: { action: string; label: string; fields?: Record<string, string> }) => (
@@ -30,12 +23,15 @@ const Post = (p: { action: string; label: string; fields?: Record<string, string
   </form>
 );
 
-export function registerAdmin(app: Hono, m: Members) {
+/**
+ * The handlers of /admin (web/ui/routes.tsx lists them, each with the role it needs: the page and
+ * removing a featured paper for staff, the rest for administrators).
+ */
+export function adminPages(m: Members) {
   const { db } = m.db;
 
-  app.get('/admin', async (c) => {
-    const g = await gate(c, m, 'staff');
-    if (g instanceof Response) return g;
+  const dashboard = async (c: Context) => {
+    const g = { user: userOf(c) };
     const admin = g.user.role === 'admin';
     const [comments, users, claims, orgs] = await Promise.all([
       recentComments(db, 50), admin ? listUsers(db, 100) : [], admin ? pendingClaims(db) : [], admin ? unclaimedOrgs(db, 50) : [],
@@ -91,16 +87,16 @@ export function registerAdmin(app: Hono, m: Members) {
         ) : null}
       </Page>,
     );
-  });
+  };
 
-  app.post('/admin/featured/remove', async (c) => {
-    const g = await gate(c, m, 'staff');
+  const removeFeatured = async (c: Context) => {
+    const g = await acting(c, m);
     if (g instanceof Response) return g;
     return (await unfeature(db, (g.f.paperId ?? '').trim())) ? c.redirect('/admin?done=1', 303) : notFound(c, 'That paper is not featured.');
-  });
+  };
 
-  app.post('/admin/users/:id{[0-9]+}/:action{suspend|role}', async (c) => {
-    const g = await gate(c, m, 'admin');
+  const changeUser = async (c: Context) => {
+    const g = await acting(c, m);
     if (g instanceof Response) return g;
     const id = Number(c.req.param('id'));
     if (id === g.user.id) return forbidden(c, 'Administrators cannot suspend or demote themselves.');
@@ -111,17 +107,17 @@ export function registerAdmin(app: Hono, m: Members) {
       await setRole(db, id, role);
     }
     return c.redirect('/admin?done=1', 303);
-  });
+  };
 
-  app.post('/admin/claims/:id{[0-9]+}', async (c) => {
-    const g = await gate(c, m, 'admin');
+  const decide = async (c: Context) => {
+    const g = await acting(c, m);
     if (g instanceof Response) return g;
     const ok = await decideClaim(db, Number(c.req.param('id')), g.user.id, g.f.decision === 'approve');
     return ok ? c.redirect('/admin?done=1', 303) : notFound(c, 'No such pending claim.');
-  });
+  };
 
-  app.post('/admin/orgs/assign', async (c) => {
-    const g = await gate(c, m, 'admin');
+  const assignOrg = async (c: Context) => {
+    const g = await acting(c, m);
     if (g instanceof Response) return g;
     const name = (g.f.name ?? '').trim();
     const target = await getUserByName(db, g.f.username ?? '');
@@ -134,5 +130,7 @@ export function registerAdmin(app: Hono, m: Members) {
     }
     await addOrgMember(db, org.id, target.id, 'admin');
     return c.redirect(`/orgs/${org.name}`, 303);
-  });
+  };
+
+  return { dashboard, removeFeatured, changeUser, decide, assignOrg };
 }

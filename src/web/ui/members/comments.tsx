@@ -3,14 +3,15 @@
 // (raw HTML off, output sanitised) once, when written or edited; pages show the stored HTML.
 // Usernames are escaped by JSX like all text. A comment refused (empty, too long, over a bound of
 // its math) is shown again in its form with the reason, so nothing typed is lost.
-import type { Context, Hono } from 'hono';
-import { parseArxivId } from '../../../papers/arxiv-id.js';
-import { COMMENT_MAX, CommentError, addComment, deleteComment, editComment, getComment, listComments, setCommentHidden, type Comment } from '../../../store/comments.js';
-import { NotFeaturedError, toggleVote } from '../../../store/votes.js';
+import type { Context } from 'hono';
 import type { Db } from '../../../db/connect.js';
-import { assetUrl } from '../static.js';
+import { type Comment, COMMENT_MAX, type CommentAction, changeComment, editableComment, postComment } from '../../../members/comments.js';
+import { vote } from '../../../members/votes.js';
+import { parseArxivId } from '../../../papers/arxiv-id.js';
+import { listComments } from '../../../store/comments.js';
 import { currentMember, isStaff, member } from '../../middleware/context.js';
-import { CsrfField, forbidden, limited, type Members, Notice, notFound, Page, readForm, signedIn, wantsJson } from './kit.js';
+import { assetUrl } from '../static.js';
+import { CsrfField, forbidden, type Members, Notice, notFound, Page, readForm, tooMany, userOf, wantsJson } from './kit.js';
 
 const when = (iso: string) => iso.slice(0, 16).replace('T', ' ') + ' UTC';
 
@@ -104,101 +105,62 @@ function EditPage(props: { c: Comment; body: string; error?: string }) {
   );
 }
 
-const lengthError = (body: string) => (!body || body.length > COMMENT_MAX ? `A comment has 1 to ${COMMENT_MAX} characters.` : null);
-
 const paperPath = (raw: string) => {
   const ref = parseArxivId(raw);
   return ref && ref.id === raw ? ref.id : null;
 };
 
-export function registerComments(app: Hono, m: Members) {
+/** The handlers of the comment and upvote forms (web/ui/routes.tsx lists them); members only. */
+export function commentPages(m: Members) {
   const { db } = m.db;
+  const use = { db, limiter: m.limiter };
 
-  // Suffix routes under /papers/ID (ids may hold a slash, and the pages own /papers/:id{.+}).
-  app.use('/papers/*', async (c, next) => {
-    const match = c.req.method === 'POST' ? /^\/papers\/(.+)\/(upvote|comments)$/.exec(c.req.path) : null;
-    if (!match) return next();
-    const id = paperPath(match[1]!);
-    if (!id) return notFound(c, `'${match[1]}' is not an arXiv identifier`);
-    return match[2] === 'upvote' ? upvote(c, m, id) : comment(c, m, id);
-  });
+  const editForm = async (c: Context) => {
+    const r = await editableComment(db, userOf(c), Number(c.req.param('id')));
+    if (r.kind !== 'ok') return r.status === 404 ? notFound(c, r.message) : forbidden(c, r.message);
+    return c.html(<EditPage c={r.value} body={r.value.body} />);
+  };
 
-  app.get('/comments/:id{[0-9]+}/edit', async (c) => {
-    const user = signedIn(c);
-    if (user instanceof Response) return user;
-    const found = await getComment(db, Number(c.req.param('id')));
-    if (!found || found.deleted || found.hidden) return notFound(c, 'No such comment.');
-    if (found.userId !== user.id) return forbidden(c, 'You can only edit your own comments.');
-    return c.html(<EditPage c={found} body={found.body} />);
-  });
-
-  app.post('/comments/:id{[0-9]+}/:action{edit|delete|hide|unhide}', async (c) => {
-    const user = signedIn(c);
-    if (user instanceof Response) return user;
+  /** POST /comments/ID/(edit|delete|hide|unhide), back to the comment on its paper. */
+  const change = async (c: Context) => {
+    const user = userOf(c);
     const f = await readForm(c, m);
     if (f instanceof Response) return f;
     const id = Number(c.req.param('id'));
-    const action = c.req.param('action');
-    try {
-      const found = await getComment(db, id);
-      if (!found) return notFound(c, 'No such comment.');
-      if (action === 'edit') {
-        const body = (f.body ?? '').trim();
-        const error = lengthError(body);
-        if (error) return c.html(<EditPage c={found} body={body} error={error} />, 400);
-        try {
-          await editComment(db, id, user.id, body);
-        } catch (e) {
-          if (e instanceof CommentError && e.status === 400) return c.html(<EditPage c={found} body={body} error={e.message} />, 400);
-          throw e;
-        }
-      } else if (action === 'delete') {
-        await deleteComment(db, id, user.id);
-      } else {
-        if (!isStaff(user)) return forbidden(c, 'Only moderators can hide comments.');
-        await setCommentHidden(db, id, user.id, action === 'hide');
-      }
-      return c.redirect(`/papers/${found.paperId}#c${id}`, 303);
-    } catch (e) {
-      if (e instanceof CommentError) return e.status === 404 ? notFound(c, e.message) : forbidden(c, e.message);
-      throw e;
-    }
-  });
-}
+    const action = c.req.param('action') as CommentAction;
+    const body = (f.body ?? '').trim();
+    const r = await changeComment(db, user, id, action, body);
+    if (r.kind === 'ok') return c.redirect(`/papers/${r.value.paperId}#c${id}`, 303);
+    if (r.status === 400 && action === 'edit' && r.comment) return c.html(<EditPage c={r.comment} body={body} error={r.message} />, 400);
+    return r.status === 404 ? notFound(c, r.message) : forbidden(c, r.message);
+  };
 
-async function upvote(c: Context, m: Members, paperId: string) {
-  const f = await readForm(c, m);
-  if (f instanceof Response) return f;
-  const user = signedIn(c);
-  if (user instanceof Response) return user;
-  const over = limited(c, m, [['votePerUser', String(user.id)], ['votePerIp', member(c).ip]]);
-  if (over) return over;
-  try {
-    const result = await toggleVote(m.db.db, user.id, paperId);
-    return wantsJson(c) ? c.json(result) : c.redirect(`/papers/${paperId}`, 303);
-  } catch (e) {
-    if (e instanceof NotFeaturedError) return notFound(c, e.message);
-    throw e;
-  }
-}
+  /** POST /papers/ID/upvote: the button flips the member's upvote (JSON for the page's script). */
+  const upvote = async (c: Context) => {
+    const paperId = paperPath(c.req.param('id') ?? '');
+    if (!paperId) return notFound(c, `'${c.req.param('id')}' is not an arXiv identifier`);
+    const f = await readForm(c, m);
+    if (f instanceof Response) return f;
+    const r = await vote(use, userOf(c), member(c).ip, paperId, 'toggle');
+    if (r.kind === 'throttled') return tooMany(c, r.seconds);
+    if (r.kind === 'not-featured') return notFound(c, r.message);
+    return wantsJson(c) ? c.json(r.result) : c.redirect(`/papers/${paperId}`, 303);
+  };
 
-async function comment(c: Context, m: Members, paperId: string) {
-  const f = await readForm(c, m);
-  if (f instanceof Response) return f;
-  const user = signedIn(c);
-  if (user instanceof Response) return user;
-  const over = limited(c, m, [['commentPerUser', String(user.id)], ['commentPerIp', member(c).ip]]);
-  if (over) return over;
-  const body = (f.body ?? '').trim();
-  const parentId = f.parentId ? Number(f.parentId) : null;
-  if (parentId !== null && !Number.isSafeInteger(parentId)) return c.text('parentId must be a comment number', 400);
-  const error = lengthError(body);
-  if (error) return c.html(<Retry paperId={paperId} parentId={parentId} body={body} error={error} />, 400);
-  try {
-    const saved = await addComment(m.db.db, { paperId, userId: user.id, parentId, body });
-    return c.redirect(`/papers/${paperId}#c${saved.id}`, 303);
-  } catch (e) {
-    if (e instanceof CommentError) return e.status === 404 ? notFound(c, e.message) : c.html(<Retry paperId={paperId} parentId={parentId} body={body} error={e.message} />, 400);
-    throw e;
-  }
+  /** POST /papers/ID/comments: a comment or a reply; a refused one is shown again in its form. */
+  const comment = async (c: Context) => {
+    const paperId = paperPath(c.req.param('id') ?? '');
+    if (!paperId) return notFound(c, `'${c.req.param('id')}' is not an arXiv identifier`);
+    const f = await readForm(c, m);
+    if (f instanceof Response) return f;
+    const body = (f.body ?? '').trim();
+    const parentId = f.parentId ? Number(f.parentId) : null;
+    if (parentId !== null && !Number.isSafeInteger(parentId)) return c.text('parentId must be a comment number', 400);
+    const r = await postComment(use, userOf(c), member(c).ip, { paperId, parentId, body });
+    if (r.kind === 'ok') return c.redirect(`/papers/${paperId}#c${r.value.id}`, 303);
+    if (r.kind === 'throttled') return tooMany(c, r.seconds);
+    return r.status === 404 ? notFound(c, r.message) : c.html(<Retry paperId={paperId} parentId={parentId} body={body} error={r.message} />, 400);
+  };
+
+  return { editForm, change, upvote, comment };
 }

@@ -1,15 +1,18 @@
 // What every members page and handler shares: the services (database, mailer, limits, cookie
 // names), the CSRF field and account menu components, form parsing with the CSRF check, and the
-// answers for "log in first", "not allowed" and "slow down".
+// answers for "not allowed", "not found" and "slow down" (who may call a route is checked where it
+// is registered: web/routing.ts).
 import type { Child } from 'hono/jsx';
 import type { Context } from 'hono';
 import type { LimitName } from '../../../auth/ratelimit.js';
 import type { AppDeps } from '../../deps.js';
-import type { User } from '../../../store/users.js';
-import { currentMember, isStaff, member } from '../../middleware/context.js';
+import { currentMember, isStaff } from '../../middleware/context.js';
 import { csrfOk, csrfRefused } from '../../middleware/csrf.js';
 import type { CookieNames } from '../../middleware/session.js';
+import { wantsJson } from '../../routing.js';
 import { Layout } from '../layout.js';
+
+export { userOf, wantsJson } from '../../routing.js';
 
 /** What members' pages and handlers are given: the app's services and the cookie names. */
 export type Members = AppDeps & { names: CookieNames };
@@ -61,8 +64,6 @@ export async function readForm(c: Context, m: Members): Promise<Fields | Respons
   return out;
 }
 
-export const wantsJson = (c: Context) => c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').includes('application/json');
-
 /** Checks the limits named, for the member's account and the client's IP; a 429 when over. */
 export function limited(c: Context, m: Members, checks: Array<[LimitName, string]>): Response | Promise<Response> | null {
   for (const [name, key] of checks) {
@@ -78,15 +79,6 @@ export function tooMany(c: Context, seconds: number): Response | Promise<Respons
   return wantsJson(c) ? c.json({ error: message }, 429, headers) : c.html(<Page title="Slow down"><h1>Slow down</h1><p>{message}</p></Page>, 429, headers);
 }
 
-/** The signed-in member, or the answer for visitors: 401 JSON, or the log-in page with a way back. */
-export function signedIn(c: Context): User | Response {
-  const { user } = member(c);
-  if (user) return user;
-  if (wantsJson(c)) return c.json({ error: 'log in (or send an API token) to do this' }, 401);
-  const back = c.req.method === 'GET' || c.req.method === 'HEAD' ? c.req.path : safeBack(c.req.header('referer'), c) ?? '/papers';
-  return c.redirect(`/login?next=${encodeURIComponent(back)}`, 303);
-}
-
 export function forbidden(c: Context, message = 'You are not allowed to do this.'): Response | Promise<Response> {
   return wantsJson(c) ? c.json({ error: message }, 403) : c.html(<Page title="Not allowed"><h1>Not allowed</h1><p>{message}</p></Page>, 403);
 }
@@ -99,15 +91,3 @@ export function notFound(c: Context, message: string): Response | Promise<Respon
 export function safeNext(next: string | undefined): string {
   return next && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/papers';
 }
-
-function safeBack(referer: string | undefined, c: Context): string | null {
-  if (!referer) return null;
-  try {
-    const u = new URL(referer);
-    return u.origin === new URL(c.req.url).origin ? u.pathname + u.search : null;
-  } catch {
-    return null;
-  }
-}
-
-export const backTo = (c: Context, fallback: string) => safeBack(c.req.header('referer'), c) ?? fallback;

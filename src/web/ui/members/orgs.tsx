@@ -1,14 +1,15 @@
 // /orgs/NAME (papers and members), creating an organization (the creator is its admin), and
 // adding members by username (org admins). Imported organizations without members show as
 // unclaimed until a site admin assigns one (admin.tsx).
-import type { Hono } from 'hono';
+import type { Context } from 'hono';
 import { addOrgMember, createOrg, getOrg, ORG_NAME, OrgError, orgMembers, orgPapers, orgRole, removeOrgMember } from '../../../store/orgs.js';
 import { getUserByName } from '../../../store/users.js';
 import { Tex } from '../components/math.js';
 import { currentMember } from '../../middleware/context.js';
-import { CsrfField, forbidden, type Members, Notice, notFound, Page, readForm, signedIn } from './kit.js';
+import { CsrfField, forbidden, type Members, Notice, notFound, Page, readForm, userOf } from './kit.js';
 
-export function registerOrgs(app: Hono, m: Members) {
+/** The handlers of /orgs (web/ui/routes.tsx lists them). */
+export function orgPages(m: Members) {
   const { db } = m.db;
 
   const NewOrg = (p: { error?: string }) => (
@@ -25,13 +26,9 @@ export function registerOrgs(app: Hono, m: Members) {
       </form>
     </Page>
   );
-  app.get('/orgs/new', (c) => {
-    const user = signedIn(c);
-    return user instanceof Response ? user : c.html(<NewOrg />);
-  });
-  app.post('/orgs', async (c) => {
-    const user = signedIn(c);
-    if (user instanceof Response) return user;
+  const newOrgForm = (c: Context) => c.html(<NewOrg />);
+  const create = async (c: Context) => {
+    const user = userOf(c);
     const f = await readForm(c, m);
     if (f instanceof Response) return f;
     const name = (f.name ?? '').trim();
@@ -49,10 +46,10 @@ export function registerOrgs(app: Hono, m: Members) {
       throw e;
     }
     return c.redirect(`/orgs/${name}`, 303);
-  });
+  };
 
-  app.get('/orgs/:name', async (c) => {
-    const name = c.req.param('name');
+  const show = async (c: Context) => {
+    const name = c.req.param('name') ?? '';
     if (!ORG_NAME.test(name)) return notFound(c, 'No such organization.');
     const [org, papers] = await Promise.all([getOrg(db, name), orgPapers(db, name)]);
     if (!org && papers.length === 0) return notFound(c, 'No such organization.');
@@ -79,14 +76,13 @@ export function registerOrgs(app: Hono, m: Members) {
         ) : null}
       </Page>,
     );
-  });
+  };
 
-  app.post('/orgs/:name/members', async (c) => {
-    const user = signedIn(c);
-    if (user instanceof Response) return user;
+  const addMember = async (c: Context) => {
+    const user = userOf(c);
     const f = await readForm(c, m);
     if (f instanceof Response) return f;
-    const org = await getOrg(db, c.req.param('name'));
+    const org = await getOrg(db, c.req.param('name') ?? '');
     if (!org) return notFound(c, 'No such organization.');
     if ((await orgRole(db, org.id, user.id)) !== 'admin' && user.role !== 'admin') return forbidden(c, 'Only the organization’s admins can add members.');
     const target = await getUserByName(db, f.username ?? '');
@@ -94,5 +90,7 @@ export function registerOrgs(app: Hono, m: Members) {
     if (f.remove === '1') await removeOrgMember(db, org.id, target.id);
     else await addOrgMember(db, org.id, target.id, f.role === 'admin' ? 'admin' : 'member');
     return c.redirect(`/orgs/${org.name}`, 303);
-  });
+  };
+
+  return { newOrgForm, create, show, addMember };
 }

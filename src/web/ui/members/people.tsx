@@ -1,7 +1,7 @@
 // Public pages about people: /users/NAME (submissions, upvotes if public, comments, organizations,
 // verified authorships) and /authors/NAME (papers by that author name, with verified claims and a
 // claim button for members).
-import type { Hono } from 'hono';
+import type { Context } from 'hono';
 import { approvedClaimsFor, ClaimError, claimAuthorship, claimsBy, papersByAuthor } from '../../../store/claims.js';
 import { listCommentsBy } from '../../../store/comments.js';
 import { orgsOf } from '../../../store/orgs.js';
@@ -10,15 +10,16 @@ import { getUserByName } from '../../../store/users.js';
 import { listUpvotedBy } from '../../../store/votes.js';
 import { Tex } from '../components/math.js';
 import { currentMember } from '../../middleware/context.js';
-import { CsrfField, forbidden, type Members, notFound, Page, readForm, signedIn } from './kit.js';
+import { CsrfField, forbidden, type Members, notFound, Page, readForm, userOf } from './kit.js';
 
 const PaperLink = (p: { id: string; title: string }) => <a href={`/papers/${p.id}`}><Tex text={p.title} /></a>;
 
-export function registerPeople(app: Hono, m: Members) {
+/** The handlers of /users/NAME, /authors/NAME and POST /claims (web/ui/routes.tsx lists them). */
+export function peoplePages(m: Members) {
   const { db } = m.db;
 
-  app.get('/users/:name', async (c) => {
-    const user = await getUserByName(db, c.req.param('name'));
+  const profile = async (c: Context) => {
+    const user = await getUserByName(db, c.req.param('name') ?? '');
     if (!user || user.suspended) return notFound(c, 'No such member.');
     const me = currentMember().user;
     const [submitted, upvoted, comments, orgs, claims] = await Promise.all([
@@ -43,10 +44,10 @@ export function registerPeople(app: Hono, m: Members) {
         {comments.length ? <ul>{comments.map((x) => <li>on <a href={`/papers/${x.paperId}#c${x.id}`}><Tex text={x.title} /></a> <small>{x.createdAt.slice(0, 10)}</small></li>)}</ul> : <p class="slot">Nothing yet.</p>}
       </Page>,
     );
-  });
+  };
 
-  app.get('/authors/:name', async (c) => {
-    const name = c.req.param('name');
+  const author = async (c: Context) => {
+    const name = c.req.param('name') ?? '';
     if (name.length > 300) return notFound(c, 'No such author.');
     const [papers, verified] = await Promise.all([papersByAuthor(db, name), approvedClaimsFor(db, name)]);
     const me = currentMember().user;
@@ -74,11 +75,10 @@ export function registerPeople(app: Hono, m: Members) {
         </ul>
       </Page>,
     );
-  });
+  };
 
-  app.post('/claims', async (c) => {
-    const user = signedIn(c);
-    if (user instanceof Response) return user;
+  const claim = async (c: Context) => {
+    const user = userOf(c);
     const f = await readForm(c, m);
     if (f instanceof Response) return f;
     try {
@@ -88,5 +88,7 @@ export function registerPeople(app: Hono, m: Members) {
       throw e;
     }
     return c.html(<Page title="Claim sent"><h1>Claim sent</h1><p>An administrator will review your claim. Approved claims show on your <a href={`/users/${user.username}`}>profile</a>.</p></Page>);
-  });
+  };
+
+  return { profile, author, claim };
 }

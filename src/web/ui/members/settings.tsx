@@ -1,7 +1,7 @@
 // /settings: change password (optionally revoking the API tokens), show or hide one's upvotes,
 // create and revoke API tokens (shown once, stored hashed, scoped read or read+write), see the
 // account's sessions and sign out everywhere.
-import type { Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { changePassword, signOutEverywhere } from '../../../members/accounts.js';
 import { listSessions } from '../../../store/sessions.js';
 import { createApiToken, listApiTokens, revokeApiToken, type Scope } from '../../../store/tokens.js';
@@ -9,7 +9,7 @@ import { setUpvotesPublic, type User } from '../../../store/users.js';
 import { member } from '../../middleware/context.js';
 import { clearSessionCookie, setSessionCookie } from '../../middleware/session.js';
 import { accountDeps, clientOf } from './account.js';
-import { CsrfField, type Members, Notice, Page, readForm, signedIn, tooMany } from './kit.js';
+import { CsrfField, type Members, Notice, Page, readForm, tooMany, userOf } from './kit.js';
 import { DigestSettings } from '../digest-settings.js';
 
 /** An ISO time as "2025-01-03 14:05 UTC": sessions are told apart by the hour, tokens by the day. */
@@ -99,75 +99,72 @@ async function SettingsPage(props: { m: Members; user: User; sessionHash: string
   );
 }
 
-export function registerSettings(app: Hono, m: Members) {
+/** The handlers of /settings (web/ui/routes.tsx lists them); every one is for a signed-in member. */
+export function settingsPages(m: Members) {
   const { db } = m.db;
   const page = async (c: Context, user: User, extra: { notice?: string; error?: string; newToken?: string } = {}, status: 200 | 400 | 403 = 200) =>
     c.html(await SettingsPage({ m, user, sessionHash: member(c).sessionHash, ...extra }), status);
 
-  app.get('/settings', async (c) => {
-    const user = signedIn(c);
-    if (user instanceof Response) return user;
-    if (c.req.query('changed') !== 'password') return page(c, user);
-    const revoked = Number(c.req.query('revoked') ?? 0);
-    const tokens = revoked > 0 ? ` and ${revoked} API token${revoked === 1 ? ' is' : 's are'} revoked` : '';
-    return page(c, user, { notice: `Your password is changed: every other session has ended${tokens}.` });
-  });
+  return {
+    show: async (c: Context) => {
+      const user = userOf(c);
+      if (c.req.query('changed') !== 'password') return page(c, user);
+      const revoked = Number(c.req.query('revoked') ?? 0);
+      const tokens = revoked > 0 ? ` and ${revoked} API token${revoked === 1 ? ' is' : 's are'} revoked` : '';
+      return page(c, user, { notice: `Your password is changed: every other session has ended${tokens}.` });
+    },
 
-  app.post('/settings/password', async (c) => {
-    const user = signedIn(c);
-    if (user instanceof Response) return user;
-    const f = await readForm(c, m);
-    if (f instanceof Response) return f;
-    const r = await changePassword(accountDeps(m), user, { current: f.current ?? '', password: f.password ?? '', revokeTokens: f.revokeTokens === '1' }, clientOf(c));
-    switch (r.kind) {
-      case 'throttled': return tooMany(c, r.seconds);
-      case 'wrong': return page(c, user, { error: 'The current password is not right.' }, 403);
-      case 'invalid': return page(c, user, { error: r.message }, 400);
-      case 'changed':
-        setSessionCookie(c, m.names, r.session.token);
-        return c.redirect(`/settings?changed=password&revoked=${r.revokedTokens}`, 303);
-    }
-  });
+    password: async (c: Context) => {
+      const user = userOf(c);
+      const f = await readForm(c, m);
+      if (f instanceof Response) return f;
+      const r = await changePassword(accountDeps(m), user, { current: f.current ?? '', password: f.password ?? '', revokeTokens: f.revokeTokens === '1' }, clientOf(c));
+      switch (r.kind) {
+        case 'throttled': return tooMany(c, r.seconds);
+        case 'wrong': return page(c, user, { error: 'The current password is not right.' }, 403);
+        case 'invalid': return page(c, user, { error: r.message }, 400);
+        case 'changed':
+          setSessionCookie(c, m.names, r.session.token);
+          return c.redirect(`/settings?changed=password&revoked=${r.revokedTokens}`, 303);
+      }
+    },
 
-  // Ends every session, this browser's too, so the one signing out is sure nothing is left.
-  app.post('/settings/sessions/end-all', async (c) => {
-    const user = signedIn(c);
-    if (user instanceof Response) return user;
-    const f = await readForm(c, m);
-    if (f instanceof Response) return f;
-    await signOutEverywhere(accountDeps(m), user);
-    clearSessionCookie(c, m.names);
-    return c.redirect('/login?out=everywhere', 303);
-  });
+    // Ends every session, this browser's too, so the one signing out is sure nothing is left.
+    endSessions: async (c: Context) => {
+      const user = userOf(c);
+      const f = await readForm(c, m);
+      if (f instanceof Response) return f;
+      await signOutEverywhere(accountDeps(m), user);
+      clearSessionCookie(c, m.names);
+      return c.redirect('/login?out=everywhere', 303);
+    },
 
-  app.post('/settings/privacy', async (c) => {
-    const user = signedIn(c);
-    if (user instanceof Response) return user;
-    const f = await readForm(c, m);
-    if (f instanceof Response) return f;
-    await setUpvotesPublic(db, user.id, f.upvotesPublic === '1');
-    return c.redirect('/settings', 303);
-  });
+    privacy: async (c: Context) => {
+      const user = userOf(c);
+      const f = await readForm(c, m);
+      if (f instanceof Response) return f;
+      await setUpvotesPublic(db, user.id, f.upvotesPublic === '1');
+      return c.redirect('/settings', 303);
+    },
 
-  app.post('/settings/tokens', async (c) => {
-    const user = signedIn(c);
-    if (user instanceof Response) return user;
-    const f = await readForm(c, m);
-    if (f instanceof Response) return f;
-    if (member(c).tokenScopes) return c.json({ error: 'tokens are managed from a browser session, not with a token' }, 403);
-    const name = (f.name ?? '').trim();
-    if (!name || name.length > 100) return page(c, user, { error: 'Give the token a name of at most 100 characters.' }, 400);
-    const scopes: Scope[] = f.scope === 'write' ? ['read', 'write'] : ['read'];
-    const { token } = await createApiToken(db, user.id, name, scopes);
-    return page(c, user, { newToken: token });
-  });
+    createToken: async (c: Context) => {
+      const user = userOf(c);
+      const f = await readForm(c, m);
+      if (f instanceof Response) return f;
+      if (member(c).tokenScopes) return c.json({ error: 'tokens are managed from a browser session, not with a token' }, 403);
+      const name = (f.name ?? '').trim();
+      if (!name || name.length > 100) return page(c, user, { error: 'Give the token a name of at most 100 characters.' }, 400);
+      const scopes: Scope[] = f.scope === 'write' ? ['read', 'write'] : ['read'];
+      const { token } = await createApiToken(db, user.id, name, scopes);
+      return page(c, user, { newToken: token });
+    },
 
-  app.post('/settings/tokens/:id/revoke', async (c) => {
-    const user = signedIn(c);
-    if (user instanceof Response) return user;
-    const f = await readForm(c, m);
-    if (f instanceof Response) return f;
-    const ok = await revokeApiToken(db, user.id, Number(c.req.param('id')));
-    return ok ? page(c, user, { notice: 'Token revoked.' }) : page(c, user, { error: 'No such token of yours.' }, 400);
-  });
+    revokeToken: async (c: Context) => {
+      const user = userOf(c);
+      const f = await readForm(c, m);
+      if (f instanceof Response) return f;
+      const ok = await revokeApiToken(db, user.id, Number(c.req.param('id')));
+      return ok ? page(c, user, { notice: 'Token revoked.' }) : page(c, user, { error: 'No such token of yours.' }, 400);
+    },
+  };
 }

@@ -1,10 +1,10 @@
 // /submit: the form that submits a paper (members/submit.ts holds the rules).
-import type { Context, Hono } from 'hono';
-import { rulesOf, submitPaper } from '../../../members/submit.js';
+import type { Context } from 'hono';
+import { rulesOf, submissionWait, submitPaper } from '../../../members/submit.js';
 import { orgsOf } from '../../../store/orgs.js';
 import type { User } from '../../../store/users.js';
 import { member } from '../../middleware/context.js';
-import { CsrfField, limited, type Members, Notice, Page, readForm, signedIn } from './kit.js';
+import { CsrfField, type Members, Notice, Page, readForm, tooMany, userOf } from './kit.js';
 
 async function SubmitPage(props: { m: Members; user: User; error?: string; existing?: string; value?: string }) {
   const orgs = await orgsOf(props.m.db.db, props.user.id);
@@ -29,23 +29,19 @@ async function SubmitPage(props: { m: Members; user: User; error?: string; exist
   );
 }
 
-export function registerSubmit(app: Hono, m: Members) {
-  app.get('/submit', async (c) => {
-    const user = signedIn(c);
-    return user instanceof Response ? user : c.html(await SubmitPage({ m, user }));
-  });
-  app.post('/submit', async (c) => {
-    const user = signedIn(c);
-    if (user instanceof Response) return user;
-    const f = await readForm(c, m);
-    if (f instanceof Response) return f;
-    const over = submitLimited(c, m, user);
-    if (over) return over;
-    const r = await submitPaper({ ...m, db: m.db.db }, user, f.arxivId ?? '', f.org || null);
-    if (r.ok) return c.redirect(`/papers/${r.paperId}`, 303);
-    return c.html(await SubmitPage({ m, user, error: r.error, existing: r.status === 409 ? r.paperId : undefined, value: f.arxivId }), r.status);
-  });
+/** The handlers of /submit (web/ui/routes.tsx lists them). */
+export function submitPages(m: Members) {
+  return {
+    form: async (c: Context) => c.html(await SubmitPage({ m, user: userOf(c) })),
+    submit: async (c: Context) => {
+      const user = userOf(c);
+      const f = await readForm(c, m);
+      if (f instanceof Response) return f;
+      const wait = submissionWait(m.limiter, user, member(c).ip);
+      if (wait !== null) return tooMany(c, wait);
+      const r = await submitPaper({ ...m, db: m.db.db }, user, f.arxivId ?? '', f.org || null);
+      if (r.ok) return c.redirect(`/papers/${r.paperId}`, 303);
+      return c.html(await SubmitPage({ m, user, error: r.error, existing: r.status === 409 ? r.paperId : undefined, value: f.arxivId }), r.status);
+    },
+  };
 }
-
-export const submitLimited = (c: Context, m: Members, user: User) =>
-  limited(c, m, [['submitPerUser', String(user.id)], ['submitPerIp', member(c).ip]]);
