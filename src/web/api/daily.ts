@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { type DayRange, parsePeriod } from '../../papers/dates.js';
 import { type FeaturedFilter, listFeatured, listPapers, type Paging, type PaperCursor } from '../../store/lists.js';
 import type { PaperSort } from '../../store/papers.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { badRequest, okJson, urlWith } from './http.js';
 import { presentDailyPaper, presentPaper } from './papers.js';
 import { DAILY_SORTS, DailyPapersQuery, PapersQuery } from './schemas.js';

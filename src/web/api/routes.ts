@@ -7,7 +7,7 @@ import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { getListedPaper } from '../../store/papers.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { PageCache, shared } from '../cache.js';
 import { routes } from '../routing.js';
 import { allPapers, dailyPapers } from './daily.js';

@@ -5,9 +5,8 @@ import { z } from 'zod';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { escapeHtml } from '../../papers/html.js';
 import type { Hit } from '../../search/hits.js';
-import { searchFor } from '../../search/index.js';
 import { SORTS } from '../../search/query.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { okJson } from './http.js';
 
 export const SearchParams = z.object({
@@ -51,7 +50,7 @@ export function searchApi(deps: AppDeps) {
   const search = async (c: Context) => {
     const parsed = SearchParams.safeParse(c.req.query());
     if (!parsed.success) return c.json({ error: parsed.error.issues.map((i) => i.message).join('; ') }, 400);
-    const r = await searchFor(deps).search(parsed.data);
+    const r = await deps.search.search(parsed.data);
     c.header('x-search-mode', r.mode);
     c.header('x-total-count', String(r.total));
     c.header('server-timing', `search;dur=${r.tookMs.toFixed(1)}`);
@@ -65,7 +64,7 @@ export function searchApi(deps: AppDeps) {
     if (!ref) return c.json({ error: `'${raw}' is not an arXiv identifier` }, 400);
     const limit = LimitParam.safeParse(c.req.query());
     if (!limit.success) return c.json({ error: 'limit: an integer from 1 to 50' }, 400);
-    const s = await searchFor(deps).similar(ref.id, limit.data.limit);
+    const s = await deps.search.similar(ref.id, limit.data.limit);
     if (s.hits.length === 0 && s.reason === `paper ${ref.id} not found`) return c.json({ error: s.reason }, 404);
     return okJson(c, s.hits.map((h) => presentHit(h)));
   };

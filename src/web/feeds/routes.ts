@@ -5,11 +5,10 @@ import { type Context, Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { z } from 'zod';
 import { formatDay, formatMonth, formatWeek, parsePeriod } from '../../papers/dates.js';
-import { searchFor } from '../../search/index.js';
 import { SORTS } from '../../search/query.js';
 import { listByAuthor, listFeatured, organizationName } from '../../store/lists.js';
 import type { ListedPaper } from '../../store/papers.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { PageCache, shared } from '../cache.js';
 import { routes } from '../routing.js';
 import { entryOf, type FeedDoc, type FeedEntry, renderAtom, renderRss } from './render.js';
@@ -84,7 +83,7 @@ export function feedRoutes(deps: AppDeps): Hono {
     ['/search', async (c) => {
       const q = SearchFeedQuery.safeParse(c.req.query());
       if (!q.success) return fail(c, 400, q.error.issues.map((i) => i.message).join('; '));
-      const r = await searchFor(deps).search({ q: q.data.q, sort: q.data.sort, limit: FEED_SIZE, page: 1 });
+      const r = await deps.search.search({ q: q.data.q, sort: q.data.sort, limit: FEED_SIZE, page: 1 });
       const query = new URLSearchParams({ q: q.data.q, ...(q.data.sort !== 'date' ? { sort: q.data.sort } : {}) });
       return {
         title: `Search: ${q.data.q}`,

@@ -8,7 +8,7 @@ import { type Context, Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { getPaperPage, latestFeaturedDay } from '../../store/papers.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { AboutPage } from './about.js';
 import { ErrorPage } from './errors.js';
 import { pickDate, renderPeriod, renderTrending } from './feed.js';
