@@ -8,7 +8,8 @@ import { INLINE_TARGET } from '../db/migrations/0012_search_inline.js';
 import type { Logger } from '../log.js';
 import { bumpDataVersion } from '../store/versions.js';
 import { builtinTrainedOn, paperText, trainBuiltin } from './embedders/index.js';
-import type { SearchService } from './index.js';
+import type { Embedder } from './embedders/types.js';
+import type { VectorBackend } from './types.js';
 
 export interface EmbedProgress {
   model: string | null;
@@ -20,11 +21,24 @@ export interface EmbedProgress {
   skipped?: string;
 }
 
+/**
+ * What keeping the indexes asks of the search service (search/index.ts's SearchService is one):
+ * declared here, so that this file does not import the service that calls it.
+ */
+export interface Indexes {
+  /** The current embedder (reloaded when another process trained a new model). */
+  embedder(): Promise<Embedder | null>;
+  vectors(): Promise<VectorBackend>;
+  embedPending(): Promise<EmbedProgress>;
+  /** Loads the model and the vector index ahead of the first search. */
+  warm(): Promise<void>;
+}
+
 interface Ctx {
   db: Db;
   config: Config;
   log?: Logger | undefined;
-  service: SearchService;
+  service: Indexes;
 }
 
 /** Retrain the built-in model when the corpus has doubled since it was trained. */
@@ -185,7 +199,7 @@ export async function reindex(ctx: Ctx, opts: { embeddings: boolean; onProgress?
  * Runs embedPending now and then every `intervalMs` (never two at once), for `serve`: papers that
  * the harvester or a submission adds get their vectors within a minute. Returns a stop function.
  */
-export function startEmbeddingLoop(service: SearchService, log?: Logger, intervalMs = 60_000): () => void {
+export function startEmbeddingLoop(service: Indexes, log?: Logger, intervalMs = 60_000): () => void {
   let running = false;
   let stopped = false;
   const tick = async () => {

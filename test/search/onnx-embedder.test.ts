@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { EmbedderError } from '../../src/search/embedders/http.js';
+import { EmbedderError } from '../../src/search/embedders/types.js';
 import { loadEmbedder } from '../../src/search/embedders/index.js';
 import { onnxEmbedder, pool } from '../../src/search/embedders/onnx.js';
 import { createSearch } from '../../src/search/index.js';

@@ -3,7 +3,7 @@
 // with ?model=NAME when the server wants a model name, and https://TOKEN@host/v1 for a bearer
 // token (kept out of the model name and of every message). Batched, with a timeout per request and
 // retries with backoff on 429, 5xx and network errors.
-import type { Embedder } from './index.js';
+import { type Embedder, EmbedderError } from './types.js';
 
 export interface HttpEmbedderOptions {
   batchSize?: number;
@@ -11,10 +11,6 @@ export interface HttpEmbedderOptions {
   retries?: number;
   /** Bearer token; by default the URL's user part. */
   apiKey?: string | undefined;
-}
-
-export class EmbedderError extends Error {
-  override name = 'EmbedderError';
 }
 
 export function httpEmbedder(spec: string, opts: HttpEmbedderOptions = {}): Embedder {

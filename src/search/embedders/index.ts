@@ -6,17 +6,7 @@ import type { Database } from '../../db/schema.js';
 import { httpEmbedder } from './http.js';
 import { deserializeLsa, embedLsa, type LsaModel, serializeLsa } from './lsa.js';
 import { trainLsaInWorker } from './lsa-train.js';
-
-export interface Embedder {
-  /** Stored with every vector: vectors of different models are never compared. */
-  readonly model: string;
-  /** Unit-length vectors, one per text, in order. */
-  embed(texts: string[], signal?: AbortSignal): Promise<Float32Array[]>;
-}
-
-export class UnsupportedEmbedderError extends Error {
-  override name = 'UnsupportedEmbedderError';
-}
+import { type Embedder, UnsupportedEmbedderError } from './types.js';
 
 /** The text of a paper that is embedded: title, then abstract. */
 export function paperText(p: { title: string; abstract: string }): string {

@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { EmbedderError } from './http.js';
-import { type Embedder, UnsupportedEmbedderError } from './index.js';
+import { type Embedder, EmbedderError, UnsupportedEmbedderError } from './types.js';
 
 export type Pooling = 'mean' | 'cls';
 

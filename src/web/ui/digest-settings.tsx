@@ -12,7 +12,7 @@ import type { User } from '../../store/users.js';
 import type { AppDeps } from '../deps.js';
 import { csrfOk, csrfRefused } from '../middleware/csrf.js';
 import { userOf } from '../routing.js';
-import { CsrfField } from './members/kit.js';
+import { CsrfField } from './components/account.js';
 
 const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
 

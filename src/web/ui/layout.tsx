@@ -4,7 +4,7 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { feedLinks, type FeedLink } from '../feeds/links.js';
 import { assetUrl } from './static.js';
-import { AccountMenu } from './members/kit.js';
+import { AccountMenu } from './components/account.js';
 import { SubscribeBox } from './components/subscribe-box.js';
 
 export type Section = 'daily' | 'weekly' | 'monthly' | 'trending' | 'about';

@@ -4,7 +4,7 @@
 // page renders, for this member, so markup cannot drift between the two.
 import type { Member } from '../../middleware/context.js';
 import { ANONYMOUS, withMember } from '../../middleware/context.js';
-import { AccountMenu } from '../members/kit.js';
+import { AccountMenu } from './account.js';
 import { UpvoteForm } from './card.js';
 
 const render = (who: Member, node: { toString(): string | Promise<string> }): string => {

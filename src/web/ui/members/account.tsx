@@ -8,7 +8,8 @@ import {
 import { deleteSession } from '../../../store/sessions.js';
 import { member } from '../../middleware/context.js';
 import { clearSessionCookie, setSessionCookie } from '../../middleware/session.js';
-import { CsrfField, type Fields, limited, type Members, Notice, Page, readForm, safeNext, tooMany } from './kit.js';
+import { CsrfField } from '../components/account.js';
+import { type Fields, limited, type Members, Notice, Page, readForm, safeNext, tooMany } from './kit.js';
 
 /** The account use cases' services, read per request (a test may swap the limiter). */
 export const accountDeps = (m: Members): AccountDeps => ({ db: m.db.db, mailer: m.mailer, limiter: m.limiter, baseUrl: m.config.baseUrl, log: m.log });

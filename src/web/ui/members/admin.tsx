@@ -7,7 +7,8 @@ import { recentComments } from '../../../store/comments.js';
 import { addOrgMember, createOrg, getOrg, ORG_NAME, orgPapers, unclaimedOrgs } from '../../../store/orgs.js';
 import { unfeature } from '../../../store/submissions.js';
 import { getUserByName, listUsers, type Role, setRole, setSuspended, type User } from '../../../store/users.js';
-import { CsrfField, type Fields, forbidden, type Members, Notice, notFound, Page, readForm, userOf } from './kit.js';
+import { CsrfField } from '../components/account.js';
+import { type Fields, forbidden, type Members, Notice, notFound, Page, readForm, userOf } from './kit.js';
 
 /** The acting member and the POSTed form, or the 403 of a bad CSRF token. */
 async function acting(c: Context, m: Members): Promise<{ user: User; f: Fields } | Response> {

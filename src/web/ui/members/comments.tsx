@@ -11,7 +11,8 @@ import { parseArxivId } from '../../../papers/arxiv-id.js';
 import { listComments } from '../../../store/comments.js';
 import { currentMember, isStaff, member } from '../../middleware/context.js';
 import { assetUrl } from '../static.js';
-import { CsrfField, forbidden, type Members, Notice, notFound, Page, readForm, tooMany, userOf, wantsJson } from './kit.js';
+import { CsrfField } from '../components/account.js';
+import { forbidden, type Members, Notice, notFound, Page, readForm, tooMany, userOf, wantsJson } from './kit.js';
 
 const when = (iso: string) => iso.slice(0, 16).replace('T', ' ') + ' UTC';
 

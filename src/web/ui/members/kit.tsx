@@ -1,12 +1,11 @@
 // What every members page and handler shares: the services (database, mailer, limits, cookie
-// names), the CSRF field and account menu components, form parsing with the CSRF check, and the
+// names), the page frame, form parsing with the CSRF check, and the
 // answers for "not allowed", "not found" and "slow down" (who may call a route is checked where it
 // is registered: web/routing.ts).
 import type { Child } from 'hono/jsx';
 import type { Context } from 'hono';
 import type { LimitName } from '../../../auth/ratelimit.js';
 import type { AppDeps } from '../../deps.js';
-import { currentMember, isStaff } from '../../middleware/context.js';
 import { csrfOk, csrfRefused } from '../../middleware/csrf.js';
 import type { CookieNames } from '../../middleware/session.js';
 import { wantsJson } from '../../routing.js';
@@ -16,30 +15,6 @@ export { userOf, wantsJson } from '../../routing.js';
 
 /** What members' pages and handlers are given: the app's services and the cookie names. */
 export type Members = AppDeps & { names: CookieNames };
-
-/** The hidden field every POST form carries. */
-export function CsrfField() {
-  return <input type="hidden" name="csrf" value={currentMember().csrf} />;
-}
-
-/** The header's account links: log in and sign up, or the member's name, settings and log out. */
-export function AccountMenu() {
-  const { user } = currentMember();
-  if (!user) {
-    return (
-      <nav class="account" aria-label="Account">
-        <a href="/login">Log in</a> <a href="/signup">Sign up</a>
-      </nav>
-    );
-  }
-  return (
-    <nav class="account" aria-label="Account">
-      <a href="/submit">Submit</a> <a href={`/users/${user.username}`}>{user.username}</a> <a href="/settings">Settings</a>
-      {isStaff(user) ? <> <a href="/admin">Admin</a></> : null}
-      <form method="post" action="/logout" class="inline"><CsrfField /><button class="linklike" type="submit">Log out</button></form>
-    </nav>
-  );
-}
 
 export function Page(props: { title: string; children: Child; math?: boolean }) {
   return (

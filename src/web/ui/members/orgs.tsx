@@ -6,7 +6,8 @@ import { addOrgMember, createOrg, getOrg, ORG_NAME, OrgError, orgMembers, orgPap
 import { getUserByName } from '../../../store/users.js';
 import { Tex } from '../components/math.js';
 import { currentMember } from '../../middleware/context.js';
-import { CsrfField, forbidden, type Members, Notice, notFound, Page, readForm, userOf } from './kit.js';
+import { CsrfField } from '../components/account.js';
+import { forbidden, type Members, Notice, notFound, Page, readForm, userOf } from './kit.js';
 
 /** The handlers of /orgs (web/ui/routes.tsx lists them). */
 export function orgPages(m: Members) {

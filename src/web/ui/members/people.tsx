@@ -10,7 +10,8 @@ import { getUserByName } from '../../../store/users.js';
 import { listUpvotedBy } from '../../../store/votes.js';
 import { Tex } from '../components/math.js';
 import { currentMember } from '../../middleware/context.js';
-import { CsrfField, forbidden, type Members, notFound, Page, readForm, userOf } from './kit.js';
+import { CsrfField } from '../components/account.js';
+import { forbidden, type Members, notFound, Page, readForm, userOf } from './kit.js';
 
 const PaperLink = (p: { id: string; title: string }) => <a href={`/papers/${p.id}`}><Tex text={p.title} /></a>;
 

@@ -9,7 +9,8 @@ import { setUpvotesPublic, type User } from '../../../store/users.js';
 import { member } from '../../middleware/context.js';
 import { clearSessionCookie, setSessionCookie } from '../../middleware/session.js';
 import { accountDeps, clientOf } from './account.js';
-import { CsrfField, type Members, Notice, Page, readForm, tooMany, userOf } from './kit.js';
+import { CsrfField } from '../components/account.js';
+import { type Members, Notice, Page, readForm, tooMany, userOf } from './kit.js';
 import { DigestSettings } from '../digest-settings.js';
 
 /** An ISO time as "2025-01-03 14:05 UTC": sessions are told apart by the hour, tokens by the day. */

@@ -4,7 +4,8 @@ import { rulesOf, submissionWait, submitPaper } from '../../../members/submit.js
 import { orgsOf } from '../../../store/orgs.js';
 import type { User } from '../../../store/users.js';
 import { member } from '../../middleware/context.js';
-import { CsrfField, type Members, Notice, Page, readForm, tooMany, userOf } from './kit.js';
+import { CsrfField } from '../components/account.js';
+import { type Members, Notice, Page, readForm, tooMany, userOf } from './kit.js';
 
 async function SubmitPage(props: { m: Members; user: User; error?: string; existing?: string; value?: string }) {
   const orgs = await orgsOf(props.m.db.db, props.user.id);
