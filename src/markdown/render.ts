@@ -13,11 +13,12 @@
 // markdown-it let something through, the sanitiser drops every tag, attribute and URL scheme not
 // on its list.
 //
-// Comments are rendered once, when written or edited, and the HTML is stored (store/comments.ts):
+// Comments are rendered once, when written or edited (members/comments.ts), and the HTML is stored:
 // the bounds below are what one write may cost, checked as the formulas are rendered.
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
-import { escapeHtml, renderFormula } from '../papers/math.js';
+import { escapeHtml } from '../papers/html.js';
+import { renderFormula } from '../papers/math.js';
 
 const md = new MarkdownIt({ html: false, linkify: true, breaks: false, typographer: false });
 type Token = ReturnType<typeof md.parse>[number];

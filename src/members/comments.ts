@@ -1,9 +1,11 @@
 // Commenting: a member posts a comment or a reply (within the per-account and per-client limits),
 // edits or deletes their own, and moderators hide or show any. The store checks ownership in its
-// writes; the role rule (only staff hide) is here. Called by the paper page's forms and by the API.
+// writes; the role rule (only staff hide) and the rendering of the Markdown (once, when written,
+// within its bounds) are here. Called by the paper page's forms and by the API.
 import type { Kysely } from 'kysely';
 import type { RateLimiter } from '../auth/ratelimit.js';
 import type { Database } from '../db/schema.js';
+import { CommentBoundError, renderComment } from '../markdown/render.js';
 import {
   addComment, type Comment, COMMENT_MAX, CommentError, deleteComment, editComment, getComment, listComments, setCommentHidden,
 } from '../store/comments.js';
@@ -26,6 +28,19 @@ const isStaff = (u: User) => u.role === 'admin' || u.role === 'moderator';
 /** A comment's length rule, checked before any other (the forms show the text again with it). */
 export const lengthProblem = (body: string) => (!body || body.length > COMMENT_MAX ? `A comment has 1 to ${COMMENT_MAX} characters.` : null);
 
+/**
+ * The body's HTML, or a 400 naming the bound it is over. Rendered before any write, so a refused
+ * comment leaves nothing behind, and outside a transaction, so KaTeX holds no lock.
+ */
+function rendered(body: string): CommentOutcome<string> {
+  try {
+    return { kind: 'ok', value: renderComment(body) };
+  } catch (e) {
+    if (e instanceof CommentBoundError) return { kind: 'refused', status: 400, message: e.message };
+    throw e;
+  }
+}
+
 async function refusing<T>(work: () => Promise<T>): Promise<CommentOutcome<T>> {
   try {
     return { kind: 'ok', value: await work() };
@@ -46,7 +61,9 @@ export async function postComment(d: CommentDeps, user: User, ip: string, input:
   if (wait !== null) return { kind: 'throttled', seconds: wait };
   const problem = lengthProblem(input.body);
   if (problem) return { kind: 'refused', status: 400, message: problem };
-  return refusing(() => addComment(d.db, { paperId: input.paperId, userId: user.id, parentId: input.parentId, body: input.body }));
+  const html = rendered(input.body);
+  if (html.kind === 'refused') return html;
+  return refusing(() => addComment(d.db, { paperId: input.paperId, userId: user.id, parentId: input.parentId, body: input.body, html: html.value }));
 }
 
 /** The member's own live comment, to show in the edit form. */
@@ -69,8 +86,10 @@ export async function changeComment(db: Kysely<Database>, user: User, id: number
   const problem = action === 'edit' ? lengthProblem(body) : null;
   if (problem) return { kind: 'refused', status: 400, message: problem, comment: found };
   if ((action === 'hide' || action === 'unhide') && !isStaff(user)) return { kind: 'refused', status: 403, message: 'Only moderators can hide comments.', comment: found };
+  const html = action === 'edit' ? rendered(body) : null;
+  if (html?.kind === 'refused') return { ...html, comment: found };
   const done = await refusing(async () => {
-    if (action === 'edit') await editComment(db, id, user.id, body);
+    if (html) await editComment(db, id, user.id, body, html.value);
     else if (action === 'delete') await deleteComment(db, id, user.id);
     else await setCommentHidden(db, id, user.id, action === 'hide');
     return found;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, firstSentences, renderMath } from './math.js';
+import { escapeHtml } from './html.js';
+import { firstSentences, renderMath } from './math.js';
 
 describe('renderMath', () => {
   it('renders inline and display math with KaTeX', () => {

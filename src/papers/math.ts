@@ -1,6 +1,7 @@
 // TeX math in titles and abstracts, rendered to HTML on the server with KaTeX so it shows without
 // JavaScript. Everything outside math is HTML-escaped here, so the result is safe to insert raw.
 import katex from 'katex';
+import { escapeHtml } from './html.js';
 
 // Delimiters as arXiv authors write them: $$...$$ and \[...\] (display), $...$ and \(...\)
 // (inline). A lone `$` is text: pandoc's rule (pandoc manual, "Math": the opening $ must have a
@@ -8,9 +9,6 @@ import katex from 'katex';
 // to its left and must not be followed immediately by a digit) keeps "$200k" and "from $5 to $10"
 // as prices. `\$` is a literal dollar.
 const MATH = /\$\$([^$]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|(?<!\\)\$(?!\s)((?:\\\$|[^$])+?)(?<!\s|\\)\$(?!\d)/g;
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 // Titles and abstracts repeat on every page view; rendering is pure, so remember recent results.
 const cache = new Map<string, string>();

@@ -1,10 +1,11 @@
 // Comments on papers, threaded one level deep: a reply to a reply joins its parent's thread.
 // featured.comment_count (imported + visible local comments) changes in the same transaction as
 // the comment, and only when a row really became visible or invisible (conditional updates), so
-// concurrent deletes and hides cannot count twice.
+// concurrent deletes and hides cannot count twice. The HTML is rendered by the caller
+// (members/comments.ts, within markdown/render.ts's bounds) and stored beside the source.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { CommentBoundError, renderComment, renderCommentWithoutMath } from '../markdown/render.js';
+import { escapeHtml } from '../papers/html.js';
 
 /** Long enough for a careful review with formulas; short enough to bound rendering work. */
 export const COMMENT_MAX = 10_000;
@@ -31,23 +32,12 @@ export class CommentError extends Error {
   }
 }
 
-/** The body's HTML, or a 400 naming the bound it is over. Rendered before any write, so a refused
- * comment leaves nothing behind, and outside a transaction, so KaTeX holds no lock. */
-function render(body: string): string {
-  try {
-    return renderComment(body);
-  } catch (e) {
-    if (e instanceof CommentBoundError) throw new CommentError(e.message, 400);
-    throw e;
-  }
-}
-
 async function bump(trx: Kysely<Database>, paperId: string, delta: 1 | -1) {
   await trx.updateTable('featured').set({ comment_count: sql<number>`comment_count + ${delta}` }).where('paper_id', '=', paperId).execute();
 }
 
-export async function addComment(db: Kysely<Database>, input: { paperId: string; userId: number; parentId?: number | null; body: string }): Promise<Comment> {
-  const html = render(input.body);
+/** Stores a comment (or a reply) with its rendered `html`; 404 when the paper is not here. */
+export async function addComment(db: Kysely<Database>, input: { paperId: string; userId: number; parentId?: number | null; body: string; html: string }): Promise<Comment> {
   return db.transaction().execute(async (trx) => {
     const paper = await trx.selectFrom('papers').select('id').where('id', '=', input.paperId).executeTakeFirst();
     if (!paper) throw new CommentError(`paper ${input.paperId} not found`, 404);
@@ -58,7 +48,7 @@ export async function addComment(db: Kysely<Database>, input: { paperId: string;
       parentId = parent.parent_id ?? parent.id;
     }
     const row = await trx.insertInto('comments').values({
-      paper_id: input.paperId, user_id: input.userId, parent_id: parentId, body: input.body, body_html: html,
+      paper_id: input.paperId, user_id: input.userId, parent_id: parentId, body: input.body, body_html: input.html,
       created_at: new Date().toISOString(), edited_at: null, deleted_at: null, hidden_at: null, hidden_by: null,
     }).returning('id').executeTakeFirstOrThrow();
     await bump(trx, input.paperId, 1);
@@ -74,7 +64,9 @@ function query(db: Kysely<Database>) {
 type Row = Awaited<ReturnType<ReturnType<typeof query>['executeTakeFirstOrThrow']>>;
 const toComment = (r: Row): Comment => ({
   id: r.id, paperId: r.paper_id, parentId: r.parent_id, userId: r.user_id, username: r.username, body: r.body,
-  html: r.body_html ?? renderCommentWithoutMath(r.body),
+  // Every row has its HTML since migration 0013 rendered the older ones; one written by hand
+  // without it shows its source as text.
+  html: r.body_html ?? `<p>${escapeHtml(r.body)}</p>`,
   createdAt: r.created_at, editedAt: r.edited_at, deleted: r.deleted_at !== null, hidden: r.hidden_at !== null,
 });
 
@@ -98,9 +90,8 @@ export async function listCommentsBy(db: Kysely<Database>, userId: number, limit
   return rows.map((r) => ({ ...toComment(r), title: r.title }));
 }
 
-/** Edits the author's own live comment; anyone else gets 403 (the check is in the WHERE). */
-export async function editComment(db: Kysely<Database>, id: number, userId: number, body: string): Promise<Comment> {
-  const html = render(body);
+/** Edits the author's own live comment (`html` rendered from `body`); anyone else gets 403 (the check is in the WHERE). */
+export async function editComment(db: Kysely<Database>, id: number, userId: number, body: string, html: string): Promise<Comment> {
   const r = await db.updateTable('comments').set({ body, body_html: html, edited_at: new Date().toISOString() })
     .where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).where('hidden_at', 'is', null).executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) throw await denial(db, id);

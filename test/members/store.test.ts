@@ -48,12 +48,12 @@ describe.each(DIALECTS)('members store (%s)', (dialect) => {
   it('keeps comment counts exact across replies, edits, deletes and hides', async () => {
     const a = await user('commenter');
     const b = await user('other');
-    const top = await addComment(t.db.db, { paperId: '2501.01234', userId: a.id, body: 'first' });
-    const reply = await addComment(t.db.db, { paperId: '2501.01234', userId: b.id, parentId: top.id, body: 'reply' });
-    const nested = await addComment(t.db.db, { paperId: '2501.01234', userId: a.id, parentId: reply.id, body: 'reply to reply' });
+    const top = await addComment(t.db.db, { paperId: '2501.01234', userId: a.id, body: 'first', html: '<p>first</p>' });
+    const reply = await addComment(t.db.db, { paperId: '2501.01234', userId: b.id, parentId: top.id, body: 'reply', html: '<p>reply</p>' });
+    const nested = await addComment(t.db.db, { paperId: '2501.01234', userId: a.id, parentId: reply.id, body: 'reply to reply', html: '<p>reply to reply</p>' });
     expect(nested.parentId).toBe(top.id); // one level deep
     expect((await getFeaturedPaper(t.db.db, '2501.01234'))!.commentCount).toBe(3 + 3);
-    await expect(editComment(t.db.db, top.id, b.id, 'hijacked')).rejects.toMatchObject({ status: 403 });
+    await expect(editComment(t.db.db, top.id, b.id, 'hijacked', '<p>hijacked</p>')).rejects.toMatchObject({ status: 403 });
     await expect(deleteComment(t.db.db, top.id, b.id)).rejects.toMatchObject({ status: 403 });
     await Promise.all([deleteComment(t.db.db, top.id, a.id), deleteComment(t.db.db, top.id, a.id).catch(() => {})]);
     await setCommentHidden(t.db.db, reply.id, a.id, true);
