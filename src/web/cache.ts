@@ -20,6 +20,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { dataVersion } from '../store/versions.js';
+import { matches } from './etag.js';
 import { ANONYMOUS, type Member, member, runAs } from './middleware/context.js';
 
 /** Seconds a reverse proxy may serve an anonymous page without asking again. */
@@ -123,9 +124,6 @@ function encoded(e: Entry, encoding: Encoding): Buffer {
   e.size += out.length;
   return out;
 }
-
-const matches = (ifNoneMatch: string | undefined, tag: string) =>
-  !!ifNoneMatch && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === tag.replace(/^W\//, '')));
 
 /**
  * Answers with this response. Assigned rather than returned: after next() Hono keeps the handler's

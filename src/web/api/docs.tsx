@@ -1,6 +1,8 @@
 // GET /api: the API's documentation as a page, rendered from the same operation list and zod
-// schemas as /api/openapi.json, plus what differs from Hugging Face's API and why.
-import { Layout } from '../ui/layout.js';
+// schemas as /api/openapi.json, plus what differs from Hugging Face's API and why. A page of its
+// own, with its few styles inline: the API surface imports nothing of the pages' (web/ui).
+import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
 import { OPERATIONS, parameters } from './openapi.js';
 import { API_MAX_AGE } from './http.js';
 import { READ_POLICY, WRITE_POLICY } from './ratelimit.js';
@@ -22,9 +24,35 @@ export const DIFFERENCES: Array<[string, string]> = [
   ['Authors have name and hidden only', "Hugging Face's author user, status and statusLastChangedAt describe claims by its accounts."],
 ];
 
+// Readable on a phone and in either colour scheme, without the site's stylesheet.
+const STYLE = `body{font:16px/1.55 system-ui,sans-serif;margin:0 auto;max-width:52rem;padding:1rem}
+header a{font-weight:700;text-decoration:none}code{font-size:.92em}h2 code{font-size:1em}
+table{border-collapse:collapse;display:block;overflow-x:auto}th,td{border:1px solid #8886;padding:.25rem .5rem;text-align:left;vertical-align:top}
+dt{font-weight:600;margin-top:.75rem}dd{margin-left:1.25rem}`;
+
+function DocsPage(props: { title: string; description: string; canonical: string; children: Child }) {
+  return (
+    <>{raw('<!DOCTYPE html>')}<html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{props.title}</title>
+        <meta name="description" content={props.description} />
+        <meta name="color-scheme" content="light dark" />
+        <link rel="canonical" href={props.canonical} />
+        <style>{raw(STYLE)}</style>
+      </head>
+      <body>
+        <header><a href="/papers">dailypapers</a></header>
+        <main>{props.children}</main>
+      </body>
+    </html></>
+  );
+}
+
 export function apiDocs(baseUrl: string) {
   return (
-    <Layout title="API - dailypapers" description="The dailypapers JSON API: Hugging Face's papers API shapes, OpenAPI 3.1, RSS and Atom feeds." canonical={`${baseUrl}/api`}>
+    <DocsPage title="API - dailypapers" description="The dailypapers JSON API: Hugging Face's papers API shapes, OpenAPI 3.1, RSS and Atom feeds." canonical={`${baseUrl}/api`}>
       <div class="prose">
         <h1>API</h1>
         <p>
@@ -76,6 +104,6 @@ export function apiDocs(baseUrl: string) {
           {DIFFERENCES.map(([what, why]) => (<><dt>{what}</dt><dd>{why}</dd></>))}
         </dl>
       </div>
-    </Layout>
+    </DocsPage>
   );
 }

@@ -2,7 +2,7 @@
 // absolute URLs for Link headers.
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
-import { etagOf } from '../ui/respond.js';
+import { etagOf } from '../etag.js';
 
 /** `{"error": "limit: at most 100; sort: one of ..."}`: every issue, each naming its parameter. */
 export function zodMessage(error: z.ZodError): string {

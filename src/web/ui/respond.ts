@@ -1,20 +1,11 @@
 // Sending a rendered page with an ETag (RFC 9110 §8.8.3): a hash of the HTML we just rendered, or
 // for feeds a hash of the page's inputs checked before rendering (inputTag), and `Cache-Control: no-cache` (RFC 9111 §5.2.2.4: a browser may keep the page but must
-// revalidate), so a reload is answered 304 with no body. Hashing the string here with node:crypto
-// costs ~0.05 ms a page; hono/etag re-reads the body stream and hashes with WebCrypto (~1 ms).
+// revalidate), so a reload is answered 304 with no body. The tags themselves: web/etag.ts.
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { etagOf, matches } from '../etag.js';
 import { member } from '../middleware/context.js';
-
-export const etagOf = (body: string | Uint8Array) => `"${createHash('sha1').update(body).digest('base64url')}"`;
-
-/** Whether an If-None-Match header names this tag (a list, or `*`; weak tags compare weakly). */
-export function matches(ifNoneMatch: string | undefined, tag: string): boolean {
-  if (!ifNoneMatch) return false;
-  if (ifNoneMatch.trim() === '*') return true;
-  return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === tag);
-}
 
 // A new process may run new templates: tags from before a restart must not match.
 const BOOT = `${process.pid}-${Date.now()}`;
@@ -34,7 +25,7 @@ export function inputTag(c: Context, inputs: unknown): string {
 
 /** 304 when the browser holds this tag; null when the page must be rendered. */
 export function notModified(c: Context, tag: string): Response | null {
-  return matches(c.req.header('if-none-match'), tag.replace(/^W\//, ''))
+  return matches(c.req.header('if-none-match'), tag)
     ? new Response(null, { status: 304, headers: { etag: tag, 'cache-control': 'no-cache' } })
     : null;
 }
@@ -44,6 +35,6 @@ export async function sendPage(c: Context, page: { toString(): string | Promise<
   const body = await page.toString();
   tag ??= etagOf(body);
   const headers = { etag: tag, 'cache-control': 'no-cache' };
-  if (status === 200 && matches(c.req.header('if-none-match'), tag.replace(/^W\//, ''))) return new Response(null, { status: 304, headers });
+  if (status === 200 && matches(c.req.header('if-none-match'), tag)) return new Response(null, { status: 304, headers });
   return c.html(body, status, headers);
 }
