@@ -6,7 +6,7 @@ import type { Db } from '../db/connect.js';
 import { nextRun, parseSchedule, type Schedule, ScheduleError } from '../jobs/schedule.js';
 import type { Job } from '../jobs/scheduler.js';
 import type { Logger } from '../log.js';
-import type { Mailer } from '../mail/transport.js';
+import type { Mailer } from '../mailer.js';
 import { dayInZone } from '../papers/dates.js';
 import type { SearchService } from '../search/index.js';
 import { isWeeklyDay } from './period.js';

@@ -1,4 +1,4 @@
-// The mail transport shared by account mail (confirmations, password resets) and digests:
+// The mail transport (the Mailer of src/mailer.ts) shared by account mail (confirmations, password resets) and digests:
 // nodemailer over SMTP_URL; without SMTP_URL, each message is written as an RFC 5322 .eml file to
 // DATA_DIR/outbox/ and logged, so a local user can still open the links.
 import { randomBytes } from 'node:crypto';
@@ -8,26 +8,7 @@ import nodemailer from 'nodemailer';
 import type { Config } from '../config.js';
 import { redact } from '../config.js';
 import type { Logger } from '../log.js';
-
-export interface MailMessage {
-  to: string;
-  subject: string;
-  text: string;
-  html?: string | undefined;
-  /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
-  headers?: Record<string, string> | undefined;
-}
-
-export interface SentMail {
-  messageId: string;
-  /** Where the message went: the SMTP URL (redacted) or the .eml file. */
-  destination: string;
-}
-
-export interface Mailer {
-  send(message: MailMessage): Promise<SentMail>;
-  close(): void;
-}
+import type { Mailer } from '../mailer.js';
 
 export class MailError extends Error {
   override name = 'MailError';

@@ -12,7 +12,7 @@ import { burnPasswordCheck, hashPassword, needsRehash, passwordProblem, verifyPa
 import type { RateLimiter } from '../auth/ratelimit.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../log.js';
-import type { Mailer } from '../mail/transport.js';
+import type { Mailer } from '../mailer.js';
 import { createSession, deleteSession, deleteUserSessions } from '../store/sessions.js';
 import { consumeSignup, peekSignup, purgeExpiredSignups, reserveSignup } from '../store/signups.js';
 import { consumeMailToken, createMailToken, type MailPurpose, peekMailToken } from '../store/tokens.js';

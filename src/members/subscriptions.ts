@@ -10,7 +10,7 @@ import { confirmUrl, manageUrl, verifySubscription } from '../digests/links.js';
 import { alreadySubscribedMail, confirmationMail } from '../digests/optin.js';
 import { FREQUENCIES, type Frequency } from '../digests/period.js';
 import type { Logger } from '../log.js';
-import type { Mailer } from '../mail/transport.js';
+import type { Mailer } from '../mailer.js';
 import {
   type Choices, confirmSubscription, findByConfirmToken, getSubscription, requestSubscription, saveMemberSubscription, type Subscription,
   subscriptionOfUser, updateByOwner,

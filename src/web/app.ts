@@ -3,8 +3,8 @@
 // web/routing.ts, with who may call it.
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { schemaState } from '../db/migrate.js';
 import { harvestState } from '../jobs/status.js';
+import { schemaHealth } from '../store/health.js';
 import { apiRoutes } from './api/routes.js';
 import type { AppDeps } from './deps.js';
 import { feedRoutes } from './feeds/routes.js';
@@ -67,12 +67,11 @@ export function createApp(deps: AppDeps): Hono {
 
 async function readiness(c: Context, deps: AppDeps) {
   try {
-    const state = await schemaState(deps.db.db);
-    const current = state.pending.length === 0 && state.unknown.length === 0;
+    const { current, applied, pending, unknown } = await schemaHealth(deps.db.db);
     // arXiv being down does not make this instance unready: it shows in the details only.
     const harvest = current ? await harvestState(deps.db.db) : undefined;
     return c.json(
-      { status: current ? 'ready' : 'not ready', database: deps.db.dialect, schema: { applied: state.applied.at(-1) ?? null, pending: state.pending, unknown: state.unknown }, harvest },
+      { status: current ? 'ready' : 'not ready', database: deps.db.dialect, schema: { applied, pending, unknown }, harvest },
       current ? 200 : 503,
     );
   } catch (e) {

@@ -5,7 +5,7 @@ import type { RateLimiter } from '../auth/ratelimit.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
-import type { Mailer } from '../mail/transport.js';
+import type { Mailer } from '../mailer.js';
 import type { ArxivLookup } from '../members/submit.js';
 import type { SearchService } from '../search/index.js';
 import type { PageCache } from './cache.js';

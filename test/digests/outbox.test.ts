@@ -5,7 +5,7 @@ import pg from 'pg';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { connect } from '../../src/db/connect.js';
 import { type DigestDeps, sendDigests } from '../../src/digests/send.js';
-import type { Mailer } from '../../src/mail/transport.js';
+import type { Mailer } from '../../src/mailer.js';
 import { claimBatch, enqueuePeriod, periodCounts } from '../../src/store/outbox.js';
 import { DIALECTS, openTestDb } from '../harness/db.js';
 import { startSmtp, type TestSmtp } from '../harness/smtp.js';
