@@ -148,7 +148,7 @@ export default async function comments(args: string[]) {
       }
       const t = time(() => renderComment(body));
       const before = await page(ids[i]!);
-      await addComment(db.db, { paperId: ids[i]!, userId: user.id, body });
+      await addComment(db.db, { paperId: ids[i]!, userId: user.id, body, html: renderComment(body) });
       const after = await page(ids[i]!);
       const formulas = renderComment(body).split('class="katex"').length - 1;
       console.log(`${name} | ${body.length} | ${formulas} | ${t.median.toFixed(1)} / ${t.max.toFixed(1)} ms | ${kb(after.length - before.length)} / ${kb(gzipSync(after).length - gzipSync(before).length)}${refusedText}`);

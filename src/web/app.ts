@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', loadMember(deps.db.db, deps.secret, names));
 
   // The three route tables.
-  mount(app, '/api', apiRoutes(deps));
+  mount(app, '/api', apiRoutes(deps, deps.apiLimits));
   mount(app, '/', feedRoutes(deps)); // before the pages: their /papers/:id catch-all would take feed paths
   mount(app, '/', uiRoutes(deps));
   return app;

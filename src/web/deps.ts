@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
 import type { ArxivLookup } from '../members/submit.js';
 import type { SearchService } from '../search/index.js';
+import type { RateLimitOptions } from './api/ratelimit.js';
 import type { PageCache } from './cache.js';
 
 export interface AppDeps {
@@ -24,6 +25,8 @@ export interface AppDeps {
   /** Papers by arXiv id, for submissions of papers not yet here. */
   arxiv: ArxivLookup;
   pageCache: PageCache;
+  /** The API's per-client read and write quotas; by default api/ratelimit.ts's policies. */
+  apiLimits?: RateLimitOptions | undefined;
   /** Submission rules; by default from SUBMIT_MAX_AGE_DAYS. */
   rules?: { maxAgeDays: number } | undefined;
 }
