@@ -19,7 +19,12 @@ interface Real {
   categories: string;
 }
 
-const sentences = (abstract: string) => abstract.replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s+(?=[A-Z])/).filter((s) => s.length > 20);
+const sentences = (abstract: string) =>
+  abstract
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(/(?<=[.!?])\s+(?=[A-Z])/)
+    .filter((s) => s.length > 20);
 
 async function readReal(file: string): Promise<Real[]> {
   const out: Real[] = [];
@@ -61,7 +66,11 @@ export async function syntheticCorpus(source: string, count: number, file: strin
     const tb = b.title.split(/\s+/);
     const title = [...ta.slice(0, Math.ceil(ta.length / 2)), ...tb.slice(Math.floor(tb.length / 2))].join(' ');
     const names = [...a.authors.split(/,\s*|\s+and\s+/), ...b.authors.split(/,\s*|\s+and\s+/)].filter((n) => n.trim());
-    const authors = names.filter(() => rand() < 0.5).slice(0, 8).join(', ') || names[0]!;
+    const authors =
+      names
+        .filter(() => rand() < 0.5)
+        .slice(0, 8)
+        .join(', ') || names[0]!;
     const month = Math.floor(i / 10_000); // 120 months from 2015-01
     const yymm = `${15 + Math.floor(month / 12)}${String((month % 12) + 1).padStart(2, '0')}`;
     const id = `${yymm}.${90_000 + (i % 10_000)}`;

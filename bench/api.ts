@@ -22,11 +22,9 @@ import { apiRoutes } from '../src/web/api/routes.js';
 import { feedRoutes } from '../src/web/feeds/routes.js';
 import { buildServices } from '../src/services.js';
 
-
 const DATA = path.resolve(import.meta.dirname, '../../shared/data');
 const HF = path.join(DATA, 'hf-daily-papers.jsonl.gz');
 const ARXIV = path.join(DATA, 'arxiv-sample.jsonl.gz');
-
 
 async function targets(db: Db, base: string): Promise<Array<[string, string]>> {
   const day = (await latestFeaturedDay(db.db))!;
@@ -56,7 +54,12 @@ async function targets(db: Db, base: string): Promise<Array<[string, string]>> {
 export default async function bench(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: { only: { type: 'string' }, duration: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' }, arxiv: { type: 'boolean' } },
+    options: {
+      only: { type: 'string' },
+      duration: { type: 'string', default: '5' },
+      connections: { type: 'string', default: '10' },
+      arxiv: { type: 'boolean' },
+    },
   });
   const duration = Number(values.duration);
   const connections = Number(values.connections);

@@ -74,7 +74,7 @@ function largest(shape: (n: number) => string): number {
   let lo = 1;
   let hi = 2;
   if (shape(2) === shape(1)) return 1;
-  while (accepted(shape(hi))) lo = hi, hi *= 2;
+  while (accepted(shape(hi))) (lo = hi), (hi *= 2);
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (accepted(shape(mid))) lo = mid;
@@ -120,11 +120,45 @@ export default async function comments(args: string[]) {
     const now = new Date().toISOString();
     const names = Object.keys(SHAPES);
     const ids = names.map((_, i) => `2612.${String(10000 + i)}`);
-    await upsertRecords(db.db, ids.map((id) => ({
-      source: 'bench',
-      paper: { id, version: 1, title: `Paper ${id}`, abstract: 'An abstract.', authors: ['A'], primaryCategory: 'cs.LG', categories: ['cs.LG'], publishedAt: now, updatedAt: now, submitter: null, comments: null, journalRef: null, doi: null, reportNo: null, license: null, codeUrl: null, projectUrl: null, withdrawn: false },
-      featured: { paperId: id, day: now.slice(0, 10), featuredAt: now, submittedByUserId: null, submittedByName: null, organization: null, organizationName: null, importedUpvotes: 1, importedComments: 0, aiSummary: null, aiKeywords: [] },
-    })) as never);
+    await upsertRecords(
+      db.db,
+      ids.map((id) => ({
+        source: 'bench',
+        paper: {
+          id,
+          version: 1,
+          title: `Paper ${id}`,
+          abstract: 'An abstract.',
+          authors: ['A'],
+          primaryCategory: 'cs.LG',
+          categories: ['cs.LG'],
+          publishedAt: now,
+          updatedAt: now,
+          submitter: null,
+          comments: null,
+          journalRef: null,
+          doi: null,
+          reportNo: null,
+          license: null,
+          codeUrl: null,
+          projectUrl: null,
+          withdrawn: false,
+        },
+        featured: {
+          paperId: id,
+          day: now.slice(0, 10),
+          featuredAt: now,
+          submittedByUserId: null,
+          submittedByName: null,
+          organization: null,
+          organizationName: null,
+          importedUpvotes: 1,
+          importedComments: 0,
+          aiSummary: null,
+          aiKeywords: [],
+        },
+      })) as never,
+    );
     const user = await createUser(db.db, { username: 'bench', email: 'bench@example.org', passwordHash: 'x', emailConfirmed: true });
     const app = createApp(buildServices({ db, config }));
     const page = async (id: string) => Buffer.from(await (await app.request(`/papers/${id}`)).arrayBuffer());
@@ -140,7 +174,15 @@ export default async function comments(args: string[]) {
     for (let i = 0; i < 5; i++) for (const c of cases) if (c.body) renderComment(c.body);
     console.log('shape | chars | formulas | render median / slowest | page growth raw / gzip | the longest input, refused: time median / slowest');
     for (const [i, { name, body, full }] of cases.entries()) {
-      const refused = !accepted(full) ? time(() => { try { renderComment(full); } catch { /* refused */ } }) : null;
+      const refused = !accepted(full)
+        ? time(() => {
+            try {
+              renderComment(full);
+            } catch {
+              /* refused */
+            }
+          })
+        : null;
       const refusedText = refused ? ` | ${full.length} chars refused in ${refused.median.toFixed(1)} / ${refused.max.toFixed(1)} ms` : '';
       if (!body) {
         console.log(`${name} | none accepted${refusedText}`);
@@ -151,7 +193,9 @@ export default async function comments(args: string[]) {
       await addComment(db.db, { paperId: ids[i]!, userId: user.id, body, html: renderComment(body) });
       const after = await page(ids[i]!);
       const formulas = renderComment(body).split('class="katex"').length - 1;
-      console.log(`${name} | ${body.length} | ${formulas} | ${t.median.toFixed(1)} / ${t.max.toFixed(1)} ms | ${kb(after.length - before.length)} / ${kb(gzipSync(after).length - gzipSync(before).length)}${refusedText}`);
+      console.log(
+        `${name} | ${body.length} | ${formulas} | ${t.median.toFixed(1)} / ${t.max.toFixed(1)} ms | ${kb(after.length - before.length)} / ${kb(gzipSync(after).length - gzipSync(before).length)}${refusedText}`,
+      );
     }
   } finally {
     await db.close();

@@ -28,7 +28,10 @@ process.exitCode = code;`;
 async function sink() {
   const state = { count: 0, bytes: 0, samples: [] as string[] };
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false, disableReverseLookup: true,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    disableReverseLookup: true,
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => (state.samples.length < 3 ? chunks.push(c) : (state.bytes += c.length)));
@@ -52,24 +55,49 @@ async function seed(url: string, n: number) {
   const db = await connect(parseDatabaseUrl(url));
   try {
     await migrateToLatest(db.db, db.dialect);
-    await upsertRecords(db.db, Array.from({ length: 60 }, (_, i) => {
-      const id = `2608.${String(20000 + i)}`;
-      const cats = [CATEGORIES[i % CATEGORIES.length]!, CATEGORIES[(i * 7 + 1) % CATEGORIES.length]!];
-      return {
-        source: 'bench',
-        paper: {
-          id, version: 1, title: `A study of ${TOPICS[i % TOPICS.length]} number ${i}`, abstract: `We study ${TOPICS[(i + 2) % TOPICS.length]} at scale. Results improve on ${i} baselines.`,
-          authors: ['Ada Example', 'Bo Sample', 'Cy Third', 'Di Fourth'].slice(0, 1 + (i % 4)), primaryCategory: cats[0]!, categories: cats,
-          publishedAt: `${DAY}T00:00:00Z`, updatedAt: null, submitter: null, comments: null, journalRef: null, doi: null, reportNo: null,
-          license: null, codeUrl: null, projectUrl: null, withdrawn: false,
-        },
-        featured: {
-          paperId: id, day: DAY, featuredAt: `${DAY}T${String(8 + (i % 10)).padStart(2, '0')}:00:00.000Z`, submittedByUserId: null, submittedByName: null,
-          organization: null, organizationName: null, importedUpvotes: (i * 37) % 101, importedComments: 0,
-          aiSummary: i % 3 === 0 ? null : `This paper advances ${TOPICS[i % TOPICS.length]} with a simple method.`, aiKeywords: [TOPICS[(i + 1) % TOPICS.length]!],
-        },
-      };
-    }));
+    await upsertRecords(
+      db.db,
+      Array.from({ length: 60 }, (_, i) => {
+        const id = `2608.${String(20000 + i)}`;
+        const cats = [CATEGORIES[i % CATEGORIES.length]!, CATEGORIES[(i * 7 + 1) % CATEGORIES.length]!];
+        return {
+          source: 'bench',
+          paper: {
+            id,
+            version: 1,
+            title: `A study of ${TOPICS[i % TOPICS.length]} number ${i}`,
+            abstract: `We study ${TOPICS[(i + 2) % TOPICS.length]} at scale. Results improve on ${i} baselines.`,
+            authors: ['Ada Example', 'Bo Sample', 'Cy Third', 'Di Fourth'].slice(0, 1 + (i % 4)),
+            primaryCategory: cats[0]!,
+            categories: cats,
+            publishedAt: `${DAY}T00:00:00Z`,
+            updatedAt: null,
+            submitter: null,
+            comments: null,
+            journalRef: null,
+            doi: null,
+            reportNo: null,
+            license: null,
+            codeUrl: null,
+            projectUrl: null,
+            withdrawn: false,
+          },
+          featured: {
+            paperId: id,
+            day: DAY,
+            featuredAt: `${DAY}T${String(8 + (i % 10)).padStart(2, '0')}:00:00.000Z`,
+            submittedByUserId: null,
+            submittedByName: null,
+            organization: null,
+            organizationName: null,
+            importedUpvotes: (i * 37) % 101,
+            importedComments: 0,
+            aiSummary: i % 3 === 0 ? null : `This paper advances ${TOPICS[i % TOPICS.length]} with a simple method.`,
+            aiKeywords: [TOPICS[(i + 1) % TOPICS.length]!],
+          },
+        };
+      }),
+    );
     // Varied choices: half without filters, the rest by category, archive, keyword or both.
     const now = new Date().toISOString();
     const rows = Array.from({ length: n }, (_, i) => {
@@ -77,9 +105,24 @@ async function seed(url: string, n: number) {
       const categories = kind >= 5 && kind <= 6 ? [CATEGORIES[i % CATEGORIES.length]!] : kind === 7 ? ['cs'] : kind === 9 ? [CATEGORIES[i % 6]!, 'stat'] : [];
       const keywords = kind === 8 || kind === 9 ? [TOPICS[i % TOPICS.length]!] : [];
       const email = `reader${i}@bench.example`;
-      return { email, email_key: email, frequency: 'daily' as const, max_papers: [5, 10, 20][i % 3]!, categories: JSON.stringify(categories), keywords: JSON.stringify(keywords), status: 'active' as const, confirmed_at: now, created_at: now, updated_at: now };
+      return {
+        email,
+        email_key: email,
+        frequency: 'daily' as const,
+        max_papers: [5, 10, 20][i % 3]!,
+        categories: JSON.stringify(categories),
+        keywords: JSON.stringify(keywords),
+        status: 'active' as const,
+        confirmed_at: now,
+        created_at: now,
+        updated_at: now,
+      };
     });
-    for (let i = 0; i < rows.length; i += 1000) await db.db.insertInto('subscriptions').values(rows.slice(i, i + 1000)).execute();
+    for (let i = 0; i < rows.length; i += 1000)
+      await db.db
+        .insertInto('subscriptions')
+        .values(rows.slice(i, i + 1000))
+        .execute();
   } finally {
     await db.close();
   }
@@ -114,7 +157,8 @@ async function once(label: string, url: string, dataDir: string, n: number) {
     const sent = Number(/; (\d+) sent/.exec(first.out)?.[1]);
     if (sent !== smtp.state.count) throw new Error(`${label}: the run says ${sent} sent, the SMTP sink got ${smtp.state.count}`);
     const sample = await simpleParser(smtp.state.samples[0]!);
-    if (!sample.html || !sample.text || !/List-Unsubscribe-Post: List-Unsubscribe=One-Click/.test(smtp.state.samples[0]!)) throw new Error('a sampled message lacks a part or the RFC 8058 header');
+    if (!sample.html || !sample.text || !/List-Unsubscribe-Post: List-Unsubscribe=One-Click/.test(smtp.state.samples[0]!))
+      throw new Error('a sampled message lacks a part or the RFC 8058 header');
     const again = await runSend(env);
     if (smtp.state.count !== sent) throw new Error(`${label}: the repeated run sent ${smtp.state.count - sent} more`);
     console.log(
@@ -130,8 +174,10 @@ async function once(label: string, url: string, dataDir: string, n: number) {
 export default async function bench(args: string[]) {
   const n = Number(args[0] ?? 10_000);
   buildDist();
-  console.log(`digest benchmark: ${n} confirmed subscribers, one daily run of 'digest send' (child process, the real mailer: 3 pooled SMTP connections) to a local SMTP sink; target: well under a minute`);
-  console.log('times include the child\'s start-up (loading the program, migrating check); the sink runs in the parent process');
+  console.log(
+    `digest benchmark: ${n} confirmed subscribers, one daily run of 'digest send' (child process, the real mailer: 3 pooled SMTP connections) to a local SMTP sink; target: well under a minute`,
+  );
+  console.log("times include the child's start-up (loading the program, migrating check); the sink runs in the parent process");
 
   await onEachEngine('digest', (engine, url, dataDir) => once(engine, url, dataDir, n));
 }

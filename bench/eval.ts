@@ -25,7 +25,17 @@ async function main(argv: string[]) {
     console.error('usage: npm run eval -- search [--queries N] [--dims 128,256] [--modes lexical,semantic,hybrid] [--database URL] [--no-train] [--fresh]');
     process.exit(2);
   }
-  const { values } = parseArgs({ args: rest, options: { queries: { type: 'string' }, dims: { type: 'string' }, fresh: { type: 'boolean' }, 'no-train': { type: 'boolean' }, modes: { type: 'string' }, database: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      queries: { type: 'string' },
+      dims: { type: 'string' },
+      fresh: { type: 'boolean' },
+      'no-train': { type: 'boolean' },
+      modes: { type: 'string' },
+      database: { type: 'string' },
+    },
+  });
   const modes = (values.modes ?? 'lexical,semantic,hybrid').split(',') as Mode[];
   const nQueries = Number(values.queries ?? 500);
   // By default the dimension the app trains (LSA_DIM), so that the table is of what ships.
@@ -36,10 +46,20 @@ async function main(argv: string[]) {
   const config = loadConfig({ DATABASE_URL: values.database ?? `sqlite:${file}`, DATA_DIR: DIR, EMBEDDER: 'builtin' });
   const db = await connect(config.database);
   await migrateToLatest(db.db, db.dialect);
-  const count = async () => Number((await db.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async () =>
+    Number(
+      (
+        await db.db
+          .selectFrom('papers')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   if ((await count()) === 0) {
     const t = Date.now();
-    const s = await importFiles(db.db, [path.join(DATA, 'arxiv-sample.jsonl.gz'), path.join(DATA, 'hf-daily-papers.jsonl.gz')], { rejectsDir: path.join(DIR, 'rejects') });
+    const s = await importFiles(db.db, [path.join(DATA, 'arxiv-sample.jsonl.gz'), path.join(DATA, 'hf-daily-papers.jsonl.gz')], {
+      rejectsDir: path.join(DIR, 'rejects'),
+    });
     console.log(`imported ${s.new} papers (${s.updated} updated) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
   const papers = await count();
@@ -89,7 +109,12 @@ async function main(argv: string[]) {
         }
       }
       const ms = (performance.now() - t) / queries.length;
-      const label = mode === 'lexical' ? (db.dialect === 'sqlite' ? 'none (FTS5 bm25)' : 'none (tsvector, ts_rank_cd)') : `builtin LSA ${emb?.model.match(/lsa(\d+)/)?.[1] ?? dim}-d`;
+      const label =
+        mode === 'lexical'
+          ? db.dialect === 'sqlite'
+            ? 'none (FTS5 bm25)'
+            : 'none (tsvector, ts_rank_cd)'
+          : `builtin LSA ${emb?.model.match(/lsa(\d+)/)?.[1] ?? dim}-d`;
       table.push(`| ${label} | ${mode} | ${(rr / queries.length).toFixed(3)} | ${(hits / queries.length).toFixed(3)} | ${ms.toFixed(1)} |`);
       if (mode === 'lexical') lexicalDone = true;
       console.log(table.at(-1));

@@ -31,7 +31,9 @@ async function importOnce(label: string, env: Record<string, string>, file: stri
   const m = /(\d+) new, (\d+) updated, (\d+) unchanged, (\d+) rejected/.exec(out);
   const papers = m ? Number(m[1]) + Number(m[2]) + Number(m[3]) : NaN;
   const rssMb = Number(/BENCH maxRSS=(\d+)/.exec(err)?.[1]) / 1024;
-  console.log(`${label.padEnd(12)} ${papers} papers in ${seconds.toFixed(1)} s = ${Math.round(papers / seconds)} papers/s, peak RSS ${rssMb.toFixed(0)} MB  (${out.trim()})`);
+  console.log(
+    `${label.padEnd(12)} ${papers} papers in ${seconds.toFixed(1)} s = ${Math.round(papers / seconds)} papers/s, peak RSS ${rssMb.toFixed(0)} MB  (${out.trim()})`,
+  );
 }
 
 export default async function bench(args: string[]) {

@@ -18,7 +18,10 @@ const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 function store(db: Db, xml: string) {
   const page = parseOaiPage(xml);
-  return upsertRecords(db.db, page.records.flatMap((r) => (r.paper ? [{ paper: r.paper, source: 'oai' }] : [])));
+  return upsertRecords(
+    db.db,
+    page.records.flatMap((r) => (r.paper ? [{ paper: r.paper, source: 'oai' }] : [])),
+  );
 }
 
 async function onDatabase(label: string, url: string, xml: string, runs: number) {
@@ -58,7 +61,9 @@ export default async function bench(args: string[]) {
     parse.push(ms(t0));
   }
   const p = median(parse);
-  console.log(`parse      ${records} records: median ${p.toFixed(0)} ms (min ${Math.min(...parse).toFixed(0)}) = ${Math.round(records / (p / 1000))} records/s`);
+  console.log(
+    `parse      ${records} records: median ${p.toFixed(0)} ms (min ${Math.min(...parse).toFixed(0)}) = ${Math.round(records / (p / 1000))} records/s`,
+  );
 
   await onEachEngine('ingest', (engine, url) => onDatabase(engine, url, xml, runs));
 }

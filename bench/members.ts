@@ -33,17 +33,56 @@ export default async function members(args: string[]) {
 
     const now = new Date().toISOString();
     const papers = Array.from({ length: 50 }, (_, i) => `2611.${String(10000 + i)}`);
-    await upsertRecords(db.db, papers.map((id) => ({
-      source: 'bench',
-      paper: { id, version: 1, title: `Paper ${id}`, abstract: '', authors: ['A'], primaryCategory: 'cs.LG', categories: ['cs.LG'], publishedAt: now, updatedAt: now, submitter: null, comments: null, journalRef: null, doi: null, reportNo: null, license: null, codeUrl: null, projectUrl: null, withdrawn: false },
-      featured: { paperId: id, day: now.slice(0, 10), featuredAt: now, submittedByUserId: null, submittedByName: null, organization: null, organizationName: null, importedUpvotes: 10, importedComments: 0, aiSummary: null, aiKeywords: [] },
-    })) as never);
+    await upsertRecords(
+      db.db,
+      papers.map((id) => ({
+        source: 'bench',
+        paper: {
+          id,
+          version: 1,
+          title: `Paper ${id}`,
+          abstract: '',
+          authors: ['A'],
+          primaryCategory: 'cs.LG',
+          categories: ['cs.LG'],
+          publishedAt: now,
+          updatedAt: now,
+          submitter: null,
+          comments: null,
+          journalRef: null,
+          doi: null,
+          reportNo: null,
+          license: null,
+          codeUrl: null,
+          projectUrl: null,
+          withdrawn: false,
+        },
+        featured: {
+          paperId: id,
+          day: now.slice(0, 10),
+          featuredAt: now,
+          submittedByUserId: null,
+          submittedByName: null,
+          organization: null,
+          organizationName: null,
+          importedUpvotes: 10,
+          importedComments: 0,
+          aiSummary: null,
+          aiKeywords: [],
+        },
+      })) as never,
+    );
     const users = [];
-    for (let i = 0; i < 100; i++) users.push(await createUser(db.db, { username: `u${i}`, email: `u${i}@example.org`, passwordHash: hash, emailConfirmed: true }));
+    for (let i = 0; i < 100; i++)
+      users.push(await createUser(db.db, { username: `u${i}`, email: `u${i}@example.org`, passwordHash: hash, emailConfirmed: true }));
 
     t = process.hrtime.bigint();
     let n = 0;
-    for (const u of users.slice(0, 20)) for (const p of papers) { await setVote(db.db, u.id, p, true); n++; }
+    for (const u of users.slice(0, 20))
+      for (const p of papers) {
+        await setVote(db.db, u.id, p, true);
+        n++;
+      }
     const seq = ms(t);
     console.log(`votes, one after another: ${n} in ${seq.toFixed(0)} ms = ${Math.round((n / seq) * 1000)}/s`);
 

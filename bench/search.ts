@@ -24,7 +24,14 @@ const DIR = '/tmp/dailypapers-bench';
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dp_bench';
 
 const countPapers = async (db: Awaited<ReturnType<typeof connect>>) =>
-  Number((await db.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await db.db
+        .selectFrom('papers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
@@ -48,7 +55,9 @@ async function build(url: string, fresh: boolean, papers: number) {
   const search = searchFor({ db, config });
   if (n === 0) {
     const t = Date.now();
-    const s = await importFiles(db.db, [path.join(DATA, 'arxiv-sample.jsonl.gz'), path.join(DATA, 'hf-daily-papers.jsonl.gz')], { rejectsDir: path.join(DIR, 'rejects') });
+    const s = await importFiles(db.db, [path.join(DATA, 'arxiv-sample.jsonl.gz'), path.join(DATA, 'hf-daily-papers.jsonl.gz')], {
+      rejectsDir: path.join(DIR, 'rejects'),
+    });
     const sec = (Date.now() - t) / 1000;
     figures.push(`import of the real papers with search triggers: ${s.new} papers in ${sec.toFixed(1)} s (${Math.round((s.new + s.updated) / sec)} records/s)`);
     n = await countPapers(db);
@@ -60,7 +69,9 @@ async function build(url: string, fresh: boolean, papers: number) {
     t = Date.now();
     const s = await importFiles(db.db, [file], { rejectsDir: path.join(DIR, 'rejects') });
     const sec = (Date.now() - t) / 1000;
-    figures.push(`import of the synthetic papers with search triggers: ${s.new} papers in ${sec.toFixed(1)} s (${Math.round((s.new + s.updated) / sec)} records/s)`);
+    figures.push(
+      `import of the synthetic papers with search triggers: ${s.new} papers in ${sec.toFixed(1)} s (${Math.round((s.new + s.updated) / sec)} records/s)`,
+    );
     n = await countPapers(db);
   }
   // PostgreSQL's word pairs (decision 0020), the first thing embedPending does: timed apart.
@@ -89,7 +100,9 @@ async function build(url: string, fresh: boolean, papers: number) {
     const r = await sql<{ db: string; search: string; vec: string }>`select pg_database_size(current_database()) as db,
       pg_total_relation_size('paper_search') as search, coalesce(pg_total_relation_size(to_regclass('paper_vector')), 0) as vec`.execute(db.db);
     const row = r.rows[0]!;
-    figures.push(`database ${mib(Number(row.db))}: paper_search (tsvector with tag and month lexemes + GIN) ${mib(Number(row.search))}, paper_vector (+ HNSW) ${mib(Number(row.vec))}`);
+    figures.push(
+      `database ${mib(Number(row.db))}: paper_search (tsvector with tag and month lexemes + GIN) ${mib(Number(row.search))}, paper_vector (+ HNSW) ${mib(Number(row.vec))}`,
+    );
   }
   // What autovacuum would do a minute after a bulk load: planner statistics and the visibility map.
   if (db.dialect === 'postgres') await sql`vacuum analyze`.execute(db.db);
@@ -100,22 +113,47 @@ async function build(url: string, fresh: boolean, papers: number) {
 async function queries(url: string): Promise<string[]> {
   const config = loadConfig({ DATABASE_URL: url, DATA_DIR: DIR });
   const db = await connect(config.database);
-  const rows = await db.db.selectFrom('featured').select(['ai_keywords']).where('ai_keywords', 'like', '["%","%","%"%').orderBy('paper_id').limit(400).execute();
+  const rows = await db.db
+    .selectFrom('featured')
+    .select(['ai_keywords'])
+    .where('ai_keywords', 'like', '["%","%","%"%')
+    .orderBy('paper_id')
+    .limit(400)
+    .execute();
   await db.close();
   const kw = rows.map((r) => JSON.parse(r.ai_keywords) as string[]).filter((k) => k.length >= 3);
   const out: string[] = [];
   kw.forEach((k, i) => {
     // A mix: keyword triples (most searches), one keyword, a phrase, filters, an author, sorting.
     switch (i % 8) {
-      case 0: case 1: case 2: out.push(k.slice(0, 3).join(' ')); break;
-      case 3: out.push(k[0]!); break;
-      case 4: out.push(`"${k[1]}" cat:cs.CV`); break;
-      case 5: out.push(`${k[0]} after:2026-01-01 has:code`); break;
-      case 6: out.push(`${k[2]} -survey\tsort=date`); break;
-      default: out.push('author:zhang diffusion'); break;
+      case 0:
+      case 1:
+      case 2:
+        out.push(k.slice(0, 3).join(' '));
+        break;
+      case 3:
+        out.push(k[0]!);
+        break;
+      case 4:
+        out.push(`"${k[1]}" cat:cs.CV`);
+        break;
+      case 5:
+        out.push(`${k[0]} after:2026-01-01 has:code`);
+        break;
+      case 6:
+        out.push(`${k[2]} -survey\tsort=date`);
+        break;
+      default:
+        out.push('author:zhang diffusion');
+        break;
     }
   });
-  console.log(`  ${out.length} distinct queries, e.g. ${out.slice(0, 8).map((q) => JSON.stringify(q)).join(', ')}`);
+  console.log(
+    `  ${out.length} distinct queries, e.g. ${out
+      .slice(0, 8)
+      .map((q) => JSON.stringify(q))
+      .join(', ')}`,
+  );
   return out;
 }
 
@@ -180,11 +218,28 @@ async function measure(port: number, qs: string[], requests: number, concurrency
   const secs = (performance.now() - t) / 1000;
   lat.sort((a, b) => a - b);
   inSearch.sort((a, b) => a - b);
-  return { p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99), max: lat.at(-1)!, rps: requests / secs, modes, search: { p50: pct(inSearch, 50), p99: pct(inSearch, 99) } };
+  return {
+    p50: pct(lat, 50),
+    p90: pct(lat, 90),
+    p99: pct(lat, 99),
+    max: lat.at(-1)!,
+    rps: requests / secs,
+    modes,
+    search: { p50: pct(inSearch, 50), p99: pct(inSearch, 99) },
+  };
 }
 
 export default async function bench(args: string[]) {
-  const { values } = parseArgs({ args, options: { engines: { type: 'string' }, requests: { type: 'string' }, concurrency: { type: 'string' }, fresh: { type: 'boolean' }, papers: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      engines: { type: 'string' },
+      requests: { type: 'string' },
+      concurrency: { type: 'string' },
+      fresh: { type: 'boolean' },
+      papers: { type: 'string' },
+    },
+  });
   const papers = Number(values.papers ?? 0);
   const engines = (values.engines ?? 'sqlite,postgres').split(',');
   const requests = Number(values.requests ?? 1000);
@@ -208,7 +263,9 @@ export default async function bench(args: string[]) {
       await measure(port, qs, 50, 1); // warm-up, not counted
       for (const c of [1, Number(values.concurrency ?? 4)]) {
         const r = await measure(port, qs, requests, c);
-        console.log(`  ${requests} searches, ${c} in flight: p50 ${r.p50.toFixed(1)} ms, p90 ${r.p90.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(0)} ms, ${r.rps.toFixed(0)} req/s (the search service alone: p50 ${r.search.p50.toFixed(1)}, p99 ${r.search.p99.toFixed(1)} ms); modes ${JSON.stringify(Object.fromEntries(r.modes))}`);
+        console.log(
+          `  ${requests} searches, ${c} in flight: p50 ${r.p50.toFixed(1)} ms, p90 ${r.p90.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(0)} ms, ${r.rps.toFixed(0)} req/s (the search service alone: p50 ${r.search.p50.toFixed(1)}, p99 ${r.search.p99.toFixed(1)} ms); modes ${JSON.stringify(Object.fromEntries(r.modes))}`,
+        );
       }
       console.log(`  server peak RSS: ${(server.peak() / 2 ** 20).toFixed(0)} MiB`);
     } finally {

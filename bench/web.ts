@@ -24,10 +24,8 @@ import { setVote } from '../src/store/votes.js';
 import { createApp } from '../src/web/app.js';
 import { buildServices } from '../src/services.js';
 
-
 const DATA = path.resolve(import.meta.dirname, '../../shared/data');
 const FILES = [path.join(DATA, 'hf-daily-papers.jsonl.gz'), path.join(DATA, 'arxiv-sample.jsonl.gz')];
-
 
 async function load(db: Db, dir: string) {
   const started = performance.now();

@@ -7,9 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTrustProxy, type TrustProxy, TrustProxyError } from './auth/proxy.js';
 
-export type DatabaseConfig =
-  | { kind: 'sqlite'; path: string; url: string }
-  | { kind: 'postgres'; url: string };
+export type DatabaseConfig = { kind: 'sqlite'; path: string; url: string } | { kind: 'postgres'; url: string };
 
 export interface Config {
   database: DatabaseConfig;
@@ -53,10 +51,28 @@ export class ConfigError extends Error {
 
 /** The variables INTERFACE.md documents, plus DATA_DIR, ARXIV_CONTACT, TIMEZONE and the harvest's pace and schedule. */
 export const CONFIG_VARIABLES = [
-  'DATABASE_URL', 'PORT', 'HOST', 'BASE_URL', 'SECRET', 'SMTP_URL', 'MAIL_FROM', 'ARXIV_API_URL',
-  'ARXIV_OAI_URL', 'ARXIV_CATEGORIES', 'ARXIV_CONTACT', 'EMBEDDER', 'LOG_LEVEL', 'DATA_DIR', 'TIMEZONE',
-  'ARXIV_INTERVAL_MS', 'ARXIV_SCHEDULE', 'DIGEST_SCHEDULE', 'DIGEST_RATE',
-  'SUBMIT_MAX_AGE_DAYS', 'TRUST_PROXY', 'METRICS_TOKEN',
+  'DATABASE_URL',
+  'PORT',
+  'HOST',
+  'BASE_URL',
+  'SECRET',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'ARXIV_API_URL',
+  'ARXIV_OAI_URL',
+  'ARXIV_CATEGORIES',
+  'ARXIV_CONTACT',
+  'EMBEDDER',
+  'LOG_LEVEL',
+  'DATA_DIR',
+  'TIMEZONE',
+  'ARXIV_INTERVAL_MS',
+  'ARXIV_SCHEDULE',
+  'DIGEST_SCHEDULE',
+  'DIGEST_RATE',
+  'SUBMIT_MAX_AGE_DAYS',
+  'TRUST_PROXY',
+  'METRICS_TOKEN',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
@@ -69,11 +85,7 @@ const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
  * Builds the Config from an environment and parsed flags (flag names as in flagName()).
  * Pure apart from resolving relative paths against `cwd`; throws ConfigError naming the variable.
  */
-export function loadConfig(
-  env: Record<string, string | undefined>,
-  flags: Partial<Record<string, string>> = {},
-  cwd = process.cwd(),
-): Config {
+export function loadConfig(env: Record<string, string | undefined>, flags: Partial<Record<string, string>> = {}, cwd = process.cwd()): Config {
   const get = (v: ConfigVariable): string | undefined => {
     const value = flags[flagName(v)] ?? env[v];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
@@ -86,7 +98,9 @@ export function loadConfig(
     throw new ConfigError(`LOG_LEVEL '${logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
   }
   const categories = (get('ARXIV_CATEGORIES') ?? 'cs.LG,cs.CL,cs.CV,cs.AI,stat.ML')
-    .split(',').map((c) => c.trim()).filter(Boolean);
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   for (const c of categories) {
     if (!CATEGORY.test(c)) throw new ConfigError(`ARXIV_CATEGORIES: '${c}' is not an arXiv category like cs.LG or math`);
   }
@@ -118,7 +132,8 @@ export function loadConfig(
     throw e;
   }
   const metricsToken = get('METRICS_TOKEN');
-  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters (use a random value, e.g. openssl rand -hex 24)');
+  if (metricsToken !== undefined && metricsToken.length < 16)
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters (use a random value, e.g. openssl rand -hex 24)');
   return {
     database: parseDatabaseUrl(get('DATABASE_URL') ?? `sqlite:${path.join(dataDir, 'dailypapers.db')}`, cwd),
     port,

@@ -7,10 +7,7 @@
 // proxy; the first that does not is the client). MDN "X-Forwarded-For", "Security and privacy".
 import { BlockList, isIP } from 'node:net';
 
-export type TrustProxy =
-  | { kind: 'none' }
-  | { kind: 'hops'; hops: number }
-  | { kind: 'cidrs'; list: BlockList; text: string };
+export type TrustProxy = { kind: 'none' } | { kind: 'hops'; hops: number } | { kind: 'cidrs'; list: BlockList; text: string };
 
 export class TrustProxyError extends Error {
   override name = 'TrustProxyError';
@@ -26,7 +23,10 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
     return hops === 0 ? { kind: 'none' } : { kind: 'hops', hops };
   }
   const list = new BlockList();
-  for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of v
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [addr, bits, extra] = part.split('/');
     const family = isIP(addr ?? '');
     if (!family || extra !== undefined) throw new TrustProxyError(`TRUST_PROXY: '${part}' is not an IP address or CIDR like 10.0.0.0/8`);
@@ -65,7 +65,10 @@ function trusted(list: BlockList, address: string): boolean {
 export function resolveClientAddress(socket: string | undefined, forwardedFor: string | undefined, trust: TrustProxy): string {
   const peer = socket ? normalizeAddress(socket) : 'unknown';
   if (trust.kind === 'none' || !forwardedFor) return peer;
-  const hops = forwardedFor.split(',').map(normalizeAddress).filter((e) => e !== '');
+  const hops = forwardedFor
+    .split(',')
+    .map(normalizeAddress)
+    .filter((e) => e !== '');
   if (trust.kind === 'hops') {
     // The socket peer is hop 1; each trusted hop vouches for the entry to its left.
     let client = peer;

@@ -47,7 +47,11 @@ export const LOGIN_THROTTLE = {
   forgetAfterMs: 60 * 60_000,
 };
 
-interface Failures { count: number; last: number; until: number }
+interface Failures {
+  count: number;
+  last: number;
+  until: number;
+}
 
 export class RateLimiter {
   private windows = new Map<string, { start: number; count: number }>();

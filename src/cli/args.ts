@@ -10,9 +10,7 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-export const CONFIG_OPTIONS: Options = Object.fromEntries(
-  CONFIG_VARIABLES.map((v) => [flagName(v), { type: 'string' as const }]),
-);
+export const CONFIG_OPTIONS: Options = Object.fromEntries(CONFIG_VARIABLES.map((v) => [flagName(v), { type: 'string' as const }]));
 
 export function parse(argv: string[], options: Options, allowPositionals = false) {
   try {

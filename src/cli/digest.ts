@@ -32,7 +32,13 @@ export const digestCommand: Command = {
     const [sub, ...rest] = argv;
     if (sub === undefined || sub === '--help' || sub === '-h') return help(io, digestCommand);
     if (sub !== 'send') throw new UsageError(`digest: unknown subcommand '${sub}'; use 'digest send'`);
-    const args = parse(rest, { frequency: { type: 'string' }, date: { type: 'string' }, 'dry-run': { type: 'boolean' }, to: { type: 'string' }, html: { type: 'boolean' } });
+    const args = parse(rest, {
+      frequency: { type: 'string' },
+      date: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      to: { type: 'string' },
+      html: { type: 'boolean' },
+    });
     if (args.help) return help(io, digestCommand);
     const frequency = args.values.frequency as string | undefined;
     if (!frequency) throw new UsageError('digest send: --frequency daily or --frequency weekly is required');
@@ -59,7 +65,9 @@ export const digestCommand: Command = {
           return 0;
         }
         if (args.values['dry-run']) {
-          const head = Object.entries(p.headers).map(([k, v]) => `${k}: ${v}`).join('\n');
+          const head = Object.entries(p.headers)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('\n');
           io.stdout.write(`To: ${to ?? 'you@example.com'}\nSubject: ${p.mail.subject}\n${head}\n\n${args.values.html ? p.mail.html : p.mail.text}`);
           return 0;
         }

@@ -23,7 +23,11 @@ first record. A re-run of the same file changes nothing.
 Rejected lines are printed as FILE:LINE: reason (the first 20) and all written to DATA_DIR/rejects/;
 the exit code is 1 if any line was rejected.`,
   async run(argv, io) {
-    const args = parse(argv, { format: { type: 'string' }, strict: { type: 'boolean' }, 'batch-size': { type: 'string' }, 'no-embeddings': { type: 'boolean' } }, true);
+    const args = parse(
+      argv,
+      { format: { type: 'string' }, strict: { type: 'boolean' }, 'batch-size': { type: 'string' }, 'no-embeddings': { type: 'boolean' } },
+      true,
+    );
     if (args.help) return help(io, importCommand);
     if (args.positionals.length === 0) throw new UsageError('import: name at least one FILE');
     const format = args.values.format as string | undefined;

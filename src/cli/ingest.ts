@@ -71,7 +71,11 @@ async function ingestArxiv(argv: string[], io: Io): Promise<number> {
     const fetcher = arxivFetcher(config, (r) => io.stderr.write(`arXiv: ${r.reason}; retrying in ${(r.waitMs / 1000).toFixed(1)} s\n`));
     try {
       const s = await harvest(db.db, {
-        baseUrl: config.arxivOaiUrl, categories: config.arxivCategories, ...window, fetcher, again: args.values.again === true,
+        baseUrl: config.arxivOaiUrl,
+        categories: config.arxivCategories,
+        ...window,
+        fetcher,
+        again: args.values.again === true,
         onProgress: (p) => io.stderr.write(progressLine(p) + '\n'),
         onNotice: (m) => io.stderr.write(m + '\n'),
       });

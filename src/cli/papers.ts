@@ -16,14 +16,17 @@ import { presentHit, SearchParams } from '../web/api/search.js';
 import { parse, UsageError } from './args.js';
 import { type Command, help, type Io } from './command.js';
 
-const USAGE = 'papers list [--date D | --week W | --month M] [--sort S] [--submitter U] [--organization O] [--page P] [--limit N] [--json]\n       papers show ID [--json]\n       papers search QUERY [--sort S] [--limit N] [--json]';
+const USAGE =
+  'papers list [--date D | --week W | --month M] [--sort S] [--submitter U] [--organization O] [--page P] [--limit N] [--json]\n       papers show ID [--json]\n       papers search QUERY [--sort S] [--limit N] [--json]';
 
 /** zod's "limit: at most 100" becomes "--limit: at most 100": the message names the flag. */
 function usageFrom(issues: Array<{ message: string; path: PropertyKey[] }>, action: string): UsageError {
-  const text = issues.map((i) => {
-    const m = i.message.includes(':') ? i.message : `${i.path.map(String).join('.')}: ${i.message}`;
-    return m.replace(/^(\w+):/, (_all, name: string) => `--${name === 'p' ? 'page' : name}:`);
-  }).join('; ');
+  const text = issues
+    .map((i) => {
+      const m = i.message.includes(':') ? i.message : `${i.path.map(String).join('.')}: ${i.message}`;
+      return m.replace(/^(\w+):/, (_all, name: string) => `--${name === 'p' ? 'page' : name}:`);
+    })
+    .join('; ');
   return new UsageError(`papers ${action}: ${text}`);
 }
 
@@ -49,11 +52,21 @@ papers search Q   hybrid search (GET /api/papers/search); --sort relevance|date|
     const [action, ...rest] = argv;
     if (action === undefined || action === '--help' || action === '-h') return help(io, papersCommand);
     if (!['list', 'show', 'search'].includes(action)) throw new UsageError(`papers: unknown action '${action}'; use list, show or search`);
-    const args = parse(rest, {
-      date: { type: 'string' }, week: { type: 'string' }, month: { type: 'string' }, sort: { type: 'string' },
-      submitter: { type: 'string' }, organization: { type: 'string' }, page: { type: 'string' }, limit: { type: 'string' },
-      json: { type: 'boolean' },
-    }, true);
+    const args = parse(
+      rest,
+      {
+        date: { type: 'string' },
+        week: { type: 'string' },
+        month: { type: 'string' },
+        sort: { type: 'string' },
+        submitter: { type: 'string' },
+        organization: { type: 'string' },
+        page: { type: 'string' },
+        limit: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      true,
+    );
     if (args.help) return help(io, papersCommand);
     const v = args.values;
     const json = v.json === true;
@@ -67,7 +80,16 @@ papers search Q   hybrid search (GET /api/papers/search); --sort relevance|date|
     if (action === 'list') {
       only(['date', 'week', 'month', 'sort', 'submitter', 'organization', 'page', 'limit']);
       if (args.positionals.length) throw new UsageError(`papers list: unexpected argument '${args.positionals[0]}'`);
-      const q = DailyPapersQuery.safeParse({ date: v.date, week: v.week, month: v.month, sort: v.sort, submitter: v.submitter, organization: v.organization, p: v.page, limit: v.limit });
+      const q = DailyPapersQuery.safeParse({
+        date: v.date,
+        week: v.week,
+        month: v.month,
+        sort: v.sort,
+        submitter: v.submitter,
+        organization: v.organization,
+        p: v.page,
+        limit: v.limit,
+      });
       if (!q.success) throw usageFrom(q.error.issues, 'list');
       const query = q.data;
       work = async (db) => {
@@ -105,7 +127,11 @@ papers search Q   hybrid search (GET /api/papers/search); --sort relevance|date|
       work = async (db) => {
         const config = loadConfig(io.env, args.config);
         const r = await searchFor({ db, config, log: createLogger(config.logLevel) }).search(params);
-        if (json) printJson(io, r.hits.map((h) => presentHit(h)));
+        if (json)
+          printJson(
+            io,
+            r.hits.map((h) => presentHit(h)),
+          );
         else {
           for (const h of r.hits) io.stdout.write(line(h.paper.id, h.upvotes, h.paper.title, h.featured?.featuredAt ?? h.paper.publishedAt));
           io.stderr.write(`${r.total} papers match; ${r.hits.length} shown (${r.mode}, ${r.tookMs.toFixed(0)} ms)\n`);

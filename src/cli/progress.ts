@@ -13,7 +13,7 @@ export function progressReporter(stream: NodeJS.WriteStream, intervalMs = 5000) 
     const seconds = Math.max((now - p.startedAt) / 1000, 0.001);
     const rate = seconds < 0.5 && !p.done ? '-' : String(Math.round(p.records / seconds));
     const fraction = p.size > 0 ? Math.min(p.bytesRead / p.size, 1) : 0;
-    const eta = fraction > 0 && !p.done ? Math.round(seconds * (1 - fraction) / fraction) : 0;
+    const eta = fraction > 0 && !p.done ? Math.round((seconds * (1 - fraction)) / fraction) : 0;
     const name = path.basename(p.file);
     if (tty) {
       const width = 24;

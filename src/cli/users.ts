@@ -35,7 +35,14 @@ export const usersCommand: Command = {
     const email = typeof args.values.email === 'string' ? args.values.email.trim() : '';
     if (!email) throw new UsageError('users create: --email is required');
     if (!EMAIL.test(email)) throw new UsageError(`users create: --email '${email}' is not an email address`);
-    const username = typeof args.values.username === 'string' ? args.values.username : email.split('@')[0]!.replace(/[^A-Za-z0-9_-]/g, '').replace(/^[_-]+/, '').slice(0, 32);
+    const username =
+      typeof args.values.username === 'string'
+        ? args.values.username
+        : email
+            .split('@')[0]!
+            .replace(/[^A-Za-z0-9_-]/g, '')
+            .replace(/^[_-]+/, '')
+            .slice(0, 32);
     if (!USERNAME.test(username)) throw new UsageError(`users create: username '${username}' must have 2 to 32 letters, digits, '-' or '_' (pass --username)`);
     let password: string;
     let generated = false;
@@ -51,7 +58,13 @@ export const usersCommand: Command = {
     const db = await connect(config.database);
     try {
       await migrateToLatest(db.db, db.dialect);
-      const user = await createUser(db.db, { username, email, passwordHash: await hashPassword(password), role: args.values.admin ? 'admin' : undefined, emailConfirmed: true });
+      const user = await createUser(db.db, {
+        username,
+        email,
+        passwordHash: await hashPassword(password),
+        role: args.values.admin ? 'admin' : undefined,
+        emailConfirmed: true,
+      });
       io.stdout.write(`created ${user.role} '${user.username}' <${user.email}>\n`);
       if (generated) io.stdout.write(`password: ${password}\n(shown once; change it in /settings)\n`);
       return 0;

@@ -4,7 +4,11 @@ import path from 'node:path';
 import type SQLite from 'better-sqlite3';
 
 /** Where `npm install` builds the extension (scripts/build-native.mjs): build/ beside src/ and dist/. */
-const DP_BM25 = path.resolve(import.meta.dirname, '../../build', process.platform === 'darwin' ? 'dp_bm25.dylib' : process.platform === 'win32' ? 'dp_bm25.dll' : 'dp_bm25.so');
+const DP_BM25 = path.resolve(
+  import.meta.dirname,
+  '../../build',
+  process.platform === 'darwin' ? 'dp_bm25.dylib' : process.platform === 'win32' ? 'dp_bm25.dll' : 'dp_bm25.so',
+);
 let warned = false;
 
 /**
@@ -19,9 +23,10 @@ export function loadDpBm25(sqlite: SQLite.Database): boolean {
   } catch (e) {
     if (!warned) {
       warned = true;
-      process.emitWarning(`the SQLite extension dp_bm25 did not load (${(e as Error).message}); search ranks with FTS5's bm25(), slower for common words on large databases (npm install builds it with a C compiler)`);
+      process.emitWarning(
+        `the SQLite extension dp_bm25 did not load (${(e as Error).message}); search ranks with FTS5's bm25(), slower for common words on large databases (npm install builds it with a C compiler)`,
+      );
     }
     return false;
   }
 }
-

@@ -94,57 +94,168 @@ export interface JobsTable {
 }
 
 /** Search (migration 0003): FTS5/tsvector rows are kept by triggers and not typed here. */
-export interface SearchDocTable { doc_id: Generated<number>; paper_id: string }
-export interface PaperEmbeddingTable { doc_id: number; model: string; seq: number; vec: Uint8Array }
+export interface SearchDocTable {
+  doc_id: Generated<number>;
+  paper_id: string;
+}
+export interface PaperEmbeddingTable {
+  doc_id: number;
+  model: string;
+  seq: number;
+  vec: Uint8Array;
+}
 /** Deleted vectors (migration 0007), for the SQLite HNSW index to catch up with. */
-export interface PaperEmbeddingGoneTable { seq: Generated<number>; doc_id: number }
-export interface SearchModelTable { name: string; kind: string; papers: number; data: Uint8Array; created_at: string }
+export interface PaperEmbeddingGoneTable {
+  seq: Generated<number>;
+  doc_id: number;
+}
+export interface SearchModelTable {
+  name: string;
+  kind: string;
+  papers: number;
+  data: Uint8Array;
+  created_at: string;
+}
 
 /** Members (migration 0005): see migrations/0005_members.ts. */
 export interface UsersTable {
-  id: Generated<number>; username: string; username_key: string; email: string; email_key: string;
-  password_hash: string; role: 'admin' | 'moderator' | 'member'; email_confirmed_at: string | null;
-  suspended_at: string | null; upvotes_public: number; created_at: string; updated_at: string;
+  id: Generated<number>;
+  username: string;
+  username_key: string;
+  email: string;
+  email_key: string;
+  password_hash: string;
+  role: 'admin' | 'moderator' | 'member';
+  email_confirmed_at: string | null;
+  suspended_at: string | null;
+  upvotes_public: number;
+  created_at: string;
+  updated_at: string;
 }
-export interface SessionsTable { id_hash: string; user_id: number; created_at: string; expires_at: string; last_seen_at: string; user_agent: string | null }
-export interface MailTokensTable { token_hash: string; user_id: number; purpose: 'confirm' | 'reset'; created_at: string; expires_at: string; used_at: string | null }
-export interface ApiTokensTable { id: Generated<number>; user_id: number; name: string; token_hash: string; scopes: string; created_at: string; last_used_at: string | null; revoked_at: string | null }
-export interface VotesTable { user_id: number; paper_id: string; created_at: string }
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  user_agent: string | null;
+}
+export interface MailTokensTable {
+  token_hash: string;
+  user_id: number;
+  purpose: 'confirm' | 'reset';
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  scopes: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+export interface VotesTable {
+  user_id: number;
+  paper_id: string;
+  created_at: string;
+}
 export interface CommentsTable {
-  id: Generated<number>; paper_id: string; user_id: number; parent_id: number | null; body: string; created_at: string;
-  edited_at: string | null; deleted_at: string | null; hidden_at: string | null; hidden_by: number | null;
+  id: Generated<number>;
+  paper_id: string;
+  user_id: number;
+  parent_id: number | null;
+  body: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  hidden_at: string | null;
+  hidden_by: number | null;
   /** The body rendered once when written (migration 0013); null only for a row written around the store. */
   body_html: string | null;
 }
-export interface OrgsTable { id: Generated<number>; name: string; name_key: string; display_name: string; created_by: number | null; created_at: string }
-export interface OrgMembersTable { org_id: number; user_id: number; role: 'admin' | 'member'; created_at: string }
+export interface OrgsTable {
+  id: Generated<number>;
+  name: string;
+  name_key: string;
+  display_name: string;
+  created_by: number | null;
+  created_at: string;
+}
+export interface OrgMembersTable {
+  org_id: number;
+  user_id: number;
+  role: 'admin' | 'member';
+  created_at: string;
+}
 export interface AuthorClaimsTable {
-  id: Generated<number>; user_id: number; paper_id: string; author_name: string; status: 'pending' | 'approved' | 'rejected';
-  decided_by: number | null; created_at: string; decided_at: string | null;
+  id: Generated<number>;
+  user_id: number;
+  paper_id: string;
+  author_name: string;
+  status: 'pending' | 'approved' | 'rejected';
+  decided_by: number | null;
+  created_at: string;
+  decided_at: string | null;
 }
 
 /** Sign-ups awaiting confirmation (migration 0014): see migrations/0014_account_security.ts. */
 export interface PendingSignupsTable {
-  username_key: string; username: string; email: string; password_hash: string; token_hash: string;
-  created_at: string; expires_at: string; confirmed_at: string | null;
+  username_key: string;
+  username: string;
+  email: string;
+  password_hash: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  confirmed_at: string | null;
 }
 
 /** Digests (migration 0006): see migrations/0006_digests.ts. */
 export interface SubscriptionsTable {
-  id: Generated<number>; email: string; email_key: string; user_id: number | null; frequency: 'daily' | 'weekly';
-  max_papers: Generated<number>; categories: Generated<string>; keywords: Generated<string>; status: 'pending' | 'active' | 'paused' | 'unsubscribed';
-  confirm_token_hash: string | null; confirm_sent_at: string | null; confirmed_at: string | null; bounces: Generated<number>;
-  last_error: string | null; created_at: string; updated_at: string;
+  id: Generated<number>;
+  email: string;
+  email_key: string;
+  user_id: number | null;
+  frequency: 'daily' | 'weekly';
+  max_papers: Generated<number>;
+  categories: Generated<string>;
+  keywords: Generated<string>;
+  status: 'pending' | 'active' | 'paused' | 'unsubscribed';
+  confirm_token_hash: string | null;
+  confirm_sent_at: string | null;
+  confirmed_at: string | null;
+  bounces: Generated<number>;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
 }
 export interface DigestOutboxTable {
-  id: Generated<number>; subscription_id: number; period: string; status: 'pending' | 'sent' | 'empty' | 'skipped' | 'failed';
-  attempts: number; next_attempt_at: string; claimed_by: string | null; claimed_until: string | null;
-  message_id: string | null; papers: number | null; response_code: number | null; error: string | null;
-  created_at: string; sent_at: string | null; updated_at: string;
+  id: Generated<number>;
+  subscription_id: number;
+  period: string;
+  status: 'pending' | 'sent' | 'empty' | 'skipped' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  message_id: string | null;
+  papers: number | null;
+  response_code: number | null;
+  error: string | null;
+  created_at: string;
+  sent_at: string | null;
+  updated_at: string;
 }
 
 /** One counter per scope that writes to shared data bump (migration 0015). */
-export interface DataVersionTable { scope: string; version: number | string }
+export interface DataVersionTable {
+  scope: string;
+  version: number | string;
+}
 
 export interface Database {
   papers: PapersTable;

@@ -3,7 +3,17 @@
 // side of the same search, and every other request, waited for it. A search's lexical queries go
 // to one of these connections instead (WAL: readers see every committed write, none blocks the
 // writer), while the main thread embeds the query and walks the vector graph.
-import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, Kysely, type QueryResult, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  Kysely,
+  type QueryResult,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../workers.js';
 import type { ReaderAnswer } from './sqlite-reader-worker.js';
@@ -68,7 +78,10 @@ class ReaderDriver implements Driver {
   private readonly all: ReaderConnection[] = [];
   private readonly waiting: Array<(c: ReaderConnection) => void> = [];
 
-  constructor(private readonly path: string, private readonly size: number) {}
+  constructor(
+    private readonly path: string,
+    private readonly size: number,
+  ) {}
 
   async init() {}
 

@@ -8,14 +8,25 @@ import { escapeHtml } from '../papers/html.js';
 import { describeChoices, renderDigest, sevenBitHtml } from './render.js';
 
 const paper = (id: string, over: Partial<DigestPaper> = {}): DigestPaper => ({
-  id, title: `Title ${id}`, authors: ['A One', 'B Two'], summary: `Summary ${id}.`, upvotes: 1, featuredAt: '2026-08-20T09:00:00Z',
-  categories: ['cs.LG'], haystack: `title ${id}`, ...over,
+  id,
+  title: `Title ${id}`,
+  authors: ['A One', 'B Two'],
+  summary: `Summary ${id}.`,
+  upvotes: 1,
+  featuredAt: '2026-08-20T09:00:00Z',
+  categories: ['cs.LG'],
+  haystack: `title ${id}`,
+  ...over,
 });
 const none = { categories: [], keywords: [], maxPapers: 10 };
 
 describe('periods', () => {
   test('daily is the day; weekly is the ISO week, across a year boundary too', () => {
-    expect(periodOf('daily', '2026-08-20')).toMatchObject({ key: 'daily:2026-08-20', range: { from: '2026-08-20', to: '2026-08-20' }, label: 'Thursday, 20 August 2026' });
+    expect(periodOf('daily', '2026-08-20')).toMatchObject({
+      key: 'daily:2026-08-20',
+      range: { from: '2026-08-20', to: '2026-08-20' },
+      label: 'Thursday, 20 August 2026',
+    });
     expect(periodOf('weekly', '2026-08-20')).toMatchObject({ key: 'weekly:2026-W34', range: { from: '2026-08-17', to: '2026-08-23' } });
     expect(periodOf('weekly', '2025-01-01')).toMatchObject({ key: 'weekly:2025-W01', range: { from: '2024-12-30', to: '2025-01-05' } });
     expect(() => periodOf('daily', '2026-02-30')).toThrow(PeriodError);
@@ -32,7 +43,12 @@ describe('periods', () => {
 
 describe('selection', () => {
   test('ranked by upvotes, ties by newer feature time, then id', () => {
-    const r = rankPapers([paper('b', { upvotes: 5 }), paper('a', { upvotes: 5 }), paper('c', { upvotes: 5, featuredAt: '2026-08-20T10:00:00Z' }), paper('d', { upvotes: 9 })]);
+    const r = rankPapers([
+      paper('b', { upvotes: 5 }),
+      paper('a', { upvotes: 5 }),
+      paper('c', { upvotes: 5, featuredAt: '2026-08-20T10:00:00Z' }),
+      paper('d', { upvotes: 9 }),
+    ]);
     expect(r.map((p) => p.id)).toEqual(['d', 'c', 'a', 'b']);
   });
   test('filters: category or archive, any keyword (case-insensitive), both kinds must pass', () => {
@@ -74,8 +90,16 @@ describe('signed links', () => {
 });
 
 describe('rendering', () => {
-  const d = composeDigest(periodOf('daily', '2026-08-20'), [paper('2608.00001', { title: 'Naïve <Bayes> & “friends”', upvotes: 1 }), paper('2608.00002', { upvotes: 0 })], none)!;
-  const ctx = { baseUrl: 'https://x.org', manageUrl: 'https://x.org/unsubscribe/1/sig', choices: describeChoices({ frequency: 'daily', maxPapers: 10, categories: ['cs'], keywords: [] }) };
+  const d = composeDigest(
+    periodOf('daily', '2026-08-20'),
+    [paper('2608.00001', { title: 'Naïve <Bayes> & “friends”', upvotes: 1 }), paper('2608.00002', { upvotes: 0 })],
+    none,
+  )!;
+  const ctx = {
+    baseUrl: 'https://x.org',
+    manageUrl: 'https://x.org/unsubscribe/1/sig',
+    choices: describeChoices({ frequency: 'daily', maxPapers: 10, categories: ['cs'], keywords: [] }),
+  };
   const m = renderDigest(d, ctx);
   test('subject, escaping, and the same papers and links in both parts', () => {
     expect(m.subject).toBe('Top 2 papers of Thursday, 20 August 2026');
@@ -94,17 +118,36 @@ describe('rendering', () => {
     expect(/[^\x00-\x7f]/.test(m.html)).toBe(false);
     expect(m.html.split('\n').every((l) => l.length <= 76)).toBe(true);
     expect(sevenBitHtml('é')).toBe('&#233;');
-    expect(sevenBitHtml(`${'a '.repeat(50)}`).split('\n').every((l) => l.length <= 76)).toBe(true);
+    expect(
+      sevenBitHtml(`${'a '.repeat(50)}`)
+        .split('\n')
+        .every((l) => l.length <= 76),
+    ).toBe(true);
     expect(escapeHtml(`<a href="x">'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&lt;/a&gt;');
   });
 });
 
 describe('picked for you', () => {
   test('reciprocal-rank fusion over the neighbours of each upvote, upvoted papers excluded', () => {
-    expect(fuseNeighbours([['a', 'b', 'c'], ['b', 'd'], ['x', 'b']], new Set(['x']), 3)).toEqual(['b', 'a', 'd']);
+    expect(
+      fuseNeighbours(
+        [
+          ['a', 'b', 'c'],
+          ['b', 'd'],
+          ['x', 'b'],
+        ],
+        new Set(['x']),
+        3,
+      ),
+    ).toEqual(['b', 'a', 'd']);
   });
   test('asks the search service for each upvote and keeps the best, tolerating failures', async () => {
-    const hit = (id: string) => ({ paper: { id, title: `T ${id}`, abstract: 'Abstract. More.', authors: ['A'], categories: ['cs.LG'], publishedAt: null } as never, featured: null, upvotes: 1, commentCount: 0 });
+    const hit = (id: string) => ({
+      paper: { id, title: `T ${id}`, abstract: 'Abstract. More.', authors: ['A'], categories: ['cs.LG'], publishedAt: null } as never,
+      featured: null,
+      upvotes: 1,
+      commentCount: 0,
+    });
     const search = {
       async similar(id: string) {
         if (id === 'bad') throw new Error('no vectors');

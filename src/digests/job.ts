@@ -25,7 +25,12 @@ export interface DigestJobDeps {
 }
 
 /** One scheduled run: daily, and weekly on Mondays. */
-export async function runScheduledDigests(deps: DigestJobDeps, schedule: Schedule, now = new Date(), signal?: AbortSignal): Promise<Record<string, SendSummary>> {
+export async function runScheduledDigests(
+  deps: DigestJobDeps,
+  schedule: Schedule,
+  now = new Date(),
+  signal?: AbortSignal,
+): Promise<Record<string, SendSummary>> {
   const config = { ...deps.config, timezone: schedule.timeZone };
   // A clock that starts at `now` and runs on (retries wait on it).
   const offset = now.getTime() - Date.now();
@@ -41,7 +46,9 @@ export function digestJob(deps: DigestJobDeps, schedule: Schedule): Job {
     name: DIGEST_JOB,
     async run(signal) {
       const r = await runScheduledDigests(deps, schedule, new Date(), signal);
-      return Object.fromEntries(Object.entries(r).map(([k, s]) => [k, { period: s.period, reason: s.reason, sent: s.sent, empty: s.empty, failed: s.failed, left: s.left }]));
+      return Object.fromEntries(
+        Object.entries(r).map(([k, s]) => [k, { period: s.period, reason: s.reason, sent: s.sent, empty: s.empty, failed: s.failed, left: s.left }]),
+      );
     },
     next: (after) => nextRun(schedule, after),
     retry: (after) => {

@@ -14,19 +14,22 @@ const NEIGHBOURS = 10;
 
 /** Ids ranked by reciprocal rank fusion of the lists, skipping `exclude`. */
 export function fuseNeighbours(lists: string[][], exclude: ReadonlySet<string>, limit: number): string[] {
-  return reciprocalRankFusion(lists).map((f) => f.id).filter((id) => !exclude.has(id)).slice(0, limit);
+  return reciprocalRankFusion(lists)
+    .map((f) => f.id)
+    .filter((id) => !exclude.has(id))
+    .slice(0, limit);
 }
 
 /** Up to `limit` papers close to the member's upvotes, none of them already upvoted. */
-export async function pickedForYou(
-  search: Pick<SearchService, 'similar'>,
-  upvoted: string[],
-  limit = PICKED * 2,
-): Promise<DigestPaper[]> {
+export async function pickedForYou(search: Pick<SearchService, 'similar'>, upvoted: string[], limit = PICKED * 2): Promise<DigestPaper[]> {
   if (upvoted.length === 0) return [];
   const results = await Promise.all(upvoted.map((id) => search.similar(id, NEIGHBOURS).catch(() => ({ hits: [] as Hit[], reason: 'failed' }))));
   const byId = new Map<string, Hit>();
   for (const r of results) for (const h of r.hits) byId.set(h.paper.id, h);
-  const ids = fuseNeighbours(results.map((r) => r.hits.map((h) => h.paper.id)), new Set(upvoted), limit);
+  const ids = fuseNeighbours(
+    results.map((r) => r.hits.map((h) => h.paper.id)),
+    new Set(upvoted),
+    limit,
+  );
   return ids.map((id) => toDigestPaper(byId.get(id)!));
 }

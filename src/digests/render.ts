@@ -31,7 +31,9 @@ export function subjectOf(d: Digest): string {
 
 function intro(d: Digest): string {
   const shown = d.papers.length;
-  return d.matched > shown ? `The top ${shown} of ${d.matched} papers featured, by upvotes.` : `${shown === 1 ? 'The paper' : `All ${shown} papers`} featured, by upvotes.`;
+  return d.matched > shown
+    ? `The top ${shown} of ${d.matched} papers featured, by upvotes.`
+    : `${shown === 1 ? 'The paper' : `All ${shown} papers`} featured, by upvotes.`;
 }
 
 const paperUrl = (ctx: RenderContext, p: DigestPaper) => `${ctx.baseUrl}/papers/${p.id}`;
@@ -63,20 +65,23 @@ const LINE = 76;
  */
 export function sevenBitHtml(html: string): string {
   const ascii = html.replace(/[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0)};`);
-  return ascii.split('\n').map((line) => {
-    if (line.length <= LINE) return line;
-    const out: string[] = [];
-    let rest = line;
-    while (rest.length > LINE) {
-      const cut = rest.lastIndexOf(' ', LINE);
-      const at = cut > 0 ? cut : rest.indexOf(' ', LINE);
-      if (at < 0) break;
-      out.push(rest.slice(0, at));
-      rest = rest.slice(at + 1);
-    }
-    out.push(rest);
-    return out.join('\n');
-  }).join('\n');
+  return ascii
+    .split('\n')
+    .map((line) => {
+      if (line.length <= LINE) return line;
+      const out: string[] = [];
+      let rest = line;
+      while (rest.length > LINE) {
+        const cut = rest.lastIndexOf(' ', LINE);
+        const at = cut > 0 ? cut : rest.indexOf(' ', LINE);
+        if (at < 0) break;
+        out.push(rest.slice(0, at));
+        rest = rest.slice(at + 1);
+      }
+      out.push(rest);
+      return out.join('\n');
+    })
+    .join('\n');
 }
 
 export function renderDigest(d: Digest, ctx: RenderContext): RenderedMail {

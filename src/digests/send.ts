@@ -16,7 +16,15 @@ import { dayInZone } from '../papers/dates.js';
 import type { SearchService } from '../search/index.js';
 import { listFeatured } from '../store/lists.js';
 import {
-  claimBatch, claimOwners, enqueuePeriod, extendClaims, finishRow, latestFeaturedDayBefore, nextDue, periodCounts, releaseOwner,
+  claimBatch,
+  claimOwners,
+  enqueuePeriod,
+  extendClaims,
+  finishRow,
+  latestFeaturedDayBefore,
+  nextDue,
+  periodCounts,
+  releaseOwner,
 } from '../store/outbox.js';
 import { BOUNCES_TO_PAUSE, findByEmail, getSubscriptions, recordDelivery, type Subscription } from '../store/subscriptions.js';
 import { recentUpvotes } from '../store/votes.js';
@@ -124,12 +132,19 @@ export async function digestMessage(deps: DigestDeps, period: Period, ranked: Di
   return { digest, mail, headers };
 }
 
-const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
-  if (signal?.aborted) return reject(signal.reason);
-  const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-  const onAbort = () => { clearTimeout(t); reject(signal!.reason); };
-  signal?.addEventListener('abort', onAbort, { once: true });
-});
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 
 /** Spaces sends to at most `rate` a second across all workers. */
 function pacer(rate: number, signal?: AbortSignal) {
@@ -169,7 +184,20 @@ export async function sendDigests(deps: DigestDeps, opts: SendOptions): Promise<
   const now = opts.now ?? (() => new Date());
   const owner = opts.owner ?? newOwner();
   const rate = opts.rate ?? deps.config.digestRate;
-  const summary: SendSummary = { period: null, label: null, reason: null, candidates: 0, enqueued: 0, sent: 0, empty: 0, skipped: 0, retried: 0, failed: 0, paused: 0, left: 0 };
+  const summary: SendSummary = {
+    period: null,
+    label: null,
+    reason: null,
+    candidates: 0,
+    enqueued: 0,
+    sent: 0,
+    empty: 0,
+    skipped: 0,
+    retried: 0,
+    failed: 0,
+    paused: 0,
+    left: 0,
+  };
 
   const period = await resolvePeriod(db, deps.config, o.frequency, o.date, now());
   if (typeof period === 'string') return { ...summary, reason: period };
@@ -247,7 +275,13 @@ async function deliver(
   }
   await pace();
   try {
-    const sent = await deps.mailer.send({ to: sub.email, subject: message.mail.subject, text: message.mail.text, html: message.mail.html, headers: message.headers });
+    const sent = await deps.mailer.send({
+      to: sub.email,
+      subject: message.mail.subject,
+      text: message.mail.text,
+      html: message.mail.html,
+      headers: message.headers,
+    });
     await finishRow(db, row.id, { status: 'sent', messageId: sent.messageId, papers: message.digest.papers.length }, now());
     if (sub.bounces > 0) await recordDelivery(db, sub.id, { ok: true }, now());
     summary.sent++;
@@ -285,8 +319,16 @@ export async function previewDigest(
   if (ranked.length === 0) return { reason: `no papers were featured in ${period.label}` };
   const existing = opts.to ? await findByEmail(deps.db.db, opts.to) : null;
   const sub: Subscription = existing ?? {
-    id: 0, email: opts.to ?? 'you@example.com', userId: null, frequency: opts.frequency, maxPapers: 10,
-    categories: [], keywords: [], status: 'active', confirmedAt: null, bounces: 0,
+    id: 0,
+    email: opts.to ?? 'you@example.com',
+    userId: null,
+    frequency: opts.frequency,
+    maxPapers: 10,
+    categories: [],
+    keywords: [],
+    status: 'active',
+    confirmedAt: null,
+    bounces: 0,
   };
   const message = await digestMessage({ ...deps, mailer: undefined as never }, period, ranked, { ...sub, frequency: opts.frequency });
   if (!message) return { reason: `none of the ${ranked.length} papers of ${period.label} pass ${sub.email}'s filters` };

@@ -57,7 +57,9 @@ export function paperFromEntry(e: Node): Paper {
     version: ref.version,
     title,
     abstract,
-    authors: list(e.author).map((a) => normalizeSpace(text(a.name))).filter(Boolean),
+    authors: list(e.author)
+      .map((a) => normalizeSpace(text(a.name)))
+      .filter(Boolean),
     primaryCategory: categories[0] ?? null,
     categories,
     publishedAt: published ? isoDate(published, 'published') : null,

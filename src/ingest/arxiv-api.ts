@@ -34,14 +34,18 @@ export async function lookupIds(fetcher: PoliteFetcher, apiUrl: string, inputs: 
     const batch = ids.slice(i, i + MAX_IDS_PER_REQUEST);
     // Ids without a version so that the API answers with the latest one.
     const q = new URLSearchParams({ id_list: batch.join(','), start: '0', max_results: String(batch.length) });
-    const feed = await fetcher.get(`${apiUrl}?${q}`, (body) => {
-      try {
-        return parseAtomFeed(body);
-      } catch (e) {
-        if (e instanceof MalformedXmlError) throw new TransientError(e.message);
-        throw e;
-      }
-    }, signal);
+    const feed = await fetcher.get(
+      `${apiUrl}?${q}`,
+      (body) => {
+        try {
+          return parseAtomFeed(body);
+        } catch (e) {
+          if (e instanceof MalformedXmlError) throw new TransientError(e.message);
+          throw e;
+        }
+      },
+      signal,
+    );
     for (const p of feed.papers) found.set(p.id, p);
   }
   return { papers: ids.flatMap((id) => found.get(id) ?? []), invalid, unknown: ids.filter((id) => !found.has(id)) };
@@ -56,7 +60,10 @@ export interface IdsIngest extends Lookup {
 /** Looks the ids up and stores what arXiv returned (source `api`). */
 export async function ingestIds(db: Kysely<Database>, fetcher: PoliteFetcher, apiUrl: string, inputs: string[], signal?: AbortSignal): Promise<IdsIngest> {
   const lookup = await lookupIds(fetcher, apiUrl, inputs, signal);
-  const outcomes = await upsertRecords(db, lookup.papers.map((paper) => ({ paper, source: 'api' })));
+  const outcomes = await upsertRecords(
+    db,
+    lookup.papers.map((paper) => ({ paper, source: 'api' })),
+  );
   return {
     ...lookup,
     new: outcomes.filter((o) => o === 'new').length,

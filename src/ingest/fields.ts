@@ -41,7 +41,14 @@ const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
  */
 export function parseCategories(s: string | null | undefined): string[] {
   if (!s) return [];
-  return [...new Set(s.trim().split(/[\s,;]+/).filter((c) => CATEGORY.test(c)))];
+  return [
+    ...new Set(
+      s
+        .trim()
+        .split(/[\s,;]+/)
+        .filter((c) => CATEGORY.test(c)),
+    ),
+  ];
 }
 
 /** First problem of a zod failure, as `field: message`. */

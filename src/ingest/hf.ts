@@ -9,29 +9,33 @@ const count = z.number().int().nonnegative();
 const Org = z.object({ name: z.string(), fullname: z.string().nullish() }).passthrough();
 const User = z.object({ name: z.string().nullish(), user: z.string().nullish(), fullname: z.string().nullish() }).passthrough();
 
-export const HfItem = z.object({
-  paper: z.object({
-    id: z.string(),
-    title: z.string(),
-    summary: z.string().nullish(),
-    authors: z.array(z.object({ name: z.string() }).passthrough()).default([]),
+export const HfItem = z
+  .object({
+    paper: z
+      .object({
+        id: z.string(),
+        title: z.string(),
+        summary: z.string().nullish(),
+        authors: z.array(z.object({ name: z.string() }).passthrough()).default([]),
+        publishedAt: z.string().nullish(),
+        submittedOnDailyAt: z.string().nullish(),
+        submittedOnDailyBy: User.nullish(),
+        upvotes: count.default(0),
+        githubRepo: z.string().nullish(),
+        projectPage: z.string().nullish(),
+        ai_summary: z.string().nullish(),
+        ai_keywords: z.array(z.string()).nullish(),
+        organization: Org.nullish(),
+      })
+      .passthrough(),
     publishedAt: z.string().nullish(),
-    submittedOnDailyAt: z.string().nullish(),
-    submittedOnDailyBy: User.nullish(),
-    upvotes: count.default(0),
-    githubRepo: z.string().nullish(),
-    projectPage: z.string().nullish(),
-    ai_summary: z.string().nullish(),
-    ai_keywords: z.array(z.string()).nullish(),
+    numComments: count.default(0),
+    submittedBy: User.nullish(),
     organization: Org.nullish(),
-  }).passthrough(),
-  publishedAt: z.string().nullish(),
-  numComments: count.default(0),
-  submittedBy: User.nullish(),
-  organization: Org.nullish(),
-  /** In the shared data: the day the item was featured. */
-  _listed_date: z.string().nullish(),
-}).passthrough();
+    /** In the shared data: the day the item was featured. */
+    _listed_date: z.string().nullish(),
+  })
+  .passthrough();
 
 export function isHfItem(value: unknown): boolean {
   return typeof value === 'object' && value !== null && 'paper' in value && typeof value.paper === 'object';
@@ -51,7 +55,9 @@ export function parseHf(value: unknown): { paper: Paper; featured: Featured } {
 
   const featuredAt = p.submittedOnDailyAt
     ? isoDate(p.submittedOnDailyAt, 'paper.submittedOnDailyAt')
-    : item.publishedAt ? isoDate(item.publishedAt, 'publishedAt') : null;
+    : item.publishedAt
+      ? isoDate(item.publishedAt, 'publishedAt')
+      : null;
   const day = item._listed_date ? isoDate(item._listed_date, '_listed_date').slice(0, 10) : featuredAt?.slice(0, 10);
   if (!day || !featuredAt) throw new RecordError('no featured date (_listed_date, paper.submittedOnDailyAt or publishedAt)');
   const submitter = item.submittedBy ?? p.submittedOnDailyBy;

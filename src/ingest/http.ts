@@ -16,7 +16,10 @@ export class UnavailableError extends Error {
 /** A definite refusal (4xx): retrying would not help. */
 export class HttpError extends Error {
   override name = 'HttpError';
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
   }
 }
@@ -51,7 +54,10 @@ export class Pace {
 }
 
 export class PoliteFetcher {
-  constructor(private readonly opts: FetcherOptions, private readonly pace = new Pace()) {}
+  constructor(
+    private readonly opts: FetcherOptions,
+    private readonly pace = new Pace(),
+  ) {}
 
   /**
    * GETs `url` and hands the body to `accept`, which may throw TransientError to have it fetched
@@ -168,10 +174,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 const arxivPace = new Pace();
 
 /** The fetcher for arXiv as configured: ARXIV_INTERVAL_MS apart, naming ARXIV_CONTACT, one process-wide queue. */
-export function arxivFetcher(
-  config: { arxivIntervalMs: number; arxivContact: string },
-  onRetry?: FetcherOptions['onRetry'],
-): PoliteFetcher {
+export function arxivFetcher(config: { arxivIntervalMs: number; arxivContact: string }, onRetry?: FetcherOptions['onRetry']): PoliteFetcher {
   // Backoff starts at the politeness interval: 3, 6, 12, 24, 48 s by default before giving up.
-  return new PoliteFetcher({ intervalMs: config.arxivIntervalMs, backoffMs: Math.max(config.arxivIntervalMs, 1), userAgent: userAgent(config.arxivContact), onRetry }, arxivPace);
+  return new PoliteFetcher(
+    { intervalMs: config.arxivIntervalMs, backoffMs: Math.max(config.arxivIntervalMs, 1), userAgent: userAgent(config.arxivContact), onRetry },
+    arxivPace,
+  );
 }

@@ -87,9 +87,7 @@ export function parseKaggle(value: unknown): Paper {
 
 /** authors_parsed rows are [last, first, suffix]. */
 function namesFromParsed(rows: string[][]): string[] {
-  return rows
-    .map(([last = '', first = '', suffix = '']) => normalizeSpace(`${first} ${last} ${suffix}`))
-    .filter(Boolean);
+  return rows.map(([last = '', first = '', suffix = '']) => normalizeSpace(`${first} ${last} ${suffix}`)).filter(Boolean);
 }
 
 /**

@@ -49,7 +49,9 @@ export async function readLines(file: string): Promise<Source> {
 async function* streamLines(file: string, gz: boolean): AsyncGenerator<Line> {
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   let bytesRead = 0;
-  raw.on('data', (chunk) => { bytesRead += chunk.length; });
+  raw.on('data', (chunk) => {
+    bytesRead += chunk.length;
+  });
   const input = gz ? raw.pipe(createGunzip()) : raw;
   raw.on('error', (e) => input.destroy(e));
   const rl = createInterface({ input, crlfDelay: Infinity });

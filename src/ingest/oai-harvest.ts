@@ -4,9 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Paper } from '../papers/types.js';
-import {
-  beginHarvest, dropToken, finishHarvest, getHarvest, harvestKey, resumeHarvest, savePagePosition,
-} from '../store/harvests.js';
+import { beginHarvest, dropToken, finishHarvest, getHarvest, harvestKey, resumeHarvest, savePagePosition } from '../store/harvests.js';
 import { getPapers, type IncomingRecord, type Outcome, upsertRecords } from '../store/papers.js';
 import { type PoliteFetcher, TransientError } from './http.js';
 import { idFromIdentifier, MalformedXmlError, type OaiPage, parseOaiPage } from './oai-parse.js';
@@ -85,8 +83,16 @@ const MAX_RESTARTS = 5;
 
 export async function harvest(db: Kysely<Database>, opts: HarvestOptions): Promise<HarvestSummary> {
   const sum: HarvestSummary = {
-    sets: setsForCategories(opts.categories), pages: 0, records: 0, new: 0, updated: 0, unchanged: 0,
-    skipped: 0, withdrawn: 0, problems: [], lastDatestamp: null,
+    sets: setsForCategories(opts.categories),
+    pages: 0,
+    records: 0,
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: 0,
+    withdrawn: 0,
+    problems: [],
+    lastDatestamp: null,
   };
   for (const set of sum.sets) await harvestSet(db, set, opts, sum);
   return sum;
@@ -110,8 +116,10 @@ async function harvestSet(db: Kysely<Database>, set: string, opts: HarvestOption
     token = existing.token;
     lastDatestamp = existing.last_datestamp;
     await resumeHarvest(db, key);
-    opts.onNotice?.(`resuming ${set} ${from ?? '*'}..${until ?? '*'} after ${existing.pages} page(s), ${existing.records} record(s)` +
-      (token ? '' : ` from ${lastDatestamp}`));
+    opts.onNotice?.(
+      `resuming ${set} ${from ?? '*'}..${until ?? '*'} after ${existing.pages} page(s), ${existing.records} record(s)` +
+        (token ? '' : ` from ${lastDatestamp}`),
+    );
   } else {
     await beginHarvest(db, { key, set, from, until });
   }

@@ -19,7 +19,8 @@ describe('parseOaiPage', () => {
       id: '2501.01234',
       version: 2,
       title: 'Contraction Certificates for Non-Convex Games',
-      abstract: 'We study games where each player minimises a non-convex loss. We prove that gradient play contracts at rate $\\mathcal{O}(\\varepsilon^{-2})$ to a Nash equilibrium.',
+      abstract:
+        'We study games where each player minimises a non-convex loss. We prove that gradient play contracts at rate $\\mathcal{O}(\\varepsilon^{-2})$ to a Nash equilibrium.',
       authors: ['Ada Example', 'Bo Sample', 'C. D. Placeholder'],
       primaryCategory: 'cs.LG',
       categories: ['cs.LG', 'math.OC'],
@@ -44,20 +45,22 @@ describe('parseOaiPage', () => {
   });
 
   it('marks a withdrawal (a source-less last version) and a deleted header', () => {
-    const page = parseOaiPage(listRecordsPage([
-      arxivRawRecord({ id: '2501.00001', versions: ['Mon, 6 Jan 2025 18:00:01 GMT', 'Tue, 7 Jan 2025 10:00:00 GMT'], withdrawnLast: true, comments: null }),
-      arxivRawRecord({ id: '2501.00002', deleted: true }),
-    ], { value: null, cursor: 1000, total: 1002 }));
+    const page = parseOaiPage(
+      listRecordsPage(
+        [
+          arxivRawRecord({ id: '2501.00001', versions: ['Mon, 6 Jan 2025 18:00:01 GMT', 'Tue, 7 Jan 2025 10:00:00 GMT'], withdrawnLast: true, comments: null }),
+          arxivRawRecord({ id: '2501.00002', deleted: true }),
+        ],
+        { value: null, cursor: 1000, total: 1002 },
+      ),
+    );
     expect(page.records[0]!.paper).toMatchObject({ version: 2, withdrawn: true });
     expect(page.records[1]).toMatchObject({ deleted: true, paper: null, identifier: 'oai:arXiv.org:2501.00002' });
     expect(page.resumptionToken).toEqual({ token: null, cursor: 1000, completeListSize: 1002 });
   });
 
   it('reports a bad record by id and field without losing the page', () => {
-    const page = parseOaiPage(listRecordsPage([
-      arxivRawRecord({ id: '2501.00003', versions: ['someday'] }),
-      arxivRawRecord({ id: '2501.00004' }),
-    ]));
+    const page = parseOaiPage(listRecordsPage([arxivRawRecord({ id: '2501.00003', versions: ['someday'] }), arxivRawRecord({ id: '2501.00004' })]));
     expect(page.records[0]!.problem).toBe("oai:arXiv.org:2501.00003: version v1 date: 'someday' is not a date");
     expect(page.records[1]!.paper?.id).toBe('2501.00004');
   });

@@ -92,7 +92,13 @@ describe('parseHf', () => {
   });
 
   it('reads the oldest layout (mediaUrl, no submittedOnDailyAt, no organization)', () => {
-    const item = hfItem({ paper: { submittedOnDailyAt: undefined, submittedOnDailyBy: undefined, organization: undefined, ai_keywords: undefined, ai_summary: undefined }, organization: undefined, submittedBy: undefined, mediaUrl: 'https://example.org/x.png', _listed_date: undefined });
+    const item = hfItem({
+      paper: { submittedOnDailyAt: undefined, submittedOnDailyBy: undefined, organization: undefined, ai_keywords: undefined, ai_summary: undefined },
+      organization: undefined,
+      submittedBy: undefined,
+      mediaUrl: 'https://example.org/x.png',
+      _listed_date: undefined,
+    });
     const { featured } = parseHf(JSON.parse(JSON.stringify(item)));
     expect(featured).toMatchObject({ day: '2025-01-02', featuredAt: '2025-01-02T23:00:00.000Z', submittedByName: null, organization: null, aiKeywords: [] });
   });

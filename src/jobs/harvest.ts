@@ -66,7 +66,16 @@ export function harvestJob(deps: { db: Kysely<Database>; config: Config; log?: L
     name: HARVEST_JOB,
     async run(signal) {
       const s = await runArxivHarvest(deps, { signal });
-      return { from: s.from, until: s.until, pages: s.pages, records: s.records, new: s.new, updated: s.updated, withdrawn: s.withdrawn, problems: s.problems.length };
+      return {
+        from: s.from,
+        until: s.until,
+        pages: s.pages,
+        records: s.records,
+        new: s.new,
+        updated: s.updated,
+        withdrawn: s.withdrawn,
+        problems: s.problems.length,
+      };
     },
     next: (after) => nextRun(schedule, after),
     retry: (after) => {

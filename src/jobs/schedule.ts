@@ -88,7 +88,14 @@ export function zonedParts(at: Date, timeZone: string): Parts {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(timeZone, f);
   }
@@ -117,5 +124,4 @@ export function zonedTimeToUtc(year: number, month: number, day: number, hour: n
   if (shows(first)) return new Date(first);
   if (shows(second)) return new Date(second);
   return new Date(Math.max(first, second)); // a skipped wall time: the later reading
-
 }

@@ -13,14 +13,81 @@ type Element = DefaultTreeAdapterMap['element'];
 
 // What KaTeX emits with trust: false (HTML for the eye, MathML for screen readers, SVG for
 // stretchy glyphs). A KaTeX upgrade that emits more fails here first.
-const KATEX_TAGS = ['span', 'math', 'semantics', 'annotation', 'mrow', 'mi', 'mn', 'mo', 'ms', 'mtext', 'mspace', 'msup', 'msub',
-  'msubsup', 'mfrac', 'msqrt', 'mroot', 'mstyle', 'mpadded', 'mphantom', 'mover', 'munder', 'munderover', 'mtable', 'mtr', 'mtd',
-  'menclose', 'svg', 'path', 'line'];
-const KATEX_ATTRIBUTES = ['class', 'style', 'aria-hidden', 'xmlns', 'encoding', 'display', 'mathvariant', 'stretchy', 'fence',
-  'separator', 'lspace', 'rspace', 'width', 'height', 'depth', 'voffset', 'viewBox', 'preserveAspectRatio', 'd', 'columnalign',
-  'rowspacing', 'columnspacing', 'columnlines', 'rowlines', 'mathcolor', 'mathbackground', 'accent', 'accentunder',
-  'linethickness', 'scriptlevel', 'displaystyle', 'minsize', 'maxsize', 'notation', 'movablelimits', 'symmetric', 'x1', 'x2',
-  'y1', 'y2', 'stroke-width'];
+const KATEX_TAGS = [
+  'span',
+  'math',
+  'semantics',
+  'annotation',
+  'mrow',
+  'mi',
+  'mn',
+  'mo',
+  'ms',
+  'mtext',
+  'mspace',
+  'msup',
+  'msub',
+  'msubsup',
+  'mfrac',
+  'msqrt',
+  'mroot',
+  'mstyle',
+  'mpadded',
+  'mphantom',
+  'mover',
+  'munder',
+  'munderover',
+  'mtable',
+  'mtr',
+  'mtd',
+  'menclose',
+  'svg',
+  'path',
+  'line',
+];
+const KATEX_ATTRIBUTES = [
+  'class',
+  'style',
+  'aria-hidden',
+  'xmlns',
+  'encoding',
+  'display',
+  'mathvariant',
+  'stretchy',
+  'fence',
+  'separator',
+  'lspace',
+  'rspace',
+  'width',
+  'height',
+  'depth',
+  'voffset',
+  'viewBox',
+  'preserveAspectRatio',
+  'd',
+  'columnalign',
+  'rowspacing',
+  'columnspacing',
+  'columnlines',
+  'rowlines',
+  'mathcolor',
+  'mathbackground',
+  'accent',
+  'accentunder',
+  'linethickness',
+  'scriptlevel',
+  'displaystyle',
+  'minsize',
+  'maxsize',
+  'notation',
+  'movablelimits',
+  'symmetric',
+  'x1',
+  'x2',
+  'y1',
+  'y2',
+  'stroke-width',
+];
 
 const TAGS = new Set([...SANITIZER_ALLOWLIST.tags, ...KATEX_TAGS]);
 const attributesOf = (tag: string) => new Set([...(SANITIZER_ALLOWLIST.attributes[tag] ?? []), ...(KATEX_TAGS.includes(tag) ? KATEX_ATTRIBUTES : [])]);
@@ -43,8 +110,22 @@ function elements(node: Node, out: Element[] = []): Element[] {
 
 // TeX without '<' (so any '<' in an attribute can only be markup), with the characters that need
 // escaping in HTML: quotes, ampersands, '>'.
-const tex = fc.constantFrom('x^2', 'a_i + b_i', '\\frac{a}{b}', '\\sqrt{2}', '\\mathbb{R}', 'a > b', "f'(x)", '\\text{"q"}',
-  'a \\& b', '\\{x\\}', '\\hat\\theta_n', '\\begin{pmatrix}a&b\\\\c&d\\end{pmatrix}', '\\overrightarrow{AB}', '\\sum_{i=1}^n x_i');
+const tex = fc.constantFrom(
+  'x^2',
+  'a_i + b_i',
+  '\\frac{a}{b}',
+  '\\sqrt{2}',
+  '\\mathbb{R}',
+  'a > b',
+  "f'(x)",
+  '\\text{"q"}',
+  'a \\& b',
+  '\\{x\\}',
+  '\\hat\\theta_n',
+  '\\begin{pmatrix}a&b\\\\c&d\\end{pmatrix}',
+  '\\overrightarrow{AB}',
+  '\\sum_{i=1}^n x_i',
+);
 const math = fc.tuple(tex, fc.constantFrom(['$', '$'], ['$$', '$$'], ['\\(', '\\)'], ['\\[', '\\]'])).map(([t, [o, c]]) => `${o}${t}${c}`);
 const word = fc.constantFrom('see', 'the', 'bound', 'x', '"quoted"', "it's", 'a&b', '2>1', '*', '_', '|');
 const inline = fc.array(fc.oneof(word, math), { minLength: 1, maxLength: 4 }).map((parts) => parts.join(' '));
@@ -69,20 +150,23 @@ const markdown = fc.array(block, { minLength: 1, maxLength: 6 }).map((blocks) =>
 
 describe('renderComment output, property-based', () => {
   it('holds only allowed markup, none in attributes, and sanitising it again changes nothing', () => {
-    fc.assert(fc.property(markdown, (source) => {
-      const html = renderComment(source);
-      for (const el of elements(parseFragment(html))) {
-        expect(TAGS, `<${el.tagName}> in ${html}`).toContain(el.tagName);
-        const allowed = attributesOf(el.tagName);
-        for (const a of el.attrs) {
-          expect(allowed, `${a.name} on <${el.tagName}>`).toContain(a.name);
-          expect(a.value, `${a.name} on <${el.tagName}>`).not.toContain('<');
-          if (a.name === 'href') expect(a.value).toMatch(/^(https?|mailto):/);
+    fc.assert(
+      fc.property(markdown, (source) => {
+        const html = renderComment(source);
+        for (const el of elements(parseFragment(html))) {
+          expect(TAGS, `<${el.tagName}> in ${html}`).toContain(el.tagName);
+          const allowed = attributesOf(el.tagName);
+          for (const a of el.attrs) {
+            expect(allowed, `${a.name} on <${el.tagName}>`).toContain(a.name);
+            expect(a.value, `${a.name} on <${el.tagName}>`).not.toContain('<');
+            if (a.name === 'href') expect(a.value).toMatch(/^(https?|mailto):/);
+          }
         }
-      }
-      const again = sanitizeHtml(html, SANITIZE_AGAIN);
-      expect(serialize(parseFragment(again))).toBe(serialize(parseFragment(html)));
-    }), { numRuns: 300 });
+        const again = sanitizeHtml(html, SANITIZE_AGAIN);
+        expect(serialize(parseFragment(again))).toBe(serialize(parseFragment(html)));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('keeps math as its TeX source in a link title (the case of issue 24)', () => {

@@ -81,7 +81,32 @@ export class CommentBoundError extends Error {
 const DEFINES = /\\(?:[gex]?def|let|futurelet|global|long|newcommand|renewcommand|providecommand)(?![a-zA-Z@])/;
 
 const ALLOWED: sanitizeHtml.IOptions = {
-  allowedTags: ['p', 'br', 'hr', 'em', 'strong', 's', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
+  allowedTags: [
+    'p',
+    'br',
+    'hr',
+    'em',
+    'strong',
+    's',
+    'del',
+    'code',
+    'pre',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'a',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+  ],
   allowedAttributes: { a: ['href', 'title', 'rel'], ol: ['start'], th: ['align'], td: ['align'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesAppliedToAttributes: ['href'],
@@ -89,7 +114,8 @@ const ALLOWED: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'escape',
   // Headings in a comment are demoted below the page's own h2.
   transformTags: {
-    h1: 'h3', h2: 'h4',
+    h1: 'h3',
+    h2: 'h4',
     // UGC links: no ranking credit for spam (rel=ugc nofollow), no window.opener for the target.
     a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'nofollow ugc noopener' } }),
   },
@@ -98,7 +124,11 @@ const ALLOWED: sanitizeHtml.IOptions = {
 /** The sanitiser's allowlist (tags and attributes of the Markdown around the math). */
 export const SANITIZER_ALLOWLIST = { tags: ALLOWED.allowedTags as string[], attributes: ALLOWED.allowedAttributes as Record<string, string[]> };
 
-interface Formula { whole: string; tex: string; display: boolean }
+interface Formula {
+  whole: string;
+  tex: string;
+  display: boolean;
+}
 
 function cutMath(source: string): { text: string; maths: Formula[] } {
   const maths: Formula[] = [];
@@ -158,7 +188,10 @@ function render(source: string, bounds: CommentBounds | null): string {
   const env = {};
   const tokens = md.parse(text, env);
   const count = tokens.reduce((n, t) => n + 1 + (t.children?.length ?? 0), 0);
-  if (bounds && count > bounds.tokens) throw new CommentBoundError(`A comment may hold at most ${bounds.tokens.toLocaleString('en')} Markdown elements (paragraphs, list items, table cells, links, emphasis); this one has ${count.toLocaleString('en')}.`);
+  if (bounds && count > bounds.tokens)
+    throw new CommentBoundError(
+      `A comment may hold at most ${bounds.tokens.toLocaleString('en')} Markdown elements (paragraphs, list items, table cells, links, emphasis); this one has ${count.toLocaleString('en')}.`,
+    );
   restoreOutsideText(tokens, maths);
   let formulas = 0;
   let tex = 0;
@@ -167,23 +200,34 @@ function render(source: string, bounds: CommentBounds | null): string {
     ...ALLOWED,
     // Text nodes only: the one place a formula's HTML may go.
     // Called once per text chunk (the parser splits text at each entity): the test first is cheap.
-    textFilter: (escaped) => !HAS_PLACEHOLDER.test(escaped) ? escaped : escaped.replace(PLACEHOLDER, (_, i: string) => {
-      const f = maths[Number(i)];
-      if (!f) return '';
-      if (!bounds || !f.tex.trim()) return escapeHtml(f.whole);
-      if (++formulas > bounds.formulas) throw new CommentBoundError(`A comment may hold at most ${bounds.formulas} formulas; this one has more.`);
-      tex += f.tex.length;
-      if (tex > bounds.source) throw new CommentBoundError(`The formulas of a comment may hold at most ${bounds.source.toLocaleString('en')} characters of TeX together; these have more.`);
-      if (DEFINES.test(f.tex)) throw new CommentBoundError('Formulas in comments cannot define macros (\\def, \\newcommand, \\let, ...): write the formula out.');
-      const out = renderFormula(f.tex, f.display);
-      bytes += out.length;
-      if (bytes > bounds.html) throw tooLarge(bounds);
-      return out;
-    }).replace(STRAY, ''),
+    textFilter: (escaped) =>
+      !HAS_PLACEHOLDER.test(escaped)
+        ? escaped
+        : escaped
+            .replace(PLACEHOLDER, (_, i: string) => {
+              const f = maths[Number(i)];
+              if (!f) return '';
+              if (!bounds || !f.tex.trim()) return escapeHtml(f.whole);
+              if (++formulas > bounds.formulas) throw new CommentBoundError(`A comment may hold at most ${bounds.formulas} formulas; this one has more.`);
+              tex += f.tex.length;
+              if (tex > bounds.source)
+                throw new CommentBoundError(
+                  `The formulas of a comment may hold at most ${bounds.source.toLocaleString('en')} characters of TeX together; these have more.`,
+                );
+              if (DEFINES.test(f.tex))
+                throw new CommentBoundError('Formulas in comments cannot define macros (\\def, \\newcommand, \\let, ...): write the formula out.');
+              const out = renderFormula(f.tex, f.display);
+              bytes += out.length;
+              if (bytes > bounds.html) throw tooLarge(bounds);
+              return out;
+            })
+            .replace(STRAY, ''),
   });
   if (bounds && html.length > bounds.html) throw tooLarge(bounds);
   return html;
 }
 
 const tooLarge = (b: CommentBounds) =>
-  new CommentBoundError(`A comment may take at most ${Math.round(b.html / 1000)} KB on the page; this one takes more (formulas are the usual cause: each is drawn as HTML and MathML). Use fewer or shorter formulas.`);
+  new CommentBoundError(
+    `A comment may take at most ${Math.round(b.html / 1000)} KB on the page; this one takes more (formulas are the usual cause: each is drawn as HTML and MathML). Use fewer or shorter formulas.`,
+  );

@@ -17,8 +17,19 @@ import { createSession, deleteSession, deleteUserSessions } from '../store/sessi
 import { consumeSignup, peekSignup, purgeExpiredSignups, reserveSignup } from '../store/signups.js';
 import { consumeMailToken, createMailToken, type MailPurpose, peekMailToken } from '../store/tokens.js';
 import {
-  changePassword as storeChangePassword, confirmEmail, createUser, DuplicateError, EMAIL, findForLogin, getPasswordHash, getUser,
-  getUserByEmail, resetPassword as storeResetPassword, setPasswordHash, type User, USERNAME,
+  changePassword as storeChangePassword,
+  confirmEmail,
+  createUser,
+  DuplicateError,
+  EMAIL,
+  findForLogin,
+  getPasswordHash,
+  getUser,
+  getUserByEmail,
+  resetPassword as storeResetPassword,
+  setPasswordHash,
+  type User,
+  USERNAME,
 } from '../store/users.js';
 
 export interface AccountDeps {
@@ -37,7 +48,10 @@ const running = new Set<Promise<void>>();
 function later(d: AccountDeps, what: string, task: () => Promise<unknown>) {
   const p: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
     .then(task)
-    .then(() => undefined, (e: unknown) => d.log?.error({ err: e }, `${what} failed`))
+    .then(
+      () => undefined,
+      (e: unknown) => d.log?.error({ err: e }, `${what} failed`),
+    )
     .finally(() => running.delete(p));
   running.add(p);
 }
@@ -49,9 +63,10 @@ export async function accountWorkDone(): Promise<void> {
 
 function sendLink(d: AccountDeps, to: string, purpose: MailPurpose, token: string) {
   const url = `${d.baseUrl}/${purpose}/${token}`;
-  const text = purpose === 'confirm'
-    ? `Welcome to dailypapers.\n\nConfirm your email address by opening this link within 48 hours:\n\n${url}\n\nIf you did not sign up, ignore this message.\n`
-    : `Someone (hopefully you) asked to reset the password of your dailypapers account.\n\nChoose a new password by opening this link within an hour:\n\n${url}\n\nIf you did not ask, ignore this message: your password stays as it is.\n`;
+  const text =
+    purpose === 'confirm'
+      ? `Welcome to dailypapers.\n\nConfirm your email address by opening this link within 48 hours:\n\n${url}\n\nIf you did not sign up, ignore this message.\n`
+      : `Someone (hopefully you) asked to reset the password of your dailypapers account.\n\nChoose a new password by opening this link within an hour:\n\n${url}\n\nIf you did not ask, ignore this message: your password stays as it is.\n`;
   return d.mailer.send({ to, subject: purpose === 'confirm' ? 'Confirm your email address' : 'Reset your password', text });
 }
 
@@ -230,7 +245,10 @@ export type ChangeResult =
  * browser gets a fresh one; the API tokens are revoked when `revokeTokens`.
  */
 export async function changePassword(
-  d: AccountDeps, user: User, input: { current: string; password: string; revokeTokens: boolean }, client: ClientInfo,
+  d: AccountDeps,
+  user: User,
+  input: { current: string; password: string; revokeTokens: boolean },
+  client: ClientInfo,
 ): Promise<ChangeResult> {
   const account = `user:${user.id}`;
   const wait = d.limiter.loginBlocked(account, client.ip) ?? d.limiter.hit('loginPerIp', client.ip);
@@ -258,19 +276,31 @@ export async function signOutEverywhere(d: AccountDeps, user: User): Promise<voi
  */
 export function coarseAgent(ua: string | undefined): string | null {
   if (!ua) return null;
-  const browser = /Edg(e|A|iOS)?\//.test(ua) ? 'Edge'
-    : /OPR\/|Opera/.test(ua) ? 'Opera'
-    : /Firefox\/|FxiOS/.test(ua) ? 'Firefox'
-    : /Chrome\/|CriOS/.test(ua) ? 'Chrome'
-    : /Safari\//.test(ua) ? 'Safari'
-    : /^(curl|Wget|python|node|Go-http|okhttp|axios)/i.test(ua) ? 'a script'
-    : 'a browser';
-  const os = /Android/.test(ua) ? 'Android'
-    : /iPhone|iPad|iPod/.test(ua) ? 'iOS'
-    : /Mac OS X|Macintosh/.test(ua) ? 'macOS'
-    : /Windows/.test(ua) ? 'Windows'
-    : /CrOS/.test(ua) ? 'ChromeOS'
-    : /Linux/.test(ua) ? 'Linux'
-    : null;
+  const browser = /Edg(e|A|iOS)?\//.test(ua)
+    ? 'Edge'
+    : /OPR\/|Opera/.test(ua)
+      ? 'Opera'
+      : /Firefox\/|FxiOS/.test(ua)
+        ? 'Firefox'
+        : /Chrome\/|CriOS/.test(ua)
+          ? 'Chrome'
+          : /Safari\//.test(ua)
+            ? 'Safari'
+            : /^(curl|Wget|python|node|Go-http|okhttp|axios)/i.test(ua)
+              ? 'a script'
+              : 'a browser';
+  const os = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad|iPod/.test(ua)
+      ? 'iOS'
+      : /Mac OS X|Macintosh/.test(ua)
+        ? 'macOS'
+        : /Windows/.test(ua)
+          ? 'Windows'
+          : /CrOS/.test(ua)
+            ? 'ChromeOS'
+            : /Linux/.test(ua)
+              ? 'Linux'
+              : null;
   return os ? `${browser} on ${os}` : browser;
 }

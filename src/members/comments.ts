@@ -7,7 +7,15 @@ import type { RateLimiter } from '../auth/ratelimit.js';
 import type { Database } from '../db/schema.js';
 import { CommentBoundError, renderComment } from '../markdown/render.js';
 import {
-  addComment, type Comment, COMMENT_MAX, CommentError, deleteComment, editComment, getComment, listComments, setCommentHidden,
+  addComment,
+  type Comment,
+  COMMENT_MAX,
+  CommentError,
+  deleteComment,
+  editComment,
+  getComment,
+  listComments,
+  setCommentHidden,
 } from '../store/comments.js';
 import { getPaper } from '../store/papers.js';
 import type { User } from '../store/users.js';
@@ -56,7 +64,12 @@ export async function threadOf(db: Kysely<Database>, paperId: string): Promise<C
   return listComments(db, paperId);
 }
 
-export async function postComment(d: CommentDeps, user: User, ip: string, input: { paperId: string; parentId: number | null; body: string }): Promise<CommentOutcome<Comment> | { kind: 'throttled'; seconds: number }> {
+export async function postComment(
+  d: CommentDeps,
+  user: User,
+  ip: string,
+  input: { paperId: string; parentId: number | null; body: string },
+): Promise<CommentOutcome<Comment> | { kind: 'throttled'; seconds: number }> {
   const wait = d.limiter.hit('commentPerUser', String(user.id)) ?? d.limiter.hit('commentPerIp', ip);
   if (wait !== null) return { kind: 'throttled', seconds: wait };
   const problem = lengthProblem(input.body);
@@ -80,12 +93,19 @@ export type CommentAction = 'edit' | 'delete' | 'hide' | 'unhide';
  * Edit or delete (the author), hide or unhide (moderators and admins). The outcome carries the
  * comment as it was, when there is one (an edit refused for its text is shown again with it).
  */
-export async function changeComment(db: Kysely<Database>, user: User, id: number, action: CommentAction, body = ''): Promise<CommentOutcome<Comment> & { comment?: Comment }> {
+export async function changeComment(
+  db: Kysely<Database>,
+  user: User,
+  id: number,
+  action: CommentAction,
+  body = '',
+): Promise<CommentOutcome<Comment> & { comment?: Comment }> {
   const found = await getComment(db, id);
   if (!found) return { kind: 'refused', status: 404, message: 'No such comment.' };
   const problem = action === 'edit' ? lengthProblem(body) : null;
   if (problem) return { kind: 'refused', status: 400, message: problem, comment: found };
-  if ((action === 'hide' || action === 'unhide') && !isStaff(user)) return { kind: 'refused', status: 403, message: 'Only moderators can hide comments.', comment: found };
+  if ((action === 'hide' || action === 'unhide') && !isStaff(user))
+    return { kind: 'refused', status: 403, message: 'Only moderators can hide comments.', comment: found };
   const html = action === 'edit' ? rendered(body) : null;
   if (html?.kind === 'refused') return { ...html, comment: found };
   const done = await refusing(async () => {

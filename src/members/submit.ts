@@ -25,7 +25,14 @@ export type ArxivLookup = (ids: string[]) => Promise<Paper[]>;
  * pace, with a short retry budget, since a member is waiting for the answer.
  */
 export function arxivLookup(config: Config): ArxivLookup {
-  const fetcher = new PoliteFetcher({ intervalMs: config.arxivIntervalMs, userAgent: userAgent(config.arxivContact), maxRetries: 1, maxRetryAfters: 1, maxRetryAfterMs: 5000, timeoutMs: 15_000 });
+  const fetcher = new PoliteFetcher({
+    intervalMs: config.arxivIntervalMs,
+    userAgent: userAgent(config.arxivContact),
+    maxRetries: 1,
+    maxRetryAfters: 1,
+    maxRetryAfterMs: 5000,
+    timeoutMs: 15_000,
+  });
   return async (ids) => (await lookupIds(fetcher, config.arxivApiUrl, ids)).papers;
 }
 
@@ -56,7 +63,8 @@ export function submissionWait(limiter: RateLimiter, user: User, ip: string): nu
 
 export async function submitPaper(d: SubmitDeps, user: User, input: string, orgName: string | null, now = new Date()): Promise<SubmitOutcome> {
   const ref = parseArxivId(input.trim());
-  if (!ref) return { ok: false, status: 400, error: `'${input.slice(0, 100)}' is not an arXiv id or URL (like 2501.01234 or https://arxiv.org/abs/2501.01234)` };
+  if (!ref)
+    return { ok: false, status: 400, error: `'${input.slice(0, 100)}' is not an arXiv id or URL (like 2501.01234 or https://arxiv.org/abs/2501.01234)` };
   let org: { name: string; displayName: string } | null = null;
   if (orgName) {
     const mine = await orgsOf(d.db, user.id);
@@ -78,9 +86,20 @@ export async function submitPaper(d: SubmitDeps, user: User, input: string, orgN
   const published = paper.publishedAt ? Date.parse(paper.publishedAt) : NaN;
   const rules = rulesOf(d);
   if (!Number.isFinite(published) || now.getTime() - published > rules.maxAgeDays * 86_400_000) {
-    return { ok: false, status: 400, error: `only papers published on arXiv in the last ${rules.maxAgeDays} days can be submitted (${ref.id} was published ${paper.publishedAt?.slice(0, 10) ?? 'at an unknown date'})`, paperId: ref.id };
+    return {
+      ok: false,
+      status: 400,
+      error: `only papers published on arXiv in the last ${rules.maxAgeDays} days can be submitted (${ref.id} was published ${paper.publishedAt?.slice(0, 10) ?? 'at an unknown date'})`,
+      paperId: ref.id,
+    };
   }
-  const created = await featureSubmission(d.db, { paperId: ref.id, day: dayInZone(now, d.config.timezone), userId: user.id, username: user.username, organization: org });
+  const created = await featureSubmission(d.db, {
+    paperId: ref.id,
+    day: dayInZone(now, d.config.timezone),
+    userId: user.id,
+    username: user.username,
+    organization: org,
+  });
   if (!created) return { ok: false, status: 409, error: `${ref.id} is already featured`, paperId: ref.id };
   return { ok: true, paperId: ref.id, created };
 }

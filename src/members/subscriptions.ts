@@ -12,8 +12,15 @@ import { FREQUENCIES, type Frequency } from '../digests/period.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
 import {
-  type Choices, confirmSubscription, findByConfirmToken, getSubscription, requestSubscription, saveMemberSubscription, type Subscription,
-  subscriptionOfUser, updateByOwner,
+  type Choices,
+  confirmSubscription,
+  findByConfirmToken,
+  getSubscription,
+  requestSubscription,
+  saveMemberSubscription,
+  type Subscription,
+  subscriptionOfUser,
+  updateByOwner,
 } from '../store/subscriptions.js';
 import type { User } from '../store/users.js';
 
@@ -44,7 +51,10 @@ export async function requestDigest(d: SubscriptionDeps, ip: string, email: stri
     if (outcome.kind === 'confirm') {
       await d.mailer.send({ to: email, ...confirmationMail(confirmUrl(d.baseUrl, outcome.token), choices) });
     } else if (outcome.kind === 'active') {
-      await d.mailer.send({ to: outcome.subscription.email, ...alreadySubscribedMail(manageUrl(d.baseUrl, d.secret, outcome.subscription.id), outcome.subscription) });
+      await d.mailer.send({
+        to: outcome.subscription.email,
+        ...alreadySubscribedMail(manageUrl(d.baseUrl, d.secret, outcome.subscription.id), outcome.subscription),
+      });
     }
   } catch (e) {
     d.log?.error({ err: (e as Error).message }, 'subscribe: the confirmation mail could not be sent');
@@ -74,7 +84,12 @@ export type OwnerAction = 'unsubscribe' | 'resubscribe' | Frequency;
 export const isOwnerAction = (a: string): a is OwnerAction => a === 'unsubscribe' || a === 'resubscribe' || (FREQUENCIES as readonly string[]).includes(a);
 
 /** What the owner of a manage link asked for, done: the subscription as it is now, and what to tell them. */
-export async function changeByOwner(d: Pick<SubscriptionDeps, 'db' | 'log'>, sub: Subscription, action: OwnerAction, oneClick: boolean): Promise<{ subscription: Subscription; message: string }> {
+export async function changeByOwner(
+  d: Pick<SubscriptionDeps, 'db' | 'log'>,
+  sub: Subscription,
+  action: OwnerAction,
+  oneClick: boolean,
+): Promise<{ subscription: Subscription; message: string }> {
   let updated: Subscription | null;
   let message: string;
   if (action === 'unsubscribe') {

@@ -12,10 +12,7 @@ export interface VoteDeps {
   limiter: RateLimiter;
 }
 
-export type VoteOutcome =
-  | { kind: 'ok'; result: VoteResult }
-  | { kind: 'throttled'; seconds: number }
-  | { kind: 'not-featured'; message: string };
+export type VoteOutcome = { kind: 'ok'; result: VoteResult } | { kind: 'throttled'; seconds: number } | { kind: 'not-featured'; message: string };
 
 /** `on`: true upvotes, false takes the upvote back, 'toggle' flips it (idempotent but the toggle). */
 export async function vote(d: VoteDeps, user: User, ip: string, paperId: string, on: boolean | 'toggle'): Promise<VoteOutcome> {

@@ -28,7 +28,7 @@ export function parseArxivId(input: string): ArxivId | null {
     const month = Number(m[1]!.slice(2));
     if (month < 1 || month > 12) return null;
     // Five-digit numbers only exist from 2015 (1501) on; four-digit ones only before.
-    if ((m[2]!.length === 5) !== (m[1]! >= '1501')) return null;
+    if ((m[2]!.length === 5) !== m[1]! >= '1501') return null;
     return { id: `${m[1]}.${m[2]}`, version: m[3] ? Number(m[3]) : null };
   }
   const o = OLD_ID.exec(s);

@@ -6,7 +6,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  formatDay, formatMonth, formatWeek, isoWeekOf, MAX_YEAR, MIN_YEAR, monthOf, parseDay, parseIsoWeek, parseMonth, parsePeriod,
+  formatDay,
+  formatMonth,
+  formatWeek,
+  isoWeekOf,
+  MAX_YEAR,
+  MIN_YEAR,
+  monthOf,
+  parseDay,
+  parseIsoWeek,
+  parseMonth,
+  parsePeriod,
   type PeriodKind,
 } from './dates.js';
 
@@ -107,7 +117,8 @@ const FORM: Record<PeriodKind, string> = { day: 'YYYY-MM-DD', week: 'YYYY-Www', 
 
 /** A number written with too few, the right or too many digits. */
 const digits = (max: number, width: number) =>
-  fc.tuple(fc.integer({ min: 0, max }), fc.integer({ min: width - 2, max: width + 1 }), fc.nat(9))
+  fc
+    .tuple(fc.integer({ min: 0, max }), fc.integer({ min: width - 2, max: width + 1 }), fc.nat(9))
     .map(([n, w, odd]) => (odd === 0 ? String(n) : pad(n, Math.max(w, 1))));
 
 const sep = fc.constantFrom('-', '-', '-', '-', '/', '', ' ', '.', '–', '--');
@@ -125,52 +136,100 @@ const nearMonth = fc.tuple(years, sep, digits(13, 2)).map(([y, a, m]) => `${y}${
 const decorated = (a: fc.Arbitrary<string>) => fc.tuple(edge, a, edge, fc.nat(3)).map(([p, s, q, n]) => (n === 0 ? `${p}${s}${q}` : s));
 
 const NAMED = [
-  '2025-04-31', '2025-06-31', '2025-02-29', '2100-02-29', '1900-02-29', '2024-02-29', '2000-02-29', '2025-13-01', '2025-00-10',
-  '2025-01-00', '2025-01-32', '0050-01-01', '0000-01-01', '0099-12-31', '0001-01-01', '1990-12-31', '1991-01-01', '9999-12-31',
-  '2025-W53', '2026-W53', '2020-W53', '2025-W00', '2015-W53', '0050-W01', '9999-W52', '9999-W53', '1991-W01',
-  '2025-13', '2025-00', '0099-12', '1991-01', '9999-12', '25-01-31', '2025-1-31', '2025-01-1', '20250131', '2025-W5', '2025W05',
-  '２０２５-01-31', '2025-01-31T00:00:00Z', ' 2025-01-31', '2025-01-31\n', '2025-01', '+02025-01-31',
+  '2025-04-31',
+  '2025-06-31',
+  '2025-02-29',
+  '2100-02-29',
+  '1900-02-29',
+  '2024-02-29',
+  '2000-02-29',
+  '2025-13-01',
+  '2025-00-10',
+  '2025-01-00',
+  '2025-01-32',
+  '0050-01-01',
+  '0000-01-01',
+  '0099-12-31',
+  '0001-01-01',
+  '1990-12-31',
+  '1991-01-01',
+  '9999-12-31',
+  '2025-W53',
+  '2026-W53',
+  '2020-W53',
+  '2025-W00',
+  '2015-W53',
+  '0050-W01',
+  '9999-W52',
+  '9999-W53',
+  '1991-W01',
+  '2025-13',
+  '2025-00',
+  '0099-12',
+  '1991-01',
+  '9999-12',
+  '25-01-31',
+  '2025-1-31',
+  '2025-01-1',
+  '20250131',
+  '2025-W5',
+  '2025W05',
+  '２０２５-01-31',
+  '2025-01-31T00:00:00Z',
+  ' 2025-01-31',
+  '2025-01-31\n',
+  '2025-01',
+  '+02025-01-31',
 ];
 
 const anyInput = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.constantFrom(...NAMED),
-  decorated(nearDay), decorated(nearWeek), decorated(nearMonth),
+  decorated(nearDay),
+  decorated(nearWeek),
+  decorated(nearMonth),
 );
 
 const RUNS = { numRuns: 3000 };
 
 describe('the period parser against an oracle', () => {
   it('never throws, and accepts exactly the valid days, weeks and months, with their ranges', () => {
-    fc.assert(fc.property(anyInput, fc.constantFrom(...KINDS), (s, kind) => {
-      const got = parsePeriod(kind, s);
-      const want = oracle(kind, s);
-      if (want) {
-        expect(got).toEqual({ ok: true, value: want });
-      } else {
-        expect(got.ok).toBe(false);
-        if (!got.ok) {
-          expect(got.error).toContain(FORM[kind]);
-          expect(got.error).toContain(`in the years ${MIN_YEAR} to ${MAX_YEAR}`);
-          expect(got.error.length).toBeLessThan(200);
+    fc.assert(
+      fc.property(anyInput, fc.constantFrom(...KINDS), (s, kind) => {
+        const got = parsePeriod(kind, s);
+        const want = oracle(kind, s);
+        if (want) {
+          expect(got).toEqual({ ok: true, value: want });
+        } else {
+          expect(got.ok).toBe(false);
+          if (!got.ok) {
+            expect(got.error).toContain(FORM[kind]);
+            expect(got.error).toContain(`in the years ${MIN_YEAR} to ${MAX_YEAR}`);
+            expect(got.error.length).toBeLessThan(200);
+          }
         }
-      }
-    }), RUNS);
+      }),
+      RUNS,
+    );
   });
 
   it('the per-kind parsers agree with parsePeriod', () => {
-    fc.assert(fc.property(anyInput, (s) => {
-      const day = parseDay(s);
-      expect(day.ok ? { ok: true, value: { from: day.value, to: day.value } } : day).toEqual(parsePeriod('day', s));
-      expect(parseIsoWeek(s)).toEqual(parsePeriod('week', s));
-      expect(parseMonth(s)).toEqual(parsePeriod('month', s));
-    }), RUNS);
+    fc.assert(
+      fc.property(anyInput, (s) => {
+        const day = parseDay(s);
+        expect(day.ok ? { ok: true, value: { from: day.value, to: day.value } } : day).toEqual(parsePeriod('day', s));
+        expect(parseIsoWeek(s)).toEqual(parsePeriod('week', s));
+        expect(parseMonth(s)).toEqual(parsePeriod('month', s));
+      }),
+      RUNS,
+    );
   });
 
   it('refuses the named near-misses and takes the named edges', () => {
     const ok = (kind: PeriodKind, s: string) => parsePeriod(kind, s).ok;
-    for (const s of ['2025-04-31', '2025-02-29', '2100-02-29', '0050-01-01', '0000-01-01', '0099-12-31', '1990-12-31', '25-01-31']) expect(ok('day', s), s).toBe(false);
+    for (const s of ['2025-04-31', '2025-02-29', '2100-02-29', '0050-01-01', '0000-01-01', '0099-12-31', '1990-12-31', '25-01-31'])
+      expect(ok('day', s), s).toBe(false);
     for (const s of ['2024-02-29', '2000-02-29', '1991-01-01', '9999-12-31']) expect(ok('day', s), s).toBe(true);
     for (const s of ['2025-W53', '2015-W52', '0050-W01', '9999-W53']) expect(ok('week', s), s).toBe(s === '2015-W52');
     expect(parseIsoWeek('2015-W53').ok).toBe(true); // 2015 began on a Thursday
@@ -183,30 +242,36 @@ describe('round trips through formatting', () => {
   const anyDay = fc.integer({ min: dayNumber(MIN_YEAR, 1, 1), max: LAST }).map(show);
 
   it('every supported day parses to itself, and its week and month contain it', () => {
-    fc.assert(fc.property(anyDay, (d) => {
-      expect(parseDay(d)).toEqual({ ok: true, value: d });
-      const week = parseIsoWeek(isoWeekOf(d));
-      const month = parseMonth(monthOf(d));
-      if (!week.ok || !month.ok) throw new Error(`${d}: ${isoWeekOf(d)} or ${monthOf(d)} does not parse`);
-      expect(d >= week.value.from && d <= week.value.to).toBe(true);
-      expect(d >= month.value.from && d <= month.value.to).toBe(true);
-      expect(formatDay(d)).toContain(String(Number(d.slice(0, 4))));
-    }), RUNS);
+    fc.assert(
+      fc.property(anyDay, (d) => {
+        expect(parseDay(d)).toEqual({ ok: true, value: d });
+        const week = parseIsoWeek(isoWeekOf(d));
+        const month = parseMonth(monthOf(d));
+        if (!week.ok || !month.ok) throw new Error(`${d}: ${isoWeekOf(d)} or ${monthOf(d)} does not parse`);
+        expect(d >= week.value.from && d <= week.value.to).toBe(true);
+        expect(d >= month.value.from && d <= month.value.to).toBe(true);
+        expect(formatDay(d)).toContain(String(Number(d.slice(0, 4))));
+      }),
+      RUNS,
+    );
   });
 
   it('a valid week or month is named again by its first day, and formats', () => {
-    fc.assert(fc.property(anyDay, (d) => {
-      const w = isoWeekOf(d);
-      const week = parseIsoWeek(w);
-      if (!week.ok) throw new Error(week.error);
-      expect(isoWeekOf(week.value.from)).toBe(w);
-      expect(formatWeek(w, week.value)).toMatch(/^Week \d+ of \d{4} \(/);
-      const m = monthOf(d);
-      const month = parseMonth(m);
-      if (!month.ok) throw new Error(month.error);
-      expect(monthOf(month.value.from)).toBe(m);
-      expect(monthOf(month.value.to)).toBe(m);
-      expect(formatMonth(m)).toMatch(/^[A-Z][a-z]+ \d{4}$/);
-    }), RUNS);
+    fc.assert(
+      fc.property(anyDay, (d) => {
+        const w = isoWeekOf(d);
+        const week = parseIsoWeek(w);
+        if (!week.ok) throw new Error(week.error);
+        expect(isoWeekOf(week.value.from)).toBe(w);
+        expect(formatWeek(w, week.value)).toMatch(/^Week \d+ of \d{4} \(/);
+        const m = monthOf(d);
+        const month = parseMonth(m);
+        if (!month.ok) throw new Error(month.error);
+        expect(monthOf(month.value.from)).toBe(m);
+        expect(monthOf(month.value.to)).toBe(m);
+        expect(formatMonth(m)).toMatch(/^[A-Z][a-z]+ \d{4}$/);
+      }),
+      RUNS,
+    );
   });
 });

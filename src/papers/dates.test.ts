@@ -4,7 +4,10 @@ import { addDays, dayInZone, formatDay, formatWeek, isoWeekOf, parseDay, parseIs
 describe('days', () => {
   it('accepts real dates only', () => {
     expect(parseDay('2024-02-29')).toEqual({ ok: true, value: '2024-02-29' });
-    expect(parseDay('2025-02-29')).toEqual({ ok: false, error: '2025-02-29 is not a day of the calendar; expected a date in the form YYYY-MM-DD, like 2025-01-31, in the years 1991 to 9999' });
+    expect(parseDay('2025-02-29')).toEqual({
+      ok: false,
+      error: '2025-02-29 is not a day of the calendar; expected a date in the form YYYY-MM-DD, like 2025-01-31, in the years 1991 to 9999',
+    });
     expect(parseDay('2025-13-01').ok).toBe(false);
     expect(parseDay('2025-1-01')).toMatchObject({ ok: false, error: expect.stringContaining('YYYY-MM-DD') });
   });
@@ -35,7 +38,10 @@ describe('ISO weeks', () => {
   it('turns a week into Monday..Sunday', () => {
     expect(parseIsoWeek('2025-W01')).toEqual({ ok: true, value: { from: '2024-12-30', to: '2025-01-05' } });
     expect(parseIsoWeek('2020-W53')).toEqual({ ok: true, value: { from: '2020-12-28', to: '2021-01-03' } });
-    expect(parseIsoWeek('2025-W53')).toEqual({ ok: false, error: '2025 has weeks W01 to W52, not W53; expected an ISO week in the form YYYY-Www, like 2025-W05, in the years 1991 to 9999' });
+    expect(parseIsoWeek('2025-W53')).toEqual({
+      ok: false,
+      error: '2025 has weeks W01 to W52, not W53; expected an ISO week in the form YYYY-Www, like 2025-W05, in the years 1991 to 9999',
+    });
     expect(parseIsoWeek('2025-W00').ok).toBe(false);
     expect(parseIsoWeek('2025-5').ok).toBe(false);
   });
@@ -56,6 +62,9 @@ describe('months', () => {
   it('spans first to last day', () => {
     expect(parseMonth('2024-02')).toEqual({ ok: true, value: { from: '2024-02-01', to: '2024-02-29' } });
     expect(parseMonth('2025-12')).toEqual({ ok: true, value: { from: '2025-12-01', to: '2025-12-31' } });
-    expect(parseMonth('2025-13')).toEqual({ ok: false, error: '2025-13 has no month 13: months are 01 to 12; expected a month in the form YYYY-MM, like 2025-01, in the years 1991 to 9999' });
+    expect(parseMonth('2025-13')).toEqual({
+      ok: false,
+      error: '2025-13 has no month 13: months are 01 to 12; expected a month in the form YYYY-MM, like 2025-01, in the years 1991 to 9999',
+    });
   });
 });

@@ -149,8 +149,11 @@ export function formatMonth(month: string): string {
 export function formatWeek(week: string, range: DayRange): string {
   const a = new Date(toUtc(range.from));
   const b = new Date(toUtc(range.to));
-  const from = a.getUTCFullYear() !== b.getUTCFullYear() ? formatDay(range.from, false)
-    : a.getUTCMonth() !== b.getUTCMonth() ? formatDay(range.from, false).replace(/ \d{4}$/, '')
-    : `${a.getUTCDate()}`;
+  const from =
+    a.getUTCFullYear() !== b.getUTCFullYear()
+      ? formatDay(range.from, false)
+      : a.getUTCMonth() !== b.getUTCMonth()
+        ? formatDay(range.from, false).replace(/ \d{4}$/, '')
+        : `${a.getUTCDate()}`;
   return `Week ${Number(week.slice(6))} of ${week.slice(0, 4)} (${from}–${formatDay(range.to, false)})`;
 }

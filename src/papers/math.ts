@@ -72,7 +72,10 @@ export function firstSentences(text: string, max = 300, sentences = 2): string {
   // A sentence ends at . ! or ? followed by a space and a capital or digit ("e.g. this" does not).
   const ends = [...clean.matchAll(/[.!?](?=\s+[A-Z0-9])/g)].map((m) => m.index + 1);
   if (clean.length <= max && ends.length < sentences) return clean;
-  const cut = ends.slice(0, sentences).filter((i) => i <= max).at(-1);
+  const cut = ends
+    .slice(0, sentences)
+    .filter((i) => i <= max)
+    .at(-1);
   if (cut && cut >= 60) return clean.slice(0, cut);
   // No sentence end in reach: cut at a word, outside math (an odd count of $ means we are inside).
   let end = clean.lastIndexOf(' ', max);

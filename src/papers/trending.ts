@@ -41,11 +41,9 @@ export function ageHours(featuredAt: string, now: Date): number {
 /** Sorts by score, then by more upvotes, then newer, then id. Returns a new array. */
 export function rankTrending<T extends TrendingCandidate>(items: readonly T[], now: Date, gravity = GRAVITY): T[] {
   const scored = items.map((item) => ({ item, score: trendingScore(item.upvotes, ageHours(item.featuredAt, now), gravity) }));
-  scored.sort((a, b) =>
-    b.score - a.score ||
-    b.item.upvotes - a.item.upvotes ||
-    b.item.featuredAt.localeCompare(a.item.featuredAt) ||
-    a.item.id.localeCompare(b.item.id));
+  scored.sort(
+    (a, b) => b.score - a.score || b.item.upvotes - a.item.upvotes || b.item.featuredAt.localeCompare(a.item.featuredAt) || a.item.id.localeCompare(b.item.id),
+  );
   return scored.map((s) => s.item);
 }
 

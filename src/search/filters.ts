@@ -16,7 +16,12 @@ export function filterConditions(q: ParsedQuery, dialect: Dialect): RawBuilder<u
     out.push(sql`string_to_array(lower(p.categories), ' ') && ${q.categories.map((c) => c.toLowerCase())}::text[]`);
   } else if (q.categories.length > 0) {
     // categories is space-separated ("cs.LG cs.AI"); several cat: operators mean any of them.
-    out.push(sql`(${sql.join(q.categories.map((c) => sql`(' ' || p.categories || ' ') ${like} ${`% ${escapeLike(c)} %`} escape '\\'`), sql` or `)})`);
+    out.push(
+      sql`(${sql.join(
+        q.categories.map((c) => sql`(' ' || p.categories || ' ') ${like} ${`% ${escapeLike(c)} %`} escape '\\'`),
+        sql` or `,
+      )})`,
+    );
   }
   if (q.after) out.push(sql`p.published_at >= ${q.after}`);
   if (q.before) out.push(sql`p.published_at < ${q.before}`);

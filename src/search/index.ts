@@ -100,7 +100,8 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
   // SQLite's lexical queries run on reader threads (db/sqlite-readers.ts), beside the vector side.
   const lexical = db.dialect === 'sqlite' ? sqliteLexical(db.readers?.() ?? db.db, { dpBm25: db.dpBm25 === true }) : postgresLexical(db.db);
   let vectorsP: Promise<VectorBackend> | null = null;
-  const vectors = () => (vectorsP ??= db.dialect === 'sqlite' ? Promise.resolve(sqliteVectors(db.db, { dir: graphDir(db), log })) : postgresVectors(db.db, log));
+  const vectors = () =>
+    (vectorsP ??= db.dialect === 'sqlite' ? Promise.resolve(sqliteVectors(db.db, { dir: graphDir(db), log })) : postgresVectors(db.db, log));
   let current: Embedder | null = null;
   let checkedAt = 0;
 
@@ -109,8 +110,13 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
     if (current && (config.embedder !== 'builtin' || Date.now() - checkedAt < 5000)) return current;
     checkedAt = Date.now();
     if (config.embedder === 'builtin') {
-      const latest = await db.db.selectFrom('search_model').select('name').where('kind', '=', 'lsa')
-        .orderBy('created_at', 'desc').orderBy('name', 'desc').executeTakeFirst();
+      const latest = await db.db
+        .selectFrom('search_model')
+        .select('name')
+        .where('kind', '=', 'lsa')
+        .orderBy('created_at', 'desc')
+        .orderBy('name', 'desc')
+        .executeTakeFirst();
       if (latest && latest.name === current?.model) return current;
     }
     current = await loadEmbedder(db.db, config.embedder);
@@ -121,7 +127,10 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
    * The semantic side: the query's nearest papers, within EMBED_TIMEOUT_MS; null when off, failed
    * or too slow. `similarity` then scores lexical candidates against the same query vector.
    */
-  async function semanticSide(query: ParsedQuery, k: number): Promise<{ neighbours: Neighbour[]; similarity: (ids: string[]) => Promise<Map<string, number>> } | null> {
+  async function semanticSide(
+    query: ParsedQuery,
+    k: number,
+  ): Promise<{ neighbours: Neighbour[]; similarity: (ids: string[]) => Promise<Map<string, number>> } | null> {
     try {
       return await withTimeout(EMBED_TIMEOUT_MS, async (signal) => {
         const [emb, vec] = await Promise.all([embedder(), vectors()]);
@@ -136,7 +145,10 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
         const filtered = hasFilters(query) || query.excluded.length > 0;
         let neighbours = await vec.nearest(emb.model, v, filtered ? k * 2 : k);
         if (filtered) {
-          const pass = await lexical.filter(neighbours.map((n) => n.id), query);
+          const pass = await lexical.filter(
+            neighbours.map((n) => n.id),
+            query,
+          );
           neighbours = neighbours.filter((n) => pass.has(n.id)).slice(0, k);
         }
         return {
@@ -214,7 +226,13 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
         v = fresh;
       }
       const nn = await vec.nearest(emb.model, v, limit, id);
-      return { hits: await loadHits(db.db, nn.map((n) => n.id)), reason: nn.length ? null : 'no embedded papers yet' };
+      return {
+        hits: await loadHits(
+          db.db,
+          nn.map((n) => n.id),
+        ),
+        reason: nn.length ? null : 'no embedded papers yet',
+      };
     },
 
     async warm() {

@@ -137,7 +137,14 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
    * matches are expected to be sparse. Returns the newest `need` matches, the count of every match
    * in the months walked, and whether the walk reached the end (then the count is exact).
    */
-  async function walk(params: RawBuilder<unknown>, conditions: RawBuilder<unknown>[], need: number, score: RawBuilder<unknown>, list: string[], expected: number) {
+  async function walk(
+    params: RawBuilder<unknown>,
+    conditions: RawBuilder<unknown>[],
+    need: number,
+    score: RawBuilder<unknown>,
+    list: string[],
+    expected: number,
+  ) {
     const total = list.length;
     const rows: Row[] = [];
     const walked: string[] = [];
@@ -160,9 +167,7 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
       if (rest || step >= left) {
         // The rest, to the oldest month, and papers without a date: the words alone (many month
         // lexemes OR-ed cost GIN more than they save), less the months already walked.
-        where = walked.length
-          ? sql`s.tsv @@ ${params} and (s.published_at < ${`${walked.at(-1)!}-01`} or s.published_at is null)`
-          : sql`s.tsv @@ ${params}`;
+        where = walked.length ? sql`s.tsv @@ ${params} and (s.published_at < ${`${walked.at(-1)!}-01`} or s.published_at is null)` : sql`s.tsv @@ ${params}`;
         walked.push(...list.slice(walked.length));
         done = true;
       } else {
@@ -269,8 +274,12 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
         const [all, recent] = await Promise.all([
           remember(cached, '', () => estimate(sql`select from papers p where ${whereAll(conditions)}`)),
           remember(cached, since, async () => {
-            const n = Number((await sql<{ n: number }>`select count(*) as n from (select from papers p
-              where p.published_at >= ${since} and ${whereAll(conditions)} limit ${RECENT_CAP}) c`.execute(db)).rows[0]?.n ?? 0);
+            const n = Number(
+              (
+                await sql<{ n: number }>`select count(*) as n from (select from papers p
+              where p.published_at >= ${since} and ${whereAll(conditions)} limit ${RECENT_CAP}) c`.execute(db)
+              ).rows[0]?.n ?? 0,
+            );
             return n < RECENT_CAP ? n : estimate(sql`select from papers p where p.published_at >= ${since} and ${whereAll(conditions)}`);
           }),
         ]);

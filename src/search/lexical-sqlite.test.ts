@@ -10,8 +10,9 @@ describe('the FTS5 match expression', () => {
   });
 
   it('puts cat:, has:code and featured: in the tags column, and author: in the authors column', () => {
-    expect(matchExpression(parseQuery('gan cat:cs.CV cat:hep-th has:code featured:no -survey author:"Ada Lovelace"')))
-      .toBe('"gan" AND authors : "ada lovelace" AND ("catcscv" OR "cathepth") AND "xhascode" NOT ("survey" OR "xfeatured")');
+    expect(matchExpression(parseQuery('gan cat:cs.CV cat:hep-th has:code featured:no -survey author:"Ada Lovelace"'))).toBe(
+      '"gan" AND authors : "ada lovelace" AND ("catcscv" OR "cathepth") AND "xhascode" NOT ("survey" OR "xfeatured")',
+    );
     expect(matchExpression(parseQuery('cat:cs.CV has:code'))).toBeNull(); // filters alone: the SQL path
     expect(categoryTag('q-bio.NC')).toBe('catqbionc');
   });

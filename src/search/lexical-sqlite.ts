@@ -49,12 +49,14 @@ export const dayKey = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z
  * match nine papers in ten, and intersecting their posting lists was most of the time of a long
  * query at a million papers (decision 0010). Phrases keep them.
  */
-export const STOP_WORDS = new Set(`i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+export const STOP_WORDS = new Set(
+  `i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
   she her hers herself it its itself they them their theirs themselves what which who whom this that these those am is are was
   were be been being have has had having do does did doing a an the and but if or because as until while of at by for with
   about against between into through during before after above below to from up down in out on off over under again further
   then once here there when where why how all any both each few more most other some such no nor not only own same so than
-  too very s t can will just don should now`.split(/\s+/));
+  too very s t can will just don should now`.split(/\s+/),
+);
 
 export interface MatchPlan {
   /** The FTS5 MATCH expression. */
@@ -76,7 +78,10 @@ export interface MatchPlan {
 export function matchPlan(q: ParsedQuery): MatchPlan | null {
   // author: names go to the index too (a column filter), so that a common name does not scan
   // every paper; the LIKE in filters.ts still checks the exact spelling.
-  const authors = q.authors.map(wordsOf).filter((w) => w.length > 0).map((w) => `authors : ${quote(w)}`);
+  const authors = q.authors
+    .map(wordsOf)
+    .filter((w) => w.length > 0)
+    .map((w) => `authors : ${quote(w)}`);
   const content = q.words.filter((w) => !STOP_WORDS.has(w));
   const words = content.length > 0 || q.phrases.length > 0 || authors.length > 0 ? content : q.words;
   const positive = [...words.map((w) => quote([w])), ...q.phrases.map(quote), ...authors];
@@ -108,7 +113,11 @@ export class TermStats {
   private readonly df = new Map<string, { n: number; papers: number; at: number }>();
   private papers = { n: 0, at: -Infinity };
 
-  constructor(private readonly db: Kysely<Database>, private readonly max = 20_000, private readonly totalTtlMs = 30_000) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly max = 20_000,
+    private readonly totalTtlMs = 30_000,
+  ) {}
 
   async total(): Promise<number> {
     if (Date.now() - this.papers.at > this.totalTtlMs) {
@@ -137,12 +146,14 @@ export class TermStats {
   /** bm25's IDF (as FTS5 computes it, negative values raised to 1e-6); 0 for unranked phrases. */
   async idfs(plan: MatchPlan): Promise<number[]> {
     const papers = await this.total();
-    return Promise.all(plan.ranked.map(async (p) => {
-      if (p === null) return 0;
-      const n = await this.frequency(p);
-      const idf = Math.log((papers - n + 0.5) / (n + 0.5));
-      return idf > 0 ? idf : 1e-6;
-    }));
+    return Promise.all(
+      plan.ranked.map(async (p) => {
+        if (p === null) return 0;
+        const n = await this.frequency(p);
+        const idf = Math.log((papers - n + 0.5) / (n + 0.5));
+        return idf > 0 ? idf : 1e-6;
+      }),
+    );
   }
 }
 
@@ -200,9 +211,12 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       // the outer loop, so the remaining checks are made on the way and the scan stops at the window.
       const window = sort === 'relevance' ? Math.max(RANK_WINDOW, offset + limit) : offset + limit + DATE_SLACK;
       const match = plan.expr;
-      const score = sort !== 'relevance' ? sql`0`
-        : stats ? sql`dp_bm25(papers_fts, ${WEIGHTS}, ${sql.join((await stats.idfs(plan)).map((x) => sql`${x}`))})`
-          : sql`bm25(papers_fts, ${WEIGHTS})`;
+      const score =
+        sort !== 'relevance'
+          ? sql`0`
+          : stats
+            ? sql`dp_bm25(papers_fts, ${WEIGHTS}, ${sql.join((await stats.idfs(plan)).map((x) => sql`${x}`))})`
+            : sql`bm25(papers_fts, ${WEIGHTS})`;
       const range = dateRange(query);
       const text = sql`papers_fts match ${match} and ${whereAll(range)}`;
       /** Matches below rowid `last` (past a window; all of them from MAX_SAFE_INTEGER), up to COUNT_CAP in all. */
@@ -228,13 +242,19 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       if (sort === 'relevance' && conditions.length === 0) {
         // Nothing to check row by row: the window is read from FTS5 alone, ties by rowid (date),
         // and only the page's papers are looked up.
-        const read = (order: RawBuilder<unknown>, n: number) => sql<{ rowid: number; score: number }>`select f.rowid as rowid, ${score} as score
+        const read = (order: RawBuilder<unknown>, n: number) =>
+          sql<{ rowid: number; score: number }>`select f.rowid as rowid, ${score} as score
           from papers_fts f where ${text} ${order} limit ${n}`.execute(db);
         const rows = await readWindow(read);
         const last = rows.rows.at(-1)?.rowid ?? 0;
-        const page = rows.rows.sort((x, y) => x.score - y.score || y.rowid - x.rowid).slice(offset, offset + limit).map((r) => r.rowid);
-        const docs = page.length ? await sql<{ doc_id: number; paper_id: string }>`select doc_id, paper_id from search_doc
-          where doc_id in (${sql.join(page)})`.execute(db) : { rows: [] };
+        const page = rows.rows
+          .sort((x, y) => x.score - y.score || y.rowid - x.rowid)
+          .slice(offset, offset + limit)
+          .map((r) => r.rowid);
+        const docs = page.length
+          ? await sql<{ doc_id: number; paper_id: string }>`select doc_id, paper_id from search_doc
+          where doc_id in (${sql.join(page)})`.execute(db)
+          : { rows: [] };
         const idOf = new Map(docs.rows.map((d) => [d.doc_id, d.paper_id]));
         const ids = page.flatMap((r) => idOf.get(r) ?? []);
         if (rows.all) return { ids, total: Math.min(rows.rows.length, COUNT_CAP) };
@@ -258,7 +278,10 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
           const rows = await sql<WindowRow>`select p.id, p.published_at, fe.upvotes, 0 as score
             from ${from} where ${where} and coalesce(fe.upvotes, 0) <= 0 order by f.rowid desc limit ${need + DATE_SLACK}`.execute(db);
           walked = rows.rows.length;
-          rest = rows.rows.sort(compareWindow('date')).map((r) => r.id).slice(0, need);
+          rest = rows.rows
+            .sort(compareWindow('date'))
+            .map((r) => r.id)
+            .slice(0, need);
           if (walked < need + DATE_SLACK) {
             const ids = [...top, ...rest].slice(offset, offset + limit);
             return { ids, total: Math.min(top.length + walked, COUNT_CAP) };
@@ -268,17 +291,24 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
         const total = joined ? countPast(from, where, Number.MAX_SAFE_INTEGER, 0) : countPast(sql`papers_fts f`, text, Number.MAX_SAFE_INTEGER, 0);
         return { ids, total: await total };
       }
-      const read = (order: RawBuilder<unknown>, n: number) => sql<WindowRow & { rowid: number }>`select f.rowid as rowid, p.id, p.published_at, fe.upvotes, ${score} as score
+      const read = (order: RawBuilder<unknown>, n: number) =>
+        sql<WindowRow & { rowid: number }>`select f.rowid as rowid, p.id, p.published_at, fe.upvotes, ${score} as score
         from ${from} where ${where} ${order} limit ${n}`.execute(db);
       const rows = await readWindow(read);
       const last = rows.rows.at(-1)?.rowid ?? 0;
-      const ranked = rows.rows.sort(compareWindow(sort)).slice(offset, offset + limit).map((r) => r.id);
+      const ranked = rows.rows
+        .sort(compareWindow(sort))
+        .slice(offset, offset + limit)
+        .map((r) => r.id);
       // A window that did not fill holds every match: its size is the count, no second pass needed.
       if (rows.all) return { ids: ranked, total: Math.min(rows.rows.length, COUNT_CAP) };
       // The count goes on below the window. The index answers every filter but an author: of
       // several words, where the LIKE of filters.ts may refuse what the index took ("Wei Zhang,
       // Li Na" for author:"zhang li"): without one it needs no join, FTS5 counts its own doclists.
-      return { ids: ranked, total: await (joined ? countPast(from, where, last, rows.rows.length) : countPast(sql`papers_fts f`, text, last, rows.rows.length)) };
+      return {
+        ids: ranked,
+        total: await (joined ? countPast(from, where, last, rows.rows.length) : countPast(sql`papers_fts f`, text, last, rows.rows.length)),
+      };
     },
 
     async filter(ids, query) {

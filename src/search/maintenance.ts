@@ -128,7 +128,14 @@ export async function embedPending(ctx: Ctx, opts: { onProgress?: (p: EmbedProgr
   const progress: EmbedProgress = { model: null, embedded: 0, pending: 0, done: false };
   if (!vectors.available) return { ...progress, done: true, skipped: 'no vector storage (pgvector missing)' };
   if (config.embedder === 'builtin') {
-    const papers = Number((await db.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const papers = Number(
+      (
+        await db.db
+          .selectFrom('papers')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     const trained = await builtinTrainedOn(db.db);
     if (papers >= 3 && (trained === 0 || papers >= RETRAIN_GROWTH * trained)) {
       const t = Date.now();
@@ -149,7 +156,11 @@ export async function embedPending(ctx: Ctx, opts: { onProgress?: (p: EmbedProgr
       after = ids.at(-1)!;
       const rows = await db.db.selectFrom('papers').select(['id', 'title', 'abstract']).where('id', 'in', ids).execute();
       const vecs = await emb.embed(rows.map(paperText));
-      await vectors.put(emb.model, vecs[0]?.length ?? 0, rows.map((r, i) => ({ id: r.id, vector: vecs[i]! })));
+      await vectors.put(
+        emb.model,
+        vecs[0]?.length ?? 0,
+        rows.map((r, i) => ({ id: r.id, vector: vecs[i]! })),
+      );
       progress.embedded += rows.length;
       opts.onProgress?.({ ...progress });
     }
@@ -166,7 +177,14 @@ export async function embedPending(ctx: Ctx, opts: { onProgress?: (p: EmbedProgr
 
 async function countMissing(ctx: Ctx, model: string): Promise<number> {
   const vectors = await ctx.service.vectors();
-  const papers = Number((await ctx.db.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const papers = Number(
+    (
+      await ctx.db.db
+        .selectFrom('papers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   return Math.max(0, papers - (await vectors.count(model)));
 }
 

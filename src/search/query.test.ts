@@ -3,10 +3,19 @@ import { formatQuery, hasFilters, hasText, parseQuery, semanticText } from './qu
 
 describe('parseQuery', () => {
   it('reads words, phrases, exclusions and every operator', () => {
-    const q = parseQuery('Diffusion "video generation" -survey author:"Le Cun" author:hinton cat:cs.LG after:2025-01-01 before:2026-01-01 has:code featured:yes');
+    const q = parseQuery(
+      'Diffusion "video generation" -survey author:"Le Cun" author:hinton cat:cs.LG after:2025-01-01 before:2026-01-01 has:code featured:yes',
+    );
     expect(q).toEqual({
-      words: ['diffusion'], phrases: [['video', 'generation']], excluded: [['survey']], authors: ['Le Cun', 'hinton'],
-      categories: ['cs.LG'], after: '2025-01-01', before: '2026-01-01', hasCode: true, featured: true,
+      words: ['diffusion'],
+      phrases: [['video', 'generation']],
+      excluded: [['survey']],
+      authors: ['Le Cun', 'hinton'],
+      categories: ['cs.LG'],
+      after: '2025-01-01',
+      before: '2026-01-01',
+      hasCode: true,
+      featured: true,
     });
     expect(hasText(q) && hasFilters(q)).toBe(true);
     expect(semanticText(q)).toBe('video generation diffusion');
@@ -14,7 +23,11 @@ describe('parseQuery', () => {
 
   it('searches malformed operators and quotes as words', () => {
     expect(parseQuery('after:yesterday cat:!! has:slides featured:maybe')).toMatchObject({
-      words: ['after', 'yesterday', 'cat', 'has', 'slides', 'featured', 'maybe'], after: null, categories: [], hasCode: false, featured: null,
+      words: ['after', 'yesterday', 'cat', 'has', 'slides', 'featured', 'maybe'],
+      after: null,
+      categories: [],
+      hasCode: false,
+      featured: null,
     });
     expect(parseQuery('"unclosed phrase here').words).toEqual(['unclosed', 'phrase', 'here']);
     expect(parseQuery('after:2025-13-45').after).toBeNull();

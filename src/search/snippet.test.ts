@@ -28,8 +28,35 @@ describe('snippet', () => {
       const w = word.toLowerCase();
       return w.length <= 4 ? w : w.replace(/ies$/, 'y').replace(/(?:sses|ing|ed|s)$/, (m) => (m === 'sses' ? 'ss' : ''));
     };
-    const words = ['classes', 'class', 'Studies', 'ties', 'trained', 'training', 'models', 'bias', 'glass', 'processes', 'needs', 'seed',
-      'ring', 'king', 'thing', 'Embeddings', 'sses', 'asses', 'ied', 'dies', 'series', 'ss', 'analysis', 'was', 'LLMs', 'ReLUs', 'speed'];
+    const words = [
+      'classes',
+      'class',
+      'Studies',
+      'ties',
+      'trained',
+      'training',
+      'models',
+      'bias',
+      'glass',
+      'processes',
+      'needs',
+      'seed',
+      'ring',
+      'king',
+      'thing',
+      'Embeddings',
+      'sses',
+      'asses',
+      'ied',
+      'dies',
+      'series',
+      'ss',
+      'analysis',
+      'was',
+      'LLMs',
+      'ReLUs',
+      'speed',
+    ];
     for (const w of words) expect(stem(w), w).toBe(reference(w));
   });
 
@@ -48,17 +75,29 @@ describe('snippet', () => {
     const stems = new Set(terms.map(stem));
     const expected = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => m[0]).filter((w) => stems.has(stem(w)));
     expect(expected.length).toBeGreaterThan(8);
-    expect(snippet(text, terms, 1000).filter((x) => x.hit).map((x) => x.text)).toEqual(expected);
+    expect(
+      snippet(text, terms, 1000)
+        .filter((x) => x.hit)
+        .map((x) => x.text),
+    ).toEqual(expected);
   });
 
   it('finds the same hits in all-ASCII text as the Unicode scan (its fast path), and treats line breaks as spaces', () => {
-    const ascii = 'Studies of GAMES:\n the game-theoretic equilibria\t\t(equilibrium) of 3D games, studied by G2 and STUDY-ing LLMs;  llm-based multi-agent games.';
+    const ascii =
+      'Studies of GAMES:\n the game-theoretic equilibria\t\t(equilibrium) of 3D games, studied by G2 and STUDY-ing LLMs;  llm-based multi-agent games.';
     const accented = `${ascii} Zoë`; // one non-ASCII letter: the Unicode expression
     const terms = ['study', 'game', 'equilibrium', '3d', 'llm', 'agent'];
-    const hits = (t: string) => snippet(t, terms, 1000).filter((x) => x.hit).map((x) => x.text);
+    const hits = (t: string) =>
+      snippet(t, terms, 1000)
+        .filter((x) => x.hit)
+        .map((x) => x.text);
     expect(hits(ascii)).toEqual(hits(accented));
     expect(hits(ascii)).toHaveLength(10);
-    expect(snippet(ascii, terms, 1000).map((x) => x.text).join('')).toBe(ascii.replace(/\s+/g, ' '));
+    expect(
+      snippet(ascii, terms, 1000)
+        .map((x) => x.text)
+        .join(''),
+    ).toBe(ascii.replace(/\s+/g, ' '));
     // A word that only starts like a term after a non-ASCII letter is not a hit on either path.
     expect(hits('naïvegames and xgames')).toEqual([]);
   });

@@ -68,8 +68,7 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
       const rows = await sql<{ paper_id: string; score: number }>`select paper_id, 1 - (vec <=> ${q}::vector) as score
         from paper_vector where model = ${model} ${exclude ? sql`and paper_id <> ${exclude}` : sql``}
         order by ${order} limit ${k}`.execute(conn);
-      return rows.rows.map((r): Neighbour => ({ id: r.paper_id, score: Number(r.score) }))
-        .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+      return rows.rows.map((r): Neighbour => ({ id: r.paper_id, score: Number(r.score) })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     });
   }
 
@@ -125,9 +124,11 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
   // from before decision 0021 has the full-precision one: build the half-precision index now, in
   // the background, without blocking writes (searches use the old index, or scan exactly, until then).
   if (available && (await tableDim()) !== null && !(await hasIndex(HALF))) {
-    log?.warn((await hasIndex(FULL))
-      ? 'building the half-precision vector index in the background (decision 0021); searches use the old one until then'
-      : 'the vector index is missing (an interrupted bulk load?); building it in the background');
+    log?.warn(
+      (await hasIndex(FULL))
+        ? 'building the half-precision vector index in the background (decision 0021); searches use the old one until then'
+        : 'the vector index is missing (an interrupted bulk load?); building it in the background',
+    );
     void buildInBackground().then(
       (built) => built && log?.info('built the vector index'),
       (e: Error) => log?.error({ err: e.message }, 'building the vector index failed'),

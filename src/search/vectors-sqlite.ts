@@ -62,7 +62,7 @@ function checksumOf(file: string): string {
   const buf = Buffer.alloc(8 << 20);
   const fd = openSync(file, 'r');
   try {
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) hash.update(buf.subarray(0, n));
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
   } finally {
     closeSync(fd);
   }
@@ -114,10 +114,12 @@ export function sqliteVectors(db: Kysely<Database>, opts: SqliteVectorOptions = 
       return null;
     }
     const prefix = `${modelKey(model)}-${dim}-${epoch}-`;
-    const saved = files.flatMap((f) => {
-      const m = f.startsWith(prefix) ? /-(\d+)-(\d+)-([0-9a-f]+)\.usearch$/.exec(f) : null;
-      return m ? [{ f, seq: Number(m[1]), gone: Number(m[2]), checksum: m[3]! }] : [];
-    }).sort((a, b) => b.seq - a.seq || b.gone - a.gone)[0];
+    const saved = files
+      .flatMap((f) => {
+        const m = f.startsWith(prefix) ? /-(\d+)-(\d+)-([0-9a-f]+)\.usearch$/.exec(f) : null;
+        return m ? [{ f, seq: Number(m[1]), gone: Number(m[2]), checksum: m[3]! }] : [];
+      })
+      .sort((a, b) => b.seq - a.seq || b.gone - a.gone)[0];
     if (!saved) return null;
     try {
       const file = path.join(opts.dir, saved.f);
@@ -143,7 +145,11 @@ export function sqliteVectors(db: Kysely<Database>, opts: SqliteVectorOptions = 
     if (fresh.length) {
       const data = new Float32Array(fresh.length * g.dim);
       fresh.forEach((r, i) => data.set(fromBlob(r.vec), i * g.dim));
-      g.index.add(BigUint64Array.from(fresh, (r) => BigInt(r.doc_id)), data, 0);
+      g.index.add(
+        BigUint64Array.from(fresh, (r) => BigInt(r.doc_id)),
+        data,
+        0,
+      );
     }
     g.unsaved += rows.length;
   }
@@ -277,16 +283,28 @@ export function sqliteVectors(db: Kysely<Database>, opts: SqliteVectorOptions = 
     },
 
     async vectorOf(model, id) {
-      const row = await db.selectFrom('paper_embedding as e').innerJoin('search_doc as d', 'd.doc_id', 'e.doc_id')
-        .select('e.vec').where('d.paper_id', '=', id).where('e.model', '=', model).executeTakeFirst();
+      const row = await db
+        .selectFrom('paper_embedding as e')
+        .innerJoin('search_doc as d', 'd.doc_id', 'e.doc_id')
+        .select('e.vec')
+        .where('d.paper_id', '=', id)
+        .where('e.model', '=', model)
+        .executeTakeFirst();
       return row ? fromBlob(row.vec) : null;
     },
 
     async put(model, _dim, items) {
       if (items.length === 0) return;
       await db.transaction().execute(async (trx) => {
-        const docs = await trx.selectFrom('search_doc').select(['doc_id', 'paper_id'])
-          .where('paper_id', 'in', items.map((i) => i.id)).execute();
+        const docs = await trx
+          .selectFrom('search_doc')
+          .select(['doc_id', 'paper_id'])
+          .where(
+            'paper_id',
+            'in',
+            items.map((i) => i.id),
+          )
+          .execute();
         const docOf = new Map(docs.map((d) => [d.paper_id, d.doc_id]));
         // A counter, not max(seq) + 1: after the newest row is deleted, max + 1 would reuse a seq
         // that a graph has already applied, and it would never see the new rows.
@@ -297,8 +315,12 @@ export function sqliteVectors(db: Kysely<Database>, opts: SqliteVectorOptions = 
         const seq = Number(next.rows[0]!.value);
         const values = items.filter((i) => docOf.has(i.id)).map((i) => ({ doc_id: docOf.get(i.id)!, model, seq, vec: toBlob(i.vector) }));
         for (let i = 0; i < values.length; i += 5000) {
-          await trx.insertInto('paper_embedding').values(values.slice(i, i + 5000))
-            .onConflict((oc) => oc.column('doc_id').doUpdateSet((eb) => ({ model: eb.ref('excluded.model'), seq: eb.ref('excluded.seq'), vec: eb.ref('excluded.vec') })))
+          await trx
+            .insertInto('paper_embedding')
+            .values(values.slice(i, i + 5000))
+            .onConflict((oc) =>
+              oc.column('doc_id').doUpdateSet((eb) => ({ model: eb.ref('excluded.model'), seq: eb.ref('excluded.seq'), vec: eb.ref('excluded.vec') })),
+            )
             .execute();
         }
       });

@@ -27,17 +27,27 @@ export interface Comment {
 
 export class CommentError extends Error {
   override name = 'CommentError';
-  constructor(message: string, readonly status: 400 | 403 | 404) {
+  constructor(
+    message: string,
+    readonly status: 400 | 403 | 404,
+  ) {
     super(message);
   }
 }
 
 async function bump(trx: Kysely<Database>, paperId: string, delta: 1 | -1) {
-  await trx.updateTable('featured').set({ comment_count: sql<number>`comment_count + ${delta}` }).where('paper_id', '=', paperId).execute();
+  await trx
+    .updateTable('featured')
+    .set({ comment_count: sql<number>`comment_count + ${delta}` })
+    .where('paper_id', '=', paperId)
+    .execute();
 }
 
 /** Stores a comment (or a reply) with its rendered `html`; 404 when the paper is not here. */
-export async function addComment(db: Kysely<Database>, input: { paperId: string; userId: number; parentId?: number | null; body: string; html: string }): Promise<Comment> {
+export async function addComment(
+  db: Kysely<Database>,
+  input: { paperId: string; userId: number; parentId?: number | null; body: string; html: string },
+): Promise<Comment> {
   return db.transaction().execute(async (trx) => {
     const paper = await trx.selectFrom('papers').select('id').where('id', '=', input.paperId).executeTakeFirst();
     if (!paper) throw new CommentError(`paper ${input.paperId} not found`, 404);
@@ -47,27 +57,61 @@ export async function addComment(db: Kysely<Database>, input: { paperId: string;
       if (!parent || parent.paper_id !== input.paperId) throw new CommentError('the comment replied to is not on this paper', 400);
       parentId = parent.parent_id ?? parent.id;
     }
-    const row = await trx.insertInto('comments').values({
-      paper_id: input.paperId, user_id: input.userId, parent_id: parentId, body: input.body, body_html: input.html,
-      created_at: new Date().toISOString(), edited_at: null, deleted_at: null, hidden_at: null, hidden_by: null,
-    }).returning('id').executeTakeFirstOrThrow();
+    const row = await trx
+      .insertInto('comments')
+      .values({
+        paper_id: input.paperId,
+        user_id: input.userId,
+        parent_id: parentId,
+        body: input.body,
+        body_html: input.html,
+        created_at: new Date().toISOString(),
+        edited_at: null,
+        deleted_at: null,
+        hidden_at: null,
+        hidden_by: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await bump(trx, input.paperId, 1);
     return (await getComment(trx, row.id))!;
   });
 }
 
 function query(db: Kysely<Database>) {
-  return db.selectFrom('comments as c').innerJoin('users as u', 'u.id', 'c.user_id')
-    .select(['c.id', 'c.paper_id', 'c.parent_id', 'c.user_id', 'u.username', 'c.body', 'c.body_html', 'c.created_at', 'c.edited_at', 'c.deleted_at', 'c.hidden_at']);
+  return db
+    .selectFrom('comments as c')
+    .innerJoin('users as u', 'u.id', 'c.user_id')
+    .select([
+      'c.id',
+      'c.paper_id',
+      'c.parent_id',
+      'c.user_id',
+      'u.username',
+      'c.body',
+      'c.body_html',
+      'c.created_at',
+      'c.edited_at',
+      'c.deleted_at',
+      'c.hidden_at',
+    ]);
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof query>['executeTakeFirstOrThrow']>>;
 const toComment = (r: Row): Comment => ({
-  id: r.id, paperId: r.paper_id, parentId: r.parent_id, userId: r.user_id, username: r.username, body: r.body,
+  id: r.id,
+  paperId: r.paper_id,
+  parentId: r.parent_id,
+  userId: r.user_id,
+  username: r.username,
+  body: r.body,
   // Every row has its HTML since migration 0013 rendered the older ones; one written by hand
   // without it shows its source as text.
   html: r.body_html ?? `<p>${escapeHtml(r.body)}</p>`,
-  createdAt: r.created_at, editedAt: r.edited_at, deleted: r.deleted_at !== null, hidden: r.hidden_at !== null,
+  createdAt: r.created_at,
+  editedAt: r.edited_at,
+  deleted: r.deleted_at !== null,
+  hidden: r.hidden_at !== null,
 });
 
 export async function getComment(db: Kysely<Database>, id: number): Promise<Comment | null> {
@@ -84,16 +128,28 @@ export async function listComments(db: Kysely<Database>, paperId: string): Promi
 }
 
 export async function listCommentsBy(db: Kysely<Database>, userId: number, limit = 50): Promise<Array<Comment & { title: string }>> {
-  const rows = await query(db).innerJoin('papers as p', 'p.id', 'c.paper_id').select('p.title')
-    .where('c.user_id', '=', userId).where('c.deleted_at', 'is', null).where('c.hidden_at', 'is', null)
-    .orderBy('c.id', 'desc').limit(limit).execute();
+  const rows = await query(db)
+    .innerJoin('papers as p', 'p.id', 'c.paper_id')
+    .select('p.title')
+    .where('c.user_id', '=', userId)
+    .where('c.deleted_at', 'is', null)
+    .where('c.hidden_at', 'is', null)
+    .orderBy('c.id', 'desc')
+    .limit(limit)
+    .execute();
   return rows.map((r) => ({ ...toComment(r), title: r.title }));
 }
 
 /** Edits the author's own live comment (`html` rendered from `body`); anyone else gets 403 (the check is in the WHERE). */
 export async function editComment(db: Kysely<Database>, id: number, userId: number, body: string, html: string): Promise<Comment> {
-  const r = await db.updateTable('comments').set({ body, body_html: html, edited_at: new Date().toISOString() })
-    .where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).where('hidden_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('comments')
+    .set({ body, body_html: html, edited_at: new Date().toISOString() })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .where('hidden_at', 'is', null)
+    .executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) throw await denial(db, id);
   return (await getComment(db, id))!;
 }
@@ -104,8 +160,12 @@ export async function deleteComment(db: Kysely<Database>, id: number, userId: nu
     const c = await trx.selectFrom('comments').select(['paper_id', 'user_id', 'hidden_at']).where('id', '=', id).executeTakeFirst();
     if (!c) throw new CommentError('no such comment', 404);
     if (c.user_id !== userId) throw new CommentError('you can only delete your own comments', 403);
-    const r = await trx.updateTable('comments').set({ deleted_at: new Date().toISOString() })
-      .where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    const r = await trx
+      .updateTable('comments')
+      .set({ deleted_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 1 && c.hidden_at === null) await bump(trx, c.paper_id, -1);
   });
 }
@@ -115,9 +175,12 @@ export async function setCommentHidden(db: Kysely<Database>, id: number, moderat
   await db.transaction().execute(async (trx) => {
     const c = await trx.selectFrom('comments').select(['paper_id', 'deleted_at']).where('id', '=', id).executeTakeFirst();
     if (!c) throw new CommentError('no such comment', 404);
-    const r = await trx.updateTable('comments')
+    const r = await trx
+      .updateTable('comments')
       .set(hidden ? { hidden_at: new Date().toISOString(), hidden_by: moderatorId } : { hidden_at: null, hidden_by: null })
-      .where('id', '=', id).where('hidden_at', hidden ? 'is' : 'is not', null).executeTakeFirst();
+      .where('id', '=', id)
+      .where('hidden_at', hidden ? 'is' : 'is not', null)
+      .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 1 && c.deleted_at === null) await bump(trx, c.paper_id, hidden ? -1 : 1);
   });
 }

@@ -15,20 +15,39 @@ export async function getHarvest(db: Kysely<Database>, key: string): Promise<Har
 }
 
 /** Starts (or restarts from scratch) the harvest of a window: no token, counters at zero. */
-export async function beginHarvest(
-  db: Kysely<Database>,
-  h: { key: string; set: string; from: string | null; until: string | null },
-): Promise<HarvestRow> {
+export async function beginHarvest(db: Kysely<Database>, h: { key: string; set: string; from: string | null; until: string | null }): Promise<HarvestRow> {
   const now = new Date().toISOString();
   const row: HarvestRow = {
-    key: h.key, set_spec: h.set, from_date: h.from, until_date: h.until, status: 'running', token: null,
-    last_datestamp: null, records: 0, pages: 0, error: null, started_at: now, updated_at: now, finished_at: null,
+    key: h.key,
+    set_spec: h.set,
+    from_date: h.from,
+    until_date: h.until,
+    status: 'running',
+    token: null,
+    last_datestamp: null,
+    records: 0,
+    pages: 0,
+    error: null,
+    started_at: now,
+    updated_at: now,
+    finished_at: null,
   };
-  await db.insertInto('harvests').values(row)
-    .onConflict((oc) => oc.column('key').doUpdateSet({
-      status: 'running', token: null, last_datestamp: null, records: 0, pages: 0, error: null,
-      started_at: now, updated_at: now, finished_at: null,
-    }))
+  await db
+    .insertInto('harvests')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        status: 'running',
+        token: null,
+        last_datestamp: null,
+        records: 0,
+        pages: 0,
+        error: null,
+        started_at: now,
+        updated_at: now,
+        finished_at: null,
+      }),
+    )
     .execute();
   return row;
 }
@@ -45,7 +64,8 @@ export async function savePagePosition(
   p: { token: string | null; lastDatestamp: string | null; records: number; done: boolean },
 ): Promise<void> {
   const now = new Date().toISOString();
-  await db.updateTable('harvests')
+  await db
+    .updateTable('harvests')
     .set((eb) => ({
       token: p.token,
       last_datestamp: p.lastDatestamp,
@@ -66,7 +86,8 @@ export async function dropToken(db: Kysely<Database>, key: string): Promise<void
 
 export async function finishHarvest(db: Kysely<Database>, key: string, status: HarvestStatus, error: string | null = null): Promise<void> {
   const now = new Date().toISOString();
-  await db.updateTable('harvests')
+  await db
+    .updateTable('harvests')
     .set({ status, error, updated_at: now, finished_at: status === 'running' ? null : now })
     .where('key', '=', key)
     .execute();
@@ -74,9 +95,11 @@ export async function finishHarvest(db: Kysely<Database>, key: string, status: H
 
 /** The last day a completed harvest of the set reached (its `until`, else its last datestamp). */
 export async function furthestReach(db: Kysely<Database>, set: string): Promise<string | null> {
-  const row = await db.selectFrom('harvests')
+  const row = await db
+    .selectFrom('harvests')
     .select((eb) => eb.fn.max(eb.fn.coalesce('until_date', 'last_datestamp')).as('reached'))
-    .where('set_spec', '=', set).where('status', '=', 'done')
+    .where('set_spec', '=', set)
+    .where('status', '=', 'done')
     .executeTakeFirst();
   return row?.reached ?? null;
 }

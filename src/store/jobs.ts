@@ -8,7 +8,8 @@ export type JobRow = Selectable<JobsTable>;
 
 /** Creates the job's row on first start; an existing row (its schedule and history) is kept. */
 export async function ensureJob(db: Kysely<Database>, name: string, nextRunAt: Date): Promise<void> {
-  await db.insertInto('jobs')
+  await db
+    .insertInto('jobs')
     .values({ name, next_run_at: nextRunAt.toISOString(), updated_at: new Date().toISOString() })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
@@ -25,8 +26,12 @@ export async function listJobs(db: Kysely<Database>): Promise<JobRow[]> {
 /** Moves the next run earlier (never later), e.g. to now when the last success is too old. */
 export async function runNoLaterThan(db: Kysely<Database>, name: string, at: Date): Promise<void> {
   const iso = at.toISOString();
-  await db.updateTable('jobs').set({ next_run_at: iso, updated_at: new Date().toISOString() })
-    .where('name', '=', name).where('next_run_at', '>', iso).execute();
+  await db
+    .updateTable('jobs')
+    .set({ next_run_at: iso, updated_at: new Date().toISOString() })
+    .where('name', '=', name)
+    .where('next_run_at', '>', iso)
+    .execute();
 }
 
 /**
@@ -36,7 +41,8 @@ export async function runNoLaterThan(db: Kysely<Database>, name: string, at: Dat
  */
 export async function claimJob(db: Kysely<Database>, name: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
   const iso = now.toISOString();
-  const r = await db.updateTable('jobs')
+  const r = await db
+    .updateTable('jobs')
     .set({ locked_by: owner, locked_until: new Date(now.getTime() + leaseMs).toISOString(), last_started_at: iso, updated_at: iso })
     .where('name', '=', name)
     .where('next_run_at', '<=', iso)
@@ -47,8 +53,7 @@ export async function claimJob(db: Kysely<Database>, name: string, owner: string
 
 /** Keeps a long run's lease alive; false if the lease was lost (it ran out and another took it). */
 export async function extendLease(db: Kysely<Database>, name: string, owner: string, until: Date): Promise<boolean> {
-  const r = await db.updateTable('jobs').set({ locked_until: until.toISOString() })
-    .where('name', '=', name).where('locked_by', '=', owner).executeTakeFirst();
+  const r = await db.updateTable('jobs').set({ locked_until: until.toISOString() }).where('name', '=', name).where('locked_by', '=', owner).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -62,7 +67,8 @@ export interface JobResult {
 /** Records a run's outcome and next time, and releases the lease. */
 export async function finishJob(db: Kysely<Database>, name: string, owner: string, r: JobResult): Promise<void> {
   const now = new Date().toISOString();
-  await db.updateTable('jobs')
+  await db
+    .updateTable('jobs')
     .set({
       locked_by: null,
       locked_until: null,
@@ -74,12 +80,17 @@ export async function finishJob(db: Kysely<Database>, name: string, owner: strin
       updated_at: now,
       ...(r.outcome === 'ok' ? { last_success_at: now } : {}),
     })
-    .where('name', '=', name).where('locked_by', '=', owner)
+    .where('name', '=', name)
+    .where('locked_by', '=', owner)
     .execute();
 }
 
 /** Gives the lease back without a result (shutdown mid-run): the job stays due. */
 export async function releaseJob(db: Kysely<Database>, name: string, owner: string): Promise<void> {
-  await db.updateTable('jobs').set({ locked_by: null, locked_until: null, updated_at: new Date().toISOString() })
-    .where('name', '=', name).where('locked_by', '=', owner).execute();
+  await db
+    .updateTable('jobs')
+    .set({ locked_by: null, locked_until: null, updated_at: new Date().toISOString() })
+    .where('name', '=', name)
+    .where('locked_by', '=', owner)
+    .execute();
 }

@@ -9,7 +9,13 @@ import type { Database, Dialect } from '../db/schema.js';
 import type { DayRange } from '../papers/dates.js';
 import { rankTrending, trendingClock, WINDOW_DAYS } from '../papers/trending.js';
 import {
-  type FeaturedPaper, type FeaturedPaperRow, fingerprint, type ListedPaper, type ListedPaperRow, type PaperSort, paperQuery,
+  type FeaturedPaper,
+  type FeaturedPaperRow,
+  fingerprint,
+  type ListedPaper,
+  type ListedPaperRow,
+  type PaperSort,
+  paperQuery,
   toListedPaper,
 } from './papers.js';
 
@@ -69,21 +75,32 @@ export async function listFeatured(
     let rows: FeaturedPaperRow[];
     if (filter.range) {
       rows = await q.execute();
-      clock = trendingClock(now, rows.reduce<string | null>((m, r) => (m === null || r.featured_at > m ? r.featured_at : m), null));
+      clock = trendingClock(
+        now,
+        rows.reduce<string | null>((m, r) => (m === null || r.featured_at > m ? r.featured_at : m), null),
+      );
     } else {
-      const newest = await db.selectFrom('featured').select((eb) => eb.fn.max('featured_at').as('t')).executeTakeFirst();
+      const newest = await db
+        .selectFrom('featured')
+        .select((eb) => eb.fn.max('featured_at').as('t'))
+        .executeTakeFirst();
       clock = trendingClock(now, newest?.t ?? null);
       rows = await q.where('f.featured_at', '>=', new Date(clock.getTime() - WINDOW_DAYS * 86_400_000).toISOString()).execute();
     }
-    const ranked = rankTrending(rows.map((r) => ({ row: r, upvotes: r.upvotes, featuredAt: r.featured_at, id: r.paper_id })), clock);
+    const ranked = rankTrending(
+      rows.map((r) => ({ row: r, upvotes: r.upvotes, featuredAt: r.featured_at, id: r.paper_id })),
+      clock,
+    );
     const page = ranked.slice(paging.offset, paging.offset + paging.limit + 1).map((x) => x.row);
     return { ...listOf(page, paging.limit), total: rows.length, clock };
   }
 
-  q = sort === 'newest'
-    ? q.orderBy('f.featured_at', 'desc').orderBy('f.upvotes', 'desc')
-    : q.orderBy('f.upvotes', 'desc').orderBy('f.featured_at', 'desc');
-  const rows = await q.orderBy('f.paper_id', 'desc').limit(paging.limit + 1).offset(paging.offset).execute();
+  q = sort === 'newest' ? q.orderBy('f.featured_at', 'desc').orderBy('f.upvotes', 'desc') : q.orderBy('f.upvotes', 'desc').orderBy('f.featured_at', 'desc');
+  const rows = await q
+    .orderBy('f.paper_id', 'desc')
+    .limit(paging.limit + 1)
+    .offset(paging.offset)
+    .execute();
   const list = listOf(rows, paging.limit);
   // The last page (a day, usually the only one) knows its total. Otherwise count on featured's
   // indexes alone; a window count(*) over () would make SQLite materialise every joined row of
@@ -117,9 +134,20 @@ export interface Neighbours {
 export async function neighbours(db: Kysely<Database>, range: DayRange): Promise<Neighbours> {
   const row = await db
     .selectNoFrom((eb) => [
-      eb.selectFrom('featured').select((e) => e.fn.max('day').as('d')).where('day', '<', range.from).as('prev'),
-      eb.selectFrom('featured').select((e) => e.fn.min('day').as('d')).where('day', '>', range.to).as('next'),
-      eb.selectFrom('featured').select((e) => e.fn.max('day').as('d')).as('latest'),
+      eb
+        .selectFrom('featured')
+        .select((e) => e.fn.max('day').as('d'))
+        .where('day', '<', range.from)
+        .as('prev'),
+      eb
+        .selectFrom('featured')
+        .select((e) => e.fn.min('day').as('d'))
+        .where('day', '>', range.to)
+        .as('next'),
+      eb
+        .selectFrom('featured')
+        .select((e) => e.fn.max('day').as('d'))
+        .as('latest'),
     ])
     .executeTakeFirstOrThrow();
   return { prev: row.prev ?? null, next: row.next ?? null, latest: row.latest ?? null };
@@ -145,14 +173,26 @@ export async function listPapers(db: Kysely<Database>, cursor: PaperCursor | nul
       const at = cursor.publishedAt!;
       q = q.where((eb) => eb.or([eb('p.published_at', '<', at), eb.and([eb('p.published_at', '=', at), eb('p.id', '<', cursor.id)])]));
     }
-    rows = await q.orderBy('p.published_at', 'desc').orderBy('p.id', 'desc').limit(limit + 1).execute();
+    rows = await q
+      .orderBy('p.published_at', 'desc')
+      .orderBy('p.id', 'desc')
+      .limit(limit + 1)
+      .execute();
   }
   if (rows.length <= limit) {
     let q = paperQuery(db, 'all').where('p.published_at', 'is', null);
     if (cursor && cursor.publishedAt === null) q = q.where('p.id', '<', cursor.id);
-    rows = rows.concat(await q.orderBy('p.id', 'desc').limit(limit + 1 - rows.length).execute());
+    rows = rows.concat(
+      await q
+        .orderBy('p.id', 'desc')
+        .limit(limit + 1 - rows.length)
+        .execute(),
+    );
   }
-  const result = onPage(rows.map((r) => toListedPaper(r)), limit);
+  const result = onPage(
+    rows.map((r) => toListedPaper(r)),
+    limit,
+  );
   const last = result.items.at(-1);
   return { ...result, next: result.more && last ? { publishedAt: last.paper.publishedAt, id: last.paper.id } : null };
 }
@@ -174,7 +214,10 @@ export async function listByAuthor(db: Kysely<Database>, dialect: Dialect, name:
     .limit(paging.limit + 1)
     .offset(paging.offset)
     .execute();
-  return onPage(rows.map((r) => toListedPaper(r)), paging.limit);
+  return onPage(
+    rows.map((r) => toListedPaper(r)),
+    paging.limit,
+  );
 }
 
 /** The display name of an organization handle, if any featured paper carries it. */

@@ -20,10 +20,12 @@ export interface Claimed {
  */
 export async function enqueuePeriod(db: Kysely<Database>, frequency: 'daily' | 'weekly', period: string, now = new Date()): Promise<number> {
   const iso = now.toISOString();
-  const r = await db.insertInto('digest_outbox')
+  const r = await db
+    .insertInto('digest_outbox')
     .columns(['subscription_id', 'period', 'status', 'attempts', 'next_attempt_at', 'created_at', 'updated_at'])
     .expression(
-      db.selectFrom('subscriptions')
+      db
+        .selectFrom('subscriptions')
         .select((eb) => [
           'id',
           eb.val(period).as('period'),
@@ -53,7 +55,9 @@ export async function claimBatch(
   limit: number,
 ): Promise<Claimed[]> {
   const iso = now.toISOString();
-  let due = db.selectFrom('digest_outbox').select('id')
+  let due = db
+    .selectFrom('digest_outbox')
+    .select('id')
     .where('period', '=', period)
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', iso)
@@ -61,7 +65,8 @@ export async function claimBatch(
     .orderBy('id')
     .limit(limit);
   if (dialect === 'postgres') due = due.forUpdate().skipLocked();
-  const rows = await db.updateTable('digest_outbox')
+  const rows = await db
+    .updateTable('digest_outbox')
     .set({ claimed_by: owner, claimed_until: new Date(now.getTime() + leaseMs).toISOString(), updated_at: iso })
     .where('id', 'in', due)
     .returning(['id', 'subscription_id', 'attempts'])
@@ -72,8 +77,13 @@ export async function claimBatch(
 /** Renews this owner's lease on rows it still holds (a long batch behind a slow server). */
 export async function extendClaims(db: Kysely<Database>, ids: number[], owner: string, until: Date): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('digest_outbox').set({ claimed_until: until.toISOString() })
-    .where('id', 'in', ids).where('claimed_by', '=', owner).where('status', '=', 'pending').execute();
+  await db
+    .updateTable('digest_outbox')
+    .set({ claimed_until: until.toISOString() })
+    .where('id', 'in', ids)
+    .where('claimed_by', '=', owner)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 type Finish =
@@ -87,19 +97,40 @@ export async function finishRow(db: Kysely<Database>, id: number, f: Finish, now
   const iso = now.toISOString();
   const base = { claimed_by: null, claimed_until: null, updated_at: iso };
   const set =
-    f.status === 'sent' ? { ...base, status: 'sent' as const, message_id: f.messageId, papers: f.papers, sent_at: iso, error: null, response_code: null, attempts: sql<number>`attempts + 1` }
-    : f.status === 'retry' ? { ...base, attempts: f.attempts, next_attempt_at: f.nextAttemptAt.toISOString(), error: f.error.slice(0, 500), response_code: f.responseCode }
-    : f.status === 'failed' ? { ...base, status: 'failed' as const, attempts: f.attempts, error: f.error.slice(0, 500), response_code: f.responseCode }
-    : { ...base, status: f.status, error: f.error ?? null };
+    f.status === 'sent'
+      ? {
+          ...base,
+          status: 'sent' as const,
+          message_id: f.messageId,
+          papers: f.papers,
+          sent_at: iso,
+          error: null,
+          response_code: null,
+          attempts: sql<number>`attempts + 1`,
+        }
+      : f.status === 'retry'
+        ? { ...base, attempts: f.attempts, next_attempt_at: f.nextAttemptAt.toISOString(), error: f.error.slice(0, 500), response_code: f.responseCode }
+        : f.status === 'failed'
+          ? { ...base, status: 'failed' as const, attempts: f.attempts, error: f.error.slice(0, 500), response_code: f.responseCode }
+          : { ...base, status: f.status, error: f.error ?? null };
   await db.updateTable('digest_outbox').set(set).where('id', '=', id).execute();
 }
 
 /** Rows still pending in the period that nobody holds: when the earliest becomes due, or null. */
 export async function nextDue(db: Kysely<Database>, period: string, now: Date): Promise<{ at: string | null; held: number }> {
   const iso = now.toISOString();
-  const row = await db.selectFrom('digest_outbox')
+  const row = await db
+    .selectFrom('digest_outbox')
     .select((eb) => [
-      eb.fn.min(eb.case().when(eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', iso)])).then(eb.ref('next_attempt_at')).end()).as('at'),
+      eb.fn
+        .min(
+          eb
+            .case()
+            .when(eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', iso)]))
+            .then(eb.ref('next_attempt_at'))
+            .end(),
+        )
+        .as('at'),
       eb.fn.sum<number>(eb.case().when('claimed_until', '>=', iso).then(1).else(0).end()).as('held'),
     ])
     .where('period', '=', period)
@@ -110,22 +141,36 @@ export async function nextDue(db: Kysely<Database>, period: string, now: Date): 
 
 /** Owners holding live leases on the period's pending rows. */
 export async function claimOwners(db: Kysely<Database>, period: string, now: Date): Promise<string[]> {
-  const rows = await db.selectFrom('digest_outbox').select('claimed_by').distinct()
-    .where('period', '=', period).where('status', '=', 'pending').where('claimed_until', '>=', now.toISOString())
+  const rows = await db
+    .selectFrom('digest_outbox')
+    .select('claimed_by')
+    .distinct()
+    .where('period', '=', period)
+    .where('status', '=', 'pending')
+    .where('claimed_until', '>=', now.toISOString())
     .execute();
   return rows.map((r) => r.claimed_by).filter((o): o is string => o !== null);
 }
 
 /** Frees rows leased by an owner known to be dead (a killed process on this host). */
 export async function releaseOwner(db: Kysely<Database>, period: string, owner: string): Promise<number> {
-  const r = await db.updateTable('digest_outbox').set({ claimed_by: null, claimed_until: null })
-    .where('period', '=', period).where('status', '=', 'pending').where('claimed_by', '=', owner).executeTakeFirst();
+  const r = await db
+    .updateTable('digest_outbox')
+    .set({ claimed_by: null, claimed_until: null })
+    .where('period', '=', period)
+    .where('status', '=', 'pending')
+    .where('claimed_by', '=', owner)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
 export async function periodCounts(db: Kysely<Database>, period: string): Promise<Record<OutboxStatus, number>> {
-  const rows = await db.selectFrom('digest_outbox').select((eb) => ['status', eb.fn.countAll<number>().as('n')])
-    .where('period', '=', period).groupBy('status').execute();
+  const rows = await db
+    .selectFrom('digest_outbox')
+    .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+    .where('period', '=', period)
+    .groupBy('status')
+    .execute();
   const out: Record<OutboxStatus, number> = { pending: 0, sent: 0, empty: 0, skipped: 0, failed: 0 };
   for (const r of rows) out[r.status] = Number(r.n);
   return out;
@@ -133,6 +178,10 @@ export async function periodCounts(db: Kysely<Database>, period: string): Promis
 
 /** The latest feed day with featured papers strictly before `day` (the daily digest's day). */
 export async function latestFeaturedDayBefore(db: Kysely<Database>, day: string): Promise<string | null> {
-  const row = await db.selectFrom('featured').select((eb) => eb.fn.max('day').as('d')).where('day', '<', day).executeTakeFirst();
+  const row = await db
+    .selectFrom('featured')
+    .select((eb) => eb.fn.max('day').as('d'))
+    .where('day', '<', day)
+    .executeTakeFirst();
   return row?.d ?? null;
 }

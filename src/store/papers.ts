@@ -73,50 +73,58 @@ export async function upsertRecords(
 
     // Multi-row upserts, chunked below both engines' bound-parameter limits (SQLite 32766, pg 65535).
     for (const chunk of chunks([...paperWrites.values()], 500)) {
-      await trx.insertInto('papers').values(chunk)
-        .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({
-          version: eb.ref('excluded.version'),
-          title: eb.ref('excluded.title'),
-          abstract: eb.ref('excluded.abstract'),
-          authors: eb.ref('excluded.authors'),
-          primary_category: eb.ref('excluded.primary_category'),
-          categories: eb.ref('excluded.categories'),
-          published_at: eb.ref('excluded.published_at'),
-          updated_at: eb.ref('excluded.updated_at'),
-          submitter: eb.ref('excluded.submitter'),
-          comments: eb.ref('excluded.comments'),
-          journal_ref: eb.ref('excluded.journal_ref'),
-          doi: eb.ref('excluded.doi'),
-          report_no: eb.ref('excluded.report_no'),
-          license: eb.ref('excluded.license'),
-          code_url: eb.ref('excluded.code_url'),
-          project_url: eb.ref('excluded.project_url'),
-          withdrawn: eb.ref('excluded.withdrawn'),
-          source: eb.ref('excluded.source'),
-          hash: eb.ref('excluded.hash'),
-          modified_at: eb.ref('excluded.modified_at'),
-        })))
+      await trx
+        .insertInto('papers')
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            version: eb.ref('excluded.version'),
+            title: eb.ref('excluded.title'),
+            abstract: eb.ref('excluded.abstract'),
+            authors: eb.ref('excluded.authors'),
+            primary_category: eb.ref('excluded.primary_category'),
+            categories: eb.ref('excluded.categories'),
+            published_at: eb.ref('excluded.published_at'),
+            updated_at: eb.ref('excluded.updated_at'),
+            submitter: eb.ref('excluded.submitter'),
+            comments: eb.ref('excluded.comments'),
+            journal_ref: eb.ref('excluded.journal_ref'),
+            doi: eb.ref('excluded.doi'),
+            report_no: eb.ref('excluded.report_no'),
+            license: eb.ref('excluded.license'),
+            code_url: eb.ref('excluded.code_url'),
+            project_url: eb.ref('excluded.project_url'),
+            withdrawn: eb.ref('excluded.withdrawn'),
+            source: eb.ref('excluded.source'),
+            hash: eb.ref('excluded.hash'),
+            modified_at: eb.ref('excluded.modified_at'),
+          })),
+        )
         .execute();
     }
     for (const chunk of chunks([...featuredWrites.values()], 500)) {
-      await trx.insertInto('featured').values(chunk)
-        .onConflict((oc) => oc.column('paper_id').doUpdateSet((eb) => ({
-          day: eb.ref('excluded.day'),
-          featured_at: eb.ref('excluded.featured_at'),
-          submitted_by_name: eb.ref('excluded.submitted_by_name'),
-          organization: eb.ref('excluded.organization'),
-          organization_name: eb.ref('excluded.organization_name'),
-          // Swap the old imported count for the new one, keeping local votes and comments exact.
-          upvotes: sql<number>`featured.upvotes - featured.imported_upvotes + excluded.imported_upvotes`,
-          comment_count: sql<number>`featured.comment_count - featured.imported_comments + excluded.imported_comments`,
-          imported_upvotes: eb.ref('excluded.imported_upvotes'),
-          imported_comments: eb.ref('excluded.imported_comments'),
-          ai_summary: eb.ref('excluded.ai_summary'),
-          ai_keywords: eb.ref('excluded.ai_keywords'),
-          source: eb.ref('excluded.source'),
-          hash: eb.ref('excluded.hash'),
-          modified_at: eb.ref('excluded.modified_at'),
-        })))
+      await trx
+        .insertInto('featured')
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.column('paper_id').doUpdateSet((eb) => ({
+            day: eb.ref('excluded.day'),
+            featured_at: eb.ref('excluded.featured_at'),
+            submitted_by_name: eb.ref('excluded.submitted_by_name'),
+            organization: eb.ref('excluded.organization'),
+            organization_name: eb.ref('excluded.organization_name'),
+            // Swap the old imported count for the new one, keeping local votes and comments exact.
+            upvotes: sql<number>`featured.upvotes - featured.imported_upvotes + excluded.imported_upvotes`,
+            comment_count: sql<number>`featured.comment_count - featured.imported_comments + excluded.imported_comments`,
+            imported_upvotes: eb.ref('excluded.imported_upvotes'),
+            imported_comments: eb.ref('excluded.imported_comments'),
+            ai_summary: eb.ref('excluded.ai_summary'),
+            ai_keywords: eb.ref('excluded.ai_keywords'),
+            source: eb.ref('excluded.source'),
+            hash: eb.ref('excluded.hash'),
+            modified_at: eb.ref('excluded.modified_at'),
+          })),
+        )
         .execute();
     }
     await alsoInTransaction?.(trx);
@@ -160,10 +168,8 @@ export const isFeatured = (item: ListedPaper): item is FeaturedPaper => item.fea
 /** Beside `papers.*`: the featured record, and its content hash for the lists' fingerprints. */
 const COLUMNS = [...FEATURED_COLUMNS, 'f.hash as featured_hash'] as const;
 
-const featuredJoin = (db: Kysely<Database>) =>
-  db.selectFrom('featured as f').innerJoin('papers as p', 'p.id', 'f.paper_id').selectAll('p').select(COLUMNS);
-const anyJoin = (db: Kysely<Database>) =>
-  db.selectFrom('papers as p').leftJoin('featured as f', 'f.paper_id', 'p.id').selectAll('p').select(COLUMNS);
+const featuredJoin = (db: Kysely<Database>) => db.selectFrom('featured as f').innerJoin('papers as p', 'p.id', 'f.paper_id').selectAll('p').select(COLUMNS);
+const anyJoin = (db: Kysely<Database>) => db.selectFrom('papers as p').leftJoin('featured as f', 'f.paper_id', 'p.id').selectAll('p').select(COLUMNS);
 
 export type FeaturedQuery = ReturnType<typeof featuredJoin>;
 export type AnyPaperQuery = ReturnType<typeof anyJoin>;
@@ -237,7 +243,10 @@ export async function listedPapersByIds(db: Kysely<Database>, ids: string[]): Pr
 
 /** The most recent day with featured papers, or null on an empty database. */
 export async function latestFeaturedDay(db: Kysely<Database>): Promise<string | null> {
-  const row = await db.selectFrom('featured').select((eb) => eb.fn.max('day').as('day')).executeTakeFirst();
+  const row = await db
+    .selectFrom('featured')
+    .select((eb) => eb.fn.max('day').as('day'))
+    .executeTakeFirst();
   return row?.day ?? null;
 }
 
@@ -248,7 +257,13 @@ export interface Counts {
 
 /** How many papers are indexed and featured: two counts, on the tables' primary keys. */
 export async function countPapers(db: Kysely<Database>): Promise<Counts> {
-  const p = await db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const f = await db.selectFrom('featured').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const p = await db
+    .selectFrom('papers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const f = await db
+    .selectFrom('featured')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return { papers: Number(p.n), featured: Number(f.n) };
 }

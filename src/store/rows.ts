@@ -8,9 +8,19 @@ export type PaperRow = Selectable<PapersTable>;
 
 /** The featured columns a list selects beside `papers.*` (featured aliased `f`). */
 export const FEATURED_COLUMNS = [
-  'f.paper_id', 'f.day', 'f.featured_at', 'f.submitted_by_user_id', 'f.submitted_by_name', 'f.organization',
-  'f.organization_name', 'f.imported_upvotes', 'f.imported_comments', 'f.upvotes', 'f.comment_count',
-  'f.ai_summary', 'f.ai_keywords',
+  'f.paper_id',
+  'f.day',
+  'f.featured_at',
+  'f.submitted_by_user_id',
+  'f.submitted_by_name',
+  'f.organization',
+  'f.organization_name',
+  'f.imported_upvotes',
+  'f.imported_comments',
+  'f.upvotes',
+  'f.comment_count',
+  'f.ai_summary',
+  'f.ai_keywords',
 ] as const;
 export type FeaturedRow = Selectable<FeaturedTable>;
 /** What featuredFromRow reads: a featured row, or the featured columns of a joined row. */

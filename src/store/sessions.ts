@@ -10,25 +10,42 @@ export const SESSION_DAYS = 30;
 const TOUCH_MS = 60 * 60_000;
 
 /** Starts a session; `userAgent` is the coarse browser and system shown on /settings. */
-export async function createSession(db: Kysely<Database>, userId: number, now = new Date(), userAgent: string | null = null): Promise<{ token: string; idHash: string; expiresAt: Date }> {
+export async function createSession(
+  db: Kysely<Database>,
+  userId: number,
+  now = new Date(),
+  userAgent: string | null = null,
+): Promise<{ token: string; idHash: string; expiresAt: Date }> {
   const token = newToken();
   const idHash = sha256(token);
   const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
   // Each log-in sweeps the member's own expired sessions (an index range on user_id): the table
   // stays bounded without a job.
   await db.deleteFrom('sessions').where('user_id', '=', userId).where('expires_at', '<=', now.toISOString()).execute();
-  await db.insertInto('sessions').values({
-    id_hash: idHash, user_id: userId, created_at: now.toISOString(), expires_at: expiresAt.toISOString(), last_seen_at: now.toISOString(), user_agent: userAgent,
-  }).execute();
+  await db
+    .insertInto('sessions')
+    .values({
+      id_hash: idHash,
+      user_id: userId,
+      created_at: now.toISOString(),
+      expires_at: expiresAt.toISOString(),
+      last_seen_at: now.toISOString(),
+      user_agent: userAgent,
+    })
+    .execute();
   return { token, idHash, expiresAt };
 }
 
 /** The session's user, or null if the token is unknown, expired, or its account suspended. */
 export async function sessionUser(db: Kysely<Database>, token: string, now = new Date()): Promise<{ user: User; idHash: string } | null> {
   const idHash = sha256(token);
-  const row = await db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id')
-    .selectAll('u').select(['s.expires_at', 's.last_seen_at'])
-    .where('s.id_hash', '=', idHash).executeTakeFirst();
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .selectAll('u')
+    .select(['s.expires_at', 's.last_seen_at'])
+    .where('s.id_hash', '=', idHash)
+    .executeTakeFirst();
   if (!row) return null;
   if (row.expires_at <= now.toISOString()) {
     await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
@@ -52,9 +69,14 @@ export interface SessionInfo {
 
 /** The member's live sessions, most recently used first. */
 export async function listSessions(db: Kysely<Database>, userId: number, currentHash: string | null, now = new Date()): Promise<SessionInfo[]> {
-  const rows = await db.selectFrom('sessions').select(['id_hash', 'created_at', 'last_seen_at', 'user_agent'])
-    .where('user_id', '=', userId).where('expires_at', '>', now.toISOString())
-    .orderBy('last_seen_at', 'desc').orderBy('created_at', 'desc').execute();
+  const rows = await db
+    .selectFrom('sessions')
+    .select(['id_hash', 'created_at', 'last_seen_at', 'user_agent'])
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', now.toISOString())
+    .orderBy('last_seen_at', 'desc')
+    .orderBy('created_at', 'desc')
+    .execute();
   return rows.map((r) => ({ createdAt: r.created_at, lastSeenAt: r.last_seen_at, userAgent: r.user_agent, current: r.id_hash === currentHash }));
 }
 

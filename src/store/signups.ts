@@ -27,10 +27,19 @@ export async function reserveSignup(db: Kysely<Database>, s: PendingSignup, now 
   if (await db.selectFrom('users').select('id').where('username_key', '=', key).executeTakeFirst()) return null;
   const token = newToken();
   try {
-    await db.insertInto('pending_signups').values({
-      username_key: key, username: s.username, email: s.email.trim(), password_hash: s.passwordHash, token_hash: sha256(token),
-      created_at: now.toISOString(), expires_at: new Date(now.getTime() + LINK_TTL_MS.confirm).toISOString(), confirmed_at: null,
-    }).execute();
+    await db
+      .insertInto('pending_signups')
+      .values({
+        username_key: key,
+        username: s.username,
+        email: s.email.trim(),
+        password_hash: s.passwordHash,
+        token_hash: sha256(token),
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + LINK_TTL_MS.confirm).toISOString(),
+        confirmed_at: null,
+      })
+      .execute();
   } catch (e) {
     if (isUniqueViolation(e)) return null; // another sign-up took the name first
     throw e;
@@ -53,8 +62,12 @@ export async function peekSignup(db: Kysely<Database>, token: string, now = new 
 export async function consumeSignup(db: Kysely<Database>, token: string, now = new Date()): Promise<SignupState> {
   const state = await peekSignup(db, token, now);
   if (!state.ok) return state;
-  const r = await db.updateTable('pending_signups').set({ confirmed_at: now.toISOString() })
-    .where('token_hash', '=', sha256(token)).where('confirmed_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('pending_signups')
+    .set({ confirmed_at: now.toISOString() })
+    .where('token_hash', '=', sha256(token))
+    .where('confirmed_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1 ? state : { ok: false, reason: 'used' };
 }
 

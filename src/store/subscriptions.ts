@@ -88,24 +88,38 @@ export async function requestSubscription(db: Kysely<Database>, email: string, c
   return db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('subscriptions').selectAll().where('email_key', '=', key).executeTakeFirst();
     // confirm_sent_at is also when an active address was last told it is subscribed.
-    if (row?.confirm_sent_at && now.getTime() - Date.parse(row.confirm_sent_at) < RESEND_AFTER_MS) return { kind: 'throttled', subscription: subscriptionFromRow(row) };
+    if (row?.confirm_sent_at && now.getTime() - Date.parse(row.confirm_sent_at) < RESEND_AFTER_MS)
+      return { kind: 'throttled', subscription: subscriptionFromRow(row) };
     if (row?.status === 'active') {
       await trx.updateTable('subscriptions').set({ confirm_sent_at: iso }).where('id', '=', row.id).execute();
       return { kind: 'active', subscription: subscriptionFromRow(row) };
     }
-    const values = { ...choiceColumns(choices), email: email.trim(), status: 'pending' as const, confirm_token_hash: hash, confirm_sent_at: iso, updated_at: iso };
+    const values = {
+      ...choiceColumns(choices),
+      email: email.trim(),
+      status: 'pending' as const,
+      confirm_token_hash: hash,
+      confirm_sent_at: iso,
+      updated_at: iso,
+    };
     const saved = row
       ? await trx.updateTable('subscriptions').set(values).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow()
-      : await trx.insertInto('subscriptions').values({ ...values, email_key: key, created_at: iso })
-        // Two requests for one new address at once: the second becomes an update of the first.
-        .onConflict((oc) => oc.column('email_key').doUpdateSet(values)).returningAll().executeTakeFirstOrThrow();
+      : await trx
+          .insertInto('subscriptions')
+          .values({ ...values, email_key: key, created_at: iso })
+          // Two requests for one new address at once: the second becomes an update of the first.
+          .onConflict((oc) => oc.column('email_key').doUpdateSet(values))
+          .returningAll()
+          .executeTakeFirstOrThrow();
     return { kind: 'confirm', subscription: subscriptionFromRow(saved), token };
   });
 }
 
 /** The subscription a live opt-in token belongs to (for the confirmation page), or null. */
 export async function findByConfirmToken(db: Kysely<Database>, token: string, now = new Date()): Promise<Subscription | null> {
-  const row = await db.selectFrom('subscriptions').selectAll()
+  const row = await db
+    .selectFrom('subscriptions')
+    .selectAll()
     .where('confirm_token_hash', '=', sha256(token))
     .where('status', '=', 'pending')
     .where('confirm_sent_at', '>', new Date(now.getTime() - CONFIRM_TTL_MS).toISOString())
@@ -116,7 +130,8 @@ export async function findByConfirmToken(db: Kysely<Database>, token: string, no
 /** Opt-in: a pending subscription with this live token becomes active; the token is spent. */
 export async function confirmSubscription(db: Kysely<Database>, token: string, now = new Date()): Promise<Subscription | null> {
   const iso = now.toISOString();
-  const row = await db.updateTable('subscriptions')
+  const row = await db
+    .updateTable('subscriptions')
     .set({ status: 'active', confirm_token_hash: null, confirmed_at: iso, bounces: 0, last_error: null, updated_at: iso })
     .where('confirm_token_hash', '=', sha256(token))
     .where('status', '=', 'pending')
@@ -159,7 +174,10 @@ export async function updateByOwner(
     set.status = change.status;
     if (change.status === 'active') Object.assign(set, { bounces: 0, last_error: null, confirm_token_hash: null });
   }
-  let q = db.updateTable('subscriptions').set(set as never).where('id', '=', id);
+  let q = db
+    .updateTable('subscriptions')
+    .set(set as never)
+    .where('id', '=', id);
   // Switching frequency keeps a subscription's state; only an explicit resubscribe revives it.
   if (!change.status) q = q.where('status', '=', 'active');
   const row = await q.returningAll().executeTakeFirst();
@@ -173,11 +191,17 @@ export async function recordDelivery(db: Kysely<Database>, id: number, outcome: 
     await db.updateTable('subscriptions').set({ bounces: 0, last_error: null, updated_at: iso }).where('id', '=', id).where('bounces', '>', 0).execute();
     return;
   }
-  await db.updateTable('subscriptions')
+  await db
+    .updateTable('subscriptions')
     .set((eb) => ({
       bounces: eb('bounces', '+', 1),
       last_error: outcome.error.slice(0, 500),
-      status: eb.case().when('bounces', '>=', BOUNCES_TO_PAUSE - 1).then('paused' as const).else(eb.ref('status')).end(),
+      status: eb
+        .case()
+        .when('bounces', '>=', BOUNCES_TO_PAUSE - 1)
+        .then('paused' as const)
+        .else(eb.ref('status'))
+        .end(),
       updated_at: iso,
     }))
     .where('id', '=', id)
@@ -193,10 +217,24 @@ export async function subscriptionOfUser(db: Kysely<Database>, userId: number): 
 }
 
 /** Subscribes a member's confirmed address (or updates its choices), linked to the account. */
-export async function saveMemberSubscription(db: Kysely<Database>, userId: number, confirmedEmail: string, choices: Choices, now = new Date()): Promise<Subscription> {
+export async function saveMemberSubscription(
+  db: Kysely<Database>,
+  userId: number,
+  confirmedEmail: string,
+  choices: Choices,
+  now = new Date(),
+): Promise<Subscription> {
   const iso = now.toISOString();
-  const values = { ...choiceColumns(choices), email: confirmedEmail.trim(), user_id: userId, status: 'active' as const, confirm_token_hash: null, updated_at: iso };
-  const row = await db.insertInto('subscriptions')
+  const values = {
+    ...choiceColumns(choices),
+    email: confirmedEmail.trim(),
+    user_id: userId,
+    status: 'active' as const,
+    confirm_token_hash: null,
+    updated_at: iso,
+  };
+  const row = await db
+    .insertInto('subscriptions')
     .values({ ...values, email_key: emailKey(confirmedEmail), confirmed_at: iso, created_at: iso })
     .onConflict((oc) => oc.column('email_key').doUpdateSet({ ...values, bounces: 0, last_error: null }))
     .returningAll()

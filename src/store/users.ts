@@ -62,19 +62,23 @@ export async function createUser(db: Kysely<Database>, u: NewUser): Promise<User
   try {
     return await db.transaction().execute(async (trx) => {
       const first = !(await trx.selectFrom('users').select('id').limit(1).executeTakeFirst());
-      const row = await trx.insertInto('users').values({
-        username: u.username,
-        username_key: usernameKey(u.username),
-        email: u.email.trim(),
-        email_key: emailKey(u.email),
-        password_hash: u.passwordHash,
-        role: u.role ?? (first ? 'admin' : 'member'),
-        email_confirmed_at: u.emailConfirmed ? now : null,
-        suspended_at: null,
-        upvotes_public: 1,
-        created_at: now,
-        updated_at: now,
-      }).returningAll().executeTakeFirstOrThrow();
+      const row = await trx
+        .insertInto('users')
+        .values({
+          username: u.username,
+          username_key: usernameKey(u.username),
+          email: u.email.trim(),
+          email_key: emailKey(u.email),
+          password_hash: u.passwordHash,
+          role: u.role ?? (first ? 'admin' : 'member'),
+          email_confirmed_at: u.emailConfirmed ? now : null,
+          suspended_at: null,
+          upvotes_public: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
       return toUser(row);
     });
   } catch (e) {
@@ -104,7 +108,9 @@ export async function getUserByEmail(db: Kysely<Database>, email: string): Promi
 /** The row with its hash, for log-in by username or email. */
 export async function findForLogin(db: Kysely<Database>, login: string): Promise<UserRow | null> {
   const key = login.trim().toLowerCase();
-  const r = await db.selectFrom('users').selectAll()
+  const r = await db
+    .selectFrom('users')
+    .selectAll()
     .where((eb) => eb.or([eb('username_key', '=', key), eb('email_key', '=', key)]))
     .executeTakeFirst();
   return r ?? null;
@@ -164,7 +170,11 @@ export async function setRole(db: Kysely<Database>, id: number, role: Role): Pro
 export async function setSuspended(db: Kysely<Database>, id: number, suspended: boolean): Promise<void> {
   const now = new Date().toISOString();
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ suspended_at: suspended ? now : null, updated_at: now }).where('id', '=', id).execute();
+    await trx
+      .updateTable('users')
+      .set({ suspended_at: suspended ? now : null, updated_at: now })
+      .where('id', '=', id)
+      .execute();
     if (suspended) {
       await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
       await trx.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
@@ -173,7 +183,11 @@ export async function setSuspended(db: Kysely<Database>, id: number, suspended: 
 }
 
 export async function setUpvotesPublic(db: Kysely<Database>, id: number, visible: boolean): Promise<void> {
-  await db.updateTable('users').set({ upvotes_public: visible ? 1 : 0, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
+  await db
+    .updateTable('users')
+    .set({ upvotes_public: visible ? 1 : 0, updated_at: new Date().toISOString() })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function listUsers(db: Kysely<Database>, limit = 200): Promise<User[]> {
@@ -183,6 +197,9 @@ export async function listUsers(db: Kysely<Database>, limit = 200): Promise<User
 
 /** How many member accounts there are (/metrics). */
 export async function countUsers(db: Kysely<Database>): Promise<number> {
-  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }

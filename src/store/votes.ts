@@ -30,8 +30,11 @@ export async function setVote(db: Kysely<Database>, userId: number, paperId: str
     let changed: boolean;
     if (on) {
       try {
-        const r = await trx.insertInto('votes').values({ user_id: userId, paper_id: paperId, created_at: new Date().toISOString() })
-          .onConflict((oc) => oc.columns(['user_id', 'paper_id']).doNothing()).executeTakeFirst();
+        const r = await trx
+          .insertInto('votes')
+          .values({ user_id: userId, paper_id: paperId, created_at: new Date().toISOString() })
+          .onConflict((oc) => oc.columns(['user_id', 'paper_id']).doNothing())
+          .executeTakeFirst();
         changed = Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
       } catch (e) {
         if (isForeignKeyViolation(e)) throw new NotFeaturedError(`paper ${paperId} is not featured`);
@@ -42,7 +45,12 @@ export async function setVote(db: Kysely<Database>, userId: number, paperId: str
       changed = Number(r.numDeletedRows) === 1;
     }
     const row = changed
-      ? await trx.updateTable('featured').set({ upvotes: sql<number>`upvotes + ${on ? 1 : -1}` }).where('paper_id', '=', paperId).returning('upvotes').executeTakeFirst()
+      ? await trx
+          .updateTable('featured')
+          .set({ upvotes: sql<number>`upvotes + ${on ? 1 : -1}` })
+          .where('paper_id', '=', paperId)
+          .returning('upvotes')
+          .executeTakeFirst()
       : await trx.selectFrom('featured').select('upvotes').where('paper_id', '=', paperId).executeTakeFirst();
     if (!row) throw new NotFeaturedError(`paper ${paperId} is not featured`);
     return { upvoted: on, upvotes: row.upvotes };
@@ -69,14 +77,25 @@ export async function votedPaperIds(db: Kysely<Database>, userId: number): Promi
 }
 
 export async function listUpvotedBy(db: Kysely<Database>, userId: number, limit = 50): Promise<Array<{ id: string; title: string; votedAt: string }>> {
-  return db.selectFrom('votes as v').innerJoin('papers as p', 'p.id', 'v.paper_id')
-    .select(['p.id', 'p.title', 'v.created_at as votedAt']).where('v.user_id', '=', userId)
-    .orderBy('v.created_at', 'desc').limit(limit).execute();
+  return db
+    .selectFrom('votes as v')
+    .innerJoin('papers as p', 'p.id', 'v.paper_id')
+    .select(['p.id', 'p.title', 'v.created_at as votedAt'])
+    .where('v.user_id', '=', userId)
+    .orderBy('v.created_at', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /** The member's latest upvoted paper ids, newest vote first (the digest's "picked for you" seeds). */
 export async function recentUpvotes(db: Kysely<Database>, userId: number, limit: number): Promise<string[]> {
-  const rows = await db.selectFrom('votes').select('paper_id').where('user_id', '=', userId)
-    .orderBy('created_at', 'desc').orderBy('paper_id').limit(limit).execute();
+  const rows = await db
+    .selectFrom('votes')
+    .select('paper_id')
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('paper_id')
+    .limit(limit)
+    .execute();
   return rows.map((r) => r.paper_id);
 }

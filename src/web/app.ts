@@ -35,9 +35,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.text('Internal error: the server could not answer this request. It has been logged.', 500);
   });
   app.notFound((c) =>
-    c.req.path.startsWith('/api/')
-      ? c.json({ error: `no API route ${c.req.method} ${c.req.path}` }, 404)
-      : c.text(`Not found: ${c.req.path}`, 404),
+    c.req.path.startsWith('/api/') ? c.json({ error: `no API route ${c.req.method} ${c.req.path}` }, 404) : c.text(`Not found: ${c.req.path}`, 404),
   );
 
   // Operations, before the middleware of pages and API: liveness (the process answers), readiness
@@ -50,7 +48,10 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', securityHeaders(names.https));
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
-    onError: (c) => (c.req.path.startsWith('/api/') ? c.json({ error: `request body over ${MAX_BODY_BYTES} bytes` }, 413) : c.text(`Request body over ${MAX_BODY_BYTES} bytes.`, 413)),
+    onError: (c) =>
+      c.req.path.startsWith('/api/')
+        ? c.json({ error: `request body over ${MAX_BODY_BYTES} bytes` }, 413)
+        : c.text(`Request body over ${MAX_BODY_BYTES} bytes.`, 413),
   });
   // Only requests that may carry a body: bodyLimit reads c.req.raw.body, which makes
   // @hono/node-server build a full Request object, a third of the cost of a cached page.
@@ -70,10 +71,7 @@ async function readiness(c: Context, deps: AppDeps) {
     const { current, applied, pending, unknown } = await schemaHealth(deps.db.db);
     // arXiv being down does not make this instance unready: it shows in the details only.
     const harvest = current ? await harvestState(deps.db.db) : undefined;
-    return c.json(
-      { status: current ? 'ready' : 'not ready', database: deps.db.dialect, schema: { applied, pending, unknown }, harvest },
-      current ? 200 : 503,
-    );
+    return c.json({ status: current ? 'ready' : 'not ready', database: deps.db.dialect, schema: { applied, pending, unknown }, harvest }, current ? 200 : 503);
   } catch (e) {
     return c.json({ status: 'not ready', database: deps.db.dialect, error: (e as Error).message }, 503);
   }

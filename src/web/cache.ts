@@ -110,7 +110,9 @@ export function pickEncoding(header: string | undefined): Encoding {
 
 function encode(body: Buffer, encoding: Encoding, quality: 'stored' | 'live'): Buffer {
   if (encoding === 'br') {
-    return brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: quality === 'stored' ? 6 : 4, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+    return brotliCompressSync(body, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: quality === 'stored' ? 6 : 4, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+    });
   }
   return gzipSync(body, { level: quality === 'stored' ? 9 : 5 });
 }
@@ -178,9 +180,18 @@ export function shared(opts: SharedOptions): MiddlewareHandler {
     }
     const tag = await sharedTag(opts.db);
     const personal = who.user !== null && who.tokenScopes === null && !opts.sameForAll;
-    const theirTag = personal ? `W/"${tag.slice(3, -1)}.${createHash('sha1').update(opts.memberTag?.(who) ?? String(who.user!.id)).digest('base64url').slice(0, 16)}"` : tag;
+    const theirTag = personal
+      ? `W/"${tag.slice(3, -1)}.${createHash('sha1')
+          .update(opts.memberTag?.(who) ?? String(who.user!.id))
+          .digest('base64url')
+          .slice(0, 16)}"`
+      : tag;
     const maxAge = opts.maxAge ?? 0;
-    const cacheControl = personal ? 'private, no-cache' : maxAge >= SHARED_MAX_AGE ? `public, max-age=${maxAge}` : `public, max-age=${maxAge}, s-maxage=${SHARED_MAX_AGE}`;
+    const cacheControl = personal
+      ? 'private, no-cache'
+      : maxAge >= SHARED_MAX_AGE
+        ? `public, max-age=${maxAge}`
+        : `public, max-age=${maxAge}, s-maxage=${SHARED_MAX_AGE}`;
     const vary = opts.sameForAll ? 'Accept-Encoding' : 'Accept-Encoding, Cookie';
     if (matches(c.req.header('if-none-match'), theirTag)) {
       send(c, 304, null, { etag: theirTag, 'cache-control': cacheControl, vary });

@@ -43,17 +43,22 @@ export class Metrics {
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
     let h = this.histograms.get(route);
     if (!h) this.histograms.set(route, (h = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 }));
-    BUCKETS.forEach((le, i) => { if (seconds <= le) h.buckets[i]!++; });
+    BUCKETS.forEach((le, i) => {
+      if (seconds <= le) h.buckets[i]!++;
+    });
     h.sum += seconds;
     h.count++;
   }
 
   async render(db: Db): Promise<string> {
     const out: string[] = [];
-    const metric = (name: string, type: string, help: string, lines: string[]) =>
-      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines);
-    metric('dailypapers_http_requests_total', 'counter', 'HTTP requests answered, by route class, method and status class.',
-      [...this.requests].map(([labels, n]) => `dailypapers_http_requests_total{${labels}} ${n}`));
+    const metric = (name: string, type: string, help: string, lines: string[]) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines);
+    metric(
+      'dailypapers_http_requests_total',
+      'counter',
+      'HTTP requests answered, by route class, method and status class.',
+      [...this.requests].map(([labels, n]) => `dailypapers_http_requests_total{${labels}} ${n}`),
+    );
     const hist: string[] = [];
     for (const [route, h] of this.histograms) {
       BUCKETS.forEach((le, i) => hist.push(`dailypapers_http_request_duration_seconds_bucket{route="${route}",le="${le}"} ${h.buckets[i]}`));
@@ -91,7 +96,10 @@ export function operatorOnly(config: Config): MiddlewareHandler {
   return async (c, next) => {
     if (mayRead(c, config)) return next();
     return config.metricsToken !== undefined
-      ? c.text('Unauthorized: send Authorization: Bearer with the METRICS_TOKEN of this instance.\n', 401, { 'www-authenticate': 'Bearer realm="metrics"', 'cache-control': 'no-store' })
+      ? c.text('Unauthorized: send Authorization: Bearer with the METRICS_TOKEN of this instance.\n', 401, {
+          'www-authenticate': 'Bearer realm="metrics"',
+          'cache-control': 'no-store',
+        })
       : c.text('Forbidden: /metrics answers loopback clients only; set METRICS_TOKEN to let a remote scraper read it.\n', 403, { 'cache-control': 'no-store' });
   };
 }

@@ -115,7 +115,8 @@ function guardOf(access: Access, opts: RouteOptions): MiddlewareHandler | null {
       return async (c, next) => {
         const { user } = member(c);
         if (!user) return logInFirst(c);
-        if (access === 'admin' ? user.role !== 'admin' : !isStaff(user)) return forbidden(c, access === 'admin' ? 'Administrators only.' : 'Moderators and administrators only.');
+        if (access === 'admin' ? user.role !== 'admin' : !isStaff(user))
+          return forbidden(c, access === 'admin' ? 'Administrators only.' : 'Moderators and administrators only.');
         await next();
       };
     case 'writer': {

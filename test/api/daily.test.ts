@@ -37,7 +37,10 @@ describe.each(DIALECTS)('read API on %s', (dialect) => {
 
   it('filters by date, week, month, submitter and organization', async () => {
     const ids = async (q: string) => ((await get(`/api/daily_papers?${q}`)).body as Item[]).map((i) => i.paper.id).sort();
-    const expected = (pred: (f: (typeof FEATURED)[number]) => boolean) => FEATURED.filter(pred).map((f) => f.id).sort();
+    const expected = (pred: (f: (typeof FEATURED)[number]) => boolean) =>
+      FEATURED.filter(pred)
+        .map((f) => f.id)
+        .sort();
     expect(await ids('date=2025-01-07')).toEqual(expected((f) => f.day === '2025-01-07'));
     expect(await ids('week=2025-W03')).toEqual(expected((f) => f.day >= '2025-01-13' && f.day <= '2025-01-19'));
     expect(await ids('month=2025-02')).toEqual(expected((f) => f.day.startsWith('2025-02')));
@@ -56,9 +59,15 @@ describe.each(DIALECTS)('read API on %s', (dialect) => {
     // last day beats one with more votes featured three hours earlier.
     const all = (await get('/api/daily_papers?sort=trending')).body as Item[];
     const at = (i: number) => `${FEATURED[i]!.day}T0${i % 10}:00:00.000Z`;
-    const newest = FEATURED.map((_, i) => at(i)).sort().at(-1)!;
+    const newest = FEATURED.map((_, i) => at(i))
+      .sort()
+      .at(-1)!;
     const since = new Date(Date.parse(newest) - 14 * 86_400_000).toISOString();
-    expect(all.map((i) => i.paper.id).sort()).toEqual(FEATURED.filter((_, i) => at(i) >= since).map((f) => f.id).sort());
+    expect(all.map((i) => i.paper.id).sort()).toEqual(
+      FEATURED.filter((_, i) => at(i) >= since)
+        .map((f) => f.id)
+        .sort(),
+    );
     expect(all.map((i) => i.paper.id).slice(0, 2)).toEqual(['2501.10006', '2501.10013']);
     expect(all[0]!.paper.upvotes).toBeLessThan(all[1]!.paper.upvotes);
   });
@@ -83,9 +92,16 @@ describe.each(DIALECTS)('read API on %s', (dialect) => {
 
   it('answers bad parameters with 400 and a JSON error naming the parameter', async () => {
     const cases: Array<[string, string]> = [
-      ['limit=1000', 'limit'], ['limit=0', 'limit'], ['limit=ten', 'limit'], ['p=-1', 'p'],
-      ['date=2026-13-45', 'date'], ['date=yesterday', 'date'], ['week=2026-W60', 'week'], ['month=2026-13', 'month'],
-      ['sort=stars', 'sort'], ['date=2025-01-07&week=2025-W02', 'at most one of date, week and month'],
+      ['limit=1000', 'limit'],
+      ['limit=0', 'limit'],
+      ['limit=ten', 'limit'],
+      ['p=-1', 'p'],
+      ['date=2026-13-45', 'date'],
+      ['date=yesterday', 'date'],
+      ['week=2026-W60', 'week'],
+      ['month=2026-13', 'month'],
+      ['sort=stars', 'sort'],
+      ['date=2025-01-07&week=2025-W02', 'at most one of date, week and month'],
     ];
     for (const [q, names] of cases) {
       const { res, body } = await get(`/api/daily_papers?${q}`);

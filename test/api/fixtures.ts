@@ -36,7 +36,10 @@ export function featuredRecords(): Array<Record<string, unknown>> {
         ai_keywords: i === 5 ? undefined : ['games', `k${i}`],
         organization: f.org ? { _id: 'o', name: f.org, fullname: f.org === 'example-lab' ? 'Example Lab' : 'Other Org' } : undefined,
         submittedOnDailyBy: { _id: 'u', fullname: f.submitter, user: f.submitter, type: 'user' },
-        authors: [{ _id: 'a', name: 'Ada Example', hidden: false }, { _id: 'b', name: i % 2 ? 'Bo Sample' : 'Zoë Ünicode', hidden: false }],
+        authors: [
+          { _id: 'a', name: 'Ada Example', hidden: false },
+          { _id: 'b', name: i % 2 ? 'Bo Sample' : 'Zoë Ünicode', hidden: false },
+        ],
       },
       title: `Paper ${i}: Gradients & <Games> for "Agents"`,
       publishedAt: `${f.day}T0${i % 10}:00:00.000Z`,

@@ -14,7 +14,15 @@ describe('rate limiter', () => {
   it('counts a fixed window per client and policy, then answers 429 with Retry-After', async () => {
     let now = 1_000_000;
     const app = new Hono();
-    app.use('*', rateLimit({ read: { name: 'read', quota: 3, windowSeconds: 10 }, write: { name: 'write', quota: 1, windowSeconds: 10 }, now: () => now, key: (c) => c.req.header('x-client') ?? 'a' }));
+    app.use(
+      '*',
+      rateLimit({
+        read: { name: 'read', quota: 3, windowSeconds: 10 },
+        write: { name: 'write', quota: 1, windowSeconds: 10 },
+        now: () => now,
+        key: (c) => c.req.header('x-client') ?? 'a',
+      }),
+    );
     app.get('/x', (c) => c.text('ok'));
     app.post('/x', (c) => c.text('ok'));
     const hit = (method = 'GET', client = 'a') => app.request('/x', { method, headers: { 'x-client': client } });
@@ -72,7 +80,8 @@ describe.each(DIALECTS)('API HTTP on %s', (dialect) => {
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-expose-headers')).toContain('Link');
     const pre = await t.app.request('/api/papers/2501.10000/upvote', {
-      method: 'OPTIONS', headers: { Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': 'POST' },
+      method: 'OPTIONS',
+      headers: { Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': 'POST' },
     });
     expect(pre.headers.get('access-control-allow-methods')).not.toContain('POST');
   });
@@ -100,13 +109,23 @@ describe.each(DIALECTS)('API HTTP on %s', (dialect) => {
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/api/daily_papers', '/api/papers', '/api/papers/index', '/api/papers/search', '/api/papers/{id}', '/api/papers/{id}/comments',
-      '/api/papers/{id}/similar', '/api/papers/{id}/upvote',
+      '/api/daily_papers',
+      '/api/papers',
+      '/api/papers/index',
+      '/api/papers/search',
+      '/api/papers/{id}',
+      '/api/papers/{id}/comments',
+      '/api/papers/{id}/similar',
+      '/api/papers/{id}/upvote',
     ]);
     expect(Object.keys(doc.paths['/api/papers/{id}/upvote']).sort()).toEqual(['delete', 'post']);
     const comment = doc.paths['/api/papers/{id}/comments'].post;
     expect(comment.security).toEqual([{ bearer: [] }]);
-    expect(comment.requestBody.content['application/json'].schema).toMatchObject({ type: 'object', required: ['body'], properties: { body: { type: 'string', minLength: 1 } } });
+    expect(comment.requestBody.content['application/json'].schema).toMatchObject({
+      type: 'object',
+      required: ['body'],
+      properties: { body: { type: 'string', minLength: 1 } },
+    });
     expect(comment.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Comment' });
     const daily = doc.paths['/api/daily_papers'].get;
     const names = daily.parameters.map((p: { name: string }) => p.name);
@@ -127,7 +146,8 @@ describe.each(DIALECTS)('API HTTP on %s', (dialect) => {
     const res = await t.app.request('/api');
     expect(res.status).toBe(200);
     const html = await res.text();
-    for (const path of ['/api/daily_papers', '/api/papers/{id}', '/api/papers/search', '/api/openapi.json', 'Where this API differs']) expect(html).toContain(path);
+    for (const path of ['/api/daily_papers', '/api/papers/{id}', '/api/papers/search', '/api/openapi.json', 'Where this API differs'])
+      expect(html).toContain(path);
     expect(html).toContain('discussionId');
   });
 });

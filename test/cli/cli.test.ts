@@ -95,7 +95,10 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   it('refuses to serve a schema newer than it knows', async () => {
     expect((await runCli(['migrate'], env)).code).toBe(0);
     const db = await connect(test.config);
-    await db.db.insertInto('schema_migration' as never).values({ name: '9999_from_the_future', timestamp: new Date().toISOString() } as never).execute();
+    await db.db
+      .insertInto('schema_migration' as never)
+      .values({ name: '9999_from_the_future', timestamp: new Date().toISOString() } as never)
+      .execute();
     await db.close();
     const r = await runCli(['serve', '--port', '0'], env);
     expect(r.code).toBe(1);

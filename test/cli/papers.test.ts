@@ -44,7 +44,13 @@ describe.each(DIALECTS)('papers command on %s', (dialect) => {
     const r = await runMain(['papers', 'list', '--date', '2025-01-07'], env);
     expect(r.code, r.stderr).toBe(0);
     const day = FEATURED.filter((f) => f.day === '2025-01-07');
-    expect(r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]).sort()).toEqual(day.map((f) => f.id).sort());
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[0])
+        .sort(),
+    ).toEqual(day.map((f) => f.id).sort());
     const show = await runMain(['papers', 'show', FEATURED[0]!.id, '--json'], env);
     expect(show.code).toBe(0);
     expect(JSON.parse(show.stdout)).toEqual(await (await app.request(`/api/papers/${FEATURED[0]!.id}`)).json());

@@ -19,7 +19,10 @@ async function stallingSmtp() {
   const accepted: string[] = [];
   const state = { open: true, limit: Infinity };
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false, disableReverseLookup: true,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    disableReverseLookup: true,
     onData(stream, session, callback) {
       stream.on('data', () => undefined);
       stream.on('end', () => {
@@ -46,7 +49,9 @@ test('digest --help, and usage errors exit 2 naming the argument', async () => {
 test('usage mistakes, in process: a missing --frequency, an impossible --date, a bad --to', async () => {
   const io = { env: { DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' }, stdout: { write: () => true }, stderr: { write: () => true } } as unknown as Io;
   await expect(digestCommand.run(['send'], io)).rejects.toThrow(new UsageError('digest send: --frequency daily or --frequency weekly is required'));
-  await expect(digestCommand.run(['send', '--frequency', 'daily', '--date', '2026-02-30'], io)).rejects.toThrow('--date: 2026-02-30 is not a day of the calendar');
+  await expect(digestCommand.run(['send', '--frequency', 'daily', '--date', '2026-02-30'], io)).rejects.toThrow(
+    '--date: 2026-02-30 is not a day of the calendar',
+  );
   await expect(digestCommand.run(['send', '--frequency', 'daily', '--to', 'nobody'], io)).rejects.toThrow("--to: 'nobody' is not an email address");
   await expect(digestCommand.run(['mail'], io)).rejects.toThrow(UsageError);
 });
@@ -64,13 +69,23 @@ describe.each(DIALECTS)('digest send (%s)', (dialect) => {
       { id: '2608.10002', day: DAY, upvotes: 9, title: 'Paper Two', categories: ['cs.CV'] },
     ]);
     await addSubscriber(db.db, 'filtered@example.com', { categories: ['cs.CV'] });
-    await addConfirmedSubscribers(db.db, Array.from({ length: 40 }, (_, i) => `r${String(i).padStart(2, '0')}@example.com`));
+    await addConfirmedSubscribers(
+      db.db,
+      Array.from({ length: 40 }, (_, i) => `r${String(i).padStart(2, '0')}@example.com`),
+    );
     await db.close();
-    env = { DATABASE_URL: test_.url, DATA_DIR: test_.dataDir, SECRET: 'cli-secret', BASE_URL: 'https://papers.example.org', DIGEST_RATE: '0', LOG_LEVEL: 'warn' };
+    env = {
+      DATABASE_URL: test_.url,
+      DATA_DIR: test_.dataDir,
+      SECRET: 'cli-secret',
+      BASE_URL: 'https://papers.example.org',
+      DIGEST_RATE: '0',
+      LOG_LEVEL: 'warn',
+    };
     return () => test_.drop();
   });
 
-  test('--dry-run --to prints that subscriber\'s digest and sends nothing', async () => {
+  test("--dry-run --to prints that subscriber's digest and sends nothing", async () => {
     const r = await runCli(['digest', 'send', '--frequency', 'daily', '--date', DAY, '--dry-run', '--to', 'filtered@example.com'], env);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^To: filtered@example.com\nSubject: Top paper of Thursday, 20 August 2026\n/);

@@ -24,20 +24,45 @@ export interface PaperSpec {
 }
 
 export async function seedPapers(db: Kysely<Database>, specs: PaperSpec[]): Promise<void> {
-  await upsertRecords(db, specs.map((s) => ({
-    source: 'test',
-    paper: {
-      id: s.id, version: 1, title: s.title ?? `Paper ${s.id}`, abstract: s.abstract ?? `We study problem ${s.id}. It is hard. We solve it.`,
-      authors: s.authors ?? ['Ada Example', 'Bo Sample', 'Cy Third', 'Di Fourth'], primaryCategory: s.categories?.[0] ?? 'cs.LG',
-      categories: s.categories ?? ['cs.LG'], publishedAt: `${s.day}T00:00:00Z`, updatedAt: null, submitter: null, comments: null,
-      journalRef: null, doi: null, reportNo: null, license: null, codeUrl: null, projectUrl: null, withdrawn: false,
-    },
-    featured: {
-      paperId: s.id, day: s.day, featuredAt: s.featuredAt ?? `${s.day}T09:00:00.000Z`, submittedByUserId: null, submittedByName: null,
-      organization: null, organizationName: null, importedUpvotes: s.upvotes, importedComments: 0,
-      aiSummary: s.aiSummary === undefined ? null : s.aiSummary, aiKeywords: s.keywords ?? [],
-    },
-  })));
+  await upsertRecords(
+    db,
+    specs.map((s) => ({
+      source: 'test',
+      paper: {
+        id: s.id,
+        version: 1,
+        title: s.title ?? `Paper ${s.id}`,
+        abstract: s.abstract ?? `We study problem ${s.id}. It is hard. We solve it.`,
+        authors: s.authors ?? ['Ada Example', 'Bo Sample', 'Cy Third', 'Di Fourth'],
+        primaryCategory: s.categories?.[0] ?? 'cs.LG',
+        categories: s.categories ?? ['cs.LG'],
+        publishedAt: `${s.day}T00:00:00Z`,
+        updatedAt: null,
+        submitter: null,
+        comments: null,
+        journalRef: null,
+        doi: null,
+        reportNo: null,
+        license: null,
+        codeUrl: null,
+        projectUrl: null,
+        withdrawn: false,
+      },
+      featured: {
+        paperId: s.id,
+        day: s.day,
+        featuredAt: s.featuredAt ?? `${s.day}T09:00:00.000Z`,
+        submittedByUserId: null,
+        submittedByName: null,
+        organization: null,
+        organizationName: null,
+        importedUpvotes: s.upvotes,
+        importedComments: 0,
+        aiSummary: s.aiSummary === undefined ? null : s.aiSummary,
+        aiKeywords: s.keywords ?? [],
+      },
+    })),
+  );
 }
 
 export const DEFAULT_CHOICES: Choices = { frequency: 'daily', maxPapers: 10, categories: [], keywords: [] };
@@ -52,7 +77,17 @@ export async function addSubscriber(db: Kysely<Database>, email: string, choices
 }
 
 export function digestDeps(db: Db, dataDir: string, smtpUrl: string | undefined, extra: Record<string, string> = {}): DigestDeps {
-  const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', DATA_DIR: dataDir, SECRET: 'test-secret', BASE_URL: 'https://papers.example.org', TIMEZONE: 'UTC', DIGEST_RATE: '0', MAIL_FROM: 'dailypapers <digest@papers.example.org>', ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}), ...extra });
+  const config = loadConfig({
+    DATABASE_URL: 'sqlite::memory:',
+    DATA_DIR: dataDir,
+    SECRET: 'test-secret',
+    BASE_URL: 'https://papers.example.org',
+    TIMEZONE: 'UTC',
+    DIGEST_RATE: '0',
+    MAIL_FROM: 'dailypapers <digest@papers.example.org>',
+    ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}),
+    ...extra,
+  });
   return { db, config, mailer: createMailer(config) };
 }
 
@@ -60,8 +95,21 @@ export function digestDeps(db: Db, dataDir: string, smtpUrl: string | undefined,
 export async function addConfirmedSubscribers(db: Kysely<Database>, emails: string[], choices: Partial<Choices> = {}): Promise<void> {
   const c = { ...DEFAULT_CHOICES, ...choices };
   const now = new Date().toISOString();
-  await db.insertInto('subscriptions').values(emails.map((email) => ({
-    email, email_key: email.toLowerCase(), frequency: c.frequency, max_papers: c.maxPapers, categories: JSON.stringify(c.categories),
-    keywords: JSON.stringify(c.keywords), status: 'active' as const, confirmed_at: now, created_at: now, updated_at: now,
-  }))).execute();
+  await db
+    .insertInto('subscriptions')
+    .values(
+      emails.map((email) => ({
+        email,
+        email_key: email.toLowerCase(),
+        frequency: c.frequency,
+        max_papers: c.maxPapers,
+        categories: JSON.stringify(c.categories),
+        keywords: JSON.stringify(c.keywords),
+        status: 'active' as const,
+        confirmed_at: now,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .execute();
 }

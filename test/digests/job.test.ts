@@ -41,7 +41,7 @@ describe.each(DIALECTS)('scheduled digests (%s)', (dialect) => {
     };
   });
 
-  test('Monday 07:00 New York: Friday\'s daily digest and last week\'s weekly one; Tuesday: the daily only', async () => {
+  test("Monday 07:00 New York: Friday's daily digest and last week's weekly one; Tuesday: the daily only", async () => {
     const monday = await runScheduledDigests(deps, schedule, new Date('2026-08-24T11:00:00Z'));
     expect(monday.daily).toMatchObject({ period: 'daily:2026-08-21', sent: 1 });
     expect(monday.weekly).toMatchObject({ period: 'weekly:2026-W34', sent: 1 });

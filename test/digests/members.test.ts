@@ -21,7 +21,13 @@ describe.each(DIALECTS)('digests for members (%s)', (dialect) => {
   let smtp: TestSmtp;
 
   const logIn = async (username: string, role: 'admin' | 'member') => {
-    const user = await createUser(a.db.db, { username, email: `${username}@example.com`, passwordHash: await hashPassword('a long password'), role, emailConfirmed: true });
+    const user = await createUser(a.db.db, {
+      username,
+      email: `${username}@example.com`,
+      passwordHash: await hashPassword('a long password'),
+      role,
+      emailConfirmed: true,
+    });
     const client = new Client(a.app);
     await client.get('/login');
     const res = await client.post('/login', { login: username, password: 'a long password' });
@@ -43,7 +49,7 @@ describe.each(DIALECTS)('digests for members (%s)', (dialect) => {
     };
   });
 
-  test('/settings has a digest section; saving it subscribes the account\'s address, with picks from its upvotes', async () => {
+  test("/settings has a digest section; saving it subscribes the account's address, with picks from its upvotes", async () => {
     const { user, client } = await logIn('reader', 'member');
     const { html } = await client.get('/settings');
     expect(html).toContain('<h2>Email digest</h2>');
@@ -84,12 +90,20 @@ describe.each(DIALECTS)('digests for members (%s)', (dialect) => {
     expect(await res.text()).toContain('Top Paper');
   });
 
-  test('the one-click POST passes the app\'s cross-site refusal (it comes from mail providers); other cross-site posts do not', async () => {
+  test("the one-click POST passes the app's cross-site refusal (it comes from mail providers); other cross-site posts do not", async () => {
     const sub = await addSubscriber(a.db.db, 'reader@example.com');
     const url = manageUrl('https://papers.example.org', 'test-secret', sub.id).slice('https://papers.example.org'.length);
-    const res = await a.app.request(url, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://mail.example.net' } });
+    const res = await a.app.request(url, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://mail.example.net' },
+    });
     expect(res.status).toBe(200);
-    const subscribe = await a.app.request('/subscribe', { method: 'POST', body: 'email=x%40example.com', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://mail.example.net' } });
+    const subscribe = await a.app.request('/subscribe', {
+      method: 'POST',
+      body: 'email=x%40example.com',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://mail.example.net' },
+    });
     expect(subscribe.status).toBe(403);
   });
 });

@@ -45,7 +45,10 @@ describe.each(DIALECTS)('outbox (%s)', (dialect) => {
     smtp = await startSmtp();
     t = await openTestDb(dialect);
     deps = digestDeps(t.db, t.test.dataDir, smtp.url);
-    await seedPapers(t.db.db, [{ id: '2608.10001', day: DAY, upvotes: 3 }, { id: '2608.10002', day: DAY, upvotes: 5 }]);
+    await seedPapers(t.db.db, [
+      { id: '2608.10001', day: DAY, upvotes: 3 },
+      { id: '2608.10002', day: DAY, upvotes: 5 },
+    ]);
     await addConfirmedSubscribers(t.db.db, emails);
     return async () => {
       deps.mailer.close();
@@ -55,7 +58,10 @@ describe.each(DIALECTS)('outbox (%s)', (dialect) => {
   });
 
   test('a run that dies between claim and send: the rerun (after the lease) sends the rest, each exactly once', async () => {
-    const dying = sendDigests({ ...deps, mailer: dyingMailer(deps.mailer, 7, 'before-send') }, { frequency: 'daily', date: DAY, leaseMs: LEASE, batchSize: 10, owner: 'dead-host:1:a' });
+    const dying = sendDigests(
+      { ...deps, mailer: dyingMailer(deps.mailer, 7, 'before-send') },
+      { frequency: 'daily', date: DAY, leaseMs: LEASE, batchSize: 10, owner: 'dead-host:1:a' },
+    );
     void dying;
     await expect.poll(() => smtp.received.length, { timeout: 8000 }).toBe(7);
     await new Promise((r) => setTimeout(r, 100)); // the dead run's other workers are stuck too
@@ -73,7 +79,10 @@ describe.each(DIALECTS)('outbox (%s)', (dialect) => {
   });
 
   test('a run that dies after the server took a message but before marking it: resent once, with the same Message-ID', async () => {
-    void sendDigests({ ...deps, mailer: dyingMailer(deps.mailer, 4, 'after-send') }, { frequency: 'daily', date: DAY, leaseMs: LEASE, batchSize: 30, concurrency: 1 });
+    void sendDigests(
+      { ...deps, mailer: dyingMailer(deps.mailer, 4, 'after-send') },
+      { frequency: 'daily', date: DAY, leaseMs: LEASE, batchSize: 30, concurrency: 1 },
+    );
     await expect.poll(() => smtp.received.length, { timeout: 8000 }).toBe(5);
     const later = await sendDigests(deps, { frequency: 'daily', date: DAY, now: () => new Date(Date.now() + LEASE + 1000) });
     expect(later.sent).toBe(26);

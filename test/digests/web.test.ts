@@ -26,14 +26,26 @@ describe.each(DIALECTS)('subscribe pages (%s)', (dialect) => {
   let config: ReturnType<typeof loadConfig>;
 
   const form = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-    app.request(path, { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: BASE, ...headers } });
+    app.request(path, {
+      method: 'POST',
+      body: new URLSearchParams(fields),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: BASE, ...headers },
+    });
   const confirmLink = (text: string) => /(https:\/\/\S+\/subscribe\/confirm\?token=\S+)/.exec(text)![1]!;
   const path = (url: string) => url.slice(BASE.length);
 
   beforeEach(async () => {
     smtp = await startSmtp();
     t = await openTestDb(dialect);
-    config = loadConfig({ DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, SECRET: 'test-secret', BASE_URL: BASE, SMTP_URL: smtp.url, DIGEST_RATE: '0', TIMEZONE: 'UTC' });
+    config = loadConfig({
+      DATABASE_URL: t.test.url,
+      DATA_DIR: t.test.dataDir,
+      SECRET: 'test-secret',
+      BASE_URL: BASE,
+      SMTP_URL: smtp.url,
+      DIGEST_RATE: '0',
+      TIMEZONE: 'UTC',
+    });
     const mailer = createMailer(config);
     app = createApp(buildServices({ db: t.db, config }, { mailer }));
     return async () => {
@@ -81,7 +93,10 @@ describe.each(DIALECTS)('subscribe pages (%s)', (dialect) => {
   test('asking again for an address answers the same page whether or not it was subscribed', async () => {
     const active = await addSubscriber(t.db.db, 'known@example.com', { frequency: 'daily', maxPapers: 7 });
     // Confirmed an hour ago (a request right after the opt-in mail is throttled, tested below).
-    await t.db.db.updateTable('subscriptions').set({ confirm_sent_at: new Date(Date.now() - 3_600_000).toISOString() }).execute();
+    await t.db.db
+      .updateTable('subscriptions')
+      .set({ confirm_sent_at: new Date(Date.now() - 3_600_000).toISOString() })
+      .execute();
     const known = await form('/subscribe', { email: 'known@example.com', frequency: 'weekly' });
     const fresh = await form('/subscribe', { email: 'fresh@example.com', frequency: 'weekly' });
     expect(known.status).toBe(fresh.status);
@@ -132,8 +147,19 @@ describe.each(DIALECTS)('subscribe pages (%s)', (dialect) => {
     const raw = smtp.received[0]!.raw.replace(/\r?\n\s+/g, ' ');
     const uri = /^List-Unsubscribe: <([^>]+)>/m.exec(raw)![1]!;
     // A wrong signature, or another subscriber's id, is not accepted.
-    expect((await app.request(path(uri).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(404);
-    const res = await app.request(path(uri), { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(
+      (
+        await app.request(
+          path(uri).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+          { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        )
+      ).status,
+    ).toBe(404);
+    const res = await app.request(path(uri), {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('Unsubscribed.\n');
     expect((await getSubscription(t.db.db, sub.id))!.status).toBe('unsubscribed');
@@ -164,7 +190,7 @@ describe.each(DIALECTS)('subscribe pages (%s)', (dialect) => {
     expect((await app.request(`/unsubscribe/${sub.id}/forged`)).status).toBe(404);
   });
 
-  test('/digest/preview renders the period\'s digest; bad input and empty periods are explained', async () => {
+  test("/digest/preview renders the period's digest; bad input and empty periods are explained", async () => {
     await seedPapers(t.db.db, [{ id: '2608.10001', day: DAY, upvotes: 3, title: 'Preview Paper' }]);
     // The preview is for administrators (the session cookie has the __Host- prefix under https).
     const sessionOf = async (username: string, role: 'admin' | 'member') =>

@@ -10,7 +10,6 @@ import { startArxivServer, type ArxivServer } from '../harness/arxiv-server.js';
 import { startSmtp, type TestSmtp } from '../harness/smtp.js';
 import { linkIn, memberApp, waitForMail } from '../members/client.js';
 
-
 browserDescribe('a member in a browser', () => {
   let t: Awaited<ReturnType<typeof memberApp>>;
   let smtp: TestSmtp;
@@ -22,7 +21,9 @@ browserDescribe('a member in a browser', () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     const published = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
-    arxiv = await startArxivServer({ apiPapers: [{ id: '2611.04242', title: 'Tight Bounds for $k$-Sparse Recovery', authors: ['Mia Member'], published, updated: published }] });
+    arxiv = await startArxivServer({
+      apiPapers: [{ id: '2611.04242', title: 'Tight Bounds for $k$-Sparse Recovery', authors: ['Mia Member'], published, updated: published }],
+    });
     t = await memberApp('sqlite', { smtpUrl: smtp.url, env: { ARXIV_API_URL: arxiv.apiUrl } });
     ({ server, base } = await serveOnLoopback(t.app));
     browser = await launchChromium();
@@ -42,8 +43,12 @@ browserDescribe('a member in a browser', () => {
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     // CSP violations land in the console; failed loads are checked by URL (no favicon is served).
-    page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
-    page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.url()}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.url()}`);
+    });
 
     await page.goto(`${base}/signup`);
     await page.getByLabel('Username').fill('mia');
@@ -81,7 +86,11 @@ browserDescribe('a member in a browser', () => {
     expect(await page.locator('.comment-body strong').textContent()).toBe('tight');
     await page.screenshot({ path: path.join(ARTIFACTS, 'member-comment.png'), fullPage: true });
 
-    const stored = await t.db.db.selectFrom('featured').select(['upvotes', 'comment_count', 'submitted_by_name']).where('paper_id', '=', '2611.04242').executeTakeFirstOrThrow();
+    const stored = await t.db.db
+      .selectFrom('featured')
+      .select(['upvotes', 'comment_count', 'submitted_by_name'])
+      .where('paper_id', '=', '2611.04242')
+      .executeTakeFirstOrThrow();
     expect(stored).toEqual({ upvotes: 1, comment_count: 1, submitted_by_name: 'mia' });
     expect(problems).toEqual([]);
     await context.close();

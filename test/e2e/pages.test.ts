@@ -23,7 +23,11 @@ const RECORDS = [
     ai_summary: 'A sub-quadratic attention whose cost grows as $n \\log n$ keeps long contexts cheap.',
     authors: Array.from({ length: 14 }, (_, i) => ({ name: `Author Number${i + 1}` })),
   }),
-  day('2501.02002', '2025-01-03', 31, { title: 'A Very Long Title About Retrieval-Augmented Generation With Many Words That Must Wrap Nicely On Small Phones', ai_summary: null, githubRepo: null }),
+  day('2501.02002', '2025-01-03', 31, {
+    title: 'A Very Long Title About Retrieval-Augmented Generation With Many Words That Must Wrap Nicely On Small Phones',
+    ai_summary: null,
+    githubRepo: null,
+  }),
   day('2501.02003', '2025-01-03', 5, { title: 'Small Models, Large Gains', organization: null }),
 ];
 
@@ -31,7 +35,10 @@ async function axeViolations(page: Page) {
   await page.addScriptTag({ path: AXE });
   const result = await page.evaluate(async () => {
     // Runs in the page; the test's tsconfig has no DOM types, hence the narrow casts.
-    const g = globalThis as unknown as { document: unknown; axe: { run(ctx: unknown, o: object): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown }> }> }> } };
+    const g = globalThis as unknown as {
+      document: unknown;
+      axe: { run(ctx: unknown, o: object): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown }> }> }> };
+    };
     return g.axe.run(g.document, { resultTypes: ['violations'] });
   });
   return result.violations
@@ -58,7 +65,10 @@ browserDescribe('pages in a browser', () => {
     await t?.close();
   });
 
-  for (const [width, height] of [[360, 780], [1280, 900]] as const) {
+  for (const [width, height] of [
+    [360, 780],
+    [1280, 900],
+  ] as const) {
     // A generous bound: Chromium on a busy 2-core machine; the steps themselves bound at 10 s.
     it(`a reader's path at ${width} px: feed, paper, previous day, week, trending`, { timeout: 90_000 }, async () => {
       // bypassCSP lets the test inject axe; the pages themselves run under the real CSP otherwise.

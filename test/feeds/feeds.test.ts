@@ -13,8 +13,14 @@ const RFC822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|J
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 const LISTINGS = [
-  '/papers', '/papers/date/2025-01-07', '/papers/week/2025-W02', '/papers/month/2025-01', '/papers/trending',
-  '/search?q=gradients', '/orgs/example-lab', '/authors/Ada%20Example',
+  '/papers',
+  '/papers/date/2025-01-07',
+  '/papers/week/2025-W02',
+  '/papers/month/2025-01',
+  '/papers/trending',
+  '/search?q=gradients',
+  '/orgs/example-lab',
+  '/authors/Ada%20Example',
 ];
 const feedPath = (listing: string, f: 'rss' | 'atom') => {
   const [path, query] = listing.split('?');
@@ -26,16 +32,28 @@ const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', t
 
 describe.each(DIALECTS)('feeds on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof testApp>>;
-  const parser = new Parser<Record<string, unknown>, { id?: string; creators?: string[] }>({ customFields: { item: [['dc:creator', 'creators', { keepArray: true }]] } });
+  const parser = new Parser<Record<string, unknown>, { id?: string; creators?: string[] }>({
+    customFields: { item: [['dc:creator', 'creators', { keepArray: true }]] },
+  });
   beforeAll(async () => {
     t = await testApp(dialect);
     await t.load(featuredRecords());
     await t.load(arxivOnlyRecords());
     // Markup-like text and a control character (not allowed in XML 1.0 even escaped).
-    await t.load([hfItem({
-      paper: { id: '2501.20000', title: 'Ampersands & <tags> in "titles"', summary: 'Bits \u0001 and </summary> and ]]> too.', upvotes: 1, organization: undefined },
-      title: 'Ampersands & <tags> in "titles"', organization: undefined, _listed_date: '2025-01-07',
-    })]);
+    await t.load([
+      hfItem({
+        paper: {
+          id: '2501.20000',
+          title: 'Ampersands & <tags> in "titles"',
+          summary: 'Bits \u0001 and </summary> and ]]> too.',
+          upvotes: 1,
+          organization: undefined,
+        },
+        title: 'Ampersands & <tags> in "titles"',
+        organization: undefined,
+        _listed_date: '2025-01-07',
+      }),
+    ]);
   });
   afterAll(async () => t.close());
 
@@ -83,7 +101,8 @@ describe.each(DIALECTS)('feeds on %s', (dialect) => {
       expect(asArray(item['dc:creator']).length).toBeGreaterThan(0);
     }
     // The day's papers, most upvoted first, as on its page.
-    const upvotes = items.filter((i) => i.guid['#text'] !== 'https://arxiv.org/abs/2501.20000')
+    const upvotes = items
+      .filter((i) => i.guid['#text'] !== 'https://arxiv.org/abs/2501.20000')
       .map((i) => FEATURED.find((f) => i.guid['#text'].endsWith(f.id))!.upvotes);
     expect(upvotes).toEqual([...upvotes].sort((a, b) => b - a));
   });
@@ -98,7 +117,12 @@ describe.each(DIALECTS)('feeds on %s', (dialect) => {
     // Newest feature first; the feed's updated is its newest entry's.
     const published = entries.map((e) => e.published as string);
     expect(published).toEqual([...published].sort().reverse());
-    expect(feed.updated).toBe(entries.map((e) => e.updated as string).sort().at(-1));
+    expect(feed.updated).toBe(
+      entries
+        .map((e) => e.updated as string)
+        .sort()
+        .at(-1),
+    );
     for (const e of entries) {
       for (const k of ['id', 'title', 'updated', 'published', 'summary', 'link']) expect(e[k], k).toBeDefined();
       expect(e.updated).toMatch(RFC3339);
@@ -130,7 +154,9 @@ describe.each(DIALECTS)('feeds on %s', (dialect) => {
     expect(org.filter((id) => day.includes(id)).length).toBeGreaterThan(0);
     // An organization's feed: its papers, newest feature first.
     const at = (i: number) => `${FEATURED[i]!.day}T0${i % 10}`;
-    const mine = FEATURED.map((f, i) => ({ ...f, at: at(i) })).filter((f) => f.org === 'example-lab').sort((a, b) => b.at.localeCompare(a.at));
+    const mine = FEATURED.map((f, i) => ({ ...f, at: at(i) }))
+      .filter((f) => f.org === 'example-lab')
+      .sort((a, b) => b.at.localeCompare(a.at));
     expect(org).toEqual(mine.map((f) => `https://arxiv.org/abs/${f.id}`));
   });
 
@@ -175,7 +201,10 @@ describe.each(DIALECTS)('feed autodiscovery on %s', (dialect) => {
     for (const page of ['/papers', '/papers/week/2025-W02', '/papers/trending', '/search?q=games', `/papers/${FEATURED[0]!.id}`, '/about']) {
       const html = await (await t.app.request(page)).text();
       const links = [...html.matchAll(/<link rel="alternate" type="(application\/(?:rss|atom)\+xml)" title="[^"]*" href="([^"]+)"/g)];
-      expect(links.map((m) => m[1]), page).toEqual(['application/rss+xml', 'application/atom+xml']);
+      expect(
+        links.map((m) => m[1]),
+        page,
+      ).toEqual(['application/rss+xml', 'application/atom+xml']);
       for (const [, , href] of links) {
         const u = new URL(href!.replace(/&amp;/g, '&'), t.config.baseUrl);
         const res = await t.app.request(u.pathname + u.search);

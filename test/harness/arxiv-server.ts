@@ -89,18 +89,28 @@ export async function startArxivServer(init: { records?: ServedRecord[]; pageSiz
       if (q.get('metadataPrefix') !== 'arXivRaw') return send(res, 200, oaiErrorPage('cannotDisseminateFormat', `${q.get('metadataPrefix')} is not supported`));
       [set, from, until, offset] = [q.get('set') ?? '', q.get('from') ?? '', q.get('until') ?? '', 0];
     }
-    const matching = state.records.filter((r) =>
-      (!set || r.setSpecs.some((s) => s === set || s.startsWith(set + ':'))) &&
-      (!from || r.datestamp >= from) && (!until || r.datestamp <= until));
+    const matching = state.records.filter(
+      (r) => (!set || r.setSpecs.some((s) => s === set || s.startsWith(set + ':'))) && (!from || r.datestamp >= from) && (!until || r.datestamp <= until),
+    );
     if (matching.length === 0) {
-      return send(res, 200, oaiErrorPage('noRecordsMatch', 'The combination of the values of the from, until, set and metadataPrefix arguments results in an empty list.'));
+      return send(
+        res,
+        200,
+        oaiErrorPage('noRecordsMatch', 'The combination of the values of the from, until, set and metadataPrefix arguments results in an empty list.'),
+      );
     }
     const slice = matching.slice(offset, offset + state.pageSize);
     const end = offset + slice.length;
-    const rt = end < matching.length
-      ? { value: `${epoch}|${set}|${from}|${until}|${end}`, cursor: offset, total: matching.length }
-      : offset > 0 ? { value: null, cursor: offset, total: matching.length } : undefined;
-    let body = listRecordsPage(slice.map((r) => r.xml), rt);
+    const rt =
+      end < matching.length
+        ? { value: `${epoch}|${set}|${from}|${until}|${end}`, cursor: offset, total: matching.length }
+        : offset > 0
+          ? { value: null, cursor: offset, total: matching.length }
+          : undefined;
+    let body = listRecordsPage(
+      slice.map((r) => r.xml),
+      rt,
+    );
     if (fault?.kind === 'truncate') body = body.slice(0, Math.floor(body.length / 2));
     send(res, 200, body);
   }
@@ -154,9 +164,10 @@ export async function startArxivServer(init: { records?: ServedRecord[]; pageSiz
     oaiUrl: `${base}/oai`,
     apiUrl: `${base}/api/query`,
     expireTokens: () => void epoch++,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   });
 }

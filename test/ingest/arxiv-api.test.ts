@@ -35,7 +35,11 @@ describe.each(DIALECTS)('arXiv API lookups on %s', (dialect) => {
   it('normalises ids and URLs, batches by 100, and names the unknown ones', async () => {
     const inputs = [
       ...Array.from({ length: 150 }, (_, i) => syntheticId(i + 1)),
-      'hep-th/9901001v1', 'https://arxiv.org/abs/2405.15738v1', 'https://arxiv.org/pdf/2405.15738.pdf', '2502.99999', 'not-an-id',
+      'hep-th/9901001v1',
+      'https://arxiv.org/abs/2405.15738v1',
+      'https://arxiv.org/pdf/2405.15738.pdf',
+      '2502.99999',
+      'not-an-id',
     ];
     const r = await lookupIds(fetcher(), server.apiUrl, inputs);
     expect(r.invalid).toEqual(['not-an-id']);
@@ -47,7 +51,9 @@ describe.each(DIALECTS)('arXiv API lookups on %s', (dialect) => {
     expect(api).toHaveLength(2);
     const firstIds = new URL(api[0]!.url, 'http://x').searchParams.get('id_list')!.split(',');
     expect(firstIds).toHaveLength(100);
-    expect(new URL(api[1]!.url, 'http://x').searchParams.get('id_list')).toBe(`${Array.from({ length: 50 }, (_, i) => syntheticId(i + 101)).join(',')},hep-th/9901001,2405.15738,2502.99999`);
+    expect(new URL(api[1]!.url, 'http://x').searchParams.get('id_list')).toBe(
+      `${Array.from({ length: 50 }, (_, i) => syntheticId(i + 101)).join(',')},hep-th/9901001,2405.15738,2502.99999`,
+    );
   });
 
   it('stores what it finds as source api, and a second lookup changes nothing', async () => {
@@ -66,13 +72,19 @@ describe.each(DIALECTS)('ingest commands on %s', (dialect) => {
   beforeEach(async () => {
     t = await openTestDb(dialect);
     server = await startArxivServer({
-      records: Array.from({ length: 60 }, (_, i) => servedRecord(arxivRawRecord(syntheticPaper(i + 1, { datestamp: `2025-01-${String(6 + Math.floor(i / 10)).padStart(2, '0')}` })))),
+      records: Array.from({ length: 60 }, (_, i) =>
+        servedRecord(arxivRawRecord(syntheticPaper(i + 1, { datestamp: `2025-01-${String(6 + Math.floor(i / 10)).padStart(2, '0')}` }))),
+      ),
       pageSize: 10,
       apiPapers: [{ id: '2405.15738', version: 2 }],
     });
     env = {
-      DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, ARXIV_OAI_URL: server.oaiUrl, ARXIV_API_URL: server.apiUrl,
-      ARXIV_INTERVAL_MS: '10', ARXIV_CONTACT: 'cli-test@example.org',
+      DATABASE_URL: t.test.url,
+      DATA_DIR: t.test.dataDir,
+      ARXIV_OAI_URL: server.oaiUrl,
+      ARXIV_API_URL: server.apiUrl,
+      ARXIV_INTERVAL_MS: '10',
+      ARXIV_CONTACT: 'cli-test@example.org',
     };
   });
   afterEach(async () => {

@@ -22,7 +22,11 @@ describe.each(DIALECTS)('import on %s', (dialect) => {
     importFiles(db.db, files, { rejectsDir: path.join(test.dataDir, 'rejects'), ...opts });
 
   it('loads snapshot and Hugging Face files, and a second run changes nothing', async () => {
-    const kaggle = file('snap.jsonl.gz', [kaggleRecord(), sampleRecord(), kaggleRecord({ id: 'hep-th/9901001', title: 'Old style', versions: null, update_date: '1999-01-05' })]);
+    const kaggle = file('snap.jsonl.gz', [
+      kaggleRecord(),
+      sampleRecord(),
+      kaggleRecord({ id: 'hep-th/9901001', title: 'Old style', versions: null, update_date: '1999-01-05' }),
+    ]);
     const hf = file('hf.jsonl', [hfItem(), hfItem({ paper: { id: '2502.00007', title: 'Only on HF', upvotes: 5 }, _listed_date: '2025-02-03' })]);
     expect(await run([kaggle, hf])).toMatchObject({ new: 4, updated: 1, unchanged: 0, rejected: 0 });
     expect(await countPapers(db.db)).toEqual({ papers: 4, featured: 2 });
@@ -30,9 +34,18 @@ describe.each(DIALECTS)('import on %s', (dialect) => {
     expect(await run([hf, kaggle])).toMatchObject({ new: 0, updated: 0, unchanged: 5, rejected: 0 });
 
     const p = await getPaper(db.db, '2501.01234');
-    expect(p).toMatchObject({ version: 2, categories: ['cs.GT', 'cs.LG', 'math.OC'], codeUrl: 'https://github.com/example/contraction', authors: ['Ada Example', 'Bo Sample', 'C. D. Placeholder'] });
+    expect(p).toMatchObject({
+      version: 2,
+      categories: ['cs.GT', 'cs.LG', 'math.OC'],
+      codeUrl: 'https://github.com/example/contraction',
+      authors: ['Ada Example', 'Bo Sample', 'C. D. Placeholder'],
+    });
     const f = await getFeaturedPaper(db.db, '2501.01234');
-    expect(f).toMatchObject({ upvotes: 42, commentCount: 3, featured: { day: '2025-01-03', organization: 'example-lab', aiKeywords: ['non-convex games', 'Nash equilibrium', 'contraction'] } });
+    expect(f).toMatchObject({
+      upvotes: 42,
+      commentCount: 3,
+      featured: { day: '2025-01-03', organization: 'example-lab', aiKeywords: ['non-convex games', 'Nash equilibrium', 'contraction'] },
+    });
     expect(await getPaper(db.db, 'hep-th/9901001')).toMatchObject({ title: 'Old style', updatedAt: '1999-01-05T00:00:00.000Z' });
   });
 
@@ -72,7 +85,13 @@ describe.each(DIALECTS)('import on %s', (dialect) => {
   });
 
   it('--strict stops at the first bad line and commits nothing of its batch', async () => {
-    const records = [sampleRecord({ id: '2503.00001' }), sampleRecord({ id: '2503.00002' }), sampleRecord({ id: '2503.00003' }), '{"id": "2503.00004"}', sampleRecord({ id: '2503.00005' })];
+    const records = [
+      sampleRecord({ id: '2503.00001' }),
+      sampleRecord({ id: '2503.00002' }),
+      sampleRecord({ id: '2503.00003' }),
+      '{"id": "2503.00004"}',
+      sampleRecord({ id: '2503.00005' }),
+    ];
     const s = await run([file('strict.jsonl', records)], { strict: true, batchSize: 2 });
     expect(s.stoppedAt).toMatchObject({ line: 4 });
     expect(s.rejected).toBe(1);

@@ -28,7 +28,12 @@ describe.each(DIALECTS)('OAI-PMH harvest on %s', (dialect) => {
   let server: ArxivServer;
   let fetcher: PoliteFetcher;
   const opts = (extra: Partial<HarvestOptions> = {}): HarvestOptions => ({
-    baseUrl: server.oaiUrl, categories: ['cs.LG'], from: '2025-01-01', until: '2025-01-31', fetcher, ...extra,
+    baseUrl: server.oaiUrl,
+    categories: ['cs.LG'],
+    from: '2025-01-01',
+    until: '2025-01-31',
+    fetcher,
+    ...extra,
   });
 
   beforeEach(async () => {
@@ -126,15 +131,27 @@ describe.each(DIALECTS)('OAI-PMH harvest on %s', (dialect) => {
     expect(v1).toMatchObject({ version: 1, withdrawn: false });
     const dates = ['Mon, 6 Jan 2025 18:00:01 GMT', 'Mon, 3 Feb 2025 10:00:00 GMT'];
     server.records = [
-      servedRecord(arxivRawRecord(syntheticPaper(1, { versions: dates, title: 'Synthetic paper number 1, revised', authors: 'Ada Example and Dee New', datestamp: '2025-02-04' }))),
-      servedRecord(arxivRawRecord(syntheticPaper(2, { versions: dates, withdrawnLast: true, comments: 'This paper has been withdrawn by the author', datestamp: '2025-02-04' }))),
+      servedRecord(
+        arxivRawRecord(
+          syntheticPaper(1, { versions: dates, title: 'Synthetic paper number 1, revised', authors: 'Ada Example and Dee New', datestamp: '2025-02-04' }),
+        ),
+      ),
+      servedRecord(
+        arxivRawRecord(
+          syntheticPaper(2, { versions: dates, withdrawnLast: true, comments: 'This paper has been withdrawn by the author', datestamp: '2025-02-04' }),
+        ),
+      ),
       servedRecord(arxivRawRecord(syntheticPaper(3, { deleted: true, datestamp: '2025-02-04' }))),
     ];
     const s = await harvest(db.db, opts({ from: '2025-02-01', until: '2025-02-28' }));
     expect(s).toMatchObject({ updated: 3, withdrawn: 2 });
     expect(await getPaper(db.db, '2501.00001')).toMatchObject({
-      version: 2, title: 'Synthetic paper number 1, revised', authors: ['Ada Example', 'Dee New'],
-      publishedAt: '2025-01-06T18:00:01.000Z', updatedAt: '2025-02-03T10:00:00.000Z', withdrawn: false,
+      version: 2,
+      title: 'Synthetic paper number 1, revised',
+      authors: ['Ada Example', 'Dee New'],
+      publishedAt: '2025-01-06T18:00:01.000Z',
+      updatedAt: '2025-02-03T10:00:00.000Z',
+      withdrawn: false,
     });
     expect(await getPaper(db.db, '2501.00002')).toMatchObject({ version: 2, withdrawn: true, title: 'Synthetic paper number 2' });
     expect(await getPaper(db.db, '2501.00003')).toMatchObject({ version: 1, withdrawn: true });
@@ -142,7 +159,13 @@ describe.each(DIALECTS)('OAI-PMH harvest on %s', (dialect) => {
   });
 
   it('keeps only the followed categories, asking one set per archive', async () => {
-    expect(setsForCategories(['cs.LG', 'cs.CL', 'stat.ML', 'hep-th', 'cond-mat.str-el', 'math'])).toEqual(['cs', 'math', 'physics:cond-mat', 'physics:hep-th', 'stat']);
+    expect(setsForCategories(['cs.LG', 'cs.CL', 'stat.ML', 'hep-th', 'cond-mat.str-el', 'math'])).toEqual([
+      'cs',
+      'math',
+      'physics:cond-mat',
+      'physics:hep-th',
+      'stat',
+    ]);
     server.records = [
       ...records(3),
       servedRecord(arxivRawRecord(syntheticPaper(50, { categories: 'cs.CV' }))),

@@ -45,7 +45,12 @@ describe.each(DIALECTS)('scheduler on %s', (dialect) => {
   });
   afterEach(async () => t.close());
 
-  const makeDue = (name: string) => db.db.updateTable('jobs').set({ next_run_at: new Date(Date.now() - 1000).toISOString() }).where('name', '=', name).execute();
+  const makeDue = (name: string) =>
+    db.db
+      .updateTable('jobs')
+      .set({ next_run_at: new Date(Date.now() - 1000).toISOString() })
+      .where('name', '=', name)
+      .execute();
 
   it('runs a due job once, records the outcome and the next run, and leaves a job not due alone', async () => {
     const job = testJob('j', async () => ({ done: 1 }));
@@ -145,7 +150,9 @@ describe.each(DIALECTS)('the harvest job on %s', (dialect) => {
   beforeEach(async () => {
     t = await openTestDb(dialect);
     const today = new Date().toISOString().slice(0, 10);
-    server = await startArxivServer({ records: Array.from({ length: 5 }, (_, i) => servedRecord(arxivRawRecord(syntheticPaper(i + 1, { datestamp: today })))) });
+    server = await startArxivServer({
+      records: Array.from({ length: 5 }, (_, i) => servedRecord(arxivRawRecord(syntheticPaper(i + 1, { datestamp: today })))),
+    });
   });
   afterEach(async () => {
     await server.close();
@@ -154,8 +161,12 @@ describe.each(DIALECTS)('the harvest job on %s', (dialect) => {
 
   it('runs at start-up when never successful, shows arXiv being down on /status and /readyz, then recovers', async () => {
     const config = loadConfig({
-      DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, SECRET: 's', ARXIV_OAI_URL: server.oaiUrl,
-      ARXIV_CATEGORIES: 'cs.LG', ARXIV_INTERVAL_MS: '5',
+      DATABASE_URL: t.test.url,
+      DATA_DIR: t.test.dataDir,
+      SECRET: 's',
+      ARXIV_OAI_URL: server.oaiUrl,
+      ARXIV_CATEGORIES: 'cs.LG',
+      ARXIV_INTERVAL_MS: '5',
     });
     server.down = 503;
     const job = harvestJob({ db: t.db.db, config }, parseSchedule(config.arxivSchedule)!);
@@ -178,7 +189,11 @@ describe.each(DIALECTS)('the harvest job on %s', (dialect) => {
     expect(page).toContain('HTTP 503; giving up');
 
     server.down = null;
-    await t.db.db.updateTable('jobs').set({ next_run_at: new Date(Date.now() - 1).toISOString() }).where('name', '=', HARVEST_JOB).execute();
+    await t.db.db
+      .updateTable('jobs')
+      .set({ next_run_at: new Date(Date.now() - 1).toISOString() })
+      .where('name', '=', HARVEST_JOB)
+      .execute();
     const again = await startScheduler({ db: t.db.db, jobs: [job], tickMs: 3_600_000 });
     await again.tick();
     await again.stop();

@@ -28,8 +28,12 @@ describe.each(DIALECTS)('serve and the daily harvest on %s', (dialect) => {
 
   it('harvests at start-up, answers meanwhile, and stops promptly on SIGTERM mid-harvest', async () => {
     const { child, done } = startCli(['serve', '--port', '0'], {
-      DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, ARXIV_OAI_URL: server.oaiUrl, ARXIV_CATEGORIES: 'cs.LG',
-      ARXIV_INTERVAL_MS: '300', ARXIV_SCHEDULE: 'daily 21:00 America/New_York',
+      DATABASE_URL: t.test.url,
+      DATA_DIR: t.test.dataDir,
+      ARXIV_OAI_URL: server.oaiUrl,
+      ARXIV_CATEGORIES: 'cs.LG',
+      ARXIV_INTERVAL_MS: '300',
+      ARXIV_SCHEDULE: 'daily 21:00 America/New_York',
     });
     let port = 0;
     child.stderr!.on('data', (d: Buffer) => {

@@ -127,7 +127,11 @@ describe.each(DIALECTS)('accounts (%s)', (dialect) => {
     await anon.get('/reset');
     await anon.post('/reset', { email: 'carol@example.org' });
     const link = linkIn((await lastMailTo('carol@example.org', 'Reset your password')).parsed.text ?? '', 'reset');
-    await t.db.db.updateTable('mail_tokens').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('purpose', '=', 'reset').execute();
+    await t.db.db
+      .updateTable('mail_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('purpose', '=', 'reset')
+      .execute();
     expect((await anon.get(link)).res.status).toBe(410);
     await anon.get('/reset');
     const res = await anon.post(link, { password: 'reset passphrase' });

@@ -41,7 +41,10 @@ describe.each(DIALECTS)('users create (%s)', (dialect) => {
     const password = /password: (\S+)/.exec(member.stdout)![1]!;
     db = await connect((await import('../../src/config.js')).parseDatabaseUrl(test.url));
     const rows = await db.db.selectFrom('users').selectAll().orderBy('id').execute();
-    expect(rows.map((r) => [r.username, r.role, r.email_confirmed_at !== null])).toEqual([['Boss', 'admin', true], ['pat', 'member', true]]);
+    expect(rows.map((r) => [r.username, r.role, r.email_confirmed_at !== null])).toEqual([
+      ['Boss', 'admin', true],
+      ['pat', 'member', true],
+    ]);
     expect(await verifyPassword(rows[0]!.password_hash, 'a long admin password')).toBe(true);
     expect(await verifyPassword(rows[1]!.password_hash, password)).toBe(true);
   });

@@ -15,8 +15,13 @@ import { buildServices } from '../../src/services.js';
 export async function memberApp(dialect: Dialect, opts: { smtpUrl?: string; baseUrl?: string; env?: Record<string, string>; limiter?: RateLimiter } = {}) {
   const t = await openTestDb(dialect);
   const config = loadConfig({
-    DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, SECRET: 'test-secret', ARXIV_INTERVAL_MS: '0',
-    ...(opts.smtpUrl ? { SMTP_URL: opts.smtpUrl } : {}), ...(opts.baseUrl ? { BASE_URL: opts.baseUrl } : {}), ...opts.env,
+    DATABASE_URL: t.test.url,
+    DATA_DIR: t.test.dataDir,
+    SECRET: 'test-secret',
+    ARXIV_INTERVAL_MS: '0',
+    ...(opts.smtpUrl ? { SMTP_URL: opts.smtpUrl } : {}),
+    ...(opts.baseUrl ? { BASE_URL: opts.baseUrl } : {}),
+    ...opts.env,
   });
   const deps = buildServices({ db: t.db, config }, opts.limiter ? { limiter: opts.limiter } : {});
   const app = createApp(deps);
@@ -40,7 +45,10 @@ export async function memberApp(dialect: Dialect, opts: { smtpUrl?: string; base
 export class Client {
   cookies = new Map<string, string>();
   csrf = '';
-  constructor(readonly app: Hono, readonly ip = '203.0.113.7') {}
+  constructor(
+    readonly app: Hono,
+    readonly ip = '203.0.113.7',
+  ) {}
 
   async request(pathname: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
@@ -75,11 +83,17 @@ export class Client {
 
   async json(method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ res: Response; body: any }> {
     const res = await this.request(pathname, {
-      method, headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     let parsed: unknown = text;
-    try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
     return { res, body: parsed };
   }
 }

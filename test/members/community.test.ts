@@ -203,7 +203,9 @@ describe.each(DIALECTS)('community (%s)', (dialect) => {
     expect((await ben.post('/admin/featured/remove', { paperId: '2611.00003' })).status).toBe(303);
     expect((await ben.get('/papers/2611.00003')).html).toContain('not featured');
     // Moderators cannot suspend; admins can, and the session ends at once.
-    const annId = /action="\/admin\/users\/(\d+)\/suspend"/.exec((await admin.get('/admin')).html.slice((await admin.get('/admin')).html.indexOf('/users/ann"')))![1]!;
+    const annId = /action="\/admin\/users\/(\d+)\/suspend"/.exec(
+      (await admin.get('/admin')).html.slice((await admin.get('/admin')).html.indexOf('/users/ann"')),
+    )![1]!;
     expect((await ben.post(`/admin/users/${annId}/suspend`, { suspended: '1' })).status).toBe(403);
     await admin.get('/admin');
     expect((await admin.post(`/admin/users/${annId}/suspend`, { suspended: '1' })).status).toBe(303);

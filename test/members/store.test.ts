@@ -41,7 +41,10 @@ describe.each(DIALECTS)('members store (%s)', (dialect) => {
     expect(off).toEqual({ upvoted: false, upvotes: 44 });
     await Promise.all(Array.from({ length: 4 }, () => setVote(t.db.db, voters[1]!.id, '2501.01234', false)));
     expect((await getFeaturedPaper(t.db.db, '2501.01234'))!.upvotes).toBe(43);
-    const n = await t.db.db.selectFrom('votes').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await t.db.db
+      .selectFrom('votes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(1);
   });
 
@@ -50,7 +53,13 @@ describe.each(DIALECTS)('members store (%s)', (dialect) => {
     const b = await user('other');
     const top = await addComment(t.db.db, { paperId: '2501.01234', userId: a.id, body: 'first', html: '<p>first</p>' });
     const reply = await addComment(t.db.db, { paperId: '2501.01234', userId: b.id, parentId: top.id, body: 'reply', html: '<p>reply</p>' });
-    const nested = await addComment(t.db.db, { paperId: '2501.01234', userId: a.id, parentId: reply.id, body: 'reply to reply', html: '<p>reply to reply</p>' });
+    const nested = await addComment(t.db.db, {
+      paperId: '2501.01234',
+      userId: a.id,
+      parentId: reply.id,
+      body: 'reply to reply',
+      html: '<p>reply to reply</p>',
+    });
     expect(nested.parentId).toBe(top.id); // one level deep
     expect((await getFeaturedPaper(t.db.db, '2501.01234'))!.commentCount).toBe(3 + 3);
     await expect(editComment(t.db.db, top.id, b.id, 'hijacked', '<p>hijacked</p>')).rejects.toMatchObject({ status: 403 });

@@ -36,7 +36,21 @@ function shapes(values: Json[], into = new Map<string, Set<string>>(), prefix = 
 /** Keys of ours Hugging Face's daily_papers items do not have, each listed in decision 0011. */
 const ADDITIONS = {
   daily: [] as string[],
-  paper: ['numComments', 'version', 'updatedAt', 'categories', 'categories[]', 'primaryCategory', 'comments', 'journalRef', 'doi', 'license', 'withdrawn', 'arxivUrl', 'pdfUrl'],
+  paper: [
+    'numComments',
+    'version',
+    'updatedAt',
+    'categories',
+    'categories[]',
+    'primaryCategory',
+    'comments',
+    'journalRef',
+    'doi',
+    'license',
+    'withdrawn',
+    'arxivUrl',
+    'pdfUrl',
+  ],
   search: ['highlightedSummary'],
 };
 
@@ -95,7 +109,7 @@ describe.each(DIALECTS)('API shape against Hugging Face on %s', (dialect) => {
     }
   });
 
-  it('serves GET /api/papers/ID with the keys and types of Hugging Face\'s paper object', async () => {
+  it("serves GET /api/papers/ID with the keys and types of Hugging Face's paper object", async () => {
     for (const h of [...hf.values()].flat()) {
       const res = await t.app.request(`/api/papers/${h.paper.id}`);
       expect(res.status).toBe(200);
@@ -104,7 +118,7 @@ describe.each(DIALECTS)('API shape against Hugging Face on %s', (dialect) => {
     }
   });
 
-  it('serves search results with the keys and types of Hugging Face\'s items', async () => {
+  it("serves search results with the keys and types of Hugging Face's items", async () => {
     for (const q of ['visual', 'agents', 'language model']) {
       const res = await t.app.request(`/api/papers/search?q=${encodeURIComponent(q)}&limit=10`);
       expect(res.status).toBe(200);

@@ -29,7 +29,9 @@ const EXPECTED: Record<string, { kind: 'oai' | 'atom'; records: number; token?: 
 };
 
 describe('the real arXiv responses', () => {
-  const files = readdirSync(RAW).filter((f) => f.endsWith('.xml')).sort();
+  const files = readdirSync(RAW)
+    .filter((f) => f.endsWith('.xml'))
+    .sort();
 
   it('are all known to this test', () => {
     expect(files).toEqual(Object.keys(EXPECTED).sort());
@@ -64,16 +66,24 @@ describe('the real arXiv responses', () => {
   it('reads the fields of known records as arXiv shows them', () => {
     const get = parseOaiPage(read('arxiv-oai-pmh_arXivRaw_GetRecordResponse.xml')).records[0]!;
     expect(get.paper).toMatchObject({
-      id: '1302.2146', version: 2, submitter: 'Michael Saelim', categories: ['hep-ph', 'hep-ex'],
+      id: '1302.2146',
+      version: 2,
+      submitter: 'Michael Saelim',
+      categories: ['hep-ph', 'hep-ex'],
       authors: ['Joshua Berger', 'Maxim Perelstein', 'Michael Saelim', 'Philip Tanedo'],
-      publishedAt: '2013-02-08T21:00:01.000Z', updatedAt: '2013-04-02T01:50:08.000Z',
-      license: 'http://arxiv.org/licenses/nonexclusive-distrib/1.0/', withdrawn: false,
+      publishedAt: '2013-02-08T21:00:01.000Z',
+      updatedAt: '2013-04-02T01:50:08.000Z',
+      license: 'http://arxiv.org/licenses/nonexclusive-distrib/1.0/',
+      withdrawn: false,
     });
     const big = parseOaiPage(read(BIG));
     expect(big.resumptionToken).toEqual({ token: '496549|47001', cursor: 46000, completeListSize: 907096 });
     expect(big.records.filter((r) => r.paper!.withdrawn).map((r) => r.paper!.id)).toContain('0801.4122');
     // A title with TeX in it keeps it: `Gr\"obner` as written.
-    expect(big.records.find((r) => r.paper!.id === '0801.4243')!.paper).toMatchObject({ title: 'A Gr\\"obner basis proof of the flat extension theorem for moment matrices', withdrawn: true });
+    expect(big.records.find((r) => r.paper!.id === '0801.4243')!.paper).toMatchObject({
+      title: 'A Gr\\"obner basis proof of the flat extension theorem for moment matrices',
+      withdrawn: true,
+    });
     const atom = parseAtomFeed(read('arxiv-api-atom_id_list=1707.08567.xml')).papers[0]!;
     expect(atom).toMatchObject({ id: '1707.08567', version: 1, primaryCategory: 'cs.IT', publishedAt: '2017-07-27T08:18:33.000Z' });
     expect(atom.authors).toHaveLength(34);
@@ -95,7 +105,10 @@ describe.each(DIALECTS)('the real 1,000-record page, harvested on %s', (dialect)
   it('is ingested once, across a SIGKILL and a restart', async () => {
     const archives = [...new Set(parseOaiPage(read(BIG)).records.flatMap((r) => r.paper!.categories.map((c) => c.split('.')[0]!)))].sort();
     const env = {
-      DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, ARXIV_OAI_URL: server.oaiUrl, ARXIV_INTERVAL_MS: '5',
+      DATABASE_URL: t.test.url,
+      DATA_DIR: t.test.dataDir,
+      ARXIV_OAI_URL: server.oaiUrl,
+      ARXIV_INTERVAL_MS: '5',
       ARXIV_CATEGORIES: archives.join(','),
     };
     const args = ['ingest', 'arxiv', '--from', '2008-01-01', '--until', '2014-12-31'];

@@ -58,7 +58,12 @@ describe.each(DIALECTS)('real data on %s', (dialect) => {
     expect(naru?.featured).toMatchObject({ organization: 'utokyo-ai', submittedByName: 'yuhenghuang', day: '2026-08-21' });
     expect(naru?.featured.aiKeywords).toContain('narrative evolution');
     const cordic = await getPaper(db.db, '2503.11685');
-    expect(cordic).toMatchObject({ title: 'CORDIC Is All You Need', categories: ['cs.AR', 'cs.CV', 'eess.IV'], primaryCategory: 'cs.AR', publishedAt: '2025-03-18T00:00:00.000Z' });
+    expect(cordic).toMatchObject({
+      title: 'CORDIC Is All You Need',
+      categories: ['cs.AR', 'cs.CV', 'eess.IV'],
+      primaryCategory: 'cs.AR',
+      publishedAt: '2025-03-18T00:00:00.000Z',
+    });
     expect(cordic?.abstract).toContain('such as $tanh$, $sigmoid$, and $softmax$. This approach');
   });
 });

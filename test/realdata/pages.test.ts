@@ -56,7 +56,9 @@ describe.each(DIALECTS)('pages over the real data on %s', (dialect) => {
   it('renders math in real titles and abstracts, on cards and paper pages', async () => {
     // Featured on 2025-05-19, its title is "... via $\mathbf{\texttt{D}}$ual-$\mathbf{\texttt{H}}$ead ...".
     const day = await page('/papers/date/2025-05-19');
-    expect(day).toMatch(/<a href="\/papers\/2505\.07675"><span>Simple Semi-supervised Knowledge Distillation from Vision-Language Models via <span class="katex">/);
+    expect(day).toMatch(
+      /<a href="\/papers\/2505\.07675"><span>Simple Semi-supervised Knowledge Distillation from Vision-Language Models via <span class="katex">/,
+    );
     const paper = await page('/papers/2505.07675');
     expect(paper.match(/class="katex"/g)?.length).toBeGreaterThan(6); // title and abstract
     expect(paper).not.toContain('katex-error');

@@ -25,7 +25,10 @@ describe.each(DIALECTS)('search CLI on %s', (dialect) => {
 
   // Four runs of the CLI: slow only on a loaded machine, hence the longer timeout.
   it('embeds after import, and reindex --embeddings recomputes every vector', { timeout: 120_000 }, async () => {
-    const file = writeJsonl(path.join(t.dataDir, 'c.jsonl'), corpus(5).map((d) => d.record));
+    const file = writeJsonl(
+      path.join(t.dataDir, 'c.jsonl'),
+      corpus(5).map((d) => d.record),
+    );
     const imported = await runCli(['import', file], env);
     expect(imported.code).toBe(0);
     expect(imported.stderr).toMatch(/embeddings: 15\/15 papers/);

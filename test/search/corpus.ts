@@ -22,7 +22,8 @@ export function corpus(perTopic = 10): Array<{ record: Record<string, unknown>; 
     for (let i = 0; i < perTopic; i++) {
       const id = `2501.1${t}${String(i).padStart(3, '0')}`;
       const title = `On ${pick(words, i, 3).join(' and ')}`;
-      const abstract = `We study ${pick(words, i + 1, 4).join(' ')} with ${pick(words, i + 2, 3).join(' ')}. ` +
+      const abstract =
+        `We study ${pick(words, i + 1, 4).join(' ')} with ${pick(words, i + 2, 3).join(' ')}. ` +
         `Our analysis of ${pick(words, i + 3, 2).join(' ')} improves ${pick(words, i + 4, 2).join(' ')} in experiments.`;
       out.push({
         topic,

@@ -30,7 +30,10 @@ describe.skipIf(!built)('dp_bm25', () => {
       const ours = await sql<{ rowid: number; s: number }>`select rowid, dp_bm25(papers_fts, 10.0, 4.0, 1.0, 0.0, ${sql.join(idfs.map((x) => sql`${x}`))}) as s
         from papers_fts where papers_fts match ${plan.expr} order by rowid`.execute(t.db.db);
       expect(theirs.rows.length, q).toBeGreaterThan(0);
-      expect(ours.rows.map((r) => r.rowid), q).toEqual(theirs.rows.map((r) => r.rowid));
+      expect(
+        ours.rows.map((r) => r.rowid),
+        q,
+      ).toEqual(theirs.rows.map((r) => r.rowid));
       ours.rows.forEach((r, i) => expect(r.s, q).toBeCloseTo(theirs.rows[i]!.s, 9));
     }
     // Through the backend, with and without the extension: the same pages.

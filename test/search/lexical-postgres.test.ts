@@ -30,20 +30,19 @@ async function reference(db: Kysely<Database>, q: string, sort: Sort, limit: num
   const tsq = authors ? sql`(${words} && ${authors})` : words;
   const where = sql`s.tsv @@ ${tsq} and ${whereAll(filterConditions(query, 'postgres'))}`;
   const from = sql`paper_search s join papers p on p.id = s.paper_id left join featured fe on fe.paper_id = p.id`;
-  const rows = sort === 'relevance'
-    ? await sql<{ id: string }>`with w as (select p.id, p.published_at, ts_rank_cd(s.tsv, ${words}) as r from ${from} where ${where}
+  const rows =
+    sort === 'relevance'
+      ? await sql<{ id: string }>`with w as (select p.id, p.published_at, ts_rank_cd(s.tsv, ${words}) as r from ${from} where ${where}
         order by p.published_at desc, p.id desc limit ${Math.max(RANK_WINDOW, offset + limit)})
         select id from w order by r desc, published_at desc, id desc limit ${limit} offset ${offset}`.execute(db)
-    : await sql<{ id: string }>`select p.id from ${from} where ${where} order by ${orderBy(sort, null)} limit ${limit} offset ${offset}`.execute(db);
+      : await sql<{ id: string }>`select p.id from ${from} where ${where} order by ${orderBy(sort, null)} limit ${limit} offset ${offset}`.execute(db);
   const n = (await sql<{ n: number }>`select count(*) as n from ${from} where ${where}`.execute(db)).rows[0]!.n;
   return { ids: rows.rows.map((r) => r.id), total: Math.min(Number(n), COUNT_CAP) };
 }
 
 describe('tag and month lexemes', () => {
   it('quotes lexemes so that no word of a query can produce them', () => {
-    expect(tagQueryText(parseQuery('x cat:cs.CV cat:math.OC has:code featured:no'))).toBe(
-      "('cat cs.cv' | 'cat math.oc') & 'has code' & !'is featured'",
-    );
+    expect(tagQueryText(parseQuery('x cat:cs.CV cat:math.OC has:code featured:no'))).toBe("('cat cs.cv' | 'cat math.oc') & 'has code' & !'is featured'");
     expect(tagQueryText(parseQuery('x'))).toBeNull();
   });
 });
@@ -53,10 +52,28 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
   beforeEach(async () => {
     t = await searchDb('postgres');
     await t.load([
-      kaggleRecord({ id: '2501.00001', title: 'Nash Games on Graphs', abstract: 'Players move.', authors: 'Ann Author', authors_parsed: [['Author', 'Ann', '']] }),
+      kaggleRecord({
+        id: '2501.00001',
+        title: 'Nash Games on Graphs',
+        abstract: 'Players move.',
+        authors: 'Ann Author',
+        authors_parsed: [['Author', 'Ann', '']],
+      }),
       kaggleRecord({ id: '2501.00002', title: 'Routing Games', abstract: 'Flows settle.', authors: 'John Nash', authors_parsed: [['Nash', 'John', '']] }),
-      kaggleRecord({ id: '2501.00003', title: 'Learning in Games', abstract: 'Play converges to a Nash equilibrium.', authors: 'Bo Writer', authors_parsed: [['Writer', 'Bo', '']] }),
-      kaggleRecord({ id: '2501.00004', title: 'Image Models', abstract: 'Pixels, no equilibria.', authors: 'Cy Person', authors_parsed: [['Person', 'Cy', '']] }),
+      kaggleRecord({
+        id: '2501.00003',
+        title: 'Learning in Games',
+        abstract: 'Play converges to a Nash equilibrium.',
+        authors: 'Bo Writer',
+        authors_parsed: [['Writer', 'Bo', '']],
+      }),
+      kaggleRecord({
+        id: '2501.00004',
+        title: 'Image Models',
+        abstract: 'Pixels, no equilibria.',
+        authors: 'Cy Person',
+        authors_parsed: [['Person', 'Cy', '']],
+      }),
     ]);
     await t.load([hfItem({ paper: { id: '2501.00003', upvotes: 9, githubRepo: 'https://github.com/x/y' } })]);
   });
@@ -79,8 +96,20 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
 
   it('finds phrases through the pairs of common words, and only adjacent words', async () => {
     await t.load([
-      kaggleRecord({ id: '2501.00005', title: 'Large Language Models Improve Reasoning', abstract: 'Reasoning of large models on a task.', authors: 'Di Author', authors_parsed: [['Author', 'Di', '']] }),
-      kaggleRecord({ id: '2501.00006', title: 'Models of Language', abstract: 'Large language tasks, models improve.', authors: 'Ed Author', authors_parsed: [['Author', 'Ed', '']] }),
+      kaggleRecord({
+        id: '2501.00005',
+        title: 'Large Language Models Improve Reasoning',
+        abstract: 'Reasoning of large models on a task.',
+        authors: 'Di Author',
+        authors_parsed: [['Author', 'Di', '']],
+      }),
+      kaggleRecord({
+        id: '2501.00006',
+        title: 'Models of Language',
+        abstract: 'Large language tasks, models improve.',
+        authors: 'Ed Author',
+        authors_parsed: [['Author', 'Ed', '']],
+      }),
     ]);
     const b = postgresLexical(t.db.db);
     const s = async (q: string) => (await b.search({ query: parseQuery(q), sort: 'relevance', limit: 10, offset: 0 })).ids;
@@ -94,7 +123,15 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
       rare: await s('"nash equilibrium"'), // no pair: found by its words
       rareReversed: await s('"equilibrium nash"'),
     });
-    const want = { large: ['2501.00005'], tasks: ['2501.00006'], improve: ['2501.00006'], reversed: [], stop: ['2501.00005'], rare: ['2501.00003'], rareReversed: [] };
+    const want = {
+      large: ['2501.00005'],
+      tasks: ['2501.00006'],
+      improve: ['2501.00006'],
+      reversed: [],
+      stop: ['2501.00005'],
+      rare: ['2501.00003'],
+      rareReversed: [],
+    };
     // Written by the trigger: no pairs yet, the tag says so, and phrases are answered all the same.
     expect(await tsv('2501.00005')).toContain("'pairs pending'");
     expect(await tsv('2501.00005')).not.toContain("'larg  languag'");
@@ -110,7 +147,8 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
     expect(await tsv('2501.00003')).not.toContain("'nash  equilibrium'"); // rare words make no pair
     expect(await answers()).toEqual(want);
     // Every phrase's common pairs, AND-ed; none for one word, rare words or words apart.
-    const pairs = async (phrases: string[]) => (await sql<{ q: string | null }>`select paper_search_phrase_pairs(${phrases}::text[])::text as q`.execute(t.db.db)).rows[0]!.q;
+    const pairs = async (phrases: string[]) =>
+      (await sql<{ q: string | null }>`select paper_search_phrase_pairs(${phrases}::text[])::text as q`.execute(t.db.db)).rows[0]!.q;
     expect(await pairs(['large language models', 'vision-language tasks'])).toBe(
       "'languag  model' & 'larg  languag' & 'languag  task' & 'vision  languag' & 'vision-languag  vision'",
     );
@@ -130,11 +168,21 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
     ]);
     const b = postgresLexical(t.db.db);
     const s = async (q: string) => (await b.search({ query: parseQuery(q), sort: 'relevance', limit: 10, offset: 0 })).ids;
-    const all = async () => Object.fromEntries((await sql<{ id: string; v: string }>`select paper_id as id, tsv::text as v from paper_search order by paper_id`.execute(t.db.db)).rows.map((r) => [r.id, r.v]));
+    const all = async () =>
+      Object.fromEntries(
+        (await sql<{ id: string; v: string }>`select paper_id as id, tsv::text as v from paper_search order by paper_id`.execute(t.db.db)).rows.map((r) => [
+          r.id,
+          r.v,
+        ]),
+      );
     const oid = async () => (await sql<{ o: number }>`select 'paper_search'::regclass::oid::int as o`.execute(t.db.db)).rows[0]!.o;
     // What the batch job would write: the pairs in place of the tag.
-    const expected = Object.fromEntries((await sql<{ id: string; v: string }>`select paper_id as id,
-      (ts_delete(tsv, 'pairs pending'::text) || paper_search_pairs(tsv))::text as v from paper_search order by paper_id`.execute(t.db.db)).rows.map((r) => [r.id, r.v]));
+    const expected = Object.fromEntries(
+      (
+        await sql<{ id: string; v: string }>`select paper_id as id,
+      (ts_delete(tsv, 'pairs pending'::text) || paper_search_pairs(tsv))::text as v from paper_search order by paper_id`.execute(t.db.db)
+      ).rows.map((r) => [r.id, r.v]),
+    );
     const before = { large: await s('"large language models"'), tasks: await s('"language tasks"'), nash: await s('nash -graphs') };
     const table = await oid();
     // While another process rebuilds (its advisory lock), this one leaves the pairs to it.
@@ -153,13 +201,17 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
     expect(expected['2501.00005']).toContain("'larg  languag'");
     expect({ large: await s('"large language models"'), tasks: await s('"language tasks"'), nash: await s('nash -graphs') }).toEqual(before);
     // The keys and the index, under their names.
-    const names = (await sql<{ n: string }>`select conname as n from pg_constraint where conrelid = 'paper_search'::regclass
-      union all select indexrelid::regclass::text from pg_index where indrelid = 'paper_search'::regclass order by 1`.execute(t.db.db)).rows.map((r) => r.n);
+    const names = (
+      await sql<{ n: string }>`select conname as n from pg_constraint where conrelid = 'paper_search'::regclass
+      union all select indexrelid::regclass::text from pg_index where indrelid = 'paper_search'::regclass order by 1`.execute(t.db.db)
+    ).rows.map((r) => r.n);
     expect(names).toEqual(['paper_search_paper_id_fkey', 'paper_search_pkey', 'paper_search_pkey', 'paper_search_tsv_gin']);
     // Its rows keep their tsvector in line, as migration 0012 made them (decision 0025).
     expect(await tableOptions(t.db.db)).toContain('toast_tuple_target=8160');
     await sql`set enable_seqscan = off`.execute(t.db.db);
-    const plan = (await sql<{ 'QUERY PLAN': string }>`explain select paper_id from paper_search where tsv @@ 'nash'::tsquery`.execute(t.db.db)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    const plan = (await sql<{ 'QUERY PLAN': string }>`explain select paper_id from paper_search where tsv @@ 'nash'::tsquery`.execute(t.db.db)).rows
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
     await sql`reset enable_seqscan`.execute(t.db.db);
     expect(plan).toContain('paper_search_tsv_gin');
     // The triggers still write to it, a paper's deletion still cascades, and a few new papers are
@@ -173,7 +225,7 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
     expect(await addPendingPairs(t.db, { rebuildAt: 3 })).toBe(0);
   });
 
-  it('keeps each paper\'s tsvector in its row, not in the TOAST table (decision 0025)', async () => {
+  it("keeps each paper's tsvector in its row, not in the TOAST table (decision 0025)", async () => {
     // A tsvector of about 3 KB: PostgreSQL's default would move it out of line, uncompressed.
     const words = Array.from({ length: 150 }, (_, i) => `term${i.toString(36)}x${(i * 7919).toString(36)}`).join(' ');
     await t.load([kaggleRecord({ id: '2501.00009', title: 'A Long Abstract', abstract: words })]);
@@ -195,7 +247,9 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search, small', () => {
     expect(await tsv()).not.toContain("'is featured'");
     await t.load([hfItem({ paper: { id: '2501.00002', upvotes: 2 } })]);
     expect(await tsv()).toContain("'is featured'");
-    await sql`update papers set categories = 'math.OC', code_url = 'https://example.org/code', published_at = '2024-03-01T00:00:00Z' where id = '2501.00002'`.execute(t.db.db);
+    await sql`update papers set categories = 'math.OC', code_url = 'https://example.org/code', published_at = '2024-03-01T00:00:00Z' where id = '2501.00002'`.execute(
+      t.db.db,
+    );
     const v = await tsv();
     expect(v).toContain("'cat math.oc'");
     expect(v).not.toContain("'cat cs.lg'");
@@ -262,19 +316,31 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search past COUNT_CAP', () =>
     ['"study 12 of graphs"', 'relevance'], // rare words, no pair
   ];
 
-  it.each(cases)('%s (sort=%s): the same pages as the reference SQL, and its count or a close estimate', async (q, sort) => {
-    const backend = postgresLexical(t.db.db);
-    for (const [limit, offset] of [[20, 0], [7, 7], [50, 2000]]) {
-      const want = await reference(t.db.db, q, sort, limit!, offset!);
-      const got = await backend.search({ query: parseQuery(q), sort, limit: limit!, offset: offset! }) as { ids: string[]; total: number; approximate?: boolean };
-      const label = `${q} ${sort} ${limit}@${offset}`;
-      expect(got.ids, label).toEqual(want.ids);
-      if (got.approximate) {
-        // Estimated from the months walked: within a fifth of the true count (dates are uniform here).
-        expect(Math.abs(got.total - want.total), label).toBeLessThanOrEqual(want.total / 5);
-      } else expect(got.total, label).toBe(want.total);
-    }
-  }, 60_000);
+  it.each(cases)(
+    '%s (sort=%s): the same pages as the reference SQL, and its count or a close estimate',
+    async (q, sort) => {
+      const backend = postgresLexical(t.db.db);
+      for (const [limit, offset] of [
+        [20, 0],
+        [7, 7],
+        [50, 2000],
+      ]) {
+        const want = await reference(t.db.db, q, sort, limit!, offset!);
+        const got = (await backend.search({ query: parseQuery(q), sort, limit: limit!, offset: offset! })) as {
+          ids: string[];
+          total: number;
+          approximate?: boolean;
+        };
+        const label = `${q} ${sort} ${limit}@${offset}`;
+        expect(got.ids, label).toEqual(want.ids);
+        if (got.approximate) {
+          // Estimated from the months walked: within a fifth of the true count (dates are uniform here).
+          expect(Math.abs(got.total - want.total), label).toBeLessThanOrEqual(want.total / 5);
+        } else expect(got.total, label).toBe(want.total);
+      }
+    },
+    60_000,
+  );
 
   it('counts rare matches exactly, by reading every month', async () => {
     const r = await postgresLexical(t.db.db).search({ query: parseQuery('diffusion cat:math.AG'), sort: 'relevance', limit: 5, offset: 0 });
@@ -288,7 +354,9 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL lexical search past COUNT_CAP', () =>
       const r = await postgresLexical(t.db.db).search({ query: parseQuery('diffusion cat:math.AG'), sort: 'date', limit: 20, offset: 0 });
       expect(r.ids).toContain('2401.12000');
     } finally {
-      await sql`update papers set published_at = to_char(date '2021-01-01' + (12000 * 7919) % 1460, 'YYYY-MM-DD') || 'T00:00:00.000Z' where id = '2401.12000'`.execute(t.db.db);
+      await sql`update papers set published_at = to_char(date '2021-01-01' + (12000 * 7919) % 1460, 'YYYY-MM-DD') || 'T00:00:00.000Z' where id = '2401.12000'`.execute(
+        t.db.db,
+      );
     }
   });
 });

@@ -15,11 +15,15 @@ describe('SQLite rank window', () => {
   beforeEach(async () => {
     t = await searchDb('sqlite');
     // Imported in id order, so paper 0 is the oldest match. Papers 0 and N-1 have the word in the title.
-    await t.load(Array.from({ length: N }, (_, n) => kaggleRecord({
-      id: idOf(n),
-      title: n === 0 || n === N - 1 ? 'Frobnication' : `Paper ${n}`,
-      abstract: `We study frobnication number ${n} in general.${n >= N - RANK_WINDOW ? ' A gizmo.' : ''}`,
-    })));
+    await t.load(
+      Array.from({ length: N }, (_, n) =>
+        kaggleRecord({
+          id: idOf(n),
+          title: n === 0 || n === N - 1 ? 'Frobnication' : `Paper ${n}`,
+          abstract: `We study frobnication number ${n} in general.${n >= N - RANK_WINDOW ? ' A gizmo.' : ''}`,
+        }),
+      ),
+    );
   });
   afterEach(async () => t.close());
 

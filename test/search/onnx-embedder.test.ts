@@ -66,9 +66,7 @@ describe('onnx embedder', () => {
     const hidden = { dims: [1, 3, 2], data: Float32Array.of(1, 0, 3, 0, 100, 100) };
     const mask = { dims: [1, 3], data: BigInt64Array.of(1n, 1n, 0n) };
     expect(Array.from(pool(hidden, mask, 'mean')[0]!)).toEqual([1, 0]);
-    expect(Array.from(pool({ dims: [1, 2, 2], data: Float32Array.of(3, 4, 1, 1) }, mask, 'cls')[0]!)).toEqual([
-      expect.closeTo(0.6, 6), expect.closeTo(0.8, 6),
-    ]);
+    expect(Array.from(pool({ dims: [1, 2, 2], data: Float32Array.of(3, 4, 1, 1) }, mask, 'cls')[0]!)).toEqual([expect.closeTo(0.6, 6), expect.closeTo(0.8, 6)]);
   });
 
   it('truncates to the model length, sentence_bert_config.json first (as sentence-transformers does)', async () => {
@@ -131,7 +129,10 @@ describe('onnx embedder', () => {
     const broken = writeTinyModel(path.join(root, 'broken'));
     unlinkSync(path.join(broken, 'onnx', 'model.onnx'));
     unlinkSync(path.join(broken, 'tokenizer.json'));
-    const err = await onnxEmbedder(broken).then(() => null, (e: unknown) => e as Error);
+    const err = await onnxEmbedder(broken).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     expect(err).toBeInstanceOf(EmbedderError);
     expect(err?.message).toContain(`missing ${path.join(broken, 'tokenizer.json')}, ${path.join(broken, 'onnx/model.onnx')}`);
 

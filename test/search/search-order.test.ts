@@ -29,10 +29,14 @@ describe('SQLite search order and filters (migration 0008)', () => {
     const n = RANK_WINDOW + 200;
     // Newest first: paper 0 is dated last, and a backfill of older papers follows it.
     const day = (i: number) => new Date(Date.UTC(2025, 0, 1) - i * 3_600_000).toISOString();
-    await t.load(Array.from({ length: n }, (_, i) => paper(`2501.${String(10000 + i)}`, day(i), {
-      title: i === 0 || i === n - 1 ? 'Frobnication' : `Paper ${i}`,
-      abstract: `We study frobnication number ${i}.`,
-    })));
+    await t.load(
+      Array.from({ length: n }, (_, i) =>
+        paper(`2501.${String(10000 + i)}`, day(i), {
+          title: i === 0 || i === n - 1 ? 'Frobnication' : `Paper ${i}`,
+          abstract: `We study frobnication number ${i}.`,
+        }),
+      ),
+    );
     const s = createSearch({ db: t.db, config: t.config });
     const r = await s.search({ q: 'frobnication', mode: 'lexical', limit: 10 });
     expect(r.total).toBe(n);
@@ -76,16 +80,39 @@ describe('SQLite search order and filters (migration 0008)', () => {
   it('answers cat:, has:code and featured: from the index as the SQL filters do, as papers change', async () => {
     t = await searchDb('sqlite');
     const cats = ['cs.CV cs.LG', 'hep-th', 'cs.LG', 'math.OC cs.CV', 'q-bio.NC'];
-    await t.load(Array.from({ length: 60 }, (_, i) => paper(`2502.${String(10000 + i)}`, `2025-02-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`, {
-      categories: cats[i % cats.length], abstract: `Widgets number ${i}.`,
-    })));
+    await t.load(
+      Array.from({ length: 60 }, (_, i) =>
+        paper(`2502.${String(10000 + i)}`, `2025-02-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`, {
+          categories: cats[i % cats.length],
+          abstract: `Widgets number ${i}.`,
+        }),
+      ),
+    );
     // Hugging Face features some of them; its items carry code links.
-    await t.load(Array.from({ length: 12 }, (_, i) => hfItem({ paper: { id: `2502.${String(10000 + i * 5)}`, upvotes: i, githubRepo: i % 2 ? 'https://github.com/x/y' : undefined } })));
+    await t.load(
+      Array.from({ length: 12 }, (_, i) =>
+        hfItem({ paper: { id: `2502.${String(10000 + i * 5)}`, upvotes: i, githubRepo: i % 2 ? 'https://github.com/x/y' : undefined } }),
+      ),
+    );
     const s = createSearch({ db: t.db, config: t.config });
     const check = async () => {
-      for (const f of ['cat:cs.CV', 'cat:hep-th', 'cat:q-bio.NC', 'cat:cs.LG cat:math.OC', 'cat:cs', 'has:code', 'featured:yes', 'featured:no', 'has:code featured:yes cat:cs.CV']) {
+      for (const f of [
+        'cat:cs.CV',
+        'cat:hep-th',
+        'cat:q-bio.NC',
+        'cat:cs.LG cat:math.OC',
+        'cat:cs',
+        'has:code',
+        'featured:yes',
+        'featured:no',
+        'has:code featured:yes cat:cs.CV',
+      ]) {
         for (const sort of ['date', 'upvotes'] as const) {
-          for (const [offset, limit] of [[0, 100], [3, 4], [10, 5]] as const) {
+          for (const [offset, limit] of [
+            [0, 100],
+            [3, 4],
+            [10, 5],
+          ] as const) {
             const viaIndex = await s.lexical.search({ query: parseQuery(`widgets ${f}`), sort, limit, offset });
             // Filters alone take the plain SQL path (no text to match).
             const viaSql = await s.lexical.search({ query: parseQuery(f), sort, limit, offset });
@@ -126,30 +153,50 @@ describe('SQLite search order and filters (migration 0008)', () => {
     expect((await s.similar(other, 30)).hits.map((h) => h.paper.id)).toContain(moved);
   });
 
-  it('migrates a database from before it: keys by date, the index rebuilt, each vector still its paper\'s', async () => {
+  it("migrates a database from before it: keys by date, the index rebuilt, each vector still its paper's", async () => {
     const test = await createTestDatabase('sqlite');
     const db = await connect(test.config);
     try {
       const older = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < '0008'));
-      const provider = { getMigrations: async () => Object.fromEntries(Object.entries(older).map(([name, m]) => [name, { up: (k) => m.up(k, 'sqlite') } as Migration])) };
-      const { error } = await new Migrator({ db: db.db, provider, migrationTableName: 'schema_migration', migrationLockTableName: 'schema_migration_lock' }).migrateToLatest();
+      const provider = {
+        getMigrations: async () => Object.fromEntries(Object.entries(older).map(([name, m]) => [name, { up: (k) => m.up(k, 'sqlite') } as Migration])),
+      };
+      const { error } = await new Migrator({
+        db: db.db,
+        provider,
+        migrationTableName: 'schema_migration',
+        migrationLockTableName: 'schema_migration_lock',
+      }).migrateToLatest();
       expect(error).toBeUndefined();
       // Arrival order is the reverse of date order.
-      await importFiles(db.db, [writeJsonl(path.join(test.dataDir, 'old.jsonl'), [
-        paper('2504.00003', '2025-04-03T10:00:00Z', { title: 'Gizmo three' }),
-        paper('2504.00002', '2025-04-02T10:00:00Z', { title: 'Gizmo two' }),
-        paper('2504.00001', '2025-04-01T10:00:00Z', { title: 'Gizmo one' }),
-      ])], { rejectsDir: path.join(test.dataDir, 'rejects') });
-      const vectors = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+      await importFiles(
+        db.db,
+        [
+          writeJsonl(path.join(test.dataDir, 'old.jsonl'), [
+            paper('2504.00003', '2025-04-03T10:00:00Z', { title: 'Gizmo three' }),
+            paper('2504.00002', '2025-04-02T10:00:00Z', { title: 'Gizmo two' }),
+            paper('2504.00001', '2025-04-01T10:00:00Z', { title: 'Gizmo one' }),
+          ]),
+        ],
+        { rejectsDir: path.join(test.dataDir, 'rejects') },
+      );
+      const vectors = [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ];
       const docs = await sql<{ doc_id: number; paper_id: string }>`select doc_id, paper_id from search_doc order by paper_id`.execute(db.db);
       for (const [i, d] of docs.rows.entries()) {
-        await sql`insert into paper_embedding(doc_id, model, seq, vec) values (${d.doc_id}, 'm', 1, ${Buffer.from(new Float32Array(vectors[i]!).buffer)})`.execute(db.db);
+        await sql`insert into paper_embedding(doc_id, model, seq, vec) values (${d.doc_id}, 'm', 1, ${Buffer.from(new Float32Array(vectors[i]!).buffer)})`.execute(
+          db.db,
+        );
       }
       expect(await migrateToLatest(db.db, 'sqlite')).toContain('0008_search_order');
       const moved = await sql<{ paper_id: string; vec: Uint8Array }>`select d.paper_id, e.vec from paper_embedding e
         join search_doc d on d.doc_id = e.doc_id order by d.paper_id`.execute(db.db);
       expect(moved.rows.map((r) => [r.paper_id, [...new Float32Array(new Uint8Array(r.vec).buffer)]])).toEqual(
-        docs.rows.map((d, i) => [d.paper_id, vectors[i]]));
+        docs.rows.map((d, i) => [d.paper_id, vectors[i]]),
+      );
       const keys = await sql<{ paper_id: string }>`select paper_id from search_doc order by doc_id`.execute(db.db);
       expect(keys.rows.map((r) => r.paper_id)).toEqual(['2504.00001', '2504.00002', '2504.00003']);
       const hits = await sql<{ rowid: number }>`select rowid from papers_fts where papers_fts match 'gizmo' order by rowid desc`.execute(db.db);

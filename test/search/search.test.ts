@@ -11,8 +11,7 @@ import { corpus } from './corpus.js';
 describe.each(DIALECTS)('search on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof searchDb>>;
   const search = () => searchFor({ db: t.db, config: t.config });
-  const ids = async (q: string, extra: Record<string, unknown> = {}) =>
-    (await search().search({ q, mode: 'lexical', ...extra })).hits.map((h) => h.paper.id);
+  const ids = async (q: string, extra: Record<string, unknown> = {}) => (await search().search({ q, mode: 'lexical', ...extra })).hits.map((h) => h.paper.id);
 
   beforeEach(async () => {
     t = await searchDb(dialect);
@@ -22,7 +21,13 @@ describe.each(DIALECTS)('search on %s', (dialect) => {
   it('finds papers by words, phrases and authors, title first', async () => {
     await t.load([
       kaggleRecord(),
-      kaggleRecord({ id: '2501.00002', title: 'Image Models', abstract: 'A game of pixels, not of equilibria.', authors: 'Zed Other', authors_parsed: [['Other', 'Zed', '']] }),
+      kaggleRecord({
+        id: '2501.00002',
+        title: 'Image Models',
+        abstract: 'A game of pixels, not of equilibria.',
+        authors: 'Zed Other',
+        authors_parsed: [['Other', 'Zed', '']],
+      }),
     ]);
     expect(await ids('games')).toEqual(['2501.01234', '2501.00002']); // title hit ranks first
     expect(await ids('"nash equilibrium"')).toEqual(['2501.01234']);
@@ -40,7 +45,8 @@ describe.each(DIALECTS)('search on %s', (dialect) => {
       hfItem(), // featured, has code, 2025-01-02, 42 upvotes
       hfItem({ paper: { id: '2502.00001', upvotes: 7, githubRepo: null, publishedAt: '2025-02-10T00:00:00.000Z' }, _listed_date: '2025-02-11' }),
     ]);
-    await t.load([ // one format per file: the importer detects it from the first record
+    await t.load([
+      // one format per file: the importer detects it from the first record
       kaggleRecord({ id: '2503.00001', categories: 'cs.LG', versions: [{ version: 'v1', created: 'Mon, 3 Mar 2025 10:00:00 GMT' }] }),
     ]);
     expect(await ids('games featured:yes', { sort: 'upvotes' })).toEqual(['2501.01234', '2502.00001']);

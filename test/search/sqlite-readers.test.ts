@@ -37,8 +37,9 @@ describe('SQLite readers', () => {
   it('refuse writes, with the database error', async () => {
     const t = await openTestDb('sqlite');
     close = t.close;
-    await expect(sql`insert into meta(key, value, updated_at) values ('x', 'y', datetime('now'))`.execute(t.db.readers!()))
-      .rejects.toThrow(/readonly|read-only|query_only/i);
+    await expect(sql`insert into meta(key, value, updated_at) values ('x', 'y', datetime('now'))`.execute(t.db.readers!())).rejects.toThrow(
+      /readonly|read-only|query_only/i,
+    );
     await expect(sql`select * from no_such_table`.execute(t.db.readers!())).rejects.toThrow(/no such table/);
     // The reader is still there for the next query.
     expect((await sql<{ n: number }>`select 1 as n`.execute(t.db.readers!())).rows[0]?.n).toBe(1);

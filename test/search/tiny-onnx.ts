@@ -69,7 +69,9 @@ robot control policy reward agent agents planning theory proof bound bounds opti
 quantum physics energy matter cell protein gene biology chemistry molecule drug
 market price finance economics auction mechanism social choice voting fairness
 weather climate ocean earth star galaxy planet light wave field
-##s ##ing ##ed ##er ##ly ##tion ##al ##ity ##ize ##ive`.split(/\s+/).filter(Boolean);
+##s ##ing ##ed ##er ##ly ##tion ##al ##ity ##ize ##ive`
+  .split(/\s+/)
+  .filter(Boolean);
 
 export interface TinyModelOptions {
   /** Another seed gives other weights, so another onnx/model.onnx. */
@@ -89,15 +91,43 @@ export function writeTinyModel(dir: string, opts: TinyModelOptions = {}): string
 
   mkdirSync(path.join(dir, 'onnx'), { recursive: true });
   writeFileSync(path.join(dir, 'onnx', 'model.onnx'), modelBytes(hidden, table(vocab.length, 1), table(2, 0.1), table(1, 0.1)));
-  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({
-    architectures: ['BertModel'], model_type: 'bert', hidden_size: hidden, vocab_size: vocab.length,
-    num_hidden_layers: 1, num_attention_heads: 1, intermediate_size: hidden, max_position_embeddings: maxLength,
-    type_vocab_size: 2, pad_token_id: 0,
-  }, null, 2));
-  writeFileSync(path.join(dir, 'tokenizer_config.json'), JSON.stringify({
-    tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: maxLength, clean_up_tokenization_spaces: true,
-    pad_token: '[PAD]', unk_token: '[UNK]', cls_token: '[CLS]', sep_token: '[SEP]', mask_token: '[MASK]',
-  }, null, 2));
+  writeFileSync(
+    path.join(dir, 'config.json'),
+    JSON.stringify(
+      {
+        architectures: ['BertModel'],
+        model_type: 'bert',
+        hidden_size: hidden,
+        vocab_size: vocab.length,
+        num_hidden_layers: 1,
+        num_attention_heads: 1,
+        intermediate_size: hidden,
+        max_position_embeddings: maxLength,
+        type_vocab_size: 2,
+        pad_token_id: 0,
+      },
+      null,
+      2,
+    ),
+  );
+  writeFileSync(
+    path.join(dir, 'tokenizer_config.json'),
+    JSON.stringify(
+      {
+        tokenizer_class: 'BertTokenizer',
+        do_lower_case: true,
+        model_max_length: maxLength,
+        clean_up_tokenization_spaces: true,
+        pad_token: '[PAD]',
+        unk_token: '[UNK]',
+        cls_token: '[CLS]',
+        sep_token: '[SEP]',
+        mask_token: '[MASK]',
+      },
+      null,
+      2,
+    ),
+  );
   writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizerJson(vocab), null, 2));
   return dir;
 }
@@ -111,7 +141,13 @@ function tokenizerJson(vocab: string[]) {
     truncation: null,
     padding: null,
     added_tokens: SPECIALS.map((content, i) => ({
-      id: i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
+      id: i,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
     })),
     normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
     pre_tokenizer: { type: 'BertPreTokenizer' },
@@ -119,8 +155,11 @@ function tokenizerJson(vocab: string[]) {
       type: 'TemplateProcessing',
       single: [{ SpecialToken: special('[CLS]') }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: special('[SEP]') }],
       pair: [
-        { SpecialToken: special('[CLS]') }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: special('[SEP]') },
-        { Sequence: { id: 'B', type_id: 1 } }, { SpecialToken: { id: '[SEP]', type_id: 1 } },
+        { SpecialToken: special('[CLS]') },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: special('[SEP]') },
+        { Sequence: { id: 'B', type_id: 1 } },
+        { SpecialToken: { id: '[SEP]', type_id: 1 } },
       ],
       special_tokens: {
         '[CLS]': { id: '[CLS]', ids: [id('[CLS]')], tokens: ['[CLS]'] },
@@ -129,7 +168,10 @@ function tokenizerJson(vocab: string[]) {
     },
     decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
     model: {
-      type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100,
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
       vocab: Object.fromEntries(vocab.map((t, i) => [t, i])),
     },
   };
@@ -138,8 +180,12 @@ function tokenizerJson(vocab: string[]) {
 function modelBytes(hidden: number, word: Float32Array, tokenType: Float32Array, mask: Float32Array): Uint8Array {
   const root = protobuf.parse(ONNX_PROTO, { keepCase: true }).root;
   const Model = root.lookupType('onnx.ModelProto');
-  const tensor = (name: string, dims: number[], data: Float32Array | BigInt64Array, dataType: number) =>
-    ({ name, dims, data_type: dataType, raw_data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+  const tensor = (name: string, dims: number[], data: Float32Array | BigInt64Array, dataType: number) => ({
+    name,
+    dims,
+    data_type: dataType,
+    raw_data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  });
   const value = (name: string, elemType: number, dims: Array<number | string>) => ({
     name,
     type: { tensor_type: { elem_type: elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } },

@@ -27,7 +27,8 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL vector index', () => {
   afterEach(async () => t.close());
 
   const hasIndex = async (name = 'paper_vector_hnsw_half') =>
-    (await sql<{ ok: boolean }>`select exists (select 1 from pg_index where indexrelid = to_regclass(${name}) and indisvalid) as ok`.execute(t.db.db)).rows[0]?.ok;
+    (await sql<{ ok: boolean }>`select exists (select 1 from pg_index where indexrelid = to_regclass(${name}) and indisvalid) as ok`.execute(t.db.db)).rows[0]
+      ?.ok;
   const waitFor = async (check: () => Promise<boolean | undefined>) => {
     for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 100));
   };
@@ -45,7 +46,11 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL vector index', () => {
     const v = await postgresVectors(t.db.db);
     let during: boolean | undefined;
     await v.bulk!(async () => {
-      await v.put('m', DIM, Array.from({ length: 60 }, (_, n) => ({ id: idOf(n), vector: unit(n) })));
+      await v.put(
+        'm',
+        DIM,
+        Array.from({ length: 60 }, (_, n) => ({ id: idOf(n), vector: unit(n) })),
+      );
       during = await hasIndex();
     });
     expect(during).toBe(false);
@@ -56,10 +61,17 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL vector index', () => {
 
   it('leaves the index to a bulk load running in another process instead of building it under the load', async () => {
     const v = await postgresVectors(t.db.db);
-    await v.put('m', DIM, Array.from({ length: 60 }, (_, n) => ({ id: idOf(n), vector: unit(n) })));
+    await v.put(
+      'm',
+      DIM,
+      Array.from({ length: 60 }, (_, n) => ({ id: idOf(n), vector: unit(n) })),
+    );
     const other = await connect(t.config.database); // another process's pool, same database
-    const building = async () => (await sql<{ n: number }>`select count(*)::int as n from pg_index
-      where indexrelid = to_regclass('paper_vector_hnsw_half')`.execute(t.db.db)).rows[0]!.n > 0;
+    const building = async () =>
+      (
+        await sql<{ n: number }>`select count(*)::int as n from pg_index
+      where indexrelid = to_regclass('paper_vector_hnsw_half')`.execute(t.db.db)
+      ).rows[0]!.n > 0;
     let seen = false;
     try {
       await v.bulk!(async () => {
@@ -80,18 +92,28 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL vector index', () => {
 
   it('returns the nearest with exact scores, best first, itself excluded when asked', async () => {
     const v = await postgresVectors(t.db.db);
-    await v.put('m', DIM, Array.from({ length: 60 }, (_, n) => ({ id: idOf(n), vector: unit(n) })));
+    await v.put(
+      'm',
+      DIM,
+      Array.from({ length: 60 }, (_, n) => ({ id: idOf(n), vector: unit(n) })),
+    );
     const found = await v.nearest('m', unit(7), 5, idOf(7));
     expect(found.map((n) => n.id)).not.toContain(idOf(7));
     const exact = Array.from({ length: 60 }, (_, n) => ({ id: idOf(n), score: unit(7).reduce((s, x, j) => s + x * unit(n)[j]!, 0) }))
-      .filter((e) => e.id !== idOf(7)).sort((a, b) => b.score - a.score).slice(0, 5);
+      .filter((e) => e.id !== idOf(7))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 5);
     expect(found.map((n) => n.id)).toEqual(exact.map((e) => e.id));
     found.forEach((n, i) => expect(n.score).toBeCloseTo(exact[i]!.score, 5));
   });
 
   it('rebuilds an index that an interrupted bulk load left missing', async () => {
     const v = await postgresVectors(t.db.db);
-    await v.put('m', DIM, Array.from({ length: 60 }, (_, n) => ({ id: idOf(n), vector: unit(n) })));
+    await v.put(
+      'm',
+      DIM,
+      Array.from({ length: 60 }, (_, n) => ({ id: idOf(n), vector: unit(n) })),
+    );
     await sql`drop index paper_vector_hnsw_half`.execute(t.db.db);
     await postgresVectors(t.db.db); // a restart
     await waitFor(hasIndex);
@@ -100,7 +122,11 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL vector index', () => {
 
   it('replaces the full-precision index of an older install, searching meanwhile', async () => {
     const v = await postgresVectors(t.db.db);
-    await v.put('m', DIM, Array.from({ length: 60 }, (_, n) => ({ id: idOf(n), vector: unit(n) })));
+    await v.put(
+      'm',
+      DIM,
+      Array.from({ length: 60 }, (_, n) => ({ id: idOf(n), vector: unit(n) })),
+    );
     await sql`drop index paper_vector_hnsw_half`.execute(t.db.db);
     await sql`create index paper_vector_hnsw on paper_vector using hnsw (vec vector_cosine_ops)`.execute(t.db.db);
     // An interrupted concurrent build leaves an invalid index of the new name: it is rebuilt.

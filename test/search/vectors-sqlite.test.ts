@@ -28,14 +28,22 @@ const idOf = (n: number) => `2502.${String(10000 + n)}`;
 
 /** The exact top-k of the table's current vectors for `model` (the truth the graph must match). */
 async function exactTop(db: Db, model: string, q: Float32Array, k: number): Promise<string[]> {
-  const rows = await db.db.selectFrom('paper_embedding as e').innerJoin('search_doc as d', 'd.doc_id', 'e.doc_id')
-    .select(['d.paper_id', 'e.vec']).where('e.model', '=', model).execute();
-  return rows.map((r) => {
-    const v = new Float32Array(r.vec.buffer.slice(r.vec.byteOffset, r.vec.byteOffset + r.vec.byteLength));
-    let dot = 0;
-    for (let j = 0; j < DIM; j++) dot += v[j]! * q[j]!;
-    return { id: r.paper_id, dot };
-  }).sort((a, b) => b.dot - a.dot).slice(0, k).map((r) => r.id);
+  const rows = await db.db
+    .selectFrom('paper_embedding as e')
+    .innerJoin('search_doc as d', 'd.doc_id', 'e.doc_id')
+    .select(['d.paper_id', 'e.vec'])
+    .where('e.model', '=', model)
+    .execute();
+  return rows
+    .map((r) => {
+      const v = new Float32Array(r.vec.buffer.slice(r.vec.byteOffset, r.vec.byteOffset + r.vec.byteLength));
+      let dot = 0;
+      for (let j = 0; j < DIM; j++) dot += v[j]! * q[j]!;
+      return { id: r.paper_id, dot };
+    })
+    .sort((a, b) => b.dot - a.dot)
+    .slice(0, k)
+    .map((r) => r.id);
 }
 
 describe('SQLite vector graph (usearch HNSW)', () => {
@@ -71,7 +79,11 @@ describe('SQLite vector graph (usearch HNSW)', () => {
   it('answers like an exact scan, keeps up with another process, and saves itself beside the database', async () => {
     const a = sqliteVectors(t.db.db, { dir: dir() });
     const writer = sqliteVectors(other.db, { dir: dir() });
-    await writer.put('m1', DIM, Array.from({ length: 300 }, (_, n) => ({ id: idOf(n), vector: vectorOf(n) })));
+    await writer.put(
+      'm1',
+      DIM,
+      Array.from({ length: 300 }, (_, n) => ({ id: idOf(n), vector: vectorOf(n) })),
+    );
 
     const self = await a.nearest('m1', vectorOf(5), 3);
     expect(self[0]).toMatchObject({ id: idOf(5) });
@@ -80,9 +92,16 @@ describe('SQLite vector graph (usearch HNSW)', () => {
     expect(existsSync(dir()) && readdirSync(dir()).some((f) => f.endsWith('.usearch'))).toBe(true);
 
     // Another process adds vectors, replaces some, and papers are deleted (their vectors with them).
-    await writer.put('m1', DIM, Array.from({ length: 100 }, (_, i) => ({ id: idOf(300 + i), vector: vectorOf(300 + i) })));
+    await writer.put(
+      'm1',
+      DIM,
+      Array.from({ length: 100 }, (_, i) => ({ id: idOf(300 + i), vector: vectorOf(300 + i) })),
+    );
     await writer.put('m1', DIM, [{ id: idOf(7), vector: vectorOf(999) }]);
-    await other.db.deleteFrom('papers').where('id', 'in', [idOf(5), idOf(350)]).execute();
+    await other.db
+      .deleteFrom('papers')
+      .where('id', 'in', [idOf(5), idOf(350)])
+      .execute();
 
     expect((await a.nearest('m1', vectorOf(360), 1))[0]?.id).toBe(idOf(360));
     expect((await a.nearest('m1', vectorOf(999), 1))[0]?.id).toBe(idOf(7));
@@ -96,7 +115,11 @@ describe('SQLite vector graph (usearch HNSW)', () => {
 
   it('after a crash, loads the last saved graph and applies what changed since', async () => {
     const first = sqliteVectors(t.db.db, { dir: dir() });
-    await first.put('m1', DIM, Array.from({ length: 300 }, (_, n) => ({ id: idOf(n), vector: vectorOf(n) })));
+    await first.put(
+      'm1',
+      DIM,
+      Array.from({ length: 300 }, (_, n) => ({ id: idOf(n), vector: vectorOf(n) })),
+    );
     await first.nearest('m1', vectorOf(1), 1); // builds and saves
     const saved = readdirSync(dir()).filter((f) => f.endsWith('.usearch'));
     expect(saved).toHaveLength(1);
@@ -104,7 +127,11 @@ describe('SQLite vector graph (usearch HNSW)', () => {
     // Writes the saved graph has not seen (the process "crashed" before saving again): new
     // vectors, a deletion of the newest row, then a vector written after that deletion.
     const writer = sqliteVectors(other.db, { dir: null });
-    await writer.put('m1', DIM, Array.from({ length: 50 }, (_, i) => ({ id: idOf(300 + i), vector: vectorOf(300 + i) })));
+    await writer.put(
+      'm1',
+      DIM,
+      Array.from({ length: 50 }, (_, i) => ({ id: idOf(300 + i), vector: vectorOf(300 + i) })),
+    );
     await other.db.deleteFrom('papers').where('id', '=', idOf(349)).execute();
     await other.db.deleteFrom('papers').where('id', '=', idOf(10)).execute();
     await writer.put('m1', DIM, [{ id: idOf(380), vector: vectorOf(380) }]);
@@ -126,12 +153,20 @@ describe('SQLite vector graph (usearch HNSW)', () => {
 
   it('forgets every vector on a new epoch, and never mixes models', async () => {
     const a = sqliteVectors(t.db.db, { dir: dir() });
-    await a.put('m1', DIM, Array.from({ length: 100 }, (_, n) => ({ id: idOf(n), vector: vectorOf(n) })));
+    await a.put(
+      'm1',
+      DIM,
+      Array.from({ length: 100 }, (_, n) => ({ id: idOf(n), vector: vectorOf(n) })),
+    );
     expect(await a.nearest('m1', vectorOf(3), 1)).toHaveLength(1);
 
     // Some papers move to model m2: m1's graph loses them, m2's has only them.
     const writer = sqliteVectors(other.db, { dir: null });
-    await writer.put('m2', DIM, [0, 1, 2].map((n) => ({ id: idOf(n), vector: vectorOf(n, 1) })));
+    await writer.put(
+      'm2',
+      DIM,
+      [0, 1, 2].map((n) => ({ id: idOf(n), vector: vectorOf(n, 1) })),
+    );
     expect((await a.nearest('m1', vectorOf(1), 100)).map((x) => x.id)).not.toContain(idOf(1));
     expect((await a.nearest('m2', vectorOf(1, 1), 10)).map((x) => x.id).sort()).toEqual([idOf(0), idOf(1), idOf(2)]);
 

@@ -21,7 +21,11 @@ describe.each(DIALECTS)('search web on %s', (dialect) => {
     expect(res.headers.get('x-search-mode')).toBe('hybrid');
     const items = (await res.json()) as Array<Record<string, any>>;
     expect(items).toHaveLength(3);
-    expect(items[0]).toMatchObject({ paper: { id: expect.any(String), authors: expect.any(Array), title: expect.any(String), summary: expect.any(String), upvotes: expect.any(Number) }, title: expect.any(String), summary: expect.any(String) });
+    expect(items[0]).toMatchObject({
+      paper: { id: expect.any(String), authors: expect.any(Array), title: expect.any(String), summary: expect.any(String), upvotes: expect.any(Number) },
+      title: expect.any(String),
+      summary: expect.any(String),
+    });
     // The fixture paper has both words in its abstract; RRF may put a paper that ranks well on
     // both sides above it, but it stays in the top three, highlighted.
     const mine = items.find((i) => i.paper.id === '2501.01234');

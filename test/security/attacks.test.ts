@@ -28,7 +28,13 @@ describe.each(DIALECTS)('attacks (%s)', (dialect) => {
   beforeAll(async () => {
     smtp = await startSmtp();
     t = await memberApp(dialect, { smtpUrl: smtp.url });
-    await t.load([hfItem(), hfItem({ paper: { id: '2501.06666', title: XSS[0], authors: [{ name: XSS[1] }], ai_summary: XSS[2] }, organization: { name: 'evil-org', fullname: XSS[1] } })]);
+    await t.load([
+      hfItem(),
+      hfItem({
+        paper: { id: '2501.06666', title: XSS[0], authors: [{ name: XSS[1] }], ai_summary: XSS[2] },
+        organization: { name: 'evil-org', fullname: XSS[1] },
+      }),
+    ]);
     admin = await member(t.app, smtp, 'root');
     eve = await member(t.app, smtp, 'eve');
     vic = await member(t.app, smtp, 'victim');
@@ -45,7 +51,15 @@ describe.each(DIALECTS)('attacks (%s)', (dialect) => {
     }
     await eve.get('/orgs/new');
     expect((await eve.post('/orgs', { name: 'eve-org', displayName: XSS[1]! })).status).toBe(303);
-    for (const path of ['/papers/2501.06666', '/papers/date/2025-01-03', '/orgs/eve-org', '/orgs/evil-org', '/users/eve', `/authors/${encodeURIComponent(XSS[1]!)}`, '/admin']) {
+    for (const path of [
+      '/papers/2501.06666',
+      '/papers/date/2025-01-03',
+      '/orgs/eve-org',
+      '/orgs/evil-org',
+      '/users/eve',
+      `/authors/${encodeURIComponent(XSS[1]!)}`,
+      '/admin',
+    ]) {
       const page = await (path === '/admin' ? admin : vic).get(path);
       expect(page.res.status, path).toBe(200);
       expectInert(page.html);
@@ -68,10 +82,31 @@ describe.each(DIALECTS)('attacks (%s)', (dialect) => {
     const comment = await vic.post('/papers/2501.01234/comments', { body: 'mine' });
     const cid = /#c(\d+)$/.exec(comment.headers.get('location')!)![1];
     const routes = [
-      '/signup', '/login', '/logout', '/confirm/x', '/reset', '/reset/x', '/settings/password', '/settings/privacy',
-      '/settings/tokens', '/settings/tokens/1/revoke', '/papers/2501.01234/upvote', '/papers/2501.01234/comments',
-      `/comments/${cid}/edit`, `/comments/${cid}/delete`, `/comments/${cid}/hide`, `/comments/${cid}/unhide`, '/submit', '/orgs',
-      '/orgs/eve-org/members', '/claims', '/admin/featured/remove', '/admin/users/2/suspend', '/admin/users/2/role', '/admin/claims/1', '/admin/orgs/assign',
+      '/signup',
+      '/login',
+      '/logout',
+      '/confirm/x',
+      '/reset',
+      '/reset/x',
+      '/settings/password',
+      '/settings/privacy',
+      '/settings/tokens',
+      '/settings/tokens/1/revoke',
+      '/papers/2501.01234/upvote',
+      '/papers/2501.01234/comments',
+      `/comments/${cid}/edit`,
+      `/comments/${cid}/delete`,
+      `/comments/${cid}/hide`,
+      `/comments/${cid}/unhide`,
+      '/submit',
+      '/orgs',
+      '/orgs/eve-org/members',
+      '/claims',
+      '/admin/featured/remove',
+      '/admin/users/2/suspend',
+      '/admin/users/2/role',
+      '/admin/claims/1',
+      '/admin/orgs/assign',
     ];
     const before = await t.db.db.selectFrom('featured').select('upvotes').where('paper_id', '=', '2501.01234').executeTakeFirstOrThrow();
     for (const client of [vic, admin]) {
@@ -86,7 +121,12 @@ describe.each(DIALECTS)('attacks (%s)', (dialect) => {
         expect((await client.post(route, { body: 'x' }, { 'sec-fetch-site': 'cross-site' })).status, `cross-site: ${route}`).toBe(403);
       }
       // JSON writes with only the cookie.
-      for (const [method, route] of [['POST', '/api/papers/2501.01234/upvote'], ['DELETE', '/api/papers/2501.01234/upvote'], ['POST', '/api/papers/2501.01234/comments'], ['POST', '/api/papers/index']] as const) {
+      for (const [method, route] of [
+        ['POST', '/api/papers/2501.01234/upvote'],
+        ['DELETE', '/api/papers/2501.01234/upvote'],
+        ['POST', '/api/papers/2501.01234/comments'],
+        ['POST', '/api/papers/index'],
+      ] as const) {
         expect((await client.json(method, route, { body: 'x', arxivId: '2501.01234' })).res.status, `${method} ${route}`).toBe(403);
       }
     }
@@ -145,8 +185,11 @@ describe.each(DIALECTS)('attacks (%s)', (dialect) => {
     await eve.get('/papers');
     const eveId = String((await t.db.db.selectFrom('users').select('id').where('username', '=', 'eve').executeTakeFirstOrThrow()).id);
     for (const [route, fields] of [
-      [`/admin/users/${eveId}/role`, { role: 'admin' }], ['/admin/users/1/suspend', { suspended: '1' }], ['/admin/featured/remove', { paperId: '2501.01234' }],
-      ['/admin/claims/1', { decision: 'approve' }], ['/admin/orgs/assign', { name: 'evil-org', username: 'eve' }],
+      [`/admin/users/${eveId}/role`, { role: 'admin' }],
+      ['/admin/users/1/suspend', { suspended: '1' }],
+      ['/admin/featured/remove', { paperId: '2501.01234' }],
+      ['/admin/claims/1', { decision: 'approve' }],
+      ['/admin/orgs/assign', { name: 'evil-org', username: 'eve' }],
     ] as const) {
       expect((await eve.post(route, fields)).status, route).toBe(403);
     }
@@ -174,7 +217,16 @@ describe.each(DIALECTS)('attacks (%s)', (dialect) => {
     }
     const bodies = (await t.db.db.selectFrom('comments').select('body').execute()).map((r) => r.body);
     for (const s of SQL) expect(bodies).toContain(s);
-    expect(Number((await t.db.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBeGreaterThanOrEqual(3);
+    expect(
+      Number(
+        (
+          await t.db.db
+            .selectFrom('users')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBeGreaterThanOrEqual(3);
   });
 
   it('answers oversize bodies with 413', async () => {
@@ -229,7 +281,8 @@ describe.each(DIALECTS)('attacks (%s)', (dialect) => {
     const spammer = new Client(t.app, nextIp());
     await spammer.get('/signup');
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) statuses.push((await spammer.post('/signup', { username: `bot${i}`, email: `bot${i}@example.org`, password: 'a password here' })).status);
+    for (let i = 0; i < 7; i++)
+      statuses.push((await spammer.post('/signup', { username: `bot${i}`, email: `bot${i}@example.org`, password: 'a password here' })).status);
     expect(statuses.slice(0, 5).every((s) => s === 200)).toBe(true);
     expect(statuses.slice(5)).toEqual([429, 429]);
   });

@@ -23,7 +23,8 @@ describe.each(DIALECTS)('comment bounds (%s)', (dialect) => {
   let ann: Client;
   let ben: Client;
   const stored = async () => t.db.db.selectFrom('comments').select(['id', 'body', 'body_html']).where('paper_id', '=', PAPER).orderBy('id').execute();
-  const count = async () => (await t.db.db.selectFrom('featured').select('comment_count').where('paper_id', '=', PAPER).executeTakeFirstOrThrow()).comment_count;
+  const count = async () =>
+    (await t.db.db.selectFrom('featured').select('comment_count').where('paper_id', '=', PAPER).executeTakeFirstOrThrow()).comment_count;
 
   beforeAll(async () => {
     smtp = await startSmtp();
@@ -106,7 +107,18 @@ describe.each(DIALECTS)('comment bounds (%s)', (dialect) => {
       }
       const now = new Date().toISOString();
       const raw = db.db as unknown as import('kysely').Kysely<any>;
-      await raw.insertInto('users').values({ username: 'old', username_key: 'old', email: 'old@example.org', email_key: 'old@example.org', password_hash: 'x', created_at: now, updated_at: now }).execute();
+      await raw
+        .insertInto('users')
+        .values({
+          username: 'old',
+          username_key: 'old',
+          email: 'old@example.org',
+          email_key: 'old@example.org',
+          password_hash: 'x',
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
       await raw.insertInto('papers').values({ id: PAPER, title: 'T', source: 'test', hash: 'h', created_at: now, modified_at: now }).execute();
       const user = (await raw.selectFrom('users').select('id').executeTakeFirstOrThrow()).id;
       for (const body of ['Old *and* fine: $x^2$', '$x$ '.repeat(150)]) {

@@ -103,7 +103,12 @@ describe.each(DIALECTS)('credentials after a compromise (%s)', (dialect) => {
     expect((await laptop.get('/login?out=everywhere')).html).toContain('You are signed out everywhere');
     expect((await laptop.get('/settings')).res.status).toBe(303);
     expect((await phone.get('/settings')).res.status).toBe(303);
-    const left = await t.db.db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id').select('s.id_hash').where('u.username', '=', 'traveller').execute();
+    const left = await t.db.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select('s.id_hash')
+      .where('u.username', '=', 'traveller')
+      .execute();
     expect(left).toEqual([]);
     expect(await tokenWorks(token)).toBe(200); // tokens are revoked on their own, in the table above
   });
@@ -111,8 +116,12 @@ describe.each(DIALECTS)('credentials after a compromise (%s)', (dialect) => {
   it('names browsers coarsely', () => {
     expect(coarseAgent(FIREFOX)).toBe('Firefox on Linux');
     expect(coarseAgent(SAFARI_IPHONE)).toBe('Safari on iOS');
-    expect(coarseAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0')).toBe('Edge on Windows');
-    expect(coarseAgent('Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36')).toBe('Chrome on Android');
+    expect(coarseAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0')).toBe(
+      'Edge on Windows',
+    );
+    expect(coarseAgent('Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36')).toBe(
+      'Chrome on Android',
+    );
     expect(coarseAgent('curl/8.5.0')).toBe('a script');
     expect(coarseAgent(undefined)).toBeNull();
   });

@@ -25,7 +25,13 @@ describe.each(DIALECTS)('date and period parameters (%s)', (dialect) => {
   beforeAll(async () => {
     t = await memberApp(dialect, { env: { TIMEZONE: 'UTC' } });
     await t.load([hfItem()]);
-    await createUser(t.db.db, { username: 'boss', email: 'boss@example.com', passwordHash: await hashPassword('a long password'), role: 'admin', emailConfirmed: true });
+    await createUser(t.db.db, {
+      username: 'boss',
+      email: 'boss@example.com',
+      passwordHash: await hashPassword('a long password'),
+      role: 'admin',
+      emailConfirmed: true,
+    });
     admin = new Client(t.app);
     await admin.get('/login');
     expect((await admin.post('/login', { login: 'boss', password: 'a long password' })).status).toBe(303);
@@ -35,7 +41,13 @@ describe.each(DIALECTS)('date and period parameters (%s)', (dialect) => {
   });
 
   it('/digest/preview refuses years 0000 to 0099 with 400, daily and weekly', async () => {
-    for (const q of ['frequency=daily&date=0050-01-01', 'frequency=weekly&date=0050-01-01', 'frequency=weekly&date=0099-12-31', 'frequency=daily&date=0000-01-01', 'frequency=weekly&date=50-01-01']) {
+    for (const q of [
+      'frequency=daily&date=0050-01-01',
+      'frequency=weekly&date=0050-01-01',
+      'frequency=weekly&date=0099-12-31',
+      'frequency=daily&date=0000-01-01',
+      'frequency=weekly&date=50-01-01',
+    ]) {
       const res = await admin.request(`/digest/preview?${q}`);
       expect(res.status, q).toBe(400);
       const text = await res.text();
@@ -47,8 +59,12 @@ describe.each(DIALECTS)('date and period parameters (%s)', (dialect) => {
 
   it('pages refuse impossible days, weeks and months with a 400 page', async () => {
     for (const [path, form] of [
-      ['/papers/date/0099-01-01', 'YYYY-MM-DD'], ['/papers/date/0000-02-29', 'YYYY-MM-DD'], ['/papers/date/1990-12-31', 'YYYY-MM-DD'],
-      ['/papers/week/0050-W01', 'YYYY-Www'], ['/papers/week/2025-W53', 'YYYY-Www'], ['/papers/month/0050-01', 'YYYY-MM'],
+      ['/papers/date/0099-01-01', 'YYYY-MM-DD'],
+      ['/papers/date/0000-02-29', 'YYYY-MM-DD'],
+      ['/papers/date/1990-12-31', 'YYYY-MM-DD'],
+      ['/papers/week/0050-W01', 'YYYY-Www'],
+      ['/papers/week/2025-W53', 'YYYY-Www'],
+      ['/papers/month/0050-01', 'YYYY-MM'],
       ['/papers/date/0099-01-01.md', 'YYYY-MM-DD'],
     ] as const) {
       const res = await t.app.request(path);
@@ -72,7 +88,12 @@ describe.each(DIALECTS)('date and period parameters (%s)', (dialect) => {
   });
 
   it('/api/daily_papers refuses them with 400 and a JSON error naming the form', async () => {
-    for (const [q, form] of [['date=0001-01-01', 'YYYY-MM-DD'], ['week=0050-W10', 'YYYY-Www'], ['month=0000-01', 'YYYY-MM'], ['date=2025-04-31', 'YYYY-MM-DD']] as const) {
+    for (const [q, form] of [
+      ['date=0001-01-01', 'YYYY-MM-DD'],
+      ['week=0050-W10', 'YYYY-Www'],
+      ['month=0000-01', 'YYYY-MM'],
+      ['date=2025-04-31', 'YYYY-MM-DD'],
+    ] as const) {
       const res = await t.app.request(`/api/daily_papers?${q}`);
       expect(res.status, q).toBe(400);
       expect(res.headers.get('content-type'), q).toMatch(/^application\/json/);
@@ -108,7 +129,9 @@ describe('the same parser elsewhere', () => {
       expect(error, date).toBeInstanceOf(UsageError); // exit code 2
       expect((error as Error).message, date).toMatch(/^--date: .*YYYY-MM-DD.*in the years 1991 to 9999/);
     }
-    await expect(ingestCommand.run(['arxiv', '--from', '0050-01-01'], io)).rejects.toThrow(/^--from: 0050-01-01 is out of range; expected a date in the form YYYY-MM-DD/);
+    await expect(ingestCommand.run(['arxiv', '--from', '0050-01-01'], io)).rejects.toThrow(
+      /^--from: 0050-01-01 is out of range; expected a date in the form YYYY-MM-DD/,
+    );
     await expect(ingestCommand.run(['arxiv', '--from', '2025-01-01', '--until', '0099-01-01'], io)).rejects.toThrow(/^--until: .*in the years 1991 to 9999/);
   });
 

@@ -48,7 +48,11 @@ describe.each(DIALECTS)('no answer tells whether an address is registered (%s)',
 
     // Each address gets one message (what it says only its owner reads).
     await accountWorkDone();
-    expect(mailTo('known@example.org').filter((r) => r.parsed.subject !== 'Confirm your email address').map((r) => r.parsed.subject)).toEqual(['Sign-up attempt with your address']);
+    expect(
+      mailTo('known@example.org')
+        .filter((r) => r.parsed.subject !== 'Confirm your email address')
+        .map((r) => r.parsed.subject),
+    ).toEqual(['Sign-up attempt with your address']);
     expect(mailTo('fresh@example.org').map((r) => r.parsed.subject)).toEqual(['Confirm your email address']);
 
     // Afterwards: the username is taken in both cases, ...
@@ -75,7 +79,10 @@ describe.each(DIALECTS)('no answer tells whether an address is registered (%s)',
     expect((await anon.get('/users/alias-fresh')).res.status).toBe(404);
 
     // 48 hours on, both names are free again.
-    await t.db.db.updateTable('pending_signups').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).execute();
+    await t.db.db
+      .updateTable('pending_signups')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .execute();
     for (const s of tries) {
       const res = await (await client('/signup')).post('/signup', { username: s.username, email: `${s.username}@example.org`, password: 'a later password' });
       expect(res.status).toBe(200);
@@ -86,7 +93,11 @@ describe.each(DIALECTS)('no answer tells whether an address is registered (%s)',
     await createUser(t.db.db, { username: 'never-confirmed', email: 'late@example.org', passwordHash: await hashPassword('whatever it was') });
     const taken = await (await client('/signup')).post('/signup', { username: 'never-confirmed', email: 'x1@example.org', password: 'a password here' });
     expect(taken.status).toBe(400);
-    await t.db.db.updateTable('users').set({ created_at: new Date(Date.now() - 49 * 3600_000).toISOString() }).where('username_key', '=', 'never-confirmed').execute();
+    await t.db.db
+      .updateTable('users')
+      .set({ created_at: new Date(Date.now() - 49 * 3600_000).toISOString() })
+      .where('username_key', '=', 'never-confirmed')
+      .execute();
     const free = await (await client('/signup')).post('/signup', { username: 'never-confirmed', email: 'x2@example.org', password: 'a password here' });
     expect(free.status).toBe(200);
   });

@@ -39,10 +39,21 @@ const concrete = (path: string) => path.replace(/:([A-Za-z]+)(\{[^}]*\})?/g, (_,
 
 /** Paths beside the GET routes: the member API's routes with unusual ids, and a few the catch-alls serve. */
 const EXTRA = [
-  `/api/papers/${ID}/comments`, `/api/papers/${ID}/upvote`, '/api/papers/2599.99999/comments', '/api/papers/not-an-id/comments',
-  `/papers/${ID}.md`, `/papers/date/${DAY}.md`, '/papers/week/2025-W01.md', '/search.md?q=games', '/search?q=games',
-  '/api/papers/search?q=games', `/api/daily_papers?date=${DAY}`, '/api/daily_papers?date=0050-01-01', '/papers/date/0099-01-01',
-  '/no/such/page', '/llms.txt',
+  `/api/papers/${ID}/comments`,
+  `/api/papers/${ID}/upvote`,
+  '/api/papers/2599.99999/comments',
+  '/api/papers/not-an-id/comments',
+  `/papers/${ID}.md`,
+  `/papers/date/${DAY}.md`,
+  '/papers/week/2025-W01.md',
+  '/search.md?q=games',
+  '/search?q=games',
+  '/api/papers/search?q=games',
+  `/api/daily_papers?date=${DAY}`,
+  '/api/daily_papers?date=0050-01-01',
+  '/papers/date/0099-01-01',
+  '/no/such/page',
+  '/llms.txt',
 ];
 
 describe.each(DIALECTS)('HEAD behaves as GET without a body (%s)', (dialect) => {
@@ -53,7 +64,13 @@ describe.each(DIALECTS)('HEAD behaves as GET without a body (%s)', (dialect) => 
   beforeAll(async () => {
     t = await memberApp(dialect, { env: { TIMEZONE: 'UTC' } });
     await t.load([hfItem()]);
-    await createUser(t.db.db, { username: 'boss', email: 'boss@example.com', passwordHash: await hashPassword('a long password'), role: 'admin', emailConfirmed: true });
+    await createUser(t.db.db, {
+      username: 'boss',
+      email: 'boss@example.com',
+      passwordHash: await hashPassword('a long password'),
+      role: 'admin',
+      emailConfirmed: true,
+    });
     admin = new Client(t.app);
     await admin.get('/login');
     expect((await admin.post('/login', { login: 'boss', password: 'a long password' })).status).toBe(303);
@@ -65,7 +82,8 @@ describe.each(DIALECTS)('HEAD behaves as GET without a body (%s)', (dialect) => 
   });
 
   it('walks a route table that has the pages, feeds and API in it', () => {
-    for (const u of ['/papers', `/papers/date/${DAY}`, `/api/papers/${ID}`, `/papers/date/${DAY}/feed.atom`, '/settings', '/digest/preview']) expect(urls).toContain(u);
+    for (const u of ['/papers', `/papers/date/${DAY}`, `/api/papers/${ID}`, `/papers/date/${DAY}/feed.atom`, '/settings', '/digest/preview'])
+      expect(urls).toContain(u);
   });
 
   for (const who of ['anonymous', 'admin'] as const) {

@@ -91,7 +91,8 @@ describe.each(DIALECTS)('the client address in requests (%s)', (dialect) => {
       await t.close();
     }
     const open = await memberApp(dialect, { env: { TRUST_PROXY: '127.0.0.1' } });
-    const at = (ip: string, xff?: string) => open.app.request('/metrics', { headers: xff ? { 'x-forwarded-for': xff } : {} }, { incoming: { socket: { remoteAddress: ip } } });
+    const at = (ip: string, xff?: string) =>
+      open.app.request('/metrics', { headers: xff ? { 'x-forwarded-for': xff } : {} }, { incoming: { socket: { remoteAddress: ip } } });
     try {
       expect((await at('203.0.113.9')).status).toBe(403);
       expect((await at('127.0.0.1', '198.51.100.1')).status).toBe(403);

@@ -31,16 +31,35 @@ const concrete = (path: string) =>
 
 /** Every row of every table, to show that a refused request changed nothing. */
 async function snapshot(db: Awaited<ReturnType<typeof memberApp>>['db']): Promise<string> {
-  const tables = (await db.db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('sqlite_') && !n.includes('fts')).sort();
+  const tables = (await db.db.introspection.getTables())
+    .map((t) => t.name)
+    .filter((n) => !n.startsWith('sqlite_') && !n.includes('fts'))
+    .sort();
   const parts: string[] = [];
   for (const name of tables) {
-    const rows = await db.db.selectFrom(name as 'papers').selectAll().execute();
+    const rows = await db.db
+      .selectFrom(name as 'papers')
+      .selectAll()
+      .execute();
     parts.push(name, JSON.stringify(rows.map((r) => JSON.stringify(r)).sort()));
   }
   return parts.join('\n');
 }
 
-const FIELDS = { body: 'hi', role: 'admin', suspended: '1', name: 'x', scope: 'write', arxivId: ID, paperId: ID, upvotesPublic: '1', username: 'mallory', decision: 'approve', current: 'x', password: 'new password 123' };
+const FIELDS = {
+  body: 'hi',
+  role: 'admin',
+  suspended: '1',
+  name: 'x',
+  scope: 'write',
+  arxivId: ID,
+  paperId: ID,
+  upvotesPublic: '1',
+  username: 'mallory',
+  decision: 'approve',
+  current: 'x',
+  password: 'new password 123',
+};
 
 describe.each(DIALECTS)('the route table (%s)', (dialect) => {
   let t: Awaited<ReturnType<typeof memberApp>>;
@@ -66,7 +85,11 @@ describe.each(DIALECTS)('the route table (%s)', (dialect) => {
   it('has every route of the app declared through the registrar, and would notice one that is not', () => {
     expect(undeclared(t.app)).toEqual([]);
     const declared = declaredRoutes(t.app);
-    for (const d of declared) expect(t.app.routes.some((r) => r.method === d.method && r.path === d.path), `${d.method} ${d.path}`).toBe(true);
+    for (const d of declared)
+      expect(
+        t.app.routes.some((r) => r.method === d.method && r.path === d.path),
+        `${d.method} ${d.path}`,
+      ).toBe(true);
     expect(declared.length).toBeGreaterThan(60);
     const sneaky = createApp(t.deps);
     sneaky.post('/sneaky', (c) => c.text('no guard'));
@@ -75,7 +98,9 @@ describe.each(DIALECTS)('the route table (%s)', (dialect) => {
 
   it('enforces every declaration: visitors, and members without the role, are refused and change nothing', async () => {
     const guarded = declaredRoutes(t.app).filter((d) => d.access !== 'anyone');
-    const counts = Object.fromEntries((['member', 'staff', 'admin', 'writer', 'operator'] as Access[]).map((a) => [a, guarded.filter((d) => d.access === a).length]));
+    const counts = Object.fromEntries(
+      (['member', 'staff', 'admin', 'writer', 'operator'] as Access[]).map((a) => [a, guarded.filter((d) => d.access === a).length]),
+    );
     expect(counts.member).toBeGreaterThan(15);
     for (const a of ['staff', 'admin', 'writer', 'operator']) expect(counts[a], a).toBeGreaterThan(0);
 
@@ -83,15 +108,25 @@ describe.each(DIALECTS)('the route table (%s)', (dialect) => {
     const wrong: string[] = [];
     for (const d of guarded) {
       const url = concrete(d.path);
-      const who: Array<'visitor' | Role> = d.access === 'admin' ? ['visitor', 'member', 'moderator'] : d.access === 'staff' ? ['visitor', 'member'] : ['visitor'];
+      const who: Array<'visitor' | Role> =
+        d.access === 'admin' ? ['visitor', 'member', 'moderator'] : d.access === 'staff' ? ['visitor', 'member'] : ['visitor'];
       for (const w of who) {
         const client = as[w]!;
         const api = url.startsWith('/api/');
-        const res = d.method === 'GET'
-          ? await client.request(url)
-          : api
-            ? await client.request(url, { method: d.method, body: JSON.stringify({ body: 'hi', arxivId: ID }), headers: { 'content-type': 'application/json', ...(w === 'visitor' ? {} : { 'x-csrf-token': client.csrf }) } })
-            : await client.request(url, { method: d.method, body: new URLSearchParams({ ...FIELDS, csrf: client.csrf }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        const res =
+          d.method === 'GET'
+            ? await client.request(url)
+            : api
+              ? await client.request(url, {
+                  method: d.method,
+                  body: JSON.stringify({ body: 'hi', arxivId: ID }),
+                  headers: { 'content-type': 'application/json', ...(w === 'visitor' ? {} : { 'x-csrf-token': client.csrf }) },
+                })
+              : await client.request(url, {
+                  method: d.method,
+                  body: new URLSearchParams({ ...FIELDS, csrf: client.csrf }),
+                  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                });
         await res.arrayBuffer();
         const toLogin = res.status === 303 && (res.headers.get('location') ?? '').startsWith('/login?next=');
         const expected: Array<number | 'login'> = w === 'visitor' ? (api || d.access === 'operator' ? [401, 403] : ['login']) : [403];

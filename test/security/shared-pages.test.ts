@@ -25,13 +25,17 @@ describe.each(DIALECTS)('shared pages (%s)', (dialect) => {
 
   const visitor = (headers: Record<string, string> = {}) => t.app.request('/papers/date/2025-01-03', { headers });
 
-  it('lays a member\'s menu, token and votes over the shared page, and keeps them out of it', async () => {
+  it("lays a member's menu, token and votes over the shared page, and keeps them out of it", async () => {
     const before = await (await visitor()).text();
     const mine = await alice.get('/papers/date/2025-01-03');
     expect(mine.res.headers.get('cache-control')).toBe('private, no-cache');
     expect(mine.html).toContain('href="/users/alice"');
-    expect(mine.html).toMatch(/action="\/papers\/2501\.01234\/upvote"><input type="hidden" name="csrf" value="[^"]+"\/?><button type="submit" aria-pressed="true"/);
-    expect(mine.html).toMatch(/action="\/papers\/2501\.05555\/upvote"><input type="hidden" name="csrf" value="[^"]+"\/?><button type="submit" aria-pressed="false"/);
+    expect(mine.html).toMatch(
+      /action="\/papers\/2501\.01234\/upvote"><input type="hidden" name="csrf" value="[^"]+"\/?><button type="submit" aria-pressed="true"/,
+    );
+    expect(mine.html).toMatch(
+      /action="\/papers\/2501\.05555\/upvote"><input type="hidden" name="csrf" value="[^"]+"\/?><button type="submit" aria-pressed="false"/,
+    );
     expect(mine.html).not.toContain('Log in to upvote');
     // The visitors' copy is what it was: nothing of alice's got into it.
     const after = await (await visitor()).text();
@@ -48,10 +52,16 @@ describe.each(DIALECTS)('shared pages (%s)', (dialect) => {
   });
 
   it('refuses forged forms by Sec-Fetch-Site, then Origin, and refuses forms that carry neither', async () => {
-    const form = (headers: Record<string, string>) => t.app.request('/subscribe', {
-      method: 'POST', body: new URLSearchParams({ email: 'x@example.org', frequency: 'daily' }),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    }, { incoming: { socket: { remoteAddress: nextIp() } } });
+    const form = (headers: Record<string, string>) =>
+      t.app.request(
+        '/subscribe',
+        {
+          method: 'POST',
+          body: new URLSearchParams({ email: 'x@example.org', frequency: 'daily' }),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        },
+        { incoming: { socket: { remoteAddress: nextIp() } } },
+      );
     expect((await form({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await form({ 'sec-fetch-site': 'same-site' })).status).toBe(403);
     expect((await form({ 'sec-fetch-site': 'cross-site', origin: 'http://localhost:3000' })).status).toBe(403); // Sec-Fetch-Site wins
@@ -63,7 +73,7 @@ describe.each(DIALECTS)('shared pages (%s)', (dialect) => {
     expect((await form({ origin: 'http://localhost:3000' })).status).toBe(200);
   });
 
-  it('lets a visitor log in without any token, and requires a member\'s token', async () => {
+  it("lets a visitor log in without any token, and requires a member's token", async () => {
     const c = new Client(t.app, nextIp());
     const page = await c.get('/login');
     expect(page.res.headers.getSetCookie()).toEqual([]);

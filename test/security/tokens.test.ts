@@ -18,7 +18,9 @@ export function unsafeFormRoutes(app: Hono, paperId: string): Array<{ method: st
   const out: Array<{ method: string; path: string }> = [];
   for (const r of app.routes) {
     if (!UNSAFE.has(r.method) || isMachine(r.path) || r.path.includes('*')) continue;
-    const path = r.path.replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string) => (name === 'id' && r.path.startsWith('/papers/') ? paperId : name === 'name' ? 'someone' : name === 'token' || name === 'sig' ? 'x' : '1'));
+    const path = r.path.replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string) =>
+      name === 'id' && r.path.startsWith('/papers/') ? paperId : name === 'name' ? 'someone' : name === 'token' || name === 'sig' ? 'x' : '1',
+    );
     const key = `${r.method} ${path}`;
     if (!seen.has(key)) out.push({ method: r.method, path }), seen.add(key);
   }
@@ -27,10 +29,16 @@ export function unsafeFormRoutes(app: Hono, paperId: string): Array<{ method: st
 
 /** Every row of every table, to show that a refused request changed nothing. */
 async function snapshot(db: Awaited<ReturnType<typeof memberApp>>['db']): Promise<string> {
-  const tables = (await db.db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('sqlite_') && !n.includes('fts')).sort();
+  const tables = (await db.db.introspection.getTables())
+    .map((t) => t.name)
+    .filter((n) => !n.startsWith('sqlite_') && !n.includes('fts'))
+    .sort();
   const parts: string[] = [];
   for (const name of tables) {
-    const rows = await db.db.selectFrom(name as 'papers').selectAll().execute();
+    const rows = await db.db
+      .selectFrom(name as 'papers')
+      .selectAll()
+      .execute();
     parts.push(name, JSON.stringify(rows.map((r) => JSON.stringify(r)).sort()));
   }
   return parts.join('\n');
@@ -64,10 +72,27 @@ describe.each(DIALECTS)('API tokens on the HTML surface (%s)', (dialect) => {
     for (const must of ['/settings/password', '/settings/tokens', '/logout', '/login', '/submit']) expect(routes.map((r) => r.path)).toContain(must);
     expect(routes.length).toBeGreaterThan(20);
     const before = await snapshot(t.db);
-    const fields = new URLSearchParams({ current: 'correct horse battery', password: 'new password 123', body: 'hi', role: 'admin', suspended: '1', name: 'x', scope: 'write', arxivId: '2501.01234', upvotesPublic: '1', email: 'x@example.org', username: 'mallory', login: 'root' });
+    const fields = new URLSearchParams({
+      current: 'correct horse battery',
+      password: 'new password 123',
+      body: 'hi',
+      role: 'admin',
+      suspended: '1',
+      name: 'x',
+      scope: 'write',
+      arxivId: '2501.01234',
+      upvotesPublic: '1',
+      email: 'x@example.org',
+      username: 'mallory',
+      login: 'root',
+    });
     for (const token of [readToken, writeToken, 'hf_someoneElsesHubToken']) {
       for (const r of routes) {
-        const res = await t.app.request(r.path, { method: r.method, body: fields, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' } });
+        const res = await t.app.request(r.path, {
+          method: r.method,
+          body: fields,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+        });
         expect(res.status, `${r.method} ${r.path}`).toBe(401);
         expect(res.headers.getSetCookie(), `${r.method} ${r.path}`).toEqual([]);
         expect(await res.text()).toContain('/api/');
@@ -76,7 +101,7 @@ describe.each(DIALECTS)('API tokens on the HTML surface (%s)', (dialect) => {
     expect(await snapshot(t.db)).toBe(before);
   });
 
-  it('lets other schemes through: a reverse proxy\'s Basic auth in front of a signed-in member\'s form', async () => {
+  it("lets other schemes through: a reverse proxy's Basic auth in front of a signed-in member's form", async () => {
     await admin.get('/papers/2501.01234');
     const res = await admin.post('/papers/2501.01234/comments', { body: 'through a proxy with Basic auth' }, { authorization: 'Basic dXNlcjpwYXNz' });
     expect(res.status).toBe(303);
@@ -97,7 +122,11 @@ describe.each(DIALECTS)('API tokens on the HTML surface (%s)', (dialect) => {
     expect(refused.status).toBe(403);
     expect(refused.headers.get('www-authenticate')).toContain('insufficient_scope');
     expect((await post(writeToken)).status).toBe(200);
-    const comment = await t.app.request('/api/papers/2501.01234/comments', { method: 'POST', body: JSON.stringify({ body: 'x' }), headers: { authorization: `Bearer ${readToken}`, 'content-type': 'application/json' } });
+    const comment = await t.app.request('/api/papers/2501.01234/comments', {
+      method: 'POST',
+      body: JSON.stringify({ body: 'x' }),
+      headers: { authorization: `Bearer ${readToken}`, 'content-type': 'application/json' },
+    });
     expect(comment.status).toBe(403);
   });
 

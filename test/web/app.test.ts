@@ -33,7 +33,10 @@ describe.each(DIALECTS)('web on %s', (dialect) => {
     expect(text).toContain('dailypapers_papers 1\n');
     expect(text).toContain('dailypapers_featured_papers 1\n');
     // Every sample line is NAME{labels} VALUE or NAME VALUE.
-    for (const line of text.trim().split('\n').filter((l) => !l.startsWith('#'))) {
+    for (const line of text
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))) {
       expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$/);
     }
   });

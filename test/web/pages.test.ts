@@ -11,7 +11,10 @@ const item = (id: string, day: string, upvotes: number, extra: Record<string, un
 
 // Monday 2024-12-30 .. Sunday 2025-01-05 is ISO week 2025-W01; 2025-01-06 starts W02.
 const RECORDS = [
-  item('2412.00001', '2024-12-30', 5, { title: 'Year-end $\\alpha$-Paper', summary: 'First sentence here about things. Second sentence follows it. Third one should not show on the card at all because two is the limit.' }),
+  item('2412.00001', '2024-12-30', 5, {
+    title: 'Year-end $\\alpha$-Paper',
+    summary: 'First sentence here about things. Second sentence follows it. Third one should not show on the card at all because two is the limit.',
+  }),
   item('2501.00002', '2025-01-02', 50, { title: 'Thursday <Top> & Co' }),
   item('2501.00003', '2025-01-02', 7, { ai_summary: 'An AI summary with $x^2$ math.' }, '2025-01-02T20:00:00.000Z'),
   item('2501.00004', '2025-01-06', 9),
@@ -52,7 +55,14 @@ describe.each(DIALECTS)('pages on %s', (dialect) => {
     // AI summary when present, with math rendered; KaTeX's stylesheet is then linked.
     expect(page).toMatch(/An AI summary with <span class="katex">.*<\/span> math\./s);
     expect(page).toMatch(/<link rel="stylesheet" href="\/static\/katex-[\d.]+\/katex-swap\.min\.css"/);
-    for (const fact of ['50</span>', 'Example Lab', 'submitted by ada', '3 comments', 'href="https://github.com/example/contraction"', 'Ada Example, Bo Sample']) {
+    for (const fact of [
+      '50</span>',
+      'Example Lab',
+      'submitted by ada',
+      '3 comments',
+      'href="https://github.com/example/contraction"',
+      'Ada Example, Bo Sample',
+    ]) {
       expect(page).toContain(fact);
     }
     // Navigation skips the empty days in between.
@@ -210,13 +220,21 @@ describe.each(DIALECTS)('pages on %s', (dialect) => {
     // The tag follows the data: one more upvote (any write, here straight to the table), and the
     // old tag no longer matches.
     const before = (await get('/papers')).headers.get('etag')!;
-    await t.db.db.updateTable('featured').set((eb) => ({ upvotes: eb('upvotes', '+', 1) })).where('paper_id', '=', '2502.00006').execute();
+    await t.db.db
+      .updateTable('featured')
+      .set((eb) => ({ upvotes: eb('upvotes', '+', 1) }))
+      .where('paper_id', '=', '2502.00006')
+      .execute();
     try {
       const after = await get('/papers', { 'if-none-match': before });
       expect(after.status).toBe(200);
       expect(await after.text()).toContain('<span class="n">2</span>');
     } finally {
-      await t.db.db.updateTable('featured').set((eb) => ({ upvotes: eb('upvotes', '-', 1) })).where('paper_id', '=', '2502.00006').execute();
+      await t.db.db
+        .updateTable('featured')
+        .set((eb) => ({ upvotes: eb('upvotes', '-', 1) }))
+        .where('paper_id', '=', '2502.00006')
+        .execute();
     }
   });
 

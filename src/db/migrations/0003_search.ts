@@ -72,7 +72,8 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
       select id, paper_search_tsv(title, authors, abstract) from papers`.execute(db);
     await sql`create index paper_search_tsv_gin on paper_search using gin (tsv)`.execute(db);
   }
-  await db.schema.createTable('search_model')
+  await db.schema
+    .createTable('search_model')
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('papers', 'integer', (c) => c.notNull())

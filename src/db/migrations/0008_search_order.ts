@@ -50,14 +50,16 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await sql`alter table search_doc_new rename to search_doc`.execute(db);
 
   // The key a paper gets now (for a new paper, or one whose date changed).
-  await sql.raw(`create view search_doc_next as
+  await sql
+    .raw(`create view search_doc_next as
     select k.paper_id, case
       when k.top is null then k.base
       when k.top < k.base + 1023 then k.top + 1
       else (select max(d.doc_id) + 1 from search_doc d where d.doc_id >= k.base and d.doc_id < (k.base / ${DAY} + 1) * ${DAY})
     end as doc_id
     from (select b.paper_id, b.base, (select max(d.doc_id) from search_doc d where d.doc_id >= b.base and d.doc_id < b.base + 1024) as top
-      from (select p.id as paper_id, coalesce(unixepoch(p.published_at), 0) * 1024 as base from papers p) b) k`).execute(db);
+      from (select p.id as paper_id, coalesce(unixepoch(p.published_at), 0) * 1024 as base from papers p) b) k`)
+    .execute(db);
   // What the FTS5 row of a paper holds.
   await sql`create view search_row as
     select d.doc_id, p.title, p.authors, p.abstract,
@@ -98,10 +100,15 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     delete from search_doc where paper_id = old.id;
   end`.execute(db);
   // featured: is a tag: its row appears or goes (upvote updates leave the index alone).
-  for (const [name, event, row] of [['featured_search_ai', 'insert', 'new'], ['featured_search_ad', 'delete', 'old']] as const) {
-    await sql.raw(`create trigger ${name} after ${event} on featured begin
+  for (const [name, event, row] of [
+    ['featured_search_ai', 'insert', 'new'],
+    ['featured_search_ad', 'delete', 'old'],
+  ] as const) {
+    await sql
+      .raw(`create trigger ${name} after ${event} on featured begin
       delete from papers_fts where rowid = (select doc_id from search_doc where paper_id = ${row}.paper_id);
       insert into papers_fts(rowid, title, authors, abstract, tags) select * from search_row where doc_id = (select doc_id from search_doc where paper_id = ${row}.paper_id);
-    end`).execute(db);
+    end`)
+      .execute(db);
   }
 }

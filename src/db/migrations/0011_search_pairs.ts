@@ -29,6 +29,7 @@ import type { Dialect } from '../schema.js';
  * from ts_stat('select to_tsvector(''english'', title || '' '' || abstract) from papers') order by
  * ndoc desc, word limit 500`. Frozen: the pairs stored and the pairs asked must agree.
  */
+// biome-ignore format: a word list, kept dense
 export const COMMON_LEXEMES = [
   'model', 'propos', 'base', 'perform', 'use', 'method', 'introduc', 'demonstr', 'languag', 'larg',
   'framework', 'across', 'generat', 'achiev', 'evalu', 'train', 'task', 'result', 'improv',

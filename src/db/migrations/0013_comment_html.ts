@@ -10,11 +10,20 @@ const BATCH = 500;
 
 export async function up(db: Kysely<any>, _dialect: Dialect): Promise<void> {
   await db.schema.alterTable('comments').addColumn('body_html', 'text').execute();
-  for (let after = 0; ;) {
-    const rows: Array<{ id: number; body: string }> = await db.selectFrom('comments').select(['id', 'body'])
-      .where('id', '>', after).orderBy('id').limit(BATCH).execute();
+  for (let after = 0; ; ) {
+    const rows: Array<{ id: number; body: string }> = await db
+      .selectFrom('comments')
+      .select(['id', 'body'])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(BATCH)
+      .execute();
     for (const r of rows) {
-      await db.updateTable('comments').set({ body_html: renderCommentWithinBounds(r.body) }).where('id', '=', r.id).execute();
+      await db
+        .updateTable('comments')
+        .set({ body_html: renderCommentWithinBounds(r.body) })
+        .where('id', '=', r.id)
+        .execute();
     }
     if (rows.length < BATCH) break;
     after = rows.at(-1)!.id;

@@ -25,8 +25,13 @@ export function lsaEmbedder(name: string, model: LsaModel): Embedder {
 /** The configured embedder, or null for `builtin` while no model has been trained yet. */
 export async function loadEmbedder(db: Kysely<Database>, spec: string): Promise<Embedder | null> {
   if (spec === 'builtin') {
-    const row = await db.selectFrom('search_model').select(['name', 'data'])
-      .where('kind', '=', 'lsa').orderBy('created_at', 'desc').orderBy('name', 'desc').executeTakeFirst();
+    const row = await db
+      .selectFrom('search_model')
+      .select(['name', 'data'])
+      .where('kind', '=', 'lsa')
+      .orderBy('created_at', 'desc')
+      .orderBy('name', 'desc')
+      .executeTakeFirst();
     return row ? lsaEmbedder(row.name, deserializeLsa(row.data)) : null;
   }
   if (/^https?:\/\//.test(spec)) return httpEmbedder(spec);
@@ -35,9 +40,7 @@ export async function loadEmbedder(db: Kysely<Database>, spec: string): Promise<
     const { onnxEmbedder } = await import('./onnx.js');
     return onnxEmbedder(spec.slice('onnx:'.length));
   }
-  throw new UnsupportedEmbedderError(
-    `EMBEDDER '${spec}' is not 'builtin', 'onnx:/path/to/model' or an OpenAI-compatible http(s)://host/v1 endpoint`,
-  );
+  throw new UnsupportedEmbedderError(`EMBEDDER '${spec}' is not 'builtin', 'onnx:/path/to/model' or an OpenAI-compatible http(s)://host/v1 endpoint`);
 }
 
 /** Training sample and dimension of the built-in model (see docs/decisions/0010 for the figures). */
@@ -50,7 +53,14 @@ export const LSA_DIM = 256;
  */
 export async function trainBuiltin(db: Kysely<Database>, opts: { sample?: number; dim?: number } = {}): Promise<Embedder | null> {
   const sample = opts.sample ?? LSA_SAMPLE;
-  const total = Number((await db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const total = Number(
+    (
+      await db
+        .selectFrom('papers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   if (total < 3) return null;
   // An evenly spaced sample over id order: spread over time, and repeatable.
   const step = Math.max(1, Math.floor(total / sample));
@@ -59,19 +69,32 @@ export async function trainBuiltin(db: Kysely<Database>, opts: { sample?: number
     where (rn - 1) % ${step} = 0 limit ${sample}`.execute(db);
   const model = await trainLsaInWorker(rows.rows.map(paperText), { dim: opts.dim ?? LSA_DIM });
   const name = `builtin-lsa${model.dim}:${new Date().toISOString()}`;
-  await db.insertInto('search_model').values({
-    name, kind: 'lsa', papers: total, data: serializeLsa(model), created_at: new Date().toISOString(),
-  }).execute();
+  await db
+    .insertInto('search_model')
+    .values({
+      name,
+      kind: 'lsa',
+      papers: total,
+      data: serializeLsa(model),
+      created_at: new Date().toISOString(),
+    })
+    .execute();
   // Older models are no longer used by any vector once the rebuild runs; keep the last two.
-  const old = await db.selectFrom('search_model').select('name').where('kind', '=', 'lsa')
-    .orderBy('created_at', 'desc').offset(2).limit(1000).execute();
-  if (old.length) await db.deleteFrom('search_model').where('name', 'in', old.map((o) => o.name)).execute();
+  const old = await db.selectFrom('search_model').select('name').where('kind', '=', 'lsa').orderBy('created_at', 'desc').offset(2).limit(1000).execute();
+  if (old.length)
+    await db
+      .deleteFrom('search_model')
+      .where(
+        'name',
+        'in',
+        old.map((o) => o.name),
+      )
+      .execute();
   return lsaEmbedder(name, model);
 }
 
 /** How many papers the current built-in model was trained with (0 when there is none). */
 export async function builtinTrainedOn(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('search_model').select('papers').where('kind', '=', 'lsa')
-    .orderBy('created_at', 'desc').executeTakeFirst();
+  const row = await db.selectFrom('search_model').select('papers').where('kind', '=', 'lsa').orderBy('created_at', 'desc').executeTakeFirst();
   return row?.papers ?? 0;
 }

@@ -5,9 +5,7 @@
 // docs/decisions/0010 records why this and not GloVe word vectors.
 import { wordsOf } from '../query.js';
 import { stem } from '../snippet.js';
-import {
-  type Csr, csrTimesDense, csrTransposeTimesDense, gaussian, gram, orthonormalize, symmetricEigen,
-} from './linalg.js';
+import { type Csr, csrTimesDense, csrTransposeTimesDense, gaussian, gram, orthonormalize, symmetricEigen } from './linalg.js';
 
 export interface LsaModel {
   dim: number;
@@ -25,14 +23,16 @@ export interface TrainOptions {
 }
 
 // English function words carry no topic; also the boilerplate of abstracts.
-const STOP = new Set(`a about above after again against all also am an and any are as at be because been before being
+const STOP = new Set(
+  `a about above after again against all also am an and any are as at be because been before being
 below between both but by can could did do does doing down during each few for from further had has have having he her
 here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on
 once only or other our ours ourselves out over own same she should so some such than that the their theirs them themselves
 then there these they this those through to too under until up very was we were what when where which while who whom why
 will with would you your yours yourself yourselves via using use used based show shows propose proposed paper results
 method methods approach new however thus may well first two one can our existing furthermore moreover additionally
-significantly achieve achieves`.split(/\s+/));
+significantly achieve achieves`.split(/\s+/),
+);
 
 /** Terms of a text: lower-cased words, stop words and bare numbers dropped, lightly stemmed. */
 export function terms(text: string): string[] {
@@ -52,8 +52,11 @@ export function trainLsa(docs: string[], opts: TrainOptions = {}): LsaModel {
   for (const t of tokenized) for (const term of new Set(t)) df.set(term, (df.get(term) ?? 0) + 1);
   // A term in one paper only cannot relate two papers; one in most papers separates none.
   const minDf = n >= 1000 ? 3 : n >= 20 ? 2 : 1;
-  const vocab = [...df].filter(([, f]) => f >= minDf && f <= Math.max(1, 0.5 * n))
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, maxTerms).map(([t]) => t);
+  const vocab = [...df]
+    .filter(([, f]) => f >= minDf && f <= Math.max(1, 0.5 * n))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, maxTerms)
+    .map(([t]) => t);
   const termIndex = new Map(vocab.map((t, i) => [t, i]));
   const m = vocab.length;
   const idf = new Float32Array(m);

@@ -72,7 +72,9 @@ function checkFolder(dir: string): void {
   }
   const missing = REQUIRED.filter((f) => !existsSync(path.join(dir, f)));
   if (missing.length) {
-    throw new EmbedderError(`EMBEDDER onnx:${dir}: missing ${missing.map((f) => path.join(dir, f)).join(', ')} (a model exported to ONNX has ${REQUIRED.join(', ')})`);
+    throw new EmbedderError(
+      `EMBEDDER onnx:${dir}: missing ${missing.map((f) => path.join(dir, f)).join(', ')} (a model exported to ONNX has ${REQUIRED.join(', ')})`,
+    );
   }
 }
 
@@ -94,8 +96,7 @@ function readSettings(dir: string, opts: OnnxEmbedderOptions): Settings {
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
   // sentence-transformers truncates to sentence_bert_config.json's max_seq_length (256 for
   // all-MiniLM-L6-v2), shorter than the tokenizer's 512; position embeddings are a hard limit.
-  const wanted = opts.maxLength ?? num(json('sentence_bert_config.json')?.max_seq_length)
-    ?? num(json('tokenizer_config.json')?.model_max_length) ?? 512;
+  const wanted = opts.maxLength ?? num(json('sentence_bert_config.json')?.max_seq_length) ?? num(json('tokenizer_config.json')?.model_max_length) ?? 512;
   const positions = num(json('config.json')?.max_position_embeddings) ?? Infinity;
   const maxLength = Math.min(wanted, positions, 8192);
 
@@ -123,8 +124,10 @@ interface Tensor {
   dims: number[];
   data: ArrayLike<number | bigint>;
 }
-type Tokenizer = ((texts: string[], opts: { padding: boolean; truncation: boolean; max_length: number }) => Record<string, Tensor> & { input_ids: Tensor; attention_mask: Tensor })
-  & { encode(text: string, opts?: { add_special_tokens?: boolean }): number[] };
+type Tokenizer = ((
+  texts: string[],
+  opts: { padding: boolean; truncation: boolean; max_length: number },
+) => Record<string, Tensor> & { input_ids: Tensor; attention_mask: Tensor }) & { encode(text: string, opts?: { add_special_tokens?: boolean }): number[] };
 type Model = (inputs: Record<string, Tensor>) => Promise<Record<string, Tensor | undefined>>;
 
 /**

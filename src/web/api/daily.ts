@@ -13,7 +13,14 @@ import { DAILY_SORTS, DailyPapersQuery, PapersQuery } from './schemas.js';
 
 /** The day range of a validated daily_papers query (the schema already refused bad dates). */
 export function rangeOf(q: Pick<DailyPapersQuery, 'date' | 'week' | 'month'>): DayRange | undefined {
-  const r = q.date !== undefined ? parsePeriod('day', q.date) : q.week !== undefined ? parsePeriod('week', q.week) : q.month !== undefined ? parsePeriod('month', q.month) : undefined;
+  const r =
+    q.date !== undefined
+      ? parsePeriod('day', q.date)
+      : q.week !== undefined
+        ? parsePeriod('week', q.week)
+        : q.month !== undefined
+          ? parsePeriod('month', q.month)
+          : undefined;
   return r?.ok ? r.value : undefined;
 }
 

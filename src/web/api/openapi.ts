@@ -34,51 +34,103 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 export const OPERATIONS: Operation[] = [
   {
-    method: 'get', path: '/api/daily_papers', summary: 'Featured papers (Hugging Face daily_papers)',
-    description: 'Featured papers, newest first by default. At most one of date, week and month. Pages are 0-based; a Link header with rel="next" points to the next page when there is one.',
-    query: DailyPapersQuery, returns: ['DailyPaper'], errors: [400, 429], link: true,
+    method: 'get',
+    path: '/api/daily_papers',
+    summary: 'Featured papers (Hugging Face daily_papers)',
+    description:
+      'Featured papers, newest first by default. At most one of date, week and month. Pages are 0-based; a Link header with rel="next" points to the next page when there is one.',
+    query: DailyPapersQuery,
+    returns: ['DailyPaper'],
+    errors: [400, 429],
+    link: true,
   },
   {
-    method: 'get', path: '/api/papers', summary: 'Every indexed paper, newest first',
+    method: 'get',
+    path: '/api/papers',
+    summary: 'Every indexed paper, newest first',
     description: 'Keyset-paged: follow the Link rel="next" header, whose cursor is opaque.',
-    query: PapersQuery, returns: ['Paper'], errors: [400, 429], link: true,
+    query: PapersQuery,
+    returns: ['Paper'],
+    errors: [400, 429],
+    link: true,
   },
   {
-    method: 'get', path: '/api/papers/search', summary: 'Hybrid (full-text and semantic) search',
+    method: 'get',
+    path: '/api/papers/search',
+    summary: 'Hybrid (full-text and semantic) search',
     description: 'The query language of the /search page: words, "phrases", -exclusions, and filters such as cat:cs.LG.',
-    query: SearchParams, returns: ['SearchItem'], errors: [400, 429],
+    query: SearchParams,
+    returns: ['SearchItem'],
+    errors: [400, 429],
   },
   {
-    method: 'get', path: '/api/papers/{id}', summary: 'One paper', description: 'The id is an arXiv identifier, with or without version.',
-    pathId: true, returns: 'Paper', errors: [400, 404, 429],
+    method: 'get',
+    path: '/api/papers/{id}',
+    summary: 'One paper',
+    description: 'The id is an arXiv identifier, with or without version.',
+    pathId: true,
+    returns: 'Paper',
+    errors: [400, 404, 429],
   },
   {
-    method: 'get', path: '/api/papers/{id}/similar', summary: 'Nearest papers by meaning',
-    pathId: true, query: LimitParam, returns: ['SearchItem'], errors: [400, 404, 429],
+    method: 'get',
+    path: '/api/papers/{id}/similar',
+    summary: 'Nearest papers by meaning',
+    pathId: true,
+    query: LimitParam,
+    returns: ['SearchItem'],
+    errors: [400, 404, 429],
   },
   // The members' write routes (src/web/api/members.ts), described from their body schemas.
   {
-    method: 'post', path: '/api/papers/index', summary: 'Submit a paper: fetch it from arXiv and feature it',
+    method: 'post',
+    path: '/api/papers/index',
+    summary: 'Submit a paper: fetch it from arXiv and feature it',
     description: '409 (with the id and url) when it is already featured.',
-    body: IndexBody, auth: true, status: 201, returns: 'Indexed', errors: [400, 401, 403, 404, 409, 429],
+    body: IndexBody,
+    auth: true,
+    status: 201,
+    returns: 'Indexed',
+    errors: [400, 401, 403, 404, 409, 429],
   },
   {
-    method: 'post', path: '/api/papers/{id}/upvote', summary: 'Upvote a featured paper',
+    method: 'post',
+    path: '/api/papers/{id}/upvote',
+    summary: 'Upvote a featured paper',
     description: 'Idempotent: upvoting twice is one upvote, and both answers are 200 with upvoted: true.',
-    pathId: true, auth: true, returns: 'Vote', errors: [400, 401, 403, 404, 429],
+    pathId: true,
+    auth: true,
+    returns: 'Vote',
+    errors: [400, 401, 403, 404, 429],
   },
   {
-    method: 'delete', path: '/api/papers/{id}/upvote', summary: 'Take an upvote back',
+    method: 'delete',
+    path: '/api/papers/{id}/upvote',
+    summary: 'Take an upvote back',
     description: 'Idempotent: 200 with upvoted: false whether or not there was a vote.',
-    pathId: true, auth: true, returns: 'Vote', errors: [400, 401, 403, 404, 429],
+    pathId: true,
+    auth: true,
+    returns: 'Vote',
+    errors: [400, 401, 403, 404, 429],
   },
   {
-    method: 'get', path: '/api/papers/{id}/comments', summary: 'The discussion of a paper, oldest first',
-    pathId: true, returns: ['Comment'], errors: [400, 404],
+    method: 'get',
+    path: '/api/papers/{id}/comments',
+    summary: 'The discussion of a paper, oldest first',
+    pathId: true,
+    returns: ['Comment'],
+    errors: [400, 404],
   },
   {
-    method: 'post', path: '/api/papers/{id}/comments', summary: 'Comment on a paper (Markdown with $math$)',
-    pathId: true, body: CommentBody, auth: true, status: 201, returns: 'Comment', errors: [400, 401, 403, 404, 413, 429],
+    method: 'post',
+    path: '/api/papers/{id}/comments',
+    summary: 'Comment on a paper (Markdown with $math$)',
+    pathId: true,
+    body: CommentBody,
+    auth: true,
+    status: 201,
+    returns: 'Comment',
+    errors: [400, 401, 403, 404, 413, 429],
   },
 ];
 
@@ -123,11 +175,16 @@ export function openApiDocument(baseUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
     const params = [
-      ...(op.pathId ? [{ name: 'id', in: 'path', required: true, description: 'arXiv identifier, e.g. 2501.01234 or hep-th/9901001', schema: { type: 'string' } }] : []),
+      ...(op.pathId
+        ? [{ name: 'id', in: 'path', required: true, description: 'arXiv identifier, e.g. 2501.01234 or hep-th/9901001', schema: { type: 'string' } }]
+        : []),
       ...(op.query ? parameters(op.query) : []),
     ];
     const returned = Array.isArray(op.returns) ? { type: 'array', items: ref(op.returns[0]) } : ref(op.returns);
-    const headers = { ...RATE_HEADERS, ...(op.link ? { Link: { description: 'RFC 8288: <next page URL>; rel="next", when there is one.', schema: { type: 'string' } } } : {}) };
+    const headers = {
+      ...RATE_HEADERS,
+      ...(op.link ? { Link: { description: 'RFC 8288: <next page URL>; rel="next", when there is one.', schema: { type: 'string' } } } : {}),
+    };
     const success = op.status ?? 200;
     (paths[op.path] ??= {})[op.method] = {
       ...(op.auth ? { security: [{ bearer: [] }] } : {}),
@@ -137,7 +194,11 @@ export function openApiDocument(baseUrl: string) {
       ...(op.description ? { description: op.description } : {}),
       ...(params.length ? { parameters: params } : {}),
       responses: {
-        [success]: { description: success === 201 ? 'Created' : 'OK', ...(op.method === 'get' ? { headers } : {}), content: { 'application/json': { schema: returned } } },
+        [success]: {
+          description: success === 201 ? 'Created' : 'OK',
+          ...(op.method === 'get' ? { headers } : {}),
+          content: { 'application/json': { schema: returned } },
+        },
         ...Object.fromEntries(op.errors.map((s) => [s, { description: STATUS_TEXT[s] ?? 'Error', content: { 'application/json': { schema: ref('Error') } } }])),
       },
     };

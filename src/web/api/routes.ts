@@ -26,7 +26,10 @@ export function apiRoutes(deps: AppDeps, limits: RateLimitOptions = {}): Hono {
 
   // Anyone's page may read the API (no cookies are sent cross-origin: credentials stay off).
   // Writes get no CORS headers, so browsers keep them to our own pages.
-  api.use('*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['Link', 'RateLimit', 'RateLimit-Policy', 'ETag', 'X-Total-Count'] }));
+  api.use(
+    '*',
+    cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['Link', 'RateLimit', 'RateLimit-Policy', 'ETag', 'X-Total-Count'] }),
+  );
   api.use('*', rateLimit(limits));
   api.use('*', cacheHeaders());
   api.use('*', etag());

@@ -13,7 +13,8 @@ export const DAILY_SORTS = ['publishedAt', 'trending', 'upvotes'] as const;
 export const apiSchemas = z.registry<{ id: string }>();
 
 const intParam = (name: string, min: number, max: number) =>
-  z.coerce.number({ message: `${name}: a whole number` })
+  z.coerce
+    .number({ message: `${name}: a whole number` })
     .int(`${name}: a whole number`)
     .min(min, `${name}: at least ${min}`)
     .max(max, `${name}: at most ${max}`);
@@ -27,20 +28,30 @@ const calendar = (name: string, parse: (s: string) => { ok: true } | { ok: false
     if (!r.ok) ctx.addIssue({ code: 'custom', message: `${name}: ${r.error}` });
   });
 
-export const DailyPapersQuery = z.object({
-  date: calendar('date', parseDay).optional().meta({ description: `A feed day, YYYY-MM-DD (${YEARS}).`, pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['2026-01-05'] }),
-  week: calendar('week', parseIsoWeek).optional().meta({ description: `An ISO 8601 week, YYYY-Www (${YEARS}).`, pattern: '^\\d{4}-W\\d{2}$', examples: ['2026-W02'] }),
-  month: calendar('month', parseMonth).optional().meta({ description: `A month, YYYY-MM (${YEARS}).`, pattern: '^\\d{4}-\\d{2}$', examples: ['2026-01'] }),
-  submitter: z.string().min(1).max(100).optional().describe('Only papers submitted by this user name.'),
-  organization: z.string().min(1).max(100).optional().describe('Only papers of this organization handle (an addition of ours).'),
-  sort: z.enum(DAILY_SORTS, { message: `sort: one of ${DAILY_SORTS.join(', ')}` }).default('publishedAt')
-    .describe('publishedAt: newest submission first; trending: upvotes that fade with age; upvotes (ours): most upvoted first.'),
-  p: intParam('p', 0, 10_000).default(0).describe('Page number, from 0.'),
-  limit: intParam('limit', 1, 100).default(50).describe('Items per page.'),
-}).superRefine((q, ctx) => {
-  const given = (['date', 'week', 'month'] as const).filter((k) => q[k] !== undefined);
-  if (given.length > 1) ctx.addIssue({ code: 'custom', message: `give at most one of date, week and month (got ${given.join(' and ')})` });
-});
+export const DailyPapersQuery = z
+  .object({
+    date: calendar('date', parseDay)
+      .optional()
+      .meta({ description: `A feed day, YYYY-MM-DD (${YEARS}).`, pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['2026-01-05'] }),
+    week: calendar('week', parseIsoWeek)
+      .optional()
+      .meta({ description: `An ISO 8601 week, YYYY-Www (${YEARS}).`, pattern: '^\\d{4}-W\\d{2}$', examples: ['2026-W02'] }),
+    month: calendar('month', parseMonth)
+      .optional()
+      .meta({ description: `A month, YYYY-MM (${YEARS}).`, pattern: '^\\d{4}-\\d{2}$', examples: ['2026-01'] }),
+    submitter: z.string().min(1).max(100).optional().describe('Only papers submitted by this user name.'),
+    organization: z.string().min(1).max(100).optional().describe('Only papers of this organization handle (an addition of ours).'),
+    sort: z
+      .enum(DAILY_SORTS, { message: `sort: one of ${DAILY_SORTS.join(', ')}` })
+      .default('publishedAt')
+      .describe('publishedAt: newest submission first; trending: upvotes that fade with age; upvotes (ours): most upvoted first.'),
+    p: intParam('p', 0, 10_000).default(0).describe('Page number, from 0.'),
+    limit: intParam('limit', 1, 100).default(50).describe('Items per page.'),
+  })
+  .superRefine((q, ctx) => {
+    const given = (['date', 'week', 'month'] as const).filter((k) => q[k] !== undefined);
+    if (given.length > 1) ctx.addIssue({ code: 'custom', message: `give at most one of date, week and month (got ${given.join(' and ')})` });
+  });
 export type DailyPapersQuery = z.infer<typeof DailyPapersQuery>;
 
 export const PapersQuery = z.object({
@@ -50,39 +61,47 @@ export const PapersQuery = z.object({
 
 export const ErrorBody = z.object({ error: z.string() }).register(apiSchemas, { id: 'Error' });
 
-export const Author = z.object({
-  name: z.string(),
-  hidden: z.boolean().describe('Always false: authors are never hidden here.'),
-}).register(apiSchemas, { id: 'Author' });
+export const Author = z
+  .object({
+    name: z.string(),
+    hidden: z.boolean().describe('Always false: authors are never hidden here.'),
+  })
+  .register(apiSchemas, { id: 'Author' });
 
-export const UserRef = z.object({
-  name: z.string().describe('User name.'),
-  user: z.string().optional(),
-  fullname: z.string().optional(),
-  type: z.literal('user'),
-}).register(apiSchemas, { id: 'User' });
+export const UserRef = z
+  .object({
+    name: z.string().describe('User name.'),
+    user: z.string().optional(),
+    fullname: z.string().optional(),
+    type: z.literal('user'),
+  })
+  .register(apiSchemas, { id: 'User' });
 
-export const Organization = z.object({
-  name: z.string().describe('Handle.'),
-  fullname: z.string(),
-}).register(apiSchemas, { id: 'Organization' });
+export const Organization = z
+  .object({
+    name: z.string().describe('Handle.'),
+    fullname: z.string(),
+  })
+  .register(apiSchemas, { id: 'Organization' });
 
 /** The `paper` object of a daily-papers item, and of the search results. */
-export const PaperCore = z.object({
-  id: z.string().describe('arXiv identifier without version.'),
-  authors: z.array(Author),
-  publishedAt: z.string().optional().describe('When arXiv first published it (ISO 8601).'),
-  title: z.string(),
-  summary: z.string().describe('The abstract.'),
-  upvotes: z.number().int(),
-  submittedOnDailyAt: z.string().optional().describe('When it was featured (ISO 8601); absent if never featured.'),
-  submittedOnDailyBy: UserRef.optional(),
-  githubRepo: z.string().optional(),
-  projectPage: z.string().optional(),
-  ai_summary: z.string().optional(),
-  ai_keywords: z.array(z.string()).optional(),
-  organization: Organization.optional(),
-}).register(apiSchemas, { id: 'PaperCore' });
+export const PaperCore = z
+  .object({
+    id: z.string().describe('arXiv identifier without version.'),
+    authors: z.array(Author),
+    publishedAt: z.string().optional().describe('When arXiv first published it (ISO 8601).'),
+    title: z.string(),
+    summary: z.string().describe('The abstract.'),
+    upvotes: z.number().int(),
+    submittedOnDailyAt: z.string().optional().describe('When it was featured (ISO 8601); absent if never featured.'),
+    submittedOnDailyBy: UserRef.optional(),
+    githubRepo: z.string().optional(),
+    projectPage: z.string().optional(),
+    ai_summary: z.string().optional(),
+    ai_keywords: z.array(z.string()).optional(),
+    organization: Organization.optional(),
+  })
+  .register(apiSchemas, { id: 'PaperCore' });
 
 /** GET /api/papers/ID: the paper object with arXiv's metadata added. */
 export const PaperDetail = PaperCore.extend({
@@ -100,47 +119,57 @@ export const PaperDetail = PaperCore.extend({
   pdfUrl: z.string(),
 }).register(apiSchemas, { id: 'Paper' });
 
-export const DailyPaperItem = z.object({
-  paper: PaperCore,
-  publishedAt: z.string().describe('When it was featured (ISO 8601), as on Hugging Face.'),
-  title: z.string(),
-  summary: z.string(),
-  numComments: z.number().int(),
-  submittedBy: UserRef.optional(),
-  organization: Organization.optional(),
-}).register(apiSchemas, { id: 'DailyPaper' });
+export const DailyPaperItem = z
+  .object({
+    paper: PaperCore,
+    publishedAt: z.string().describe('When it was featured (ISO 8601), as on Hugging Face.'),
+    title: z.string(),
+    summary: z.string(),
+    numComments: z.number().int(),
+    submittedBy: UserRef.optional(),
+    organization: Organization.optional(),
+  })
+  .register(apiSchemas, { id: 'DailyPaper' });
 
 /** What /api/papers/search and /similar return per item (the search engineer's presenter). */
-export const SearchItem = z.object({
-  paper: PaperCore.partial().extend({ id: z.string() }).loose(),
-  publishedAt: z.string().nullable().optional(),
-  title: z.string(),
-  summary: z.string(),
-  numComments: z.number().int(),
-  highlightedSummary: z.string().optional().describe('The abstract with matches in <mark>, HTML-escaped.'),
-}).register(apiSchemas, { id: 'SearchItem' });
+export const SearchItem = z
+  .object({
+    paper: PaperCore.partial().extend({ id: z.string() }).loose(),
+    publishedAt: z.string().nullable().optional(),
+    title: z.string(),
+    summary: z.string(),
+    numComments: z.number().int(),
+    highlightedSummary: z.string().optional().describe('The abstract with matches in <mark>, HTML-escaped.'),
+  })
+  .register(apiSchemas, { id: 'SearchItem' });
 
 /** POST/DELETE /api/papers/ID/upvote (the members' store/votes.ts VoteResult). */
-export const Vote = z.object({
-  upvoted: z.boolean().describe('Whether the caller now upvotes the paper.'),
-  upvotes: z.number().int().describe('The paper\'s upvotes after the change.'),
-}).register(apiSchemas, { id: 'Vote' });
+export const Vote = z
+  .object({
+    upvoted: z.boolean().describe('Whether the caller now upvotes the paper.'),
+    upvotes: z.number().int().describe("The paper's upvotes after the change."),
+  })
+  .register(apiSchemas, { id: 'Vote' });
 
 /** One comment (the members' presentComment in members.ts). */
-export const CommentItem = z.object({
-  id: z.number().int(),
-  parentId: z.number().int().nullable(),
-  author: z.object({ user: z.string() }).nullable().describe('null once the comment is deleted.'),
-  createdAt: z.string(),
-  editedAt: z.string().nullable(),
-  status: z.enum(['visible', 'hidden', 'deleted']),
-  body: z.string().nullable().describe('Markdown with $math$; null when hidden or deleted.'),
-  html: z.string().nullable().describe('The body rendered and sanitised.'),
-}).register(apiSchemas, { id: 'Comment' });
+export const CommentItem = z
+  .object({
+    id: z.number().int(),
+    parentId: z.number().int().nullable(),
+    author: z.object({ user: z.string() }).nullable().describe('null once the comment is deleted.'),
+    createdAt: z.string(),
+    editedAt: z.string().nullable(),
+    status: z.enum(['visible', 'hidden', 'deleted']),
+    body: z.string().nullable().describe('Markdown with $math$; null when hidden or deleted.'),
+    html: z.string().nullable().describe('The body rendered and sanitised.'),
+  })
+  .register(apiSchemas, { id: 'Comment' });
 
 /** POST /api/papers/index. */
-export const Indexed = z.object({
-  id: z.string(),
-  url: z.string(),
-  featured: z.boolean(),
-}).register(apiSchemas, { id: 'Indexed' });
+export const Indexed = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    featured: z.boolean(),
+  })
+  .register(apiSchemas, { id: 'Indexed' });

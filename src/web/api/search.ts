@@ -55,7 +55,10 @@ export function searchApi(deps: AppDeps) {
     c.header('x-total-count', String(r.total));
     c.header('server-timing', `search;dur=${r.tookMs.toFixed(1)}`);
     if (r.degraded) c.header('cache-control', 'no-store');
-    return okJson(c, r.hits.map((h) => presentHit(h, h.snippet.map((s) => (s.hit ? `<mark>${escapeHtml(s.text)}</mark>` : escapeHtml(s.text))).join(''))));
+    return okJson(
+      c,
+      r.hits.map((h) => presentHit(h, h.snippet.map((s) => (s.hit ? `<mark>${escapeHtml(s.text)}</mark>` : escapeHtml(s.text))).join(''))),
+    );
   };
 
   const similar = async (c: Context) => {
@@ -66,7 +69,10 @@ export function searchApi(deps: AppDeps) {
     if (!limit.success) return c.json({ error: 'limit: an integer from 1 to 50' }, 400);
     const s = await deps.search.similar(ref.id, limit.data.limit);
     if (s.hits.length === 0 && s.reason === `paper ${ref.id} not found`) return c.json({ error: s.reason }, 404);
-    return okJson(c, s.hits.map((h) => presentHit(h)));
+    return okJson(
+      c,
+      s.hits.map((h) => presentHit(h)),
+    );
   };
 
   return { search, similar };

@@ -5,7 +5,8 @@ describe('feedLinks', () => {
   const hrefs = (canonical?: string, q?: string) => feedLinks(canonical, q).map((f) => f.href);
   it('offers a listing its own feeds, absolute when the canonical URL is', () => {
     expect(hrefs('https://dp.example/papers/week/2026-W02?sort=newest')).toEqual([
-      'https://dp.example/papers/week/2026-W02/feed.rss', 'https://dp.example/papers/week/2026-W02/feed.atom',
+      'https://dp.example/papers/week/2026-W02/feed.rss',
+      'https://dp.example/papers/week/2026-W02/feed.atom',
     ]);
     expect(hrefs('/papers/trending')).toEqual(['/papers/trending/feed.rss', '/papers/trending/feed.atom']);
     expect(hrefs('/authors/Ada%20Example')[1]).toBe('/authors/Ada%20Example/feed.atom');

@@ -25,7 +25,8 @@ export function feedLinks(canonical?: string, query?: string): FeedLink[] {
     const u = new URL(canonical, 'http://localhost');
     const path = u.pathname.replace(/\/+$/, '') || '/';
     const origin = /^https?:/.test(canonical) ? u.origin : '';
-    if (path === '/search' && u.searchParams.get('q')) return both(`${origin}/search`, `Search: ${u.searchParams.get('q')}`, new URLSearchParams({ q: u.searchParams.get('q')! }).toString());
+    if (path === '/search' && u.searchParams.get('q'))
+      return both(`${origin}/search`, `Search: ${u.searchParams.get('q')}`, new URLSearchParams({ q: u.searchParams.get('q')! }).toString());
     if (LISTING.test(path)) return both(origin + path, 'This list');
   }
   if (query && query.trim()) return both('/search', `Search: ${query.trim()}`, new URLSearchParams({ q: query.trim() }).toString());

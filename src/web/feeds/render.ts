@@ -71,19 +71,21 @@ function feedUpdated(doc: FeedDoc): string {
 }
 
 export function renderRss(doc: FeedDoc): string {
-  const items = doc.entries.map((e) => [
-    '<item>',
-    el('title', e.title),
-    el('link', e.url),
-    el('guid', e.id, { isPermaLink: 'false' }),
-    el('pubDate', rfc822(e.published)),
-    ...e.authors.map((a) => el('dc:creator', a)),
-    ...e.categories.map((c) => el('category', c, { domain: 'https://arxiv.org/archive' })),
-    ...e.keywords.map((k) => el('category', k)),
-    el('description', e.summary),
-    el('comments', `${e.url}#comments`),
-    '</item>',
-  ].join(''));
+  const items = doc.entries.map((e) =>
+    [
+      '<item>',
+      el('title', e.title),
+      el('link', e.url),
+      el('guid', e.id, { isPermaLink: 'false' }),
+      el('pubDate', rfc822(e.published)),
+      ...e.authors.map((a) => el('dc:creator', a)),
+      ...e.categories.map((c) => el('category', c, { domain: 'https://arxiv.org/archive' })),
+      ...e.keywords.map((k) => el('category', k)),
+      el('description', e.summary),
+      el('comments', `${e.url}#comments`),
+      '</item>',
+    ].join(''),
+  );
   return [
     '<?xml version="1.0" encoding="utf-8"?>\n',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">',
@@ -103,20 +105,22 @@ export function renderRss(doc: FeedDoc): string {
 }
 
 export function renderAtom(doc: FeedDoc): string {
-  const entries = doc.entries.map((e) => [
-    '<entry>',
-    el('id', e.id),
-    el('title', e.title, { type: 'text' }),
-    empty('link', { rel: 'alternate', type: 'text/html', href: e.url }),
-    empty('link', { rel: 'related', type: 'text/html', href: e.related }),
-    el('published', rfc3339(e.published)),
-    el('updated', rfc3339(e.updated)),
-    ...e.authors.map((a) => `<author>${el('name', a)}</author>`),
-    ...e.categories.map((c) => empty('category', { term: c, scheme: 'https://arxiv.org/archive' })),
-    ...e.keywords.map((k) => empty('category', { term: k })),
-    el('summary', e.summary, { type: 'text' }),
-    '</entry>',
-  ].join(''));
+  const entries = doc.entries.map((e) =>
+    [
+      '<entry>',
+      el('id', e.id),
+      el('title', e.title, { type: 'text' }),
+      empty('link', { rel: 'alternate', type: 'text/html', href: e.url }),
+      empty('link', { rel: 'related', type: 'text/html', href: e.related }),
+      el('published', rfc3339(e.published)),
+      el('updated', rfc3339(e.updated)),
+      ...e.authors.map((a) => `<author>${el('name', a)}</author>`),
+      ...e.categories.map((c) => empty('category', { term: c, scheme: 'https://arxiv.org/archive' })),
+      ...e.keywords.map((k) => empty('category', { term: k })),
+      el('summary', e.summary, { type: 'text' }),
+      '</entry>',
+    ].join(''),
+  );
   // RFC 4287 §4.1.1: a feed without a feed-level author needs one in every entry; ours may have
   // papers with no authors listed, so the feed names its publisher.
   return [

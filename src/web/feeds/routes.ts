@@ -22,7 +22,11 @@ const FORMATS = ['rss', 'atom'] as const;
 type Format = (typeof FORMATS)[number];
 
 const SearchFeedQuery = z.object({
-  q: z.string({ message: 'q: give a search query, as on /search' }).trim().min(1, 'q: give a search query, as on /search').max(500, 'q: at most 500 characters'),
+  q: z
+    .string({ message: 'q: give a search query, as on /search' })
+    .trim()
+    .min(1, 'q: give a search query, as on /search')
+    .max(500, 'q: at most 500 characters'),
   // Feed readers want new matches first; relevance is there for those who ask.
   sort: z.enum(SORTS, { message: `sort: one of ${SORTS.join(', ')}` }).default('date'),
 });
@@ -53,63 +57,90 @@ export function feedRoutes(deps: AppDeps): Hono {
   const everyone = shared({ db: db.db, cache: deps.pageCache ?? new PageCache(), sameForAll: true, maxAge: FEED_MAX_AGE });
   const tagged = etag();
 
-  const period = (kind: 'date' | 'week' | 'month'): Loader => async (c) => {
-    const raw = c.req.param('v') ?? '';
-    const parsed = parsePeriod(kind === 'date' ? 'day' : kind, raw);
-    if (!parsed.ok) return fail(c, 400, parsed.error);
-    const range = parsed.value;
-    const list = await listFeatured(db.db, { range }, 'upvotes', { offset: 0, limit: FEED_SIZE });
-    const when = kind === 'date' ? formatDay(range.from) : kind === 'week' ? formatWeek(raw, range) : formatMonth(raw);
-    return {
-      title: `${kind === 'date' ? 'Daily papers' : kind === 'week' ? 'Papers of the week' : 'Papers of the month'}, ${when}`,
-      description: `Papers featured ${kind === 'date' ? 'on' : 'in'} ${when}, most upvoted first.`,
-      page: `/papers/${kind}/${raw}`,
-      entries: list.items.map(entry),
+  const period =
+    (kind: 'date' | 'week' | 'month'): Loader =>
+    async (c) => {
+      const raw = c.req.param('v') ?? '';
+      const parsed = parsePeriod(kind === 'date' ? 'day' : kind, raw);
+      if (!parsed.ok) return fail(c, 400, parsed.error);
+      const range = parsed.value;
+      const list = await listFeatured(db.db, { range }, 'upvotes', { offset: 0, limit: FEED_SIZE });
+      const when = kind === 'date' ? formatDay(range.from) : kind === 'week' ? formatWeek(raw, range) : formatMonth(raw);
+      return {
+        title: `${kind === 'date' ? 'Daily papers' : kind === 'week' ? 'Papers of the week' : 'Papers of the month'}, ${when}`,
+        description: `Papers featured ${kind === 'date' ? 'on' : 'in'} ${when}, most upvoted first.`,
+        page: `/papers/${kind}/${raw}`,
+        entries: list.items.map(entry),
+      };
     };
-  };
 
   const loaders: Array<[string, Loader]> = [
-    ['/papers', async () => {
-      const list = await listFeatured(db.db, {}, 'newest', { offset: 0, limit: FEED_SIZE });
-      return { title: 'Daily papers', description: 'The latest featured papers, newest first.', page: '/papers', entries: list.items.map(entry) };
-    }],
-    ['/papers/trending', async () => {
-      const list = await listFeatured(db.db, {}, 'trending', { offset: 0, limit: FEED_SIZE });
-      return { title: 'Trending papers', description: 'Papers ranked by upvotes that fade with age (see /about#trending).', page: '/papers/trending', entries: list.items.map(entry) };
-    }],
+    [
+      '/papers',
+      async () => {
+        const list = await listFeatured(db.db, {}, 'newest', { offset: 0, limit: FEED_SIZE });
+        return { title: 'Daily papers', description: 'The latest featured papers, newest first.', page: '/papers', entries: list.items.map(entry) };
+      },
+    ],
+    [
+      '/papers/trending',
+      async () => {
+        const list = await listFeatured(db.db, {}, 'trending', { offset: 0, limit: FEED_SIZE });
+        return {
+          title: 'Trending papers',
+          description: 'Papers ranked by upvotes that fade with age (see /about#trending).',
+          page: '/papers/trending',
+          entries: list.items.map(entry),
+        };
+      },
+    ],
     ['/papers/date/:v', period('date')],
     ['/papers/week/:v', period('week')],
     ['/papers/month/:v', period('month')],
-    ['/search', async (c) => {
-      const q = SearchFeedQuery.safeParse(c.req.query());
-      if (!q.success) return fail(c, 400, q.error.issues.map((i) => i.message).join('; '));
-      const r = await deps.search.search({ q: q.data.q, sort: q.data.sort, limit: FEED_SIZE, page: 1 });
-      const query = new URLSearchParams({ q: q.data.q, ...(q.data.sort !== 'date' ? { sort: q.data.sort } : {}) });
-      return {
-        title: `Search: ${q.data.q}`,
-        description: `Papers matching "${q.data.q}", ${q.data.sort === 'date' ? 'newest' : q.data.sort === 'upvotes' ? 'most upvoted' : 'best'} first.`,
-        page: `/search?${query}`,
-        entries: r.hits.map(entry),
-      };
-    }],
-    ['/orgs/:v', async (c) => {
-      const handle = c.req.param('v') ?? '';
-      const name = await organizationName(db.db, handle);
-      if (name === undefined) return fail(c, 404, `no papers of an organization '${handle}'`);
-      const list = await listFeatured(db.db, { organization: handle }, 'newest', { offset: 0, limit: FEED_SIZE });
-      return { title: `Papers of ${name ?? handle}`, description: `Papers featured with ${name ?? handle}, newest first.`, page: `/orgs/${encodeURIComponent(handle)}`, entries: list.items.map(entry) };
-    }],
-    ['/authors/:v', async (c) => {
-      const author = c.req.param('v') ?? '';
-      const list = await listByAuthor(db.db, db.dialect, author, { offset: 0, limit: FEED_SIZE });
-      if (list.items.length === 0) return fail(c, 404, `no papers by an author named '${author}'`);
-      return {
-        title: `Papers by ${author}`,
-        description: `Papers with ${author} among their authors, newest first.`,
-        page: `/authors/${encodeURIComponent(author)}`,
-        entries: list.items.map(entry),
-      };
-    }],
+    [
+      '/search',
+      async (c) => {
+        const q = SearchFeedQuery.safeParse(c.req.query());
+        if (!q.success) return fail(c, 400, q.error.issues.map((i) => i.message).join('; '));
+        const r = await deps.search.search({ q: q.data.q, sort: q.data.sort, limit: FEED_SIZE, page: 1 });
+        const query = new URLSearchParams({ q: q.data.q, ...(q.data.sort !== 'date' ? { sort: q.data.sort } : {}) });
+        return {
+          title: `Search: ${q.data.q}`,
+          description: `Papers matching "${q.data.q}", ${q.data.sort === 'date' ? 'newest' : q.data.sort === 'upvotes' ? 'most upvoted' : 'best'} first.`,
+          page: `/search?${query}`,
+          entries: r.hits.map(entry),
+        };
+      },
+    ],
+    [
+      '/orgs/:v',
+      async (c) => {
+        const handle = c.req.param('v') ?? '';
+        const name = await organizationName(db.db, handle);
+        if (name === undefined) return fail(c, 404, `no papers of an organization '${handle}'`);
+        const list = await listFeatured(db.db, { organization: handle }, 'newest', { offset: 0, limit: FEED_SIZE });
+        return {
+          title: `Papers of ${name ?? handle}`,
+          description: `Papers featured with ${name ?? handle}, newest first.`,
+          page: `/orgs/${encodeURIComponent(handle)}`,
+          entries: list.items.map(entry),
+        };
+      },
+    ],
+    [
+      '/authors/:v',
+      async (c) => {
+        const author = c.req.param('v') ?? '';
+        const list = await listByAuthor(db.db, db.dialect, author, { offset: 0, limit: FEED_SIZE });
+        if (list.items.length === 0) return fail(c, 404, `no papers by an author named '${author}'`);
+        return {
+          title: `Papers by ${author}`,
+          description: `Papers with ${author} among their authors, newest first.`,
+          page: `/authors/${encodeURIComponent(author)}`,
+          entries: list.items.map(entry),
+        };
+      },
+    ],
   ];
 
   for (const [path, load] of loaders) {

@@ -27,7 +27,9 @@ export function empty(name: string, attrs: Record<string, string>): string {
 }
 
 function attributes(attrs: Record<string, string>): string {
-  return Object.entries(attrs).map(([k, v]) => ` ${k}="${text(v)}"`).join('');
+  return Object.entries(attrs)
+    .map(([k, v]) => ` ${k}="${text(v)}"`)
+    .join('');
 }
 
 /**

@@ -42,4 +42,4 @@ export function currentMember(): Member {
 export const isStaff = (u: User | null) => u !== null && (u.role === 'admin' || u.role === 'moderator');
 
 /** Runs `fn` with `member` as the member components see (rendering a fragment for someone). */
-export const withMember = <T,>(who: Member, fn: () => T): T => storage.run(who, fn);
+export const withMember = <T>(who: Member, fn: () => T): T => storage.run(who, fn);

@@ -65,7 +65,9 @@ export function refuseTokensOnForms(): MiddlewareHandler {
     if (!isSafeMethod(c.req.method) && !isMachinePath(c.req.path) && bearerToken(c) !== undefined) {
       const message = 'API tokens work on /api/ and /mcp only; this form needs a signed-in browser session';
       const headers = { 'www-authenticate': 'Bearer error="invalid_request"', 'cache-control': 'no-store' };
-      return (c.req.header('accept') ?? '').includes('application/json') ? c.json({ error: message }, 401, headers) : c.text(`Unauthorized: ${message}.`, 401, headers);
+      return (c.req.header('accept') ?? '').includes('application/json')
+        ? c.json({ error: message }, 401, headers)
+        : c.text(`Unauthorized: ${message}.`, 401, headers);
     }
     await next();
   };
@@ -81,13 +83,19 @@ export function loadMember(db: Kysely<Database>, secret: string, names: CookieNa
     if (ours) {
       const found = await apiTokenUser(db, token);
       // RFC 6750 3.1: a bad token is a 401 with the invalid_token error, never a silent anonymous read.
-      if (!found) return c.json({ error: 'invalid or revoked API token' }, 401, { 'www-authenticate': 'Bearer error="invalid_token"', 'cache-control': 'no-store' });
+      if (!found)
+        return c.json({ error: 'invalid or revoked API token' }, 401, { 'www-authenticate': 'Bearer error="invalid_token"', 'cache-control': 'no-store' });
       // The one place the API's write rule is checked: unsafe methods on /api/ need the write scope
       // (/mcp decides per tool, since its reads are POSTs too).
       if (!isSafeMethod(c.req.method) && c.req.path.startsWith('/api/') && !found.scopes.includes('write')) {
-        return c.json({ error: 'this token has the read scope only; create a write token in /settings' }, 403, { 'www-authenticate': 'Bearer error="insufficient_scope", scope="write"', 'cache-control': 'no-store' });
+        return c.json({ error: 'this token has the read scope only; create a write token in /settings' }, 403, {
+          'www-authenticate': 'Bearer error="insufficient_scope", scope="write"',
+          'cache-control': 'no-store',
+        });
       }
-      return runAs(c, { user: found.user, sessionHash: null, tokenScopes: found.scopes, csrf: '', voted: new Set(), ip }, async () => { await next(); });
+      return runAs(c, { user: found.user, sessionHash: null, tokenScopes: found.scopes, csrf: '', voted: new Set(), ip }, async () => {
+        await next();
+      });
     }
     const sessionToken = readCookie(c, names, names.session);
     const session = sessionToken ? await sessionUser(db, sessionToken) : null;

@@ -19,8 +19,17 @@ const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
 const DigestChoices = z.object({
   frequency: z.enum(FREQUENCIES).default('daily'),
   max: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(MAX_PAPERS).default(10)),
-  categories: z.string().max(500).default('').transform((s) => parseList(s)).refine((l) => l.every((c) => CATEGORY.test(c)), 'categories look like cs.LG or math'),
-  keywords: z.string().max(500).default('').transform((s) => parseList(s)),
+  categories: z
+    .string()
+    .max(500)
+    .default('')
+    .transform((s) => parseList(s))
+    .refine((l) => l.every((c) => CATEGORY.test(c)), 'categories look like cs.LG or math'),
+  keywords: z
+    .string()
+    .max(500)
+    .default('')
+    .transform((s) => parseList(s)),
 });
 
 /** The /settings section: the member's digest, with its choices, or a form to start one. */
@@ -31,17 +40,27 @@ export async function DigestSettings(props: { db: Db; user: User }) {
     <section id="digest">
       <h2>Email digest</h2>
       <p>
-        {on ? <>Sent to {sub!.email}: {describeChoices(sub!)}. It includes papers picked for you from what you upvoted.</>
-          : sub?.status === 'paused' ? <>Paused: mail to {sub.email} bounced several times. Save to start again.</>
-          : <>The top papers by email, with papers picked for you from what you upvoted.</>}
+        {on ? (
+          <>
+            Sent to {sub!.email}: {describeChoices(sub!)}. It includes papers picked for you from what you upvoted.
+          </>
+        ) : sub?.status === 'paused' ? (
+          <>Paused: mail to {sub.email} bounced several times. Save to start again.</>
+        ) : (
+          <>The top papers by email, with papers picked for you from what you upvoted.</>
+        )}
       </p>
       {props.user.emailConfirmed ? (
         <form method="post" action="/settings/digest" class="stack">
           <CsrfField />
           <fieldset>
             <legend>How often</legend>
-            <label><input type="radio" name="frequency" value="daily" checked={sub?.frequency !== 'weekly'} /> Daily (weekdays)</label>
-            <label><input type="radio" name="frequency" value="weekly" checked={sub?.frequency === 'weekly'} /> Weekly (Mondays)</label>
+            <label>
+              <input type="radio" name="frequency" value="daily" checked={sub?.frequency !== 'weekly'} /> Daily (weekdays)
+            </label>
+            <label>
+              <input type="radio" name="frequency" value="weekly" checked={sub?.frequency === 'weekly'} /> Weekly (Mondays)
+            </label>
           </fieldset>
           <label for="digest-max">Papers per message</label>
           <input id="digest-max" name="max" type="number" min="1" max={String(MAX_PAPERS)} value={String(sub?.maxPapers ?? 10)} />
@@ -49,10 +68,18 @@ export async function DigestSettings(props: { db: Db; user: User }) {
           <input id="digest-categories" name="categories" value={sub?.categories.join(', ') ?? ''} />
           <label for="digest-keywords">Keywords (optional)</label>
           <input id="digest-keywords" name="keywords" value={sub?.keywords.join(', ') ?? ''} />
-          <button class="btn" type="submit" name="action" value="save">{on ? 'Save digest' : 'Start digest'}</button>
-          {on ? <button class="btn" type="submit" name="action" value="stop">Stop digest</button> : null}
+          <button class="btn" type="submit" name="action" value="save">
+            {on ? 'Save digest' : 'Start digest'}
+          </button>
+          {on ? (
+            <button class="btn" type="submit" name="action" value="stop">
+              Stop digest
+            </button>
+          ) : null}
         </form>
-      ) : <p>Confirm your email address first (see the message we sent when you signed up).</p>}
+      ) : (
+        <p>Confirm your email address first (see the message we sent when you signed up).</p>
+      )}
     </section>
   );
 }

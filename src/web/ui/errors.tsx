@@ -11,9 +11,11 @@ export function ErrorPage(props: { status: number; title: string; message: strin
         <p>{props.message}</p>
         {props.children ?? null}
         <p>
-          {props.latest
-            ? <a href={`/papers/date/${props.latest}`}>Go to the latest papers ({formatDay(props.latest)})</a>
-            : <a href="/papers">Go to the latest papers</a>}
+          {props.latest ? (
+            <a href={`/papers/date/${props.latest}`}>Go to the latest papers ({formatDay(props.latest)})</a>
+          ) : (
+            <a href="/papers">Go to the latest papers</a>
+          )}
         </p>
       </div>
     </Layout>
@@ -30,11 +32,12 @@ export function EmptyPage() {
         <ul>
           <li>
             Import Hugging Face daily papers or an arXiv metadata snapshot (JSON Lines, optionally gzipped):
-            <pre><code>bin/dailypapers import hf-daily-papers.jsonl.gz arxiv-metadata-oai-snapshot.json</code></pre>
+            <pre>
+              <code>bin/dailypapers import hf-daily-papers.jsonl.gz arxiv-metadata-oai-snapshot.json</code>
+            </pre>
           </li>
           <li>
-            Or harvest new papers from arXiv: <code>bin/dailypapers ingest arxiv</code> (the server also
-            harvests the configured categories once a day).
+            Or harvest new papers from arXiv: <code>bin/dailypapers ingest arxiv</code> (the server also harvests the configured categories once a day).
           </li>
         </ul>
         <p>Then reload this page.</p>

@@ -4,9 +4,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/connect.js';
-import {
-  type DayRange, dayInZone, formatDay, formatMonth, formatWeek, isoWeekOf, monthOf, parseDay, parsePeriod,
-} from '../../papers/dates.js';
+import { type DayRange, dayInZone, formatDay, formatMonth, formatWeek, isoWeekOf, monthOf, parseDay, parsePeriod } from '../../papers/dates.js';
 import { type FeaturedList, listFeatured, neighbours } from '../../store/lists.js';
 import { latestFeaturedDay, PAPER_SORTS, type PaperSort } from '../../store/papers.js';
 import { Card, cardSummary, plural } from './components/card.js';
@@ -71,50 +69,108 @@ export function FeedPage(props: { view: View; config: Config }) {
       math={math}
     >
       <div class="feed-head">
-        <h1>{v.heading}{v.sub ? <small><span class="visually-hidden">, </span>{v.sub}</small> : null}</h1>
+        <h1>
+          {v.heading}
+          {v.sub ? (
+            <small>
+              <span class="visually-hidden">, </span>
+              {v.sub}
+            </small>
+          ) : null}
+        </h1>
         <div class="bar">
           <nav class="tabs" aria-label="Period">
-            <a href={dayPath(v.day)} aria-current={v.kind === 'day' ? 'page' : undefined}>Day</a>
-            <a href={weekPath(v.day)} aria-current={v.kind === 'week' ? 'page' : undefined}>Week</a>
-            <a href={monthPath(v.day)} aria-current={v.kind === 'month' ? 'page' : undefined}>Month</a>
-            <a href="/papers/trending" aria-current={v.kind === 'trending' ? 'page' : undefined}>Trending</a>
+            <a href={dayPath(v.day)} aria-current={v.kind === 'day' ? 'page' : undefined}>
+              Day
+            </a>
+            <a href={weekPath(v.day)} aria-current={v.kind === 'week' ? 'page' : undefined}>
+              Week
+            </a>
+            <a href={monthPath(v.day)} aria-current={v.kind === 'month' ? 'page' : undefined}>
+              Month
+            </a>
+            <a href="/papers/trending" aria-current={v.kind === 'trending' ? 'page' : undefined}>
+              Trending
+            </a>
           </nav>
           {v.kind !== 'trending' ? (
             <nav class="pager" aria-label={`Other ${v.kind}s`}>
-              {v.prev ? <a class="btn" rel="prev" href={v.prev.href}>← {v.prev.label}</a> : <span class="btn disabled">← none earlier</span>}
-              {v.next ? <a class="btn" rel="next" href={v.next.href}>{v.next.label} →</a> : <span class="btn disabled">none later →</span>}
+              {v.prev ? (
+                <a class="btn" rel="prev" href={v.prev.href}>
+                  ← {v.prev.label}
+                </a>
+              ) : (
+                <span class="btn disabled">← none earlier</span>
+              )}
+              {v.next ? (
+                <a class="btn" rel="next" href={v.next.href}>
+                  {v.next.label} →
+                </a>
+              ) : (
+                <span class="btn disabled">none later →</span>
+              )}
             </nav>
           ) : null}
           <form class="picker" action="/papers/date" method="get">
             <label for="date">Go to</label>
             <input type="date" id="date" name="date" value={v.day} max={dayInZone(new Date(), props.config.timezone)} required />
             <input type="hidden" name="view" value={v.kind === 'trending' ? 'day' : v.kind} />
-            <button class="btn" type="submit">Go</button>
+            <button class="btn" type="submit">
+              Go
+            </button>
           </form>
         </div>
         <div class="bar">
-          <p class="count" aria-live="polite">{plural(total, 'paper')}{pages > 1 ? `, page ${v.page} of ${pages}` : ''}</p>
+          <p class="count" aria-live="polite">
+            {plural(total, 'paper')}
+            {pages > 1 ? `, page ${v.page} of ${pages}` : ''}
+          </p>
           {v.kind !== 'trending' ? (
-            <p class="sort">Sort by{' '}
-              {PAPER_SORTS.map((s) => (s === v.sort
-                ? <strong aria-current="true">{s}</strong>
-                : <a href={withQuery(v.path, s, v.defaultSort)}>{s}</a>))}
+            <p class="sort">
+              Sort by{' '}
+              {PAPER_SORTS.map((s) => (s === v.sort ? <strong aria-current="true">{s}</strong> : <a href={withQuery(v.path, s, v.defaultSort)}>{s}</a>))}
             </p>
-          ) : <p class="count">Ranked by upvotes that fade with age (<a href="/about#trending">how trending works</a>).</p>}
+          ) : (
+            <p class="count">
+              Ranked by upvotes that fade with age (<a href="/about#trending">how trending works</a>).
+            </p>
+          )}
         </div>
       </div>
       {items.length ? (
-        <ol class="cards">{items.map((item) => <li><Card item={item} /></li>)}</ol>
+        <ol class="cards">
+          {items.map((item) => (
+            <li>
+              <Card item={item} />
+            </li>
+          ))}
+        </ol>
       ) : (
         <div class="empty">
-          <p>{v.page > 1 ? `There is no page ${v.page}: this list has ${pages}.` : `No papers were featured ${v.kind === 'trending' ? 'recently' : `${v.kind === 'day' ? 'on' : 'in'} ${v.sub}`}.`}</p>
-          <p>{v.prev ? <a href={v.prev.href}>See {v.prev.label}</a> : null}{v.prev && v.next ? ' or ' : null}{v.next ? <a href={v.next.href}>{v.next.label}</a> : null}</p>
+          <p>
+            {v.page > 1
+              ? `There is no page ${v.page}: this list has ${pages}.`
+              : `No papers were featured ${v.kind === 'trending' ? 'recently' : `${v.kind === 'day' ? 'on' : 'in'} ${v.sub}`}.`}
+          </p>
+          <p>
+            {v.prev ? <a href={v.prev.href}>See {v.prev.label}</a> : null}
+            {v.prev && v.next ? ' or ' : null}
+            {v.next ? <a href={v.next.href}>{v.next.label}</a> : null}
+          </p>
         </div>
       )}
       {pages > 1 ? (
         <nav class="more" aria-label="Pages">
-          {v.page > 1 ? <a class="btn" rel="prev" href={withQuery(v.path, v.sort, v.defaultSort, v.page - 1)}>← Page {v.page - 1}</a> : null}
-          {v.page < pages ? <a class="btn btn-primary" rel="next" href={withQuery(v.path, v.sort, v.defaultSort, v.page + 1)}>Page {v.page + 1} →</a> : null}
+          {v.page > 1 ? (
+            <a class="btn" rel="prev" href={withQuery(v.path, v.sort, v.defaultSort, v.page - 1)}>
+              ← Page {v.page - 1}
+            </a>
+          ) : null}
+          {v.page < pages ? (
+            <a class="btn btn-primary" rel="next" href={withQuery(v.path, v.sort, v.defaultSort, v.page + 1)}>
+              Page {v.page + 1} →
+            </a>
+          ) : null}
         </nav>
       ) : null}
     </Layout>
@@ -141,7 +197,12 @@ export async function renderPeriod(c: Context, deps: FeedDeps, kind: 'day' | 'we
   }
   if (!query.success) {
     const latest = await latestFeaturedDay(db.db);
-    return badRequest(c, latest, `Bad query: ${query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Sort is one of ${PAPER_SORTS.join(', ')}; p is a page number.`, 400);
+    return badRequest(
+      c,
+      latest,
+      `Bad query: ${query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Sort is one of ${PAPER_SORTS.join(', ')}; p is a page number.`,
+      400,
+    );
   }
   let range: DayRange;
   if (parsed === null) {

@@ -37,52 +37,69 @@ const SECTIONS: Array<[Section, string, string]> = [
 export function Layout(props: LayoutProps) {
   // The doctype keeps browsers out of quirks mode (HTML Living Standard §13.1.1); JSX cannot say it.
   return (
-    <>{raw('<!DOCTYPE html>')}<html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{props.title}</title>
-        {props.description ? <meta name="description" content={props.description} /> : null}
-        <meta name="color-scheme" content="light dark" />
-        <meta property="og:site_name" content="dailypapers" />
-        <meta property="og:title" content={props.title.replace(/ - dailypapers$/, '')} />
-        <meta property="og:type" content={props.ogType ?? 'website'} />
-        {props.description ? <meta property="og:description" content={props.description} /> : null}
-        {props.canonical ? <meta property="og:url" content={props.canonical} /> : null}
-        {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
-        {(props.feeds ?? feedLinks(props.canonical, props.query)).map((f) => <link rel="alternate" type={f.type} title={f.title} href={f.href} />)}
-        <meta name="twitter:card" content="summary" />
-        <link rel="stylesheet" href={assetUrl('style.css')} />
-        {props.math ? <link rel="stylesheet" href={assetUrl('katex.css')} /> : null}
-        <script src={assetUrl('app.js')} defer></script>
-      </head>
-      <body>
-        <a class="skip" href="#main">Skip to content</a>
-        <header class="site-header">
-          <div class="wrap">
-            <a class="brand" href="/papers">daily<span>papers</span></a>
-            <nav class="sections" aria-label="Sections">
-              {SECTIONS.map(([key, href, label]) => (
-                <a href={href} aria-current={props.section === key ? 'page' : undefined}>{label}</a>
-              ))}
-            </nav>
-            <form class="search" action="/search" method="get" role="search">
-              <label class="visually-hidden" for="q">Search papers</label>
-              <input type="search" id="q" name="q" placeholder="Search papers" value={props.query ?? ''} />
-              <button class="btn" type="submit">Search</button>
-            </form>
-            <AccountMenu />
-          </div>
-        </header>
-        <main id="main" class="wrap">{props.children}{props.section && props.section !== 'about' ? <SubscribeBox /> : null}</main>
-        <footer class="site-footer">
-          <div class="wrap">
-            dailypapers: papers from <a href="https://arxiv.org/">arXiv</a>, picked by people.
-            {' '}<a href="/about">About, and how trending works</a>.
-            {' '}Keys: <kbd>j</kbd>/<kbd>k</kbd> move between papers, <kbd>o</kbd> opens one.
-          </div>
-        </footer>
-      </body>
-    </html></>
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{props.title}</title>
+          {props.description ? <meta name="description" content={props.description} /> : null}
+          <meta name="color-scheme" content="light dark" />
+          <meta property="og:site_name" content="dailypapers" />
+          <meta property="og:title" content={props.title.replace(/ - dailypapers$/, '')} />
+          <meta property="og:type" content={props.ogType ?? 'website'} />
+          {props.description ? <meta property="og:description" content={props.description} /> : null}
+          {props.canonical ? <meta property="og:url" content={props.canonical} /> : null}
+          {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
+          {(props.feeds ?? feedLinks(props.canonical, props.query)).map((f) => (
+            <link rel="alternate" type={f.type} title={f.title} href={f.href} />
+          ))}
+          <meta name="twitter:card" content="summary" />
+          <link rel="stylesheet" href={assetUrl('style.css')} />
+          {props.math ? <link rel="stylesheet" href={assetUrl('katex.css')} /> : null}
+          <script src={assetUrl('app.js')} defer></script>
+        </head>
+        <body>
+          <a class="skip" href="#main">
+            Skip to content
+          </a>
+          <header class="site-header">
+            <div class="wrap">
+              <a class="brand" href="/papers">
+                daily<span>papers</span>
+              </a>
+              <nav class="sections" aria-label="Sections">
+                {SECTIONS.map(([key, href, label]) => (
+                  <a href={href} aria-current={props.section === key ? 'page' : undefined}>
+                    {label}
+                  </a>
+                ))}
+              </nav>
+              <form class="search" action="/search" method="get" role="search">
+                <label class="visually-hidden" for="q">
+                  Search papers
+                </label>
+                <input type="search" id="q" name="q" placeholder="Search papers" value={props.query ?? ''} />
+                <button class="btn" type="submit">
+                  Search
+                </button>
+              </form>
+              <AccountMenu />
+            </div>
+          </header>
+          <main id="main" class="wrap">
+            {props.children}
+            {props.section && props.section !== 'about' ? <SubscribeBox /> : null}
+          </main>
+          <footer class="site-footer">
+            <div class="wrap">
+              dailypapers: papers from <a href="https://arxiv.org/">arXiv</a>, picked by people. <a href="/about">About, and how trending works</a>. Keys:{' '}
+              <kbd>j</kbd>/<kbd>k</kbd> move between papers, <kbd>o</kbd> opens one.
+            </div>
+          </footer>
+        </body>
+      </html>
+    </>
   );
 }

@@ -30,9 +30,15 @@ export function PaperPage(props: PaperPageProps) {
   const links = arxivLinks(paper.id);
   const summary = f?.aiSummary ?? null;
   const description = plainText(summary ?? firstSentences(paper.abstract, 200));
-  const org = f ? f.organizationName ?? f.organization : null;
+  const org = f ? (f.organizationName ?? f.organization) : null;
   const versions = paper.version ? Array.from({ length: paper.version }, (_, i) => i + 1) : [];
-  const row = (label: string, value: Child | null | undefined) => (value ? (<><dt>{label}</dt><dd>{value}</dd></>) : null);
+  const row = (label: string, value: Child | null | undefined) =>
+    value ? (
+      <>
+        <dt>{label}</dt>
+        <dd>{value}</dd>
+      </>
+    ) : null;
   return (
     <Layout
       title={`${plainText(paper.title)} - dailypapers`}
@@ -44,30 +50,74 @@ export function PaperPage(props: PaperPageProps) {
       <div class="paper">
         <article>
           <p class="count">
-            {f ? <>Featured on <a href={`/papers/date/${f.day}`}>{formatDay(f.day)}</a></> : 'Indexed from arXiv; not featured in the daily feed'}
+            {f ? (
+              <>
+                Featured on <a href={`/papers/date/${f.day}`}>{formatDay(f.day)}</a>
+              </>
+            ) : (
+              'Indexed from arXiv; not featured in the daily feed'
+            )}
           </p>
-          <h1><Tex text={paper.title} />{paper.withdrawn ? ' (withdrawn)' : ''}</h1>
+          <h1>
+            <Tex text={paper.title} />
+            {paper.withdrawn ? ' (withdrawn)' : ''}
+          </h1>
           <p class="authors">
-            {paper.authors.length === 0 ? 'Authors unknown' : paper.authors.map((name, i) => (
-              <>{i > 0 ? ', ' : ''}<a href={`/authors/${encodeURIComponent(name)}`}>{name}</a></>
-            ))}
+            {paper.authors.length === 0
+              ? 'Authors unknown'
+              : paper.authors.map((name, i) => (
+                  <>
+                    {i > 0 ? ', ' : ''}
+                    <a href={`/authors/${encodeURIComponent(name)}`}>{name}</a>
+                  </>
+                ))}
           </p>
           {f ? (
             <ul class="meta">
               {org ? <li>{org}</li> : null}
               {f.submittedByName ? <li>submitted by {f.submittedByName}</li> : null}
               <li>{plural(featured!.upvotes, 'upvote')}</li>
-              <li><a href="#comments">{plural(featured!.commentCount, 'comment')}</a></li>
+              <li>
+                <a href="#comments">{plural(featured!.commentCount, 'comment')}</a>
+              </li>
             </ul>
           ) : null}
           <ul class="actions" aria-label="Vote and read">
-            {featured ? <li><Votes id={paper.id} upvotes={featured.upvotes} /></li> : null}
-            <li><a class="btn btn-primary" href={links.pdf}>PDF</a></li>
-            <li><a class="btn" href={links.abs}>arXiv abstract page</a></li>
-            {paper.codeUrl ? <li><a class="btn" href={paper.codeUrl} rel="noopener">Code</a></li> : null}
-            {paper.projectUrl ? <li><a class="btn" href={paper.projectUrl} rel="noopener">Project page</a></li> : null}
+            {featured ? (
+              <li>
+                <Votes id={paper.id} upvotes={featured.upvotes} />
+              </li>
+            ) : null}
+            <li>
+              <a class="btn btn-primary" href={links.pdf}>
+                PDF
+              </a>
+            </li>
+            <li>
+              <a class="btn" href={links.abs}>
+                arXiv abstract page
+              </a>
+            </li>
+            {paper.codeUrl ? (
+              <li>
+                <a class="btn" href={paper.codeUrl} rel="noopener">
+                  Code
+                </a>
+              </li>
+            ) : null}
+            {paper.projectUrl ? (
+              <li>
+                <a class="btn" href={paper.projectUrl} rel="noopener">
+                  Project page
+                </a>
+              </li>
+            ) : null}
           </ul>
-          {summary ? <div class="lede"><strong>In short</strong> (AI summary): <Tex text={summary} /></div> : null}
+          {summary ? (
+            <div class="lede">
+              <strong>In short</strong> (AI summary): <Tex text={summary} />
+            </div>
+          ) : null}
           <section aria-labelledby="abstract-h">
             <h2 id="abstract-h">Abstract</h2>
             {paper.abstract ? <Tex text={paper.abstract} block /> : <p class="slot">No abstract is stored for this paper.</p>}
@@ -75,7 +125,11 @@ export function PaperPage(props: PaperPageProps) {
           {f?.aiKeywords.length ? (
             <section aria-labelledby="keywords-h">
               <h2 id="keywords-h">Keywords</h2>
-              <ul class="tags">{f.aiKeywords.map((k) => <li class="tag">{k}</li>)}</ul>
+              <ul class="tags">
+                {f.aiKeywords.map((k) => (
+                  <li class="tag">{k}</li>
+                ))}
+              </ul>
             </section>
           ) : null}
           <section id="comments" aria-labelledby="comments-h">
@@ -99,7 +153,19 @@ export function PaperPage(props: PaperPageProps) {
               {row('arXiv', `${paper.id}${paper.version ? `v${paper.version}` : ''}`)}
               {row('Submitted', date(paper.publishedAt))}
               {row('Updated', paper.updatedAt && paper.updatedAt !== paper.publishedAt ? date(paper.updatedAt) : null)}
-              {row('Versions', versions.length ? <>{versions.map((n) => <>{n > 1 ? ' ' : ''}<a href={`${links.abs}v${n}`}>v{n}</a></>)}</> : null)}
+              {row(
+                'Versions',
+                versions.length ? (
+                  <>
+                    {versions.map((n) => (
+                      <>
+                        {n > 1 ? ' ' : ''}
+                        <a href={`${links.abs}v${n}`}>v{n}</a>
+                      </>
+                    ))}
+                  </>
+                ) : null,
+              )}
               {row('Featured', f ? formatDay(f.day, false) : null)}
               {row('Categories', paper.categories.length ? paper.categories.join(', ') : null)}
               {row('Comments', paper.comments)}
@@ -113,7 +179,9 @@ export function PaperPage(props: PaperPageProps) {
           <div class="box">
             <h2>Cite (BibTeX)</h2>
             <pre id="bibtex">{bibtex(paper)}</pre>
-            <button class="btn" type="button" data-copy="#bibtex" hidden>Copy</button>
+            <button class="btn" type="button" data-copy="#bibtex" hidden>
+              Copy
+            </button>
           </div>
         </aside>
       </div>
@@ -124,15 +192,24 @@ export function PaperPage(props: PaperPageProps) {
 /** An unknown (or malformed) arXiv id: say so, and say how to get the paper. */
 export function PaperNotFound(props: { id: string | null; raw: string; latest: string | null; canFetch?: boolean }) {
   if (!props.id) {
-    return <ErrorPage status={404} title="Not an arXiv identifier" message={`'${props.raw}' is not an arXiv identifier. They look like 2501.01234 or hep-th/9901001.`} latest={props.latest} />;
+    return (
+      <ErrorPage
+        status={404}
+        title="Not an arXiv identifier"
+        message={`'${props.raw}' is not an arXiv identifier. They look like 2501.01234 or hep-th/9901001.`}
+        latest={props.latest}
+      />
+    );
   }
   const links = arxivLinks(props.id);
   return (
     <ErrorPage status={404} title="Paper not found" message={`No paper ${props.id} in this instance.`} latest={props.latest}>
-      <p>It may exist on arXiv: <a href={links.abs}>{links.abs}</a>.</p>
       <p>
-        To fetch it from arXiv into this site, <a href="/submit">submit it</a> (members; it is then
-        featured today), or, as an administrator, run <code>bin/dailypapers ingest ids {props.id}</code>.
+        It may exist on arXiv: <a href={links.abs}>{links.abs}</a>.
+      </p>
+      <p>
+        To fetch it from arXiv into this site, <a href="/submit">submit it</a> (members; it is then featured today), or, as an administrator, run{' '}
+        <code>bin/dailypapers ingest ids {props.id}</code>.
       </p>
     </ErrorPage>
   );

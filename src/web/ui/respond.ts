@@ -25,13 +25,16 @@ export function inputTag(c: Context, inputs: unknown): string {
 
 /** 304 when the browser holds this tag; null when the page must be rendered. */
 export function notModified(c: Context, tag: string): Response | null {
-  return matches(c.req.header('if-none-match'), tag)
-    ? new Response(null, { status: 304, headers: { etag: tag, 'cache-control': 'no-cache' } })
-    : null;
+  return matches(c.req.header('if-none-match'), tag) ? new Response(null, { status: 304, headers: { etag: tag, 'cache-control': 'no-cache' } }) : null;
 }
 
 /** Sends a page; its ETag is `tag` when given (see inputTag), else a hash of the HTML. */
-export async function sendPage(c: Context, page: { toString(): string | Promise<string> }, status: ContentfulStatusCode = 200, tag?: string): Promise<Response> {
+export async function sendPage(
+  c: Context,
+  page: { toString(): string | Promise<string> },
+  status: ContentfulStatusCode = 200,
+  tag?: string,
+): Promise<Response> {
   const body = await page.toString();
   tag ??= etagOf(body);
   const headers = { etag: tag, 'cache-control': 'no-cache' };

@@ -45,7 +45,14 @@ export function uiRoutes(deps: AppDeps): Hono {
   const visitorPage = shared({ db: db.db, cache });
   const m: Members = { ...deps, names: cookieNames(config.baseUrl) };
   const [account, settings, comments, submit, people, orgs, admin, subs] = [
-    accountPages(m), settingsPages(m), commentPages(m), submitPages(m), peoplePages(m), orgPages(m), adminPages(m), subscribePages(deps),
+    accountPages(m),
+    settingsPages(m),
+    commentPages(m),
+    submitPages(m),
+    peoplePages(m),
+    orgPages(m),
+    adminPages(m),
+    subscribePages(deps),
   ];
 
   r.get(KATEX_PATH, 'anyone', katexFile); // immutable, fingerprinted: before the ETag below
@@ -128,7 +135,11 @@ async function pickedDate(c: Context, deps: AppDeps) {
   const to = pickDate(c);
   if (to) return c.redirect(to);
   const latest = await latestFeaturedDay(deps.db.db);
-  return sendPage(c, <ErrorPage status={400} title="Bad date" message="Pick a date in the form YYYY-MM-DD (and a view: day, week or month)." latest={latest} />, 400);
+  return sendPage(
+    c,
+    <ErrorPage status={400} title="Bad date" message="Pick a date in the form YYYY-MM-DD (and a view: day, week or month)." latest={latest} />,
+    400,
+  );
 }
 
 /** A paper's page; a variant of its id (an arXiv URL, a version) redirects to the canonical one. */
@@ -140,5 +151,14 @@ async function paperPage(c: Context, deps: AppDeps) {
   if (raw !== ref.id) return c.redirect(`/papers/${ref.id}`, 301);
   const found = await getPaperPage(db.db, ref.id);
   if (!found) return sendPage(c, <PaperNotFound id={ref.id} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
-  return sendPage(c, <PaperPage paper={found.paper} featured={found.featured} config={config} similar={await similarList(deps, ref.id)} comments={await commentsSection(db, ref.id)} />);
+  return sendPage(
+    c,
+    <PaperPage
+      paper={found.paper}
+      featured={found.featured}
+      config={config}
+      similar={await similarList(deps, ref.id)}
+      comments={await commentsSection(db, ref.id)}
+    />,
+  );
 }

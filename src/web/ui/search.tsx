@@ -65,29 +65,46 @@ export function SearchPage(props: { q: string; results: SearchResults }) {
       <div class="search-page">
         <h1>Search</h1>
         <form action="/search" method="get" class="pager" role="search" aria-label="Search with options">
-          <label for="q2" class="visually-hidden">Query</label>
+          <label for="q2" class="visually-hidden">
+            Query
+          </label>
           <input type="search" id="q2" name="q" value={q} placeholder='words, "phrases", -excluded, author:name, cat:cs.LG, after:2025-01-01' size={48} />
           <label for="sort">Sort by</label>
           <select id="sort" name="sort">
-            {SORTS.map((s) => <option value={s} selected={s === r.sort}>{s}</option>)}
+            {SORTS.map((s) => (
+              <option value={s} selected={s === r.sort}>
+                {s}
+              </option>
+            ))}
           </select>
-          <button class="btn btn-primary" type="submit">Search</button>
+          <button class="btn btn-primary" type="submit">
+            Search
+          </button>
         </form>
         {q ? (
           <>
             <p class="count" aria-live="polite">
-              {r.total >= COUNT_CAP ? `${COUNT_CAP.toLocaleString('en-US')}+ results` : `${r.approximate ? 'about ' : ''}${plural(r.total, 'result')}`} in {r.tookMs.toFixed(0)} ms
+              {r.total >= COUNT_CAP ? `${COUNT_CAP.toLocaleString('en-US')}+ results` : `${r.approximate ? 'about ' : ''}${plural(r.total, 'result')}`} in{' '}
+              {r.tookMs.toFixed(0)} ms
               {r.mode === 'hybrid' ? ' (by words and by meaning)' : r.mode === 'lexical' ? ' (by words)' : ''}
             </p>
-            <nav aria-label="Filters"><ul class="tags">
-              {filterLinks(r.query, r.sort).map((l) => (
-                <li><a class="tag" href={l.href} aria-pressed={l.on ? 'true' : 'false'}>{l.on ? `✓ ${l.label}` : l.label}</a></li>
-              ))}
-            </ul></nav>
+            <nav aria-label="Filters">
+              <ul class="tags">
+                {filterLinks(r.query, r.sort).map((l) => (
+                  <li>
+                    <a class="tag" href={l.href} aria-pressed={l.on ? 'true' : 'false'}>
+                      {l.on ? `✓ ${l.label}` : l.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
           </>
         ) : (
-          <p class="slot">Type words, "an exact phrase", -a word to exclude, author:name, cat:cs.LG, after:2025-01-01,
-            before:2026-01-01, has:code or featured:yes. Results are found by words and by meaning.</p>
+          <p class="slot">
+            Type words, "an exact phrase", -a word to exclude, author:name, cat:cs.LG, after:2025-01-01, before:2026-01-01, has:code or featured:yes. Results
+            are found by words and by meaning.
+          </p>
         )}
         {q && r.hits.length === 0 ? <p>No papers match. Try fewer words, or remove a filter.</p> : null}
         <ol class="cards" start={(r.page - 1) * r.limit + 1}>
@@ -95,14 +112,28 @@ export function SearchPage(props: { q: string; results: SearchResults }) {
             <li class="card">
               <Votes id={h.paper.id} upvotes={h.upvotes} />
               <div>
-                <h2><a href={`/papers/${h.paper.id}`}><Highlighted segments={snippet(h.paper.title, terms, 1000)} /></a></h2>
+                <h2>
+                  <a href={`/papers/${h.paper.id}`}>
+                    <Highlighted segments={snippet(h.paper.title, terms, 1000)} />
+                  </a>
+                </h2>
                 <p class="authors">{authorLine(h.paper.authors)}</p>
-                <p class="summary"><Highlighted segments={h.snippet} /></p>
+                <p class="summary">
+                  <Highlighted segments={h.snippet} />
+                </p>
                 <ul class="meta">
                   <li>{h.paper.id}</li>
                   {h.paper.publishedAt ? <li>{h.paper.publishedAt.slice(0, 10)}</li> : null}
-                  {h.paper.codeUrl ? <li><a href={h.paper.codeUrl} rel="noopener">Code</a></li> : null}
-                  {h.paper.categories.slice(0, 3).map((c) => <li class="tag">{c}</li>)}
+                  {h.paper.codeUrl ? (
+                    <li>
+                      <a href={h.paper.codeUrl} rel="noopener">
+                        Code
+                      </a>
+                    </li>
+                  ) : null}
+                  {h.paper.categories.slice(0, 3).map((c) => (
+                    <li class="tag">{c}</li>
+                  ))}
                 </ul>
               </div>
             </li>
@@ -110,9 +141,19 @@ export function SearchPage(props: { q: string; results: SearchResults }) {
         </ol>
         {pages > 1 || r.page > 1 ? (
           <nav class="pager" aria-label="Pages">
-            {r.page > 1 ? <a class="btn" rel="prev" href={href(q, r.sort, r.page - 1)}>← Previous</a> : null}
-            <span>Page {r.page} of {Math.min(pages, 1000)}</span>
-            {r.page < pages ? <a class="btn" rel="next" href={href(q, r.sort, r.page + 1)}>Next →</a> : null}
+            {r.page > 1 ? (
+              <a class="btn" rel="prev" href={href(q, r.sort, r.page - 1)}>
+                ← Previous
+              </a>
+            ) : null}
+            <span>
+              Page {r.page} of {Math.min(pages, 1000)}
+            </span>
+            {r.page < pages ? (
+              <a class="btn" rel="next" href={href(q, r.sort, r.page + 1)}>
+                Next →
+              </a>
+            ) : null}
           </nav>
         ) : null}
       </div>
@@ -129,7 +170,11 @@ export async function similarList(deps: AppDeps, id: string) {
       {s.hits.map((h) => (
         <li>
           <a href={`/papers/${h.paper.id}`}>{h.paper.title}</a>
-          <span class="meta"> {authorLine(h.paper.authors, 2)}{h.paper.publishedAt ? ` · ${h.paper.publishedAt.slice(0, 4)}` : ''}</span>
+          <span class="meta">
+            {' '}
+            {authorLine(h.paper.authors, 2)}
+            {h.paper.publishedAt ? ` · ${h.paper.publishedAt.slice(0, 4)}` : ''}
+          </span>
         </li>
       ))}
     </ul>

@@ -12,8 +12,9 @@ const require = createRequire(import.meta.url);
 
 // Under tsx/vitest this module runs from src/web/ui, next to static/; compiled, it runs from
 // dist/web/ui, and tsc does not copy non-TypeScript files, so the package's src/ copy is used.
-const OWN_DIR = [path.join(import.meta.dirname, 'static'), path.resolve(import.meta.dirname, '../../../src/web/ui/static')]
-  .find((d) => existsSync(path.join(d, 'style.css')));
+const OWN_DIR = [path.join(import.meta.dirname, 'static'), path.resolve(import.meta.dirname, '../../../src/web/ui/static')].find((d) =>
+  existsSync(path.join(d, 'style.css')),
+);
 if (!OWN_DIR) throw new Error(`static assets not found next to ${import.meta.dirname} (looked for static/style.css)`);
 
 const KATEX_DIR = path.dirname(require.resolve('katex/dist/katex.min.css'));

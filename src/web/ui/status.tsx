@@ -32,26 +32,66 @@ export function StatusPage(props: { state: HarvestState; harvests: HarvestRow[];
           <dt>Last success</dt>
           <dd>{when(s.lastSuccessAt)}</dd>
           <dt>Last run</dt>
-          <dd>{when(s.lastRunAt)}{s.lastOutcome ? ` (${s.lastOutcome})` : ''}</dd>
-          {s.lastError ? (<><dt>Last error</dt><dd role="alert"><code>{s.lastError}</code></dd></>) : null}
+          <dd>
+            {when(s.lastRunAt)}
+            {s.lastOutcome ? ` (${s.lastOutcome})` : ''}
+          </dd>
+          {s.lastError ? (
+            <>
+              <dt>Last error</dt>
+              <dd role="alert">
+                <code>{s.lastError}</code>
+              </dd>
+            </>
+          ) : null}
           <dt>Next run</dt>
           <dd>{when(s.nextRunAt)}</dd>
-          {s.lastDetails ? (<><dt>Last result</dt><dd>{Object.entries(s.lastDetails).map(([k, v]) => `${k} ${String(v)}`).join(', ')}</dd></>) : null}
+          {s.lastDetails ? (
+            <>
+              <dt>Last result</dt>
+              <dd>
+                {Object.entries(s.lastDetails)
+                  .map(([k, v]) => `${k} ${String(v)}`)
+                  .join(', ')}
+              </dd>
+            </>
+          ) : null}
         </dl>
         <h2>Recent harvest windows</h2>
-        {props.harvests.length === 0 ? <p>None yet.</p> : (
+        {props.harvests.length === 0 ? (
+          <p>None yet.</p>
+        ) : (
           // Scrolls sideways on a phone rather than squeezing dates into four lines.
           <div style="overflow-x:auto">
             <table>
               <thead>
-                <tr><th scope="col">Set</th><th scope="col">Window</th><th scope="col">Status</th><th scope="col">Pages</th><th scope="col">Records</th><th scope="col">Reached</th><th scope="col">Updated</th></tr>
+                <tr>
+                  <th scope="col">Set</th>
+                  <th scope="col">Window</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Pages</th>
+                  <th scope="col">Records</th>
+                  <th scope="col">Reached</th>
+                  <th scope="col">Updated</th>
+                </tr>
               </thead>
               <tbody>
                 {props.harvests.map((h) => (
                   <tr>
-                    <td><code>{h.set_spec}</code></td>
-                    <td style="white-space:nowrap">{h.from_date ?? '…'} to {h.until_date ?? '…'}</td>
-                    <td>{h.status}{h.error ? <>: <code>{h.error}</code></> : null}</td>
+                    <td>
+                      <code>{h.set_spec}</code>
+                    </td>
+                    <td style="white-space:nowrap">
+                      {h.from_date ?? '…'} to {h.until_date ?? '…'}
+                    </td>
+                    <td>
+                      {h.status}
+                      {h.error ? (
+                        <>
+                          : <code>{h.error}</code>
+                        </>
+                      ) : null}
+                    </td>
                     <td>{h.pages}</td>
                     <td>{h.records}</td>
                     <td style="white-space:nowrap">{h.last_datestamp ?? '-'}</td>

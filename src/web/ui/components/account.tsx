@@ -20,8 +20,18 @@ export function AccountMenu() {
   return (
     <nav class="account" aria-label="Account">
       <a href="/submit">Submit</a> <a href={`/users/${user.username}`}>{user.username}</a> <a href="/settings">Settings</a>
-      {isStaff(user) ? <> <a href="/admin">Admin</a></> : null}
-      <form method="post" action="/logout" class="inline"><CsrfField /><button class="linklike" type="submit">Log out</button></form>
+      {isStaff(user) ? (
+        <>
+          {' '}
+          <a href="/admin">Admin</a>
+        </>
+      ) : null}
+      <form method="post" action="/logout" class="inline">
+        <CsrfField />
+        <button class="linklike" type="submit">
+          Log out
+        </button>
+      </form>
     </nav>
   );
 }

@@ -3,10 +3,24 @@ import type { Paper } from '../../../papers/types.js';
 import { bibtex, bibtexKey } from './bibtex.js';
 
 const paper: Paper = {
-  id: '2501.01234', version: 2, title: 'Contraction & Certificates for $\\mathcal{O}(n_1)$ Games}', abstract: '',
-  authors: ['Ada Example', 'Bo Šample'], primaryCategory: 'cs.GT', categories: ['cs.GT', 'cs.LG'],
-  publishedAt: '2025-01-02T18:00:01.000Z', updatedAt: null, submitter: null, comments: null, journalRef: null,
-  doi: '10.1234/x', reportNo: null, license: null, codeUrl: null, projectUrl: null, withdrawn: false,
+  id: '2501.01234',
+  version: 2,
+  title: 'Contraction & Certificates for $\\mathcal{O}(n_1)$ Games}',
+  abstract: '',
+  authors: ['Ada Example', 'Bo Šample'],
+  primaryCategory: 'cs.GT',
+  categories: ['cs.GT', 'cs.LG'],
+  publishedAt: '2025-01-02T18:00:01.000Z',
+  updatedAt: null,
+  submitter: null,
+  comments: null,
+  journalRef: null,
+  doi: '10.1234/x',
+  reportNo: null,
+  license: null,
+  codeUrl: null,
+  projectUrl: null,
+  withdrawn: false,
 };
 
 describe('bibtex', () => {

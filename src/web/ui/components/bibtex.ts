@@ -27,9 +27,18 @@ function balance(text: string): string {
 
 export function bibtexKey(paper: Paper): string {
   const last = (paper.authors[0] ?? 'anonymous').split(/\s+/).at(-1)!;
-  const word = paper.title.split(/\s+/).map((w) => w.replace(/[^A-Za-z0-9]/g, '')).find((w) => w.length > 3) ?? 'paper';
+  const word =
+    paper.title
+      .split(/\s+/)
+      .map((w) => w.replace(/[^A-Za-z0-9]/g, ''))
+      .find((w) => w.length > 3) ?? 'paper';
   const year = (paper.publishedAt ?? idMonth(paper.id) ?? '').slice(0, 4);
-  return `${last.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase() || 'anonymous'}${year}${word.toLowerCase()}`;
+  return `${
+    last
+      .normalize('NFD')
+      .replace(/[^A-Za-z]/g, '')
+      .toLowerCase() || 'anonymous'
+  }${year}${word.toLowerCase()}`;
 }
 
 export function bibtex(paper: Paper): string {
@@ -44,6 +53,9 @@ export function bibtex(paper: Paper): string {
     ['doi', paper.doi],
     ['url', `https://arxiv.org/abs/${paper.id}`],
   ];
-  const body = fields.filter(([, v]) => v).map(([k, v]) => `  ${k} = {${v}},`).join('\n');
+  const body = fields
+    .filter(([, v]) => v)
+    .map(([k, v]) => `  ${k} = {${v}},`)
+    .join('\n');
   return `@misc{${bibtexKey(paper)},\n${body}\n}`;
 }

@@ -20,8 +20,7 @@ export function cardSummary(item: FeaturedPaper): string {
 }
 
 /** "1 comment", "1,234 upvotes" (a regex, not toLocaleString: Intl is ~100x slower per call). */
-export const plural = (n: number, one: string, many = `${one}s`) =>
-  `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`) => `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} ${n === 1 ? one : many}`;
 
 /**
  * The upvote form: a POST to /papers/ID/upvote (app.js sends it without a reload). A visitor who
@@ -34,9 +33,15 @@ export function UpvoteForm(props: { id: string; upvoted?: boolean | undefined })
   return (
     <form class="upvote" method="post" action={`/papers/${props.id}/upvote`}>
       <input type="hidden" name="csrf" value={me.csrf} />
-      {me.user
-        ? <button type="submit" aria-pressed={upvoted ? 'true' : 'false'} aria-label="Upvote">▲</button>
-        : <button type="submit" aria-label="Log in to upvote" title="Log in to upvote">▲</button>}
+      {me.user ? (
+        <button type="submit" aria-pressed={upvoted ? 'true' : 'false'} aria-label="Upvote">
+          ▲
+        </button>
+      ) : (
+        <button type="submit" aria-label="Log in to upvote" title="Log in to upvote">
+          ▲
+        </button>
+      )}
     </form>
   );
 }
@@ -60,18 +65,34 @@ export function Card(props: { item: FeaturedPaper }) {
     <article class="card" id={`p-${paper.id.replace('/', '-')}`}>
       <Votes id={paper.id} upvotes={upvotes} />
       <div>
-        <h2><a href={href}><Tex text={paper.title} /></a></h2>
+        <h2>
+          <a href={href}>
+            <Tex text={paper.title} />
+          </a>
+        </h2>
         <p class="authors">
           {authorLine(paper.authors)}
           {paper.authors.length > CARD_AUTHORS ? ` · ${plural(paper.authors.length, 'author')}` : ''}
         </p>
-        <p class="summary"><Tex text={cardSummary(props.item)} /></p>
+        <p class="summary">
+          <Tex text={cardSummary(props.item)} />
+        </p>
         <ul class="meta">
-          {featured.organizationName ?? featured.organization ? <li>{featured.organizationName ?? featured.organization}</li> : null}
+          {(featured.organizationName ?? featured.organization) ? <li>{featured.organizationName ?? featured.organization}</li> : null}
           {featured.submittedByName ? <li>submitted by {featured.submittedByName}</li> : null}
-          <li><a href={`${href}#comments`}>{plural(commentCount, 'comment')}</a></li>
-          {paper.codeUrl ? <li><a href={paper.codeUrl} rel="noopener">Code</a></li> : null}
-          {paper.categories.slice(0, 3).map((c) => <li class="tag">{c}</li>)}
+          <li>
+            <a href={`${href}#comments`}>{plural(commentCount, 'comment')}</a>
+          </li>
+          {paper.codeUrl ? (
+            <li>
+              <a href={paper.codeUrl} rel="noopener">
+                Code
+              </a>
+            </li>
+          ) : null}
+          {paper.categories.slice(0, 3).map((c) => (
+            <li class="tag">{c}</li>
+          ))}
         </ul>
       </div>
     </article>

@@ -26,16 +26,25 @@ export function SubscribeBox() {
     <section class="subscribe-box" aria-labelledby="subscribe-box-title">
       <style>{BOX_STYLE}</style>
       <h2 id="subscribe-box-title">Get the top papers by email</h2>
-      <p>Daily (weekdays) or weekly (Mondays). No account needed; you confirm by email, and every message unsubscribes in one click. <a href="/subscribe">More options</a></p>
+      <p>
+        Daily (weekdays) or weekly (Mondays). No account needed; you confirm by email, and every message unsubscribes in one click.{' '}
+        <a href="/subscribe">More options</a>
+      </p>
       <form class="subscribe-row" method="post" action="/subscribe">
-        <label class="visually-hidden" for="subscribe-box-email">Email address</label>
+        <label class="visually-hidden" for="subscribe-box-email">
+          Email address
+        </label>
         <input type="email" id="subscribe-box-email" name="email" required autocomplete="email" placeholder="you@example.com" />
-        <label class="visually-hidden" for="subscribe-box-frequency">How often</label>
+        <label class="visually-hidden" for="subscribe-box-frequency">
+          How often
+        </label>
         <select id="subscribe-box-frequency" name="frequency">
           <option value="daily">Daily</option>
           <option value="weekly">Weekly</option>
         </select>
-        <button class="btn btn-primary" type="submit">Subscribe</button>
+        <button class="btn btn-primary" type="submit">
+          Subscribe
+        </button>
       </form>
     </section>
   );

@@ -3,7 +3,15 @@
 // members/accounts.ts; no answer here tells whether an address has an account.
 import type { Context } from 'hono';
 import {
-  type AccountDeps, checkConfirmLink, checkResetLink, coarseAgent, confirmSignup, logIn, requestReset, resetPassword, signUp,
+  type AccountDeps,
+  checkConfirmLink,
+  checkResetLink,
+  coarseAgent,
+  confirmSignup,
+  logIn,
+  requestReset,
+  resetPassword,
+  signUp,
 } from '../../../members/accounts.js';
 import { deleteSession } from '../../../store/sessions.js';
 import { member } from '../../middleware/context.js';
@@ -25,15 +33,34 @@ function SignupForm(props: { values?: Fields; error?: string }) {
       {props.error ? <Notice kind="error">{props.error}</Notice> : null}
       <form method="post" action="/signup" class="stack">
         <CsrfField />
-        <label for="username">Username <small>(2 to 32 letters, digits, - or _; shown publicly)</small></label>
-        <input id="username" name="username" required minlength={2} maxlength={32} pattern="[A-Za-z0-9][A-Za-z0-9_\-]{1,31}" autocomplete="username" value={v.username ?? ''} />
-        <label for="email">Email <small>(never shown; we send a link to confirm it)</small></label>
+        <label for="username">
+          Username <small>(2 to 32 letters, digits, - or _; shown publicly)</small>
+        </label>
+        <input
+          id="username"
+          name="username"
+          required
+          minlength={2}
+          maxlength={32}
+          pattern="[A-Za-z0-9][A-Za-z0-9_\-]{1,31}"
+          autocomplete="username"
+          value={v.username ?? ''}
+        />
+        <label for="email">
+          Email <small>(never shown; we send a link to confirm it)</small>
+        </label>
         <input id="email" name="email" type="email" required maxlength={254} autocomplete="email" value={v.email ?? ''} />
-        <label for="password">Password <small>(at least 8 characters)</small></label>
+        <label for="password">
+          Password <small>(at least 8 characters)</small>
+        </label>
         <input id="password" name="password" type="password" required minlength={8} maxlength={256} autocomplete="new-password" />
-        <button class="btn btn-primary" type="submit">Sign up</button>
+        <button class="btn btn-primary" type="submit">
+          Sign up
+        </button>
       </form>
-      <p>Have an account? <a href="/login">Log in</a>.</p>
+      <p>
+        Have an account? <a href="/login">Log in</a>.
+      </p>
     </Page>
   );
 }
@@ -51,9 +78,13 @@ function LoginForm(props: { next?: string; error?: string; login?: string; statu
         <input id="login" name="login" required maxlength={254} autocomplete="username" value={props.login ?? ''} />
         <label for="password">Password</label>
         <input id="password" name="password" type="password" required maxlength={256} autocomplete="current-password" />
-        <button class="btn btn-primary" type="submit">Log in</button>
+        <button class="btn btn-primary" type="submit">
+          Log in
+        </button>
       </form>
-      <p><a href="/reset">Forgot your password?</a> No account yet? <a href="/signup">Sign up</a>.</p>
+      <p>
+        <a href="/reset">Forgot your password?</a> No account yet? <a href="/signup">Sign up</a>.
+      </p>
     </Page>
   );
 }
@@ -61,8 +92,12 @@ function LoginForm(props: { next?: string; error?: string; login?: string; statu
 const CHECK_MAIL = (email: string) => (
   <Page title="Check your email">
     <h1>Check your email</h1>
-    <p>We sent a message to <strong>{email}</strong> with a link to confirm the address. Follow it, then log in.</p>
-    <p>No message? Look in the spam folder, or <a href="/signup">try again</a> in a few minutes.</p>
+    <p>
+      We sent a message to <strong>{email}</strong> with a link to confirm the address. Follow it, then log in.
+    </p>
+    <p>
+      No message? Look in the spam folder, or <a href="/signup">try again</a> in a few minutes.
+    </p>
   </Page>
 );
 
@@ -70,8 +105,18 @@ function gone(title: string, reason: string) {
   return (
     <Page title={title}>
       <h1>{title}</h1>
-      <Notice kind="error">{reason === 'expired' ? 'This link has expired.' : reason === 'used' ? 'This link has already been used.' : reason === 'exists' ? 'This address already has an account.' : 'This link is not valid.'}</Notice>
-      <p><a href="/reset">Ask for a new password reset link</a>, <a href="/signup">sign up again</a>, or <a href="/login">log in</a>.</p>
+      <Notice kind="error">
+        {reason === 'expired'
+          ? 'This link has expired.'
+          : reason === 'used'
+            ? 'This link has already been used.'
+            : reason === 'exists'
+              ? 'This address already has an account.'
+              : 'This link is not valid.'}
+      </Notice>
+      <p>
+        <a href="/reset">Ask for a new password reset link</a>, <a href="/signup">sign up again</a>, or <a href="/login">log in</a>.
+      </p>
     </Page>
   );
 }
@@ -84,7 +129,9 @@ const ResetRequest = (p: { done?: boolean }) => (
       <CsrfField />
       <label for="email">Email address of your account</label>
       <input id="email" name="email" type="email" required maxlength={254} autocomplete="email" />
-      <button class="btn btn-primary" type="submit">Send me a link</button>
+      <button class="btn btn-primary" type="submit">
+        Send me a link
+      </button>
     </form>
   </Page>
 );
@@ -96,9 +143,13 @@ const NewPassword = (p: { error?: string }) => (
     <p>Setting a new password signs your account out everywhere and revokes its API tokens.</p>
     <form method="post" class="stack">
       <CsrfField />
-      <label for="password">New password <small>(at least 8 characters)</small></label>
+      <label for="password">
+        New password <small>(at least 8 characters)</small>
+      </label>
       <input id="password" name="password" type="password" required minlength={8} maxlength={256} autocomplete="new-password" />
-      <button class="btn btn-primary" type="submit">Set password</button>
+      <button class="btn btn-primary" type="submit">
+        Set password
+      </button>
     </form>
   </Page>
 );
@@ -120,19 +171,35 @@ export function accountPages(m: Members) {
     },
 
     loginForm: (c: Context) =>
-      c.html(<LoginForm next={c.req.query('next')} status={c.req.query('out') === 'everywhere' ? 'You are signed out everywhere: every session of your account has ended.' : undefined} />),
+      c.html(
+        <LoginForm
+          next={c.req.query('next')}
+          status={c.req.query('out') === 'everywhere' ? 'You are signed out everywhere: every session of your account has ended.' : undefined}
+        />,
+      ),
     login: async (c: Context) => {
       const f = await readForm(c, m);
       if (f instanceof Response) return f;
       const login = (f.login ?? '').trim().slice(0, 254);
       const r = await logIn(accountDeps(m), { login, password: f.password ?? '' }, clientOf(c));
       switch (r.kind) {
-        case 'throttled': return tooMany(c, r.seconds);
+        case 'throttled':
+          return tooMany(c, r.seconds);
         // One answer for a wrong password, an unknown name and a sign-up not yet confirmed (which
         // has no account until its link is used).
-        case 'failed': return c.html(<LoginForm next={f.next} login={login} error="Wrong username, email or password. Signed up recently? Follow the link in the confirmation mail first." />, 401);
-        case 'suspended': return c.html(<LoginForm next={f.next} error="This account is suspended. Write to the administrators of this site." />, 403);
-        case 'unconfirmed': return c.html(<LoginForm next={f.next} login={login} error="Confirm your email address first: we have sent you a new link." />, 403);
+        case 'failed':
+          return c.html(
+            <LoginForm
+              next={f.next}
+              login={login}
+              error="Wrong username, email or password. Signed up recently? Follow the link in the confirmation mail first."
+            />,
+            401,
+          );
+        case 'suspended':
+          return c.html(<LoginForm next={f.next} error="This account is suspended. Write to the administrators of this site." />, 403);
+        case 'unconfirmed':
+          return c.html(<LoginForm next={f.next} login={login} error="Confirm your email address first: we have sent you a new link." />, 403);
         case 'ok':
           setSessionCookie(c, m.names, r.session.token);
           return c.redirect(safeNext(f.next), 303);
@@ -156,7 +223,12 @@ export function accountPages(m: Members) {
       return c.html(
         <Page title="Confirm your email">
           <h1>Confirm your email</h1>
-          <form method="post" class="stack"><CsrfField /><button class="btn btn-primary" type="submit">Confirm my address</button></form>
+          <form method="post" class="stack">
+            <CsrfField />
+            <button class="btn btn-primary" type="submit">
+              Confirm my address
+            </button>
+          </form>
         </Page>,
       );
     },
@@ -186,7 +258,12 @@ export function accountPages(m: Members) {
       if (f instanceof Response) return f;
       const r = await resetPassword(accountDeps(m), c.req.param('token') ?? '', f.password ?? '');
       if (!r.ok) return 'problem' in r ? c.html(<NewPassword error={r.problem} />, 400) : c.html(gone('Reset your password', r.reason), 410);
-      return c.html(<LoginForm login={r.user?.username} status="Your password is changed: every session of your account has ended and every API token is revoked. Log in with the new password." />);
+      return c.html(
+        <LoginForm
+          login={r.user?.username}
+          status="Your password is changed: every session of your account has ended and every API token is revoked. Log in with the new password."
+        />,
+      );
     },
   };
 }

@@ -19,8 +19,12 @@ async function acting(c: Context, m: Members): Promise<{ user: User; f: Fields }
 const Post = (p: { action: string; label: string; fields?: Record<string, string> }) => (
   <form method="post" action={p.action} class="inline">
     <CsrfField />
-    {Object.entries(p.fields ?? {}).map(([k, v]) => <input type="hidden" name={k} value={v} />)}
-    <button class="linklike" type="submit">{p.label}</button>
+    {Object.entries(p.fields ?? {}).map(([k, v]) => (
+      <input type="hidden" name={k} value={v} />
+    ))}
+    <button class="linklike" type="submit">
+      {p.label}
+    </button>
   </form>
 );
 
@@ -35,7 +39,10 @@ export function adminPages(m: Members) {
     const g = { user: userOf(c) };
     const admin = g.user.role === 'admin';
     const [comments, users, claims, orgs] = await Promise.all([
-      recentComments(db, 50), admin ? listUsers(db, 100) : [], admin ? pendingClaims(db) : [], admin ? unclaimedOrgs(db, 50) : [],
+      recentComments(db, 50),
+      admin ? listUsers(db, 100) : [],
+      admin ? pendingClaims(db) : [],
+      admin ? unclaimedOrgs(db, 50) : [],
     ]);
     return c.html(
       <Page title="Admin">
@@ -44,45 +51,104 @@ export function adminPages(m: Members) {
         <h2>Remove a featured paper</h2>
         <form method="post" action="/admin/featured/remove" class="stack">
           <CsrfField />
-          <label for="paper">arXiv id</label><input id="paper" name="paperId" required maxlength={40} />
-          <button class="btn" type="submit">Remove from the feeds</button>
+          <label for="paper">arXiv id</label>
+          <input id="paper" name="paperId" required maxlength={40} />
+          <button class="btn" type="submit">
+            Remove from the feeds
+          </button>
         </form>
         <h2>Recent comments</h2>
         <table>
-          <tbody>{comments.map((x) => (
-            <tr>
-              <td><a href={`/papers/${x.paperId}#c${x.id}`}>#{x.id}</a></td><td>{x.username}</td><td>{x.body.slice(0, 120)}</td>
-              <td>{x.deleted ? 'deleted' : x.hidden ? <Post action={`/comments/${x.id}/unhide`} label="unhide" /> : <Post action={`/comments/${x.id}/hide`} label="hide" />}</td>
-            </tr>
-          ))}</tbody>
+          <tbody>
+            {comments.map((x) => (
+              <tr>
+                <td>
+                  <a href={`/papers/${x.paperId}#c${x.id}`}>#{x.id}</a>
+                </td>
+                <td>{x.username}</td>
+                <td>{x.body.slice(0, 120)}</td>
+                <td>
+                  {x.deleted ? (
+                    'deleted'
+                  ) : x.hidden ? (
+                    <Post action={`/comments/${x.id}/unhide`} label="unhide" />
+                  ) : (
+                    <Post action={`/comments/${x.id}/hide`} label="hide" />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
         </table>
         {admin ? (
           <>
             <h2>Authorship claims</h2>
-            {claims.length ? <ul>{claims.map((x) => (
-              <li>{x.username} claims to be {x.authorName} of <a href={`/papers/${x.paperId}`}>{x.paperId}</a>{' '}
-                <Post action={`/admin/claims/${x.id}`} label="approve" fields={{ decision: 'approve' }} />{' '}
-                <Post action={`/admin/claims/${x.id}`} label="reject" fields={{ decision: 'reject' }} /></li>
-            ))}</ul> : <p class="slot">None pending.</p>}
+            {claims.length ? (
+              <ul>
+                {claims.map((x) => (
+                  <li>
+                    {x.username} claims to be {x.authorName} of <a href={`/papers/${x.paperId}`}>{x.paperId}</a>{' '}
+                    <Post action={`/admin/claims/${x.id}`} label="approve" fields={{ decision: 'approve' }} />{' '}
+                    <Post action={`/admin/claims/${x.id}`} label="reject" fields={{ decision: 'reject' }} />
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p class="slot">None pending.</p>
+            )}
             <h2>Unclaimed organizations</h2>
-            {orgs.length ? <ul>{orgs.map((o) => <li><a href={`/orgs/${o.name}`}>{o.displayName ?? o.name}</a> ({o.papers} papers)</li>)}</ul> : <p class="slot">None.</p>}
+            {orgs.length ? (
+              <ul>
+                {orgs.map((o) => (
+                  <li>
+                    <a href={`/orgs/${o.name}`}>{o.displayName ?? o.name}</a> ({o.papers} papers)
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p class="slot">None.</p>
+            )}
             <form method="post" action="/admin/orgs/assign" class="stack">
               <CsrfField />
-              <label for="org">Organization short name</label><input id="org" name="name" required maxlength={64} />
-              <label for="to">Assign to username (becomes its admin)</label><input id="to" name="username" required maxlength={32} />
-              <button class="btn" type="submit">Assign</button>
+              <label for="org">Organization short name</label>
+              <input id="org" name="name" required maxlength={64} />
+              <label for="to">Assign to username (becomes its admin)</label>
+              <input id="to" name="username" required maxlength={32} />
+              <button class="btn" type="submit">
+                Assign
+              </button>
             </form>
             <h2>Accounts</h2>
             <table>
-              <tbody>{users.map((u) => (
-                <tr>
-                  <td><a href={`/users/${u.username}`}>{u.username}</a></td><td>{u.role}</td><td>{u.suspended ? 'suspended' : u.emailConfirmed ? 'active' : 'unconfirmed'}</td>
-                  <td>{u.id === g.user.id ? null : <>
-                    <Post action={`/admin/users/${u.id}/suspend`} label={u.suspended ? 'restore' : 'suspend'} fields={{ suspended: u.suspended ? '0' : '1' }} />{' '}
-                    {(['member', 'moderator', 'admin'] as Role[]).filter((r) => r !== u.role).map((r) => <><Post action={`/admin/users/${u.id}/role`} label={`make ${r}`} fields={{ role: r }} />{' '}</>)}
-                  </>}</td>
-                </tr>
-              ))}</tbody>
+              <tbody>
+                {users.map((u) => (
+                  <tr>
+                    <td>
+                      <a href={`/users/${u.username}`}>{u.username}</a>
+                    </td>
+                    <td>{u.role}</td>
+                    <td>{u.suspended ? 'suspended' : u.emailConfirmed ? 'active' : 'unconfirmed'}</td>
+                    <td>
+                      {u.id === g.user.id ? null : (
+                        <>
+                          <Post
+                            action={`/admin/users/${u.id}/suspend`}
+                            label={u.suspended ? 'restore' : 'suspend'}
+                            fields={{ suspended: u.suspended ? '0' : '1' }}
+                          />{' '}
+                          {(['member', 'moderator', 'admin'] as Role[])
+                            .filter((r) => r !== u.role)
+                            .map((r) => (
+                              <>
+                                <Post action={`/admin/users/${u.id}/role`} label={`make ${r}`} fields={{ role: r }} />{' '}
+                              </>
+                            ))}
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           </>
         ) : null}

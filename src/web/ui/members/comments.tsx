@@ -26,17 +26,42 @@ function CommentItem(props: { c: Comment; reply?: boolean }) {
         {c.deleted ? 'deleted' : <a href={`/users/${c.username}`}>{c.username}</a>} · <a href={`#c${c.id}`}>{when(c.createdAt)}</a>
         {c.editedAt && !gone ? ' · edited' : ''}
       </p>
-      {c.deleted ? <p class="slot">[deleted]</p> : c.hidden ? <p class="slot">[hidden by a moderator]</p> : (
+      {c.deleted ? (
+        <p class="slot">[deleted]</p>
+      ) : c.hidden ? (
+        <p class="slot">[hidden by a moderator]</p>
+      ) : (
         <div class="comment-body" dangerouslySetInnerHTML={{ __html: c.html }} />
       )}
       {me && !gone ? (
         <div class="comment-actions">
           {me.id === c.userId ? <a href={`/comments/${c.id}/edit`}>edit</a> : null}
-          {me.id === c.userId ? <form method="post" action={`/comments/${c.id}/delete`} class="inline"><CsrfField /><button class="linklike" type="submit">delete</button></form> : null}
-          {isStaff(me) ? <form method="post" action={`/comments/${c.id}/hide`} class="inline"><CsrfField /><button class="linklike" type="submit">hide</button></form> : null}
+          {me.id === c.userId ? (
+            <form method="post" action={`/comments/${c.id}/delete`} class="inline">
+              <CsrfField />
+              <button class="linklike" type="submit">
+                delete
+              </button>
+            </form>
+          ) : null}
+          {isStaff(me) ? (
+            <form method="post" action={`/comments/${c.id}/hide`} class="inline">
+              <CsrfField />
+              <button class="linklike" type="submit">
+                hide
+              </button>
+            </form>
+          ) : null}
         </div>
       ) : null}
-      {me && isStaff(me) && c.hidden ? <form method="post" action={`/comments/${c.id}/unhide`} class="inline"><CsrfField /><button class="linklike" type="submit">unhide</button></form> : null}
+      {me && isStaff(me) && c.hidden ? (
+        <form method="post" action={`/comments/${c.id}/unhide`} class="inline">
+          <CsrfField />
+          <button class="linklike" type="submit">
+            unhide
+          </button>
+        </form>
+      ) : null}
       {me && !props.reply && !gone ? (
         <details class="reply-box">
           <summary>reply</summary>
@@ -53,9 +78,15 @@ function CommentForm(props: { paperId: string; parentId?: number | null; body?: 
     <form method="post" action={`/papers/${props.paperId}/comments`} class="stack comment-form">
       <CsrfField />
       {props.parentId ? <input type="hidden" name="parentId" value={String(props.parentId)} /> : null}
-      <label for={id}>{props.parentId ? 'Your reply' : 'Add a comment'} <small>(Markdown; math as $x^2$ or $$...$$)</small></label>
-      <textarea id={id} name="body" rows={props.body ? 12 : 4} required maxlength={COMMENT_MAX}>{props.body ?? ''}</textarea>
-      <button class="btn btn-primary" type="submit">{props.parentId ? 'Reply' : 'Comment'}</button>
+      <label for={id}>
+        {props.parentId ? 'Your reply' : 'Add a comment'} <small>(Markdown; math as $x^2$ or $$...$$)</small>
+      </label>
+      <textarea id={id} name="body" rows={props.body ? 12 : 4} required maxlength={COMMENT_MAX}>
+        {props.body ?? ''}
+      </textarea>
+      <button class="btn btn-primary" type="submit">
+        {props.parentId ? 'Reply' : 'Comment'}
+      </button>
     </form>
   );
 }
@@ -68,9 +99,21 @@ export async function commentsSection(db: Db, paperId: string) {
     <div class="comments">
       {threadHasMath(list) ? <link rel="stylesheet" href={assetUrl('katex.css')} /> : null}
       {list.length ? (
-        <ol class="comment-list">{list.map((c) => <CommentItem c={c} reply={c.parentId !== null} />)}</ol>
-      ) : <p class="slot">No comments yet.</p>}
-      {me ? <CommentForm paperId={paperId} /> : <p><a href={`/login?next=${encodeURIComponent(`/papers/${paperId}#comments`)}`}>Log in</a> to comment.</p>}
+        <ol class="comment-list">
+          {list.map((c) => (
+            <CommentItem c={c} reply={c.parentId !== null} />
+          ))}
+        </ol>
+      ) : (
+        <p class="slot">No comments yet.</p>
+      )}
+      {me ? (
+        <CommentForm paperId={paperId} />
+      ) : (
+        <p>
+          <a href={`/login?next=${encodeURIComponent(`/papers/${paperId}#comments`)}`}>Log in</a> to comment.
+        </p>
+      )}
     </div>
   );
 }
@@ -85,7 +128,9 @@ function Retry(props: { paperId: string; parentId: number | null; body: string; 
       <h1>Your comment was not posted</h1>
       <Notice kind="error">{props.error}</Notice>
       <CommentForm paperId={props.paperId} parentId={props.parentId} body={props.body} />
-      <p><a href={`/papers/${props.paperId}#comments`}>Back to the paper</a></p>
+      <p>
+        <a href={`/papers/${props.paperId}#comments`}>Back to the paper</a>
+      </p>
     </Page>
   );
 }
@@ -97,11 +142,19 @@ function EditPage(props: { c: Comment; body: string; error?: string }) {
       {props.error ? <Notice kind="error">{props.error}</Notice> : null}
       <form method="post" action={`/comments/${props.c.id}/edit`} class="stack">
         <CsrfField />
-        <label for="body">Comment <small>(Markdown; math as $x^2$)</small></label>
-        <textarea id="body" name="body" rows={8} required maxlength={COMMENT_MAX}>{props.body}</textarea>
-        <button class="btn btn-primary" type="submit">Save</button>
+        <label for="body">
+          Comment <small>(Markdown; math as $x^2$)</small>
+        </label>
+        <textarea id="body" name="body" rows={8} required maxlength={COMMENT_MAX}>
+          {props.body}
+        </textarea>
+        <button class="btn btn-primary" type="submit">
+          Save
+        </button>
       </form>
-      <p><a href={`/papers/${props.c.paperId}#c${props.c.id}`}>Back to the paper</a></p>
+      <p>
+        <a href={`/papers/${props.c.paperId}#c${props.c.id}`}>Back to the paper</a>
+      </p>
     </Page>
   );
 }

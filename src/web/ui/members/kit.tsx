@@ -25,7 +25,11 @@ export function Page(props: { title: string; children: Child; math?: boolean }) 
 }
 
 export function Notice(props: { kind?: 'error' | 'ok'; children: Child }) {
-  return <p class={`notice ${props.kind ?? 'ok'}`} role={props.kind === 'error' ? 'alert' : 'status'}>{props.children}</p>;
+  return (
+    <p class={`notice ${props.kind ?? 'ok'}`} role={props.kind === 'error' ? 'alert' : 'status'}>
+      {props.children}
+    </p>
+  );
 }
 
 export type Fields = Record<string, string>;
@@ -51,15 +55,40 @@ export function limited(c: Context, m: Members, checks: Array<[LimitName, string
 export function tooMany(c: Context, seconds: number): Response | Promise<Response> {
   const headers = { 'retry-after': String(seconds) };
   const message = `Too many requests: try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
-  return wantsJson(c) ? c.json({ error: message }, 429, headers) : c.html(<Page title="Slow down"><h1>Slow down</h1><p>{message}</p></Page>, 429, headers);
+  return wantsJson(c)
+    ? c.json({ error: message }, 429, headers)
+    : c.html(
+        <Page title="Slow down">
+          <h1>Slow down</h1>
+          <p>{message}</p>
+        </Page>,
+        429,
+        headers,
+      );
 }
 
 export function forbidden(c: Context, message = 'You are not allowed to do this.'): Response | Promise<Response> {
-  return wantsJson(c) ? c.json({ error: message }, 403) : c.html(<Page title="Not allowed"><h1>Not allowed</h1><p>{message}</p></Page>, 403);
+  return wantsJson(c)
+    ? c.json({ error: message }, 403)
+    : c.html(
+        <Page title="Not allowed">
+          <h1>Not allowed</h1>
+          <p>{message}</p>
+        </Page>,
+        403,
+      );
 }
 
 export function notFound(c: Context, message: string): Response | Promise<Response> {
-  return wantsJson(c) ? c.json({ error: message }, 404) : c.html(<Page title="Not found"><h1>Not found</h1><p>{message}</p></Page>, 404);
+  return wantsJson(c)
+    ? c.json({ error: message }, 404)
+    : c.html(
+        <Page title="Not found">
+          <h1>Not found</h1>
+          <p>{message}</p>
+        </Page>,
+        404,
+      );
 }
 
 /** A local path to return to: only same-origin paths, never //host or scheme-relative tricks. */

@@ -19,11 +19,15 @@ export function orgPages(m: Members) {
       {p.error ? <Notice kind="error">{p.error}</Notice> : null}
       <form method="post" action="/orgs" class="stack">
         <CsrfField />
-        <label for="name">Short name <small>(used in its address: letters, digits, '.', '-', '_')</small></label>
+        <label for="name">
+          Short name <small>(used in its address: letters, digits, '.', '-', '_')</small>
+        </label>
         <input id="name" name="name" required maxlength={64} pattern="[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}" />
         <label for="display">Full name</label>
         <input id="display" name="displayName" required maxlength={120} />
-        <button class="btn btn-primary" type="submit">Create</button>
+        <button class="btn btn-primary" type="submit">
+          Create
+        </button>
       </form>
     </Page>
   );
@@ -63,16 +67,47 @@ export function orgPages(m: Members) {
         <h1>{title}</h1>
         {members.length === 0 ? <p class="notice">Unclaimed: this organization comes from imported papers and has no members here yet.</p> : null}
         <h2>Papers</h2>
-        {papers.length ? <ul>{papers.map((p) => <li><a href={`/papers/${p.id}`}><Tex text={p.title} /></a> <small>{p.day} · {p.upvotes} upvotes</small></li>)}</ul> : <p class="slot">No papers yet.</p>}
+        {papers.length ? (
+          <ul>
+            {papers.map((p) => (
+              <li>
+                <a href={`/papers/${p.id}`}>
+                  <Tex text={p.title} />
+                </a>{' '}
+                <small>
+                  {p.day} · {p.upvotes} upvotes
+                </small>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="slot">No papers yet.</p>
+        )}
         <h2>Members</h2>
-        {members.length ? <ul>{members.map((x) => <li><a href={`/users/${x.username}`}>{x.username}</a>{x.role === 'admin' ? ' (admin)' : ''}</li>)}</ul> : <p class="slot">None.</p>}
+        {members.length ? (
+          <ul>
+            {members.map((x) => (
+              <li>
+                <a href={`/users/${x.username}`}>{x.username}</a>
+                {x.role === 'admin' ? ' (admin)' : ''}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="slot">None.</p>
+        )}
         {amAdmin && org ? (
           <form method="post" action={`/orgs/${org.name}/members`} class="stack">
             <CsrfField />
             <label for="member">Add a member by username</label>
             <input id="member" name="username" required maxlength={32} />
-            <select name="role" aria-label="Role"><option value="member">member</option><option value="admin">admin</option></select>
-            <button class="btn" type="submit">Add</button>
+            <select name="role" aria-label="Role">
+              <option value="member">member</option>
+              <option value="admin">admin</option>
+            </select>
+            <button class="btn" type="submit">
+              Add
+            </button>
           </form>
         ) : null}
       </Page>,

@@ -24,51 +24,82 @@ async function SettingsPage(props: { m: Members; user: User; sessionHash: string
       <h1>Settings</h1>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       {props.error ? <Notice kind="error">{props.error}</Notice> : null}
-      <p>Signed in as <a href={`/users/${props.user.username}`}>{props.user.username}</a> ({props.user.email}, {props.user.role}).</p>
+      <p>
+        Signed in as <a href={`/users/${props.user.username}`}>{props.user.username}</a> ({props.user.email}, {props.user.role}).
+      </p>
 
       <h2>Password</h2>
       <form method="post" action="/settings/password" class="stack">
         <CsrfField />
         <label for="current">Current password</label>
         <input id="current" name="current" type="password" required maxlength={256} autocomplete="current-password" />
-        <label for="password">New password <small>(at least 8 characters)</small></label>
+        <label for="password">
+          New password <small>(at least 8 characters)</small>
+        </label>
         <input id="password" name="password" type="password" required minlength={8} maxlength={256} autocomplete="new-password" />
-        <label><input type="checkbox" name="revokeTokens" value="1" checked /> Also revoke all my API tokens</label>
-        <p><small>Changing the password signs out every other session of your account.</small></p>
-        <button class="btn" type="submit">Change password</button>
+        <label>
+          <input type="checkbox" name="revokeTokens" value="1" checked /> Also revoke all my API tokens
+        </label>
+        <p>
+          <small>Changing the password signs out every other session of your account.</small>
+        </p>
+        <button class="btn" type="submit">
+          Change password
+        </button>
       </form>
 
       <h2>Sessions</h2>
       <p>Where your account is signed in. Each session lasts 30 days from when it started; last activity is updated about once an hour.</p>
       <table class="sessions">
-        <thead><tr><th>Browser</th><th>Signed in</th><th>Last active</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Browser</th>
+            <th>Signed in</th>
+            <th>Last active</th>
+          </tr>
+        </thead>
         <tbody>
           {sessions.map((s) => (
             <tr>
-              <td>{s.userAgent ?? 'unknown browser'}{s.current ? <strong> (this browser)</strong> : null}</td><td>{when(s.createdAt)}</td><td>{when(s.lastSeenAt)}</td>
+              <td>
+                {s.userAgent ?? 'unknown browser'}
+                {s.current ? <strong> (this browser)</strong> : null}
+              </td>
+              <td>{when(s.createdAt)}</td>
+              <td>{when(s.lastSeenAt)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <form method="post" action="/settings/sessions/end-all" class="stack">
         <CsrfField />
-        <button class="btn" type="submit">Sign out everywhere</button>
+        <button class="btn" type="submit">
+          Sign out everywhere
+        </button>
         <small>Ends every session listed above, this one included; API tokens are not affected.</small>
       </form>
 
       <h2>Privacy</h2>
       <form method="post" action="/settings/privacy" class="stack">
         <CsrfField />
-        <label><input type="checkbox" name="upvotesPublic" value="1" checked={props.user.upvotesPublic} /> Show my upvotes on my profile</label>
-        <button class="btn" type="submit">Save</button>
+        <label>
+          <input type="checkbox" name="upvotesPublic" value="1" checked={props.user.upvotesPublic} /> Show my upvotes on my profile
+        </label>
+        <button class="btn" type="submit">
+          Save
+        </button>
       </form>
 
       <DigestSettings db={props.m.db} user={props.user} />
 
       <h2>API tokens</h2>
-      <p>Send a token as <code>Authorization: Bearer TOKEN</code>. A read token can only read; a write token can also upvote, comment and submit papers.</p>
+      <p>
+        Send a token as <code>Authorization: Bearer TOKEN</code>. A read token can only read; a write token can also upvote, comment and submit papers.
+      </p>
       {props.newToken ? (
-        <Notice>New token (copy it now: it is not shown again): <code id="new-token">{props.newToken}</code></Notice>
+        <Notice>
+          New token (copy it now: it is not shown again): <code id="new-token">{props.newToken}</code>
+        </Notice>
       ) : null}
       <form method="post" action="/settings/tokens" class="stack">
         <CsrfField />
@@ -76,21 +107,47 @@ async function SettingsPage(props: { m: Members; user: User; sessionHash: string
         <input id="token-name" name="name" required maxlength={100} placeholder="my script" />
         <fieldset>
           <legend>Scope</legend>
-          <label><input type="radio" name="scope" value="read" checked /> read</label>
-          <label><input type="radio" name="scope" value="write" /> read and write</label>
+          <label>
+            <input type="radio" name="scope" value="read" checked /> read
+          </label>
+          <label>
+            <input type="radio" name="scope" value="write" /> read and write
+          </label>
         </fieldset>
-        <button class="btn" type="submit">Create token</button>
+        <button class="btn" type="submit">
+          Create token
+        </button>
       </form>
       {tokens.length ? (
         <table class="tokens">
-          <thead><tr><th>Name</th><th>Scopes</th><th>Created</th><th>Last used</th><th></th></tr></thead>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Scopes</th>
+              <th>Created</th>
+              <th>Last used</th>
+              <th></th>
+            </tr>
+          </thead>
           <tbody>
             {tokens.map((t) => (
               <tr>
-                <td>{t.name}</td><td>{t.scopes.join(', ')}</td><td>{t.createdAt.slice(0, 10)}</td><td>{t.lastUsedAt?.slice(0, 10) ?? 'never'}</td>
-                <td>{t.revokedAt ? 'revoked' : (
-                  <form method="post" action={`/settings/tokens/${t.id}/revoke`}><CsrfField /><button class="btn" type="submit">Revoke</button></form>
-                )}</td>
+                <td>{t.name}</td>
+                <td>{t.scopes.join(', ')}</td>
+                <td>{t.createdAt.slice(0, 10)}</td>
+                <td>{t.lastUsedAt?.slice(0, 10) ?? 'never'}</td>
+                <td>
+                  {t.revokedAt ? (
+                    'revoked'
+                  ) : (
+                    <form method="post" action={`/settings/tokens/${t.id}/revoke`}>
+                      <CsrfField />
+                      <button class="btn" type="submit">
+                        Revoke
+                      </button>
+                    </form>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -119,11 +176,19 @@ export function settingsPages(m: Members) {
       const user = userOf(c);
       const f = await readForm(c, m);
       if (f instanceof Response) return f;
-      const r = await changePassword(accountDeps(m), user, { current: f.current ?? '', password: f.password ?? '', revokeTokens: f.revokeTokens === '1' }, clientOf(c));
+      const r = await changePassword(
+        accountDeps(m),
+        user,
+        { current: f.current ?? '', password: f.password ?? '', revokeTokens: f.revokeTokens === '1' },
+        clientOf(c),
+      );
       switch (r.kind) {
-        case 'throttled': return tooMany(c, r.seconds);
-        case 'wrong': return page(c, user, { error: 'The current password is not right.' }, 403);
-        case 'invalid': return page(c, user, { error: r.message }, 400);
+        case 'throttled':
+          return tooMany(c, r.seconds);
+        case 'wrong':
+          return page(c, user, { error: 'The current password is not right.' }, 403);
+        case 'invalid':
+          return page(c, user, { error: r.message }, 400);
         case 'changed':
           setSessionCookie(c, m.names, r.session.token);
           return c.redirect(`/settings?changed=password&revoked=${r.revokedTokens}`, 303);

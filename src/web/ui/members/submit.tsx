@@ -12,8 +12,21 @@ async function SubmitPage(props: { m: Members; user: User; error?: string; exist
   return (
     <Page title="Submit a paper">
       <h1>Submit a paper</h1>
-      <p>Share a paper you read: it is featured today with you as its submitter. Papers must have appeared on arXiv in the last {rulesOf(props.m).maxAgeDays} days.</p>
-      {props.error ? <Notice kind="error">{props.error}{props.existing ? <> <a href={`/papers/${props.existing}`}>See its page</a>.</> : null}</Notice> : null}
+      <p>
+        Share a paper you read: it is featured today with you as its submitter. Papers must have appeared on arXiv in the last {rulesOf(props.m).maxAgeDays}{' '}
+        days.
+      </p>
+      {props.error ? (
+        <Notice kind="error">
+          {props.error}
+          {props.existing ? (
+            <>
+              {' '}
+              <a href={`/papers/${props.existing}`}>See its page</a>.
+            </>
+          ) : null}
+        </Notice>
+      ) : null}
       <form method="post" action="/submit" class="stack">
         <CsrfField />
         <label for="arxiv">arXiv id or URL</label>
@@ -21,10 +34,17 @@ async function SubmitPage(props: { m: Members; user: User; error?: string; exist
         {orgs.length ? (
           <>
             <label for="org">On behalf of</label>
-            <select id="org" name="org"><option value="">just me</option>{orgs.map((o) => <option value={o.name}>{o.displayName}</option>)}</select>
+            <select id="org" name="org">
+              <option value="">just me</option>
+              {orgs.map((o) => (
+                <option value={o.name}>{o.displayName}</option>
+              ))}
+            </select>
           </>
         ) : null}
-        <button class="btn btn-primary" type="submit">Submit</button>
+        <button class="btn btn-primary" type="submit">
+          Submit
+        </button>
       </form>
     </Page>
   );

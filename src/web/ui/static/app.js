@@ -39,7 +39,10 @@
     if (button) button.disabled = true;
     try {
       const res = await fetch(form.action, { method: 'POST', body: new FormData(form), headers: { accept: 'application/json' } });
-      if (res.status === 401) { location.href = '/login?next=' + encodeURIComponent(location.pathname); return; }
+      if (res.status === 401) {
+        location.href = '/login?next=' + encodeURIComponent(location.pathname);
+        return;
+      }
       if (!res.ok) throw new Error(String(res.status));
       const data = await res.json();
       const box = form.closest('.votes');
@@ -60,7 +63,9 @@
     button.addEventListener('click', async () => {
       await navigator.clipboard.writeText(source.textContent || '');
       button.textContent = 'Copied';
-      setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+      setTimeout(() => {
+        button.textContent = 'Copy';
+      }, 1500);
     });
   });
 })();
