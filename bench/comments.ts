@@ -74,7 +74,10 @@ function largest(shape: (n: number) => string): number {
   let lo = 1;
   let hi = 2;
   if (shape(2) === shape(1)) return 1;
-  while (accepted(shape(hi))) (lo = hi), (hi *= 2);
+  while (accepted(shape(hi))) {
+    lo = hi;
+    hi *= 2;
+  }
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (accepted(shape(mid))) lo = mid;

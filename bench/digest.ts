@@ -34,7 +34,10 @@ async function sink() {
     disableReverseLookup: true,
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => (state.samples.length < 3 ? chunks.push(c) : (state.bytes += c.length)));
+      stream.on('data', (c: Buffer) => {
+        if (state.samples.length < 3) chunks.push(c);
+        else state.bytes += c.length;
+      });
       stream.on('end', () => {
         state.count++;
         if (chunks.length) {

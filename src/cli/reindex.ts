@@ -27,9 +27,8 @@ export const reindexCommand: Command = {
       const started = Date.now();
       const onProgress = embeddingProgress(io.stderr);
       const full = args.values.embeddings === true;
-      const p = full
-        ? await search.reindex({ embeddings: true, onProgress })
-        : (await search.reindex({ embeddings: false }), await search.embedPending({ onProgress }));
+      if (!full) await search.reindex({ embeddings: false });
+      const p = full ? await search.reindex({ embeddings: true, onProgress }) : await search.embedPending({ onProgress });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       io.stdout.write(
         `reindexed in ${seconds}s: lexical index rebuilt; ${p?.skipped ? `embeddings skipped: ${p.skipped}` : `${p?.embedded ?? 0} papers embedded with ${p?.model}`}\n`,

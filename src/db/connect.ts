@@ -50,7 +50,11 @@ export async function connect(config: DatabaseConfig): Promise<Db> {
       dialect: 'sqlite',
       sqlite,
       dpBm25: loadDpBm25(sqlite),
-      readers: () => (config.path === ':memory:' ? db : (readers ??= sqliteReaders(config.path))),
+      readers: () => {
+        if (config.path === ':memory:') return db;
+        readers ??= sqliteReaders(config.path);
+        return readers;
+      },
       close: async () => {
         await readers?.destroy();
         await db.destroy();

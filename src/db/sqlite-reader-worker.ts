@@ -28,7 +28,10 @@ parentPort!.on('message', ({ id, sql, params }: ReaderRequest) => {
       if (statements.size >= 1000) statements.delete(statements.keys().next().value!);
       statements.set(sql, stmt);
     }
-    answer = { id, rows: stmt.reader ? stmt.all(params) : (stmt.run(params), []) };
+    let rows: unknown[] = [];
+    if (stmt.reader) rows = stmt.all(params);
+    else stmt.run(params);
+    answer = { id, rows };
   } catch (e) {
     answer = { id, error: (e as Error).message, code: (e as { code?: string }).code };
   }

@@ -63,7 +63,8 @@ class ReaderConnection implements DatabaseConnection {
     });
   }
 
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+  // Kysely calls this inside its own for await, so throwing here fails the stream as a generator would.
+  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('the SQLite readers do not stream');
   }
 

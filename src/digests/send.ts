@@ -262,7 +262,7 @@ async function deliver(
   pace: () => Promise<void>,
 ): Promise<void> {
   const db = deps.db.db;
-  if (!sub || sub.status !== 'active') {
+  if (sub?.status !== 'active') {
     await finishRow(db, row.id, { status: 'skipped', error: sub ? `subscription is ${sub.status}` : 'subscription deleted' }, now());
     summary.skipped++;
     return;

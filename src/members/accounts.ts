@@ -169,7 +169,9 @@ export async function logIn(d: AccountDeps, input: { login: string; password: st
   const account = row ? `user:${row.id}` : `name:${login.toLowerCase()}`;
   const wait = d.limiter.loginBlocked(account, client.ip) ?? d.limiter.hit('loginPerIp', client.ip);
   if (wait !== null) return { kind: 'throttled', seconds: wait };
-  const ok = row ? await verifyPassword(row.password_hash, password) : (await burnPasswordCheck(password), false);
+  let ok = false;
+  if (row) ok = await verifyPassword(row.password_hash, password);
+  else await burnPasswordCheck(password);
   if (!row || !ok) {
     d.limiter.loginFailed(account, client.ip);
     return { kind: 'failed' };

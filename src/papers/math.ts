@@ -48,7 +48,10 @@ function tex1(tex: string, displayMode: boolean): string {
 // swallow their argument instead (a macro shadows a builtin of the same name). A fresh object per
 // call: KaTeX stores \gdef definitions in this object, and a shared one would carry them into the
 // next formula.
-const gobble = (context: object) => ((context as { consumeArgs(n: number): unknown }).consumeArgs(1), '');
+const gobble = (context: object) => {
+  (context as { consumeArgs(n: number): unknown }).consumeArgs(1);
+  return '';
+};
 const quiet = () => ({ '\\message': gobble, '\\errmessage': gobble, '\\show': gobble });
 
 /**

@@ -35,7 +35,10 @@ export function reciprocalRankFusion(lists: readonly (readonly string[])[], k = 
   lists.forEach((ids, l) => {
     ids.forEach((id, i) => {
       let f = byId.get(id);
-      if (!f) byId.set(id, (f = { id, score: 0, ranks: lists.map(() => null) }));
+      if (!f) {
+        f = { id, score: 0, ranks: lists.map(() => null) };
+        byId.set(id, f);
+      }
       if (f.ranks[l] !== null) return;
       f.ranks[l] = i + 1;
       f.score += 1 / (k + i + 1);

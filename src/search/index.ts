@@ -136,7 +136,7 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
         const [emb, vec] = await Promise.all([embedder(), vectors()]);
         if (!emb || !vec.available) return null;
         const [v] = await emb.embed([semanticText(query)], signal);
-        if (!v || !v.some((x) => x !== 0)) return null;
+        if (!v?.some((x) => x !== 0)) return null;
         // Filters are checked on the candidates: ask for twice as many when they may remove some.
         // Not more: four times makes pgvector walk its graph at ef_search 402 rather than 202
         // (alone at a million papers: 14.1 ms at ef 402, 9.5 at ef 250), for little: a narrow

@@ -52,7 +52,8 @@ function matcherFor(terms: string[]): Matcher {
       let hit = seen.get(word);
       if (hit === undefined) {
         if (seen.size > 10_000) seen.clear();
-        seen.set(word, (hit = stems.has(stem(word))));
+        hit = stems.has(stem(word));
+        seen.set(word, hit);
       }
       return hit;
     },

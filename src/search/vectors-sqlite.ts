@@ -62,7 +62,7 @@ function checksumOf(file: string): string {
   const buf = Buffer.alloc(8 << 20);
   const fd = openSync(file, 'r');
   try {
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) hash.update(buf.subarray(0, n));
   } finally {
     closeSync(fd);
   }
@@ -144,7 +144,9 @@ export function sqliteVectors(db: Kysely<Database>, opts: SqliteVectorOptions = 
     const fresh = rows.filter((r) => r.model === g.model && r.vec.byteLength === g.dim * 4);
     if (fresh.length) {
       const data = new Float32Array(fresh.length * g.dim);
-      fresh.forEach((r, i) => data.set(fromBlob(r.vec), i * g.dim));
+      fresh.forEach((r, i) => {
+        data.set(fromBlob(r.vec), i * g.dim);
+      });
       g.index.add(
         BigUint64Array.from(fresh, (r) => BigInt(r.doc_id)),
         data,

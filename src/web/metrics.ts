@@ -42,7 +42,10 @@ export class Metrics {
     const key = `route="${route}",method="${method}",status="${Math.floor(status / 100)}xx"`;
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
     let h = this.histograms.get(route);
-    if (!h) this.histograms.set(route, (h = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 }));
+    if (!h) {
+      h = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 };
+      this.histograms.set(route, h);
+    }
     BUCKETS.forEach((le, i) => {
       if (seconds <= le) h.buckets[i]!++;
     });
@@ -61,7 +64,9 @@ export class Metrics {
     );
     const hist: string[] = [];
     for (const [route, h] of this.histograms) {
-      BUCKETS.forEach((le, i) => hist.push(`dailypapers_http_request_duration_seconds_bucket{route="${route}",le="${le}"} ${h.buckets[i]}`));
+      BUCKETS.forEach((le, i) => {
+        hist.push(`dailypapers_http_request_duration_seconds_bucket{route="${route}",le="${le}"} ${h.buckets[i]}`);
+      });
       hist.push(`dailypapers_http_request_duration_seconds_bucket{route="${route}",le="+Inf"} ${h.count}`);
       hist.push(`dailypapers_http_request_duration_seconds_sum{route="${route}"} ${h.sum.toFixed(6)}`);
       hist.push(`dailypapers_http_request_duration_seconds_count{route="${route}"} ${h.count}`);

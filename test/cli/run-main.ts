@@ -7,8 +7,20 @@ export async function runMain(argv: string[], env: Record<string, string> = {}) 
   let stderr = '';
   const io = {
     env: { LOG_LEVEL: 'silent', ...env },
-    stdout: { write: (s: string) => ((stdout += s), true), isTTY: false },
-    stderr: { write: (s: string) => ((stderr += s), true), isTTY: false },
+    stdout: {
+      write: (s: string) => {
+        stdout += s;
+        return true;
+      },
+      isTTY: false,
+    },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+        return true;
+      },
+      isTTY: false,
+    },
   } as unknown as Parameters<typeof main>[1];
   const code = await main(argv, io);
   return { code, stdout, stderr };

@@ -38,7 +38,9 @@ describe.each(DIALECTS)('feeds over the real featured papers on %s', (dialect) =
         const ids = feed.items.map((i) => /abs\/(.+)$/.exec((i.guid ?? (i as { id?: string }).id)!)![1]!);
         const rows = await t.db.db.selectFrom('papers').select(['id', 'title']).where('id', 'in', ids).execute();
         const title = new Map(rows.map((r) => [r.id, r.title]));
-        feed.items.forEach((item, n) => expect(item.title, ids[n]).toBe(title.get(ids[n]!)));
+        feed.items.forEach((item, n) => {
+          expect(item.title, ids[n]).toBe(title.get(ids[n]!));
+        });
         entries += feed.items.length;
       }
     }

@@ -34,7 +34,9 @@ describe.skipIf(!built)('dp_bm25', () => {
         ours.rows.map((r) => r.rowid),
         q,
       ).toEqual(theirs.rows.map((r) => r.rowid));
-      ours.rows.forEach((r, i) => expect(r.s, q).toBeCloseTo(theirs.rows[i]!.s, 9));
+      ours.rows.forEach((r, i) => {
+        expect(r.s, q).toBeCloseTo(theirs.rows[i]!.s, 9);
+      });
     }
     // Through the backend, with and without the extension: the same pages.
     const native = sqliteLexical(t.db.db, { dpBm25: true });

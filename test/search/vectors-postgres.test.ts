@@ -104,7 +104,9 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL vector index', () => {
       .sort((a, b) => b.score - a.score)
       .slice(0, 5);
     expect(found.map((n) => n.id)).toEqual(exact.map((e) => e.id));
-    found.forEach((n, i) => expect(n.score).toBeCloseTo(exact[i]!.score, 5));
+    found.forEach((n, i) => {
+      expect(n.score).toBeCloseTo(exact[i]!.score, 5);
+    });
   });
 
   it('rebuilds an index that an interrupted bulk load left missing', async () => {

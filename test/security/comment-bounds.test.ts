@@ -14,8 +14,9 @@ const PAPER = '2501.01234';
 // The issue's case: one 10,000-character formula, over a megabyte of HTML unbounded.
 const MATRIX = `$$\\begin{matrix}${'a&b\\\\'.repeat(1990)}\\end{matrix}$$`;
 
-const unescape = (s: string) => s.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&amp;', '&');
-const textarea = (html: string) => unescape(/<textarea[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1] ?? '');
+const unescapeHtml = (s: string) =>
+  s.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&amp;', '&');
+const textarea = (html: string) => unescapeHtml(/<textarea[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1] ?? '');
 
 describe.each(DIALECTS)('comment bounds (%s)', (dialect) => {
   let t: Awaited<ReturnType<typeof memberApp>>;

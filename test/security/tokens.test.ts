@@ -13,7 +13,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const isMachine = (path: string) => path === '/api' || path.startsWith('/api/') || path === '/mcp' || path.startsWith('/mcp/');
 
 /** Every unsafe route the app registered outside the machine surfaces, with sample parameters. */
-export function unsafeFormRoutes(app: Hono, paperId: string): Array<{ method: string; path: string }> {
+function unsafeFormRoutes(app: Hono, paperId: string): Array<{ method: string; path: string }> {
   const seen = new Set<string>();
   const out: Array<{ method: string; path: string }> = [];
   for (const r of app.routes) {
@@ -22,7 +22,10 @@ export function unsafeFormRoutes(app: Hono, paperId: string): Array<{ method: st
       name === 'id' && r.path.startsWith('/papers/') ? paperId : name === 'name' ? 'someone' : name === 'token' || name === 'sig' ? 'x' : '1',
     );
     const key = `${r.method} ${path}`;
-    if (!seen.has(key)) out.push({ method: r.method, path }), seen.add(key);
+    if (!seen.has(key)) {
+      out.push({ method: r.method, path });
+      seen.add(key);
+    }
   }
   return out;
 }

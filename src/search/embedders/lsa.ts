@@ -60,7 +60,9 @@ export function trainLsa(docs: string[], opts: TrainOptions = {}): LsaModel {
   const termIndex = new Map(vocab.map((t, i) => [t, i]));
   const m = vocab.length;
   const idf = new Float32Array(m);
-  vocab.forEach((t, i) => (idf[i] = Math.log((1 + n) / (1 + df.get(t)!)) + 1));
+  vocab.forEach((t, i) => {
+    idf[i] = Math.log((1 + n) / (1 + df.get(t)!)) + 1;
+  });
 
   const x = tfidfMatrix(tokenized, termIndex, idf);
   const l = Math.max(1, Math.min((opts.dim ?? 128) + 10, n, m));

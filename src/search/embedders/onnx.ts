@@ -59,7 +59,9 @@ export async function onnxEmbedder(folder: string, opts: OnnxEmbedderOptions = {
         signal?.throwIfAborted();
         const ids = order.slice(i, i + batchSize);
         const vecs = await embedBatch(ids.map((j) => texts[j]!));
-        ids.forEach((j, k) => (out[j] = vecs[k]!));
+        ids.forEach((j, k) => {
+          out[j] = vecs[k]!;
+        });
       }
       return out;
     },

@@ -186,7 +186,9 @@ export function openApiDocument(baseUrl: string) {
       ...(op.link ? { Link: { description: 'RFC 8288: <next page URL>; rel="next", when there is one.', schema: { type: 'string' } } } : {}),
     };
     const success = op.status ?? 200;
-    (paths[op.path] ??= {})[op.method] = {
+    const item = paths[op.path] ?? {};
+    paths[op.path] = item;
+    item[op.method] = {
       ...(op.auth ? { security: [{ bearer: [] }] } : {}),
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: body(op.body) } } } } : {}),
       operationId: `${op.method}${op.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^a-zA-Z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ?? '').toUpperCase())}`,

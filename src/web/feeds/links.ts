@@ -29,6 +29,6 @@ export function feedLinks(canonical?: string, query?: string): FeedLink[] {
       return both(`${origin}/search`, `Search: ${u.searchParams.get('q')}`, new URLSearchParams({ q: u.searchParams.get('q')! }).toString());
     if (LISTING.test(path)) return both(origin + path, 'This list');
   }
-  if (query && query.trim()) return both('/search', `Search: ${query.trim()}`, new URLSearchParams({ q: query.trim() }).toString());
+  if (query?.trim()) return both('/search', `Search: ${query.trim()}`, new URLSearchParams({ q: query.trim() }).toString());
   return both('/papers', 'Latest papers');
 }

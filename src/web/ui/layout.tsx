@@ -76,15 +76,17 @@ export function Layout(props: LayoutProps) {
                   </a>
                 ))}
               </nav>
-              <form class="search" action="/search" method="get" role="search">
-                <label class="visually-hidden" for="q">
-                  Search papers
-                </label>
-                <input type="search" id="q" name="q" placeholder="Search papers" value={props.query ?? ''} />
-                <button class="btn" type="submit">
-                  Search
-                </button>
-              </form>
+              <search class="search">
+                <form action="/search" method="get">
+                  <label class="visually-hidden" for="q">
+                    Search papers
+                  </label>
+                  <input type="search" id="q" name="q" placeholder="Search papers" value={props.query ?? ''} />
+                  <button class="btn" type="submit">
+                    Search
+                  </button>
+                </form>
+              </search>
               <AccountMenu />
             </div>
           </header>

@@ -155,16 +155,14 @@ export function PaperPage(props: PaperPageProps) {
               {row('Updated', paper.updatedAt && paper.updatedAt !== paper.publishedAt ? date(paper.updatedAt) : null)}
               {row(
                 'Versions',
-                versions.length ? (
-                  <>
-                    {versions.map((n) => (
+                versions.length
+                  ? versions.map((n) => (
                       <>
                         {n > 1 ? ' ' : ''}
                         <a href={`${links.abs}v${n}`}>v{n}</a>
                       </>
-                    ))}
-                  </>
-                ) : null,
+                    ))
+                  : null,
               )}
               {row('Featured', f ? formatDay(f.day, false) : null)}
               {row('Categories', paper.categories.length ? paper.categories.join(', ') : null)}

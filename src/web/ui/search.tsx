@@ -64,23 +64,25 @@ export function SearchPage(props: { q: string; results: SearchResults }) {
     <Layout title={title} query={q} description="Search papers by words and by meaning">
       <div class="search-page">
         <h1>Search</h1>
-        <form action="/search" method="get" class="pager" role="search" aria-label="Search with options">
-          <label for="q2" class="visually-hidden">
-            Query
-          </label>
-          <input type="search" id="q2" name="q" value={q} placeholder='words, "phrases", -excluded, author:name, cat:cs.LG, after:2025-01-01' size={48} />
-          <label for="sort">Sort by</label>
-          <select id="sort" name="sort">
-            {SORTS.map((s) => (
-              <option value={s} selected={s === r.sort}>
-                {s}
-              </option>
-            ))}
-          </select>
-          <button class="btn btn-primary" type="submit">
-            Search
-          </button>
-        </form>
+        <search aria-label="Search with options">
+          <form action="/search" method="get" class="pager">
+            <label for="q2" class="visually-hidden">
+              Query
+            </label>
+            <input type="search" id="q2" name="q" value={q} placeholder='words, "phrases", -excluded, author:name, cat:cs.LG, after:2025-01-01' size={48} />
+            <label for="sort">Sort by</label>
+            <select id="sort" name="sort">
+              {SORTS.map((s) => (
+                <option value={s} selected={s === r.sort}>
+                  {s}
+                </option>
+              ))}
+            </select>
+            <button class="btn btn-primary" type="submit">
+              Search
+            </button>
+          </form>
+        </search>
         {q ? (
           <>
             <p class="count" aria-live="polite">
@@ -92,8 +94,10 @@ export function SearchPage(props: { q: string; results: SearchResults }) {
               <ul class="tags">
                 {filterLinks(r.query, r.sort).map((l) => (
                   <li>
-                    <a class="tag" href={l.href} aria-pressed={l.on ? 'true' : 'false'}>
+                    {/* A link cannot carry aria-pressed: the state is in its text, "(on)" for screen readers. */}
+                    <a class="tag" href={l.href}>
                       {l.on ? `✓ ${l.label}` : l.label}
+                      {l.on ? <span class="visually-hidden"> (on)</span> : null}
                     </a>
                   </li>
                 ))}

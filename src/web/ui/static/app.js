@@ -12,7 +12,9 @@
     const list = cards();
     if (!list.length) return;
     current = Math.max(0, Math.min(list.length - 1, i));
-    list.forEach((c, j) => c.classList.toggle('current', j === current));
+    list.forEach((c, j) => {
+      c.classList.toggle('current', j === current);
+    });
     const link = list[current].querySelector('h2 a');
     if (link) link.focus({ preventScroll: true });
     list[current].scrollIntoView({ block: 'nearest', behavior: 'smooth' });
@@ -46,7 +48,7 @@
       if (!res.ok) throw new Error(String(res.status));
       const data = await res.json();
       const box = form.closest('.votes');
-      const n = box && box.querySelector('.n');
+      const n = box?.querySelector('.n');
       if (n && typeof data.upvotes === 'number') n.textContent = String(data.upvotes);
       if (button && typeof data.upvoted === 'boolean') button.setAttribute('aria-pressed', String(data.upvoted));
     } catch {
