@@ -22,7 +22,7 @@ export const WINDOW_DAYS = 14;
 /** Upvotes below zero cannot happen, but a negative count must not turn into a positive score. */
 export function trendingScore(upvotes: number, ageHours: number, gravity = GRAVITY): number {
   const age = Math.max(0, ageHours); // a paper featured "in the future" (clock skew) counts as new
-  return Math.max(0, upvotes) / Math.pow(age + AGE_OFFSET_HOURS, gravity);
+  return Math.max(0, upvotes) / (age + AGE_OFFSET_HOURS) ** gravity;
 }
 
 export interface TrendingCandidate {

@@ -1,7 +1,7 @@
 // The read API through app.request() on every dialect: /api/daily_papers with its filters, sorts,
 // pages and Link header; /api/papers with its cursor; /api/papers/ID; JSON errors for bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { DailyPaperItem, PaperDetail } from '../../src/web/api/schemas.js';
 import { DIALECTS } from '../harness/db.js';
 import { testApp } from '../harness/app.js';

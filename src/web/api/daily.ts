@@ -9,7 +9,7 @@ import type { PaperSort } from '../../store/papers.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest, okJson, urlWith } from './http.js';
 import { presentDailyPaper, presentPaper } from './papers.js';
-import { DAILY_SORTS, DailyPapersQuery, PapersQuery } from './schemas.js';
+import { type DAILY_SORTS, DailyPapersQuery, PapersQuery } from './schemas.js';
 
 /** The day range of a validated daily_papers query (the schema already refused bad dates). */
 export function rangeOf(q: Pick<DailyPapersQuery, 'date' | 'week' | 'month'>): DayRange | undefined {

@@ -30,8 +30,7 @@ export function AboutPage(props: { timezone: string }) {
           <li>The {AGE_OFFSET_HOURS} hours added to every age keep a paper featured a minute ago from being divided by almost zero.</li>
           <li>
             The gravity {GRAVITY} decides how fast age wins over votes: at this value a paper needs about{' '}
-            {Math.round(Math.pow((24 + AGE_OFFSET_HOURS) / (0 + AGE_OFFSET_HOURS), GRAVITY))} times the upvotes of a paper featured just now to keep up after
-            one day.
+            {Math.round(((24 + AGE_OFFSET_HOURS) / (0 + AGE_OFFSET_HOURS)) ** GRAVITY)} times the upvotes of a paper featured just now to keep up after one day.
           </li>
           <li>Ties go to more upvotes, then to the more recently featured paper.</li>
           <li>
