@@ -126,7 +126,7 @@ export default async function bench(argv: string[]) {
         await autocannon({ url: base + t.path, connections, duration: 1, headers }); // warm-up
         const r = await autocannon({ url: base + t.path, connections, duration, headers });
         report(`${t.label}`, r, t.reload ? 0 : bytes, t.reload ?? false);
-        if (bytes > 20_000) await sizeFloor(bytes, connections, duration);
+        if (!t.reload && bytes > 20_000) await sizeFloor(bytes, connections, duration);
       }
       await new Promise((resolve) => server.close(resolve));
     } finally {

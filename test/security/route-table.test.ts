@@ -12,6 +12,7 @@ import { type Access, declaredRoutes } from '../../src/web/routing.js';
 import { hfItem } from '../fixtures/records.js';
 import { DIALECTS } from '../harness/db.js';
 import { Client, memberApp } from '../members/client.js';
+import { snapshot } from '../harness/snapshot.js';
 
 const ID = '2501.01234'; // hfItem()'s paper
 
@@ -28,23 +29,6 @@ const concrete = (path: string) =>
     if (name === 'id') return /^\/(api\/)?papers\//.test(path) ? ID : '1';
     return name === 'name' ? 'someone' : 'x';
   });
-
-/** Every row of every table, to show that a refused request changed nothing. */
-async function snapshot(db: Awaited<ReturnType<typeof memberApp>>['db']): Promise<string> {
-  const tables = (await db.db.introspection.getTables())
-    .map((t) => t.name)
-    .filter((n) => !n.startsWith('sqlite_') && !n.includes('fts'))
-    .sort();
-  const parts: string[] = [];
-  for (const name of tables) {
-    const rows = await db.db
-      .selectFrom(name as 'papers')
-      .selectAll()
-      .execute();
-    parts.push(name, JSON.stringify(rows.map((r) => JSON.stringify(r)).sort()));
-  }
-  return parts.join('\n');
-}
 
 const FIELDS = {
   body: 'hi',

@@ -8,6 +8,7 @@ import { hfItem } from '../fixtures/records.js';
 import { DIALECTS } from '../harness/db.js';
 import { startSmtp, type TestSmtp } from '../harness/smtp.js';
 import { type Client, member, memberApp } from '../members/client.js';
+import { snapshot } from '../harness/snapshot.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const isMachine = (path: string) => path === '/api' || path.startsWith('/api/') || path === '/mcp' || path.startsWith('/mcp/');
@@ -28,23 +29,6 @@ function unsafeFormRoutes(app: Hono, paperId: string): Array<{ method: string; p
     }
   }
   return out;
-}
-
-/** Every row of every table, to show that a refused request changed nothing. */
-async function snapshot(db: Awaited<ReturnType<typeof memberApp>>['db']): Promise<string> {
-  const tables = (await db.db.introspection.getTables())
-    .map((t) => t.name)
-    .filter((n) => !n.startsWith('sqlite_') && !n.includes('fts'))
-    .sort();
-  const parts: string[] = [];
-  for (const name of tables) {
-    const rows = await db.db
-      .selectFrom(name as 'papers')
-      .selectAll()
-      .execute();
-    parts.push(name, JSON.stringify(rows.map((r) => JSON.stringify(r)).sort()));
-  }
-  return parts.join('\n');
 }
 
 describe.each(DIALECTS)('API tokens on the HTML surface (%s)', (dialect) => {
