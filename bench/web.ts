@@ -25,6 +25,9 @@ import { setVote } from '../src/store/votes.js';
 import { createApp } from '../src/web/app.js';
 import { buildServices } from '../src/services.js';
 
+/** Featuring by upvotes as configured by default (FEATURE_MIN_UPVOTES=1). */
+const POLICY = { minUpvotes: 1, day: '2026-01-01' };
+
 const DATA = path.resolve(import.meta.dirname, '../../shared/data');
 const FILES = [path.join(DATA, 'hf-daily-papers.jsonl.gz'), path.join(DATA, 'arxiv-sample.jsonl.gz')];
 
@@ -72,7 +75,7 @@ async function memberCookie(db: Db): Promise<string> {
   const user = await createUser(db.db, { username: 'bench', email: 'bench@example.org', passwordHash: 'x', emailConfirmed: true });
   const day = (await latestFeaturedDay(db.db))!;
   const papers = await db.db.selectFrom('featured').select('paper_id').where('day', '=', day).limit(3).execute();
-  for (const p of papers) await setVote(db.db, user.id, p.paper_id, true);
+  for (const p of papers) await setVote(db.db, user.id, p.paper_id, true, POLICY);
   const session = await createSession(db.db, user.id);
   return `dp_session=${session.token}`;
 }

@@ -148,6 +148,7 @@ export const Vote = z
   .object({
     upvoted: z.boolean().describe('Whether the caller now upvotes the paper.'),
     upvotes: z.number().int().describe("The paper's upvotes after the change."),
+    featured: z.boolean().describe('Whether this upvote brought the paper into the Daily feed (FEATURE_MIN_UPVOTES).'),
   })
   .register(apiSchemas, { id: 'Vote' });
 
