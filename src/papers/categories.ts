@@ -24,7 +24,11 @@ export function parseCategoryFilter(values: readonly string[]): { ok: true; filt
   for (const raw of values.flatMap((v) => v.split(/[\s,]+/)).filter(Boolean)) {
     const negative = raw.startsWith('-');
     const name = negative ? raw.slice(1) : raw;
-    if (!CATEGORY.test(name) || name.length > 40) return { ok: false, error: `'${raw.slice(0, 40)}' is not an arXiv category like cs.LG, an archive like math, or one with a minus to exclude it (-cs.CV)` };
+    if (!CATEGORY.test(name) || name.length > 40)
+      return {
+        ok: false,
+        error: `'${raw.slice(0, 40)}' is not an arXiv category like cs.LG, an archive like math, or one with a minus to exclude it (-cs.CV)`,
+      };
     const list = negative ? exclude : include;
     if (!list.includes(name)) list.push(name);
   }

@@ -99,10 +99,12 @@ export async function listNewPapers(
   const shown = all.filter((c) => opts.groups.includes(c.group)).sort(order);
   const page = shown.slice(opts.paging.offset, opts.paging.offset + opts.paging.limit);
   const byId = new Map(page.map((c) => [c.id, c]));
-  const items = (await listedPapersByIds(
-    db,
-    page.map((c) => c.id),
-  )).map((item): NewPaper => {
+  const items = (
+    await listedPapersByIds(
+      db,
+      page.map((c) => c.id),
+    )
+  ).map((item): NewPaper => {
     const c = byId.get(item.paper.id)!;
     return { ...item, upvotes: item.featured ? item.upvotes : c.upvotes, group: c.group, announcedAt: c.at };
   });

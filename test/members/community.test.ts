@@ -71,7 +71,11 @@ describe.each(DIALECTS)('community (%s)', (dialect) => {
     // A session needs the page's token in X-CSRF-Token for JSON writes.
     expect((await ben.json('POST', '/api/papers/2501.01234/upvote')).res.status).toBe(403);
     await ben.get('/papers');
-    expect((await ben.json('POST', '/api/papers/2501.01234/upvote', undefined, { 'x-csrf-token': ben.csrf })).body).toEqual({ upvoted: true, upvotes: 43, featured: false });
+    expect((await ben.json('POST', '/api/papers/2501.01234/upvote', undefined, { 'x-csrf-token': ben.csrf })).body).toEqual({
+      upvoted: true,
+      upvotes: 43,
+      featured: false,
+    });
   });
 
   it('threads comments one level deep, renders Markdown with math, counts them on cards, and lets authors edit and delete', async () => {
