@@ -15,7 +15,8 @@ import { dataVersion } from '../store/versions.js';
 
 export interface FollowDeps {
   db: Kysely<Database>;
-  search: Pick<SearchService, 'search'>;
+  /** Saved searches match nothing without it (a caller with no search service). */
+  search?: Pick<SearchService, 'search'> | undefined;
 }
 
 /** How far back /following and the private feed look: a week of announcements. */
@@ -101,9 +102,11 @@ const SEARCH_DEPTH = 500;
  * announcement comes at most four days after its submission): the /search answer, by date.
  */
 async function searchIds(d: FollowDeps, query: string, from: string): Promise<Set<string>> {
+  const search = d.search;
+  if (!search) return new Set();
   const after = addDays(from.slice(0, 10), -5);
   return memoOf(searchMemo, d.db).get(d.db, `${query}\u0000${after}`, async () => {
-    const r = await d.search.search({ q: `${query} after:${after}`, sort: 'date', limit: SEARCH_DEPTH, page: 1, mode: 'lexical' });
+    const r = await search.search({ q: `${query} after:${after}`, sort: 'date', limit: SEARCH_DEPTH, page: 1, mode: 'lexical' });
     return new Set(r.hits.map((h) => h.paper.id));
   });
 }

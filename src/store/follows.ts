@@ -62,6 +62,11 @@ export async function listFollows(db: Kysely<Database>, owner: Owner): Promise<F
   return rows.map((r) => ({ id: r.id, kind: r.kind, value: r.value, createdAt: r.created_at }));
 }
 
+/** Whether anybody follows anything (a digest run with nothing featured still sends "New for you"). */
+export async function anyFollows(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('follows').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 /** The follows of many subscriptions at once (a digest run): subscription id -> follows. */
 export async function followsOfSubscriptions(db: Kysely<Database>, subscriptionIds: number[]): Promise<Map<number, Follow[]>> {
   const out = new Map<number, Follow[]>();

@@ -73,7 +73,8 @@ export async function setVote(db: Kysely<Database>, userId: number, paperId: str
   });
 }
 
-async function countVotes(db: Kysely<Database>, paperId: string): Promise<number> {
+/** Members' upvotes of a paper (what a paper not featured yet shows). */
+export async function countVotes(db: Kysely<Database>, paperId: string): Promise<number> {
   const r = await db
     .selectFrom('votes')
     .select((eb) => eb.fn.countAll<number>().as('n'))

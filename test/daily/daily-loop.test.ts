@@ -4,7 +4,12 @@
 // the day's top new papers while nothing is featured; an upvote features a paper by the policy;
 // following an author brings their paper into /following and the private feed, once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveSecret } from '../../src/config.js';
+import { manageUrl } from '../../src/digests/links.js';
+import { sendDigests } from '../../src/digests/send.js';
+import { createMailer } from '../../src/mail/transport.js';
 import { announcementOf } from '../../src/papers/announce.js';
+import { addSubscriber } from '../digests/helpers.js';
 import { dayInZone } from '../../src/papers/dates.js';
 import { arxivRawRecord } from '../fixtures/arxiv-xml.js';
 import { type ArxivServer, servedRecord, startArxivServer } from '../harness/arxiv-server.js';
@@ -160,6 +165,39 @@ describe.each(DIALECTS)('the daily loop (%s)', (dialect) => {
     expect((await visitor().request('/following/feed.atom?token=dpf_wrong')).status).toBe(404);
     await ann.post('/following/feed-token/revoke');
     expect((await visitor().request(url!)).status).toBe(404);
+  });
+
+  it('sends the followed papers in the digest\'s "New for you", once, to members and to subscribers without an account', async () => {
+    await ann.get('/settings');
+    expect((await ann.post('/settings/digest', { action: 'save', frequency: 'daily', max: '5', categories: '', keywords: '' })).status).toBe(303);
+    // A subscriber without an account follows a category through the signed link of the digest.
+    const sub = await addSubscriber(t.db.db, 'reader@example.org');
+    const manage = manageUrl(t.config.baseUrl, resolveSecret(t.config), sub.id).replace(t.config.baseUrl, '');
+    const followed = await visitor().request(manage, {
+      method: 'POST',
+      body: new URLSearchParams({ action: 'follow', kind: 'category', value: 'cs.CL' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(await followed.text()).toContain('Following category: cs.CL');
+
+    const mailer = createMailer(t.config);
+    const first = await sendDigests({ db: t.db, config: t.config, mailer, search: t.deps.search }, { frequency: 'daily', date: dayB });
+    const again = await sendDigests({ db: t.db, config: t.config, mailer, search: t.deps.search }, { frequency: 'daily', date: dayB });
+    mailer.close();
+    expect(first.sent).toBe(2);
+    expect(again.sent).toBe(0);
+    const to = (address: string) => smtp.received.filter((r) => r.to[0] === address && /^(New for you|Top)/.test(r.parsed.subject ?? ''));
+    const annMail = to('ann@example.org');
+    expect(annMail).toHaveLength(1);
+    const text = annMail[0]!.parsed.text!;
+    expect(text).toContain('New for you');
+    expect(text).toContain('Distilling diffusion samplers');
+    expect(text).toContain('Because you follow author: Jane Doe, search: diffusion samplers');
+    expect(text.match(/Distilling diffusion samplers/g)).toHaveLength(1);
+    const readerMail = to('reader@example.org');
+    expect(readerMail).toHaveLength(1);
+    expect(readerMail[0]!.parsed.text!).toContain('Because you follow category: cs.CL');
+    expect(readerMail[0]!.parsed.subject).toMatch(/^New for you: 1 paper of /);
   });
 
   it('hides a paper for the member who is not interested, and lets them undo it', async () => {

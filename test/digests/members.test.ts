@@ -66,7 +66,10 @@ describe.each(DIALECTS)('digests for members (%s)', (dialect) => {
 
     await setVote(a.db.db, user.id, '2608.10002', true, POLICY);
     // The search service's similarity (its own tests cover the embeddings): the neighbour of the upvote.
-    const search = { similar: async (id: string) => ({ hits: id === '2608.10002' ? [await hit('2608.10003')] : [], reason: null }) };
+    const search = {
+      similar: async (id: string) => ({ hits: id === '2608.10002' ? [await hit('2608.10003')] : [], reason: null }),
+      search: a.deps.search.search,
+    };
     const hit = async (id: string) => (await import('../../src/search/hits.js')).loadHits(a.db.db, [id]).then((h) => h[0]!);
     const mailer = createMailer(a.config);
     const s = await sendDigests({ db: a.db, config: a.config, mailer, search }, { frequency: 'daily', date: DAY });

@@ -8,6 +8,7 @@ import { type Context, Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { getPaperPage, latestFeaturedDay } from '../../store/papers.js';
+import { countVotes } from '../../store/votes.js';
 import type { AppDeps } from '../deps.js';
 import { AboutPage } from './about.js';
 import { ErrorPage } from './errors.js';
@@ -67,7 +68,9 @@ export function uiRoutes(deps: AppDeps): Hono {
   ui.use('*', etag({ generateDigest: (body) => new Uint8Array(createHash('sha1').update(body).digest()).buffer }));
 
   r.get('/', 'anyone', (c) => c.redirect('/papers'));
-  r.get('/about', 'anyone', listing, (c) => sendPage(c, <AboutPage timezone={config.timezone} />));
+  r.get('/about', 'anyone', listing, (c) =>
+    sendPage(c, <AboutPage timezone={config.timezone} minUpvotes={config.featureMinUpvotes} categories={config.arxivCategories} />),
+  );
   r.get('/status', 'staff', (c) => statusPage(c, deps)); // job errors may name internal hosts
   r.get('/search', 'anyone', listing, (c) => renderSearch(c, deps));
   r.get('/papers', 'anyone', listing, (c) => renderPeriod(c, deps, 'day', null));
@@ -175,6 +178,7 @@ async function paperPage(c: Context, deps: AppDeps) {
       config={config}
       similar={await similarList(deps, ref.id)}
       comments={await commentsSection(db, ref.id)}
+      pendingUpvotes={found.featured ? 0 : await countVotes(db.db, ref.id)}
     />,
   );
 }
