@@ -67,7 +67,7 @@ export function HideForm(props: { id: string }) {
   return (
     <form class="hide" method="post" action={`/papers/${props.id}/hide`}>
       <input type="hidden" name="csrf" value={me.csrf} />
-      <button type="submit" class="link" title="Hide this paper from your listings">
+      <button type="submit" class="linklike" title="Hide this paper from your listings">
         Not interested
       </button>
     </form>
