@@ -15,8 +15,8 @@ import { listedPapersByIds } from '../../../store/papers.js';
 import { insertFeatured } from '../../../store/votes.js';
 import { member } from '../../middleware/context.js';
 import { CsrfField } from '../components/account.js';
-import { Card, plural } from '../components/card.js';
-import { Tex } from '../components/math.js';
+import { Card, cardSummary, plural } from '../components/card.js';
+import { hasMath, Tex } from '../components/math.js';
 import { Layout } from '../layout.js';
 import { type Members, Notice, notFound, readForm, safeNext, userOf, wantsJson } from './kit.js';
 
@@ -63,7 +63,7 @@ export function dailyPages(m: Members) {
     const pages = Math.max(1, Math.ceil(matches.length / FOLLOWING_PAGE));
     const byKind = (k: Follow['kind']) => follows.filter((f) => f.kind === k);
     return c.html(
-      <Layout title="Following - dailypapers" section="following">
+      <Layout title="Following - dailypapers" section="following" math={items.some((i) => hasMath(i.paper.title) || hasMath(cardSummary(i)))}>
         <div class="feed-head">
           <h1>
             Following
@@ -72,7 +72,7 @@ export function dailyPages(m: Members) {
             </small>
           </h1>
           <p class="count">
-            {plural(matches.length, 'paper')} match what you follow{pages > 1 ? `; page ${page} of ${pages}` : ''}.
+            {plural(matches.length, 'paper')} {matches.length === 1 ? 'matches' : 'match'} what you follow{pages > 1 ? `; page ${page} of ${pages}` : ''}.
           </p>
         </div>
         {follows.length === 0 ? (
@@ -112,7 +112,7 @@ export function dailyPages(m: Members) {
             ) : null}
           </nav>
         ) : null}
-        <section class="prose members" aria-labelledby="follows">
+        <section class="prose members following-settings" aria-labelledby="follows">
           <h2 id="follows">What you follow</h2>
           {(['category', 'author', 'org', 'search'] as const).map((k) =>
             byKind(k).length ? (
