@@ -11,6 +11,7 @@ import { addDays } from '../papers/dates.js';
 import type { SearchService } from '../search/index.js';
 import { parseQuery, hasFilters, hasText } from '../search/query.js';
 import { type Announced, announcedIn, type Follow, type FollowKind } from '../store/follows.js';
+import { announcementSpan } from '../store/new-papers.js';
 import { dataVersion } from '../store/versions.js';
 
 export interface FollowDeps {
@@ -22,8 +23,21 @@ export interface FollowDeps {
 /** How far back /following and the private feed look: a week of announcements. */
 export const FOLLOWING_DAYS = 7;
 
-/** The window /following and the private feed cover, ending now. */
-export const followingRange = (now = new Date()) => ({ from: new Date(now.getTime() - FOLLOWING_DAYS * 86_400_000).toISOString(), to: now.toISOString() });
+/**
+ * The window /following and the private feed cover: the last FOLLOWING_DAYS days up to now, or,
+ * on an instance whose harvest stopped (an archive), the last such days of announcements it has.
+ */
+export async function followingRange(db: Kysely<Database>, now = new Date()): Promise<{ from: string; to: string }> {
+  const span = await announcementSpan(db);
+  const end = span && Date.parse(span.last) < now.getTime() - FOLLOWING_DAYS * 86_400_000 ? Date.parse(span.last) + 1 : now.getTime();
+  // Whole 10 minutes, so that requests share the memo of the window's papers (nothing is announced
+  // in the future, so rounding the end up adds nothing).
+  const step = 600_000;
+  return {
+    from: new Date(Math.floor((end - FOLLOWING_DAYS * 86_400_000) / step) * step).toISOString(),
+    to: new Date(Math.ceil(Math.max(end, now.getTime()) / step) * step).toISOString(),
+  };
+}
 
 const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
 const HANDLE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;

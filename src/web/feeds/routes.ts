@@ -202,7 +202,7 @@ export function feedRoutes(deps: AppDeps): Hono {
       const user = token.startsWith('dpf_') ? await userOfFeedToken(db.db, sha256(token)) : null;
       if (!user) return fail(c, 404, 'no feed at this address (the token is unknown or was revoked)');
       const follows = await listFollows(db.db, { userId: user.id });
-      const matches = (await matchFollows({ db: db.db, search: deps.search }, follows, followingRange())).slice(0, NEW_FEED_SIZE);
+      const matches = (await matchFollows({ db: db.db, search: deps.search }, follows, await followingRange(db.db))).slice(0, NEW_FEED_SIZE);
       const why = new Map(matches.map((x) => [x.id, x.reasons.join(' · ')]));
       const items = await listedPapersByIds(
         db.db,

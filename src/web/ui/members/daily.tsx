@@ -53,7 +53,7 @@ export function dailyPages(m: Members) {
     const user = userOf(c);
     const page = Math.max(1, Math.min(10_000, Number(c.req.query('p') ?? 1) || 1));
     const [follows, hidden, token] = await Promise.all([listFollows(db, { userId: user.id }), markedIds(db, 'hidden', user.id), hasFeedToken(db, user.id)]);
-    const matches = await matchFollows(deps, follows, followingRange(), hidden);
+    const matches = await matchFollows(deps, follows, await followingRange(db), hidden);
     const shown = matches.slice((page - 1) * FOLLOWING_PAGE, page * FOLLOWING_PAGE);
     const items = await listedPapersByIds(
       db,
