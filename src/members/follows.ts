@@ -72,7 +72,7 @@ export const followLabel = (f: Pick<Follow, 'kind' | 'value'>) => `${f.kind === 
 export interface Match {
   id: string;
   announcedAt: string;
-  /** The follows it matches, as followLabel says them, in the order followed. */
+  /** The follows it matches, as followLabel says them: categories, authors, organization, searches. */
   reasons: string[];
 }
 
@@ -97,7 +97,7 @@ class Memo<T> {
   }
 }
 
-const announcedMemo = new WeakMap<object, Memo<Announced[]>>();
+const announcedMemo = new WeakMap<object, Memo<Array<Announced & { authorKeys: string[] }>>>();
 const searchMemo = new WeakMap<object, Memo<Set<string>>>();
 const memoOf = <T>(map: WeakMap<object, Memo<T>>, db: object) => {
   let m = map.get(db);
@@ -138,31 +138,29 @@ export async function matchFollows(
   hidden?: ReadonlySet<string>,
 ): Promise<Match[]> {
   if (follows.length === 0) return [];
-  const papers = await memoOf(announcedMemo, d.db).get(d.db, `${range.from}/${range.to}`, () => announcedIn(d.db, range.from, range.to));
+  const papers = await memoOf(announcedMemo, d.db).get(d.db, `${range.from}/${range.to}`, async () =>
+    (await announcedIn(d.db, range.from, range.to)).map((p) => ({ ...p, authorKeys: p.authors.map(lower) })),
+  );
   const searches = await Promise.all(follows.filter((f) => f.kind === 'search').map(async (f) => [f, await searchIds(d, f.value, range.from)] as const));
-  const found = new Map(searches);
-  const authorFollows = follows.filter((f) => f.kind === 'author').map((f) => [f, lower(f.value)] as const);
+  // Per kind, a structure that answers per paper without walking every follow: a request for a
+  // member with 50 follows over a week of 7,000 papers stays a few milliseconds.
+  const categories = follows.filter((f) => f.kind === 'category');
+  const authors = new Map(follows.filter((f) => f.kind === 'author').map((f) => [lower(f.value), f]));
+  const orgs = new Map(follows.filter((f) => f.kind === 'org').map((f) => [f.value, f]));
   const out: Match[] = [];
   for (const p of papers) {
     if (hidden?.has(p.id)) continue;
-    let reasons: string[] | null = null;
-    let authorsLower: string[] | null = null;
-    for (const f of follows) {
-      let hit = false;
-      if (f.kind === 'category') hit = p.categories.some((c) => underCategory(c, f.value));
-      else if (f.kind === 'org') hit = p.organization === f.value;
-      else if (f.kind === 'search') hit = found.get(f)?.has(p.id) ?? false;
-      else {
-        authorsLower ??= p.authors.map(lower);
-        const name = authorFollows.find(([x]) => x === f)![1];
-        hit = authorsLower.includes(name);
+    const reasons: string[] = [];
+    for (const f of categories) if (p.categories.some((c) => underCategory(c, f.value))) reasons.push(followLabel(f));
+    if (authors.size)
+      for (const a of p.authorKeys) {
+        const f = authors.get(a);
+        if (f) reasons.push(followLabel(f));
       }
-      if (hit) {
-        reasons ??= [];
-        reasons.push(followLabel(f));
-      }
-    }
-    if (reasons) out.push({ id: p.id, announcedAt: p.announcedAt, reasons });
+    const org = p.organization === null ? undefined : orgs.get(p.organization);
+    if (org) reasons.push(followLabel(org));
+    for (const [f, ids] of searches) if (ids.has(p.id)) reasons.push(followLabel(f));
+    if (reasons.length) out.push({ id: p.id, announcedAt: p.announcedAt, reasons });
   }
   return out.sort((a, b) => (a.announcedAt < b.announcedAt ? 1 : a.announcedAt > b.announcedAt ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
