@@ -6,6 +6,8 @@
 // issue's bound is at most 20% more time. Prints messages per second, total time and peak RSS, on
 // SQLite and on PostgreSQL (TEST_DATABASE_URL, or the local default).
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -21,7 +23,7 @@ const TOPICS = ['diffusion', 'retrieval', 'reinforcement learning', 'graph', 'sp
 
 const CHILD = `
 const { main } = await import(${JSON.stringify(path.join(root, 'dist/cli/main.js'))});
-const code = await main(process.argv.slice(1), { env: process.env, stdout: process.stdout, stderr: process.stderr });
+const code = await main(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr });
 const u = process.resourceUsage();
 process.stderr.write('BENCH maxRSS=' + u.maxRSS + ' cpu=' + (u.userCPUTime + u.systemCPUTime) + '\\n');
 process.exitCode = code;`;
@@ -188,7 +190,11 @@ async function runSend(env: Record<string, string>) {
   const started = process.hrtime.bigint();
   // DIGEST_BENCH_PROFILE=DIR writes a V8 CPU profile of the sender there (chrome://inspect, speedscope).
   const profile = process.env.DIGEST_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DIGEST_BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--input-type=module', '-e', CHILD, 'digest', 'send', '--frequency', 'daily', '--date', DAY], {
+  // A file, not `--input-type=module -e`: worker threads (the search's SQLite readers) inherit the
+  // flags, and a worker refuses --input-type.
+  const script = path.join(tmpdir(), `dp-bench-digest-${process.pid}.mjs`);
+  writeFileSync(script, CHILD);
+  const child = spawn(process.execPath, [...profile, script, 'digest', 'send', '--frequency', 'daily', '--date', DAY], {
     env: { ...process.env, ...env, LOG_LEVEL: 'warn', DIGEST_RATE: '0', BASE_URL: 'https://papers.example.org', SECRET: 'bench-secret' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -38,6 +38,8 @@ export interface Digest {
   picked: DigestPaper[];
   /** New papers of the period that match the subscriber's follows, not already in `papers`. */
   newForYou: DigestPaper[];
+  /** How many new papers matched the follows in all (newForYou holds the first NEW_FOR_YOU). */
+  newMatched: number;
   /** How many of the period's papers passed the filters (papers holds the first maxPapers). */
   matched: number;
 }
@@ -46,8 +48,8 @@ export interface Digest {
 export const MAX_PAPERS = 50;
 /** Length of "picked for you". */
 export const PICKED = 3;
-/** Most papers of "New for you". */
-export const NEW_FOR_YOU = 20;
+/** Most papers of "New for you" (listed compactly; the rest are on /following). */
+export const NEW_FOR_YOU = 10;
 
 /** A listed paper (the period's, or a "picked for you" search hit, maybe never featured) in a digest. */
 export function toDigestPaper(item: ListedPaper): DigestPaper {
@@ -92,6 +94,7 @@ export function composeDigest(
   prefs: Preferences,
   picked: readonly DigestPaper[] = [],
   followed: readonly DigestPaper[] = [],
+  followedTotal = followed.length,
 ): Digest | null {
   const passing = ranked.filter((p) => matches(p, prefs));
   const papers = passing.slice(0, Math.max(1, Math.min(prefs.maxPapers, MAX_PAPERS)));
@@ -101,7 +104,7 @@ export function composeDigest(
   if (papers.length === 0 && newForYou.length === 0) return null;
   for (const p of newForYou) shown.add(p.id);
   const extra = picked.filter((p) => !shown.has(p.id)).slice(0, PICKED);
-  return { period, papers, picked: extra, newForYou, matched: passing.length };
+  return { period, papers, picked: extra, newForYou, newMatched: Math.max(followedTotal, newForYou.length), matched: passing.length };
 }
 
 /** "Ada Example, Bo Sample, Cy Third et al.": the first authors, as in a reference list. */

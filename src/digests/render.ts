@@ -45,11 +45,23 @@ function htmlPaper(ctx: RenderContext, p: DigestPaper, n: number): string {
   const a = `color:${LIGHT.link};text-decoration:none`;
   return `<tr><td class="card" style="background:${LIGHT.card};color:${LIGHT.text};padding:16px 24px;border-top:1px solid ${LIGHT.rule}">
 <p style="margin:0 0 4px 0;font-size:17px;line-height:1.35;font-weight:bold"><span class="muted" style="color:${LIGHT.muted};font-weight:normal">${n}.</span> <a class="link" href="${esc(paperUrl(ctx, p))}" style="${a}">${esc(p.title)}</a></p>
-<p class="muted" style="margin:0 0 8px 0;font-size:13px;line-height:1.4;color:${LIGHT.muted}">${esc(firstAuthors(p.authors))}</p>${p.why ? `\n<p class="muted" style="margin:0 0 8px 0;font-size:13px;line-height:1.4;color:${LIGHT.muted}">Because you follow ${esc(p.why)}</p>` : ''}
+<p class="muted" style="margin:0 0 8px 0;font-size:13px;line-height:1.4;color:${LIGHT.muted}">${esc(firstAuthors(p.authors))}</p>
 <p style="margin:0 0 8px 0;font-size:15px;line-height:1.5;color:${LIGHT.text}" class="text">${esc(p.summary)}</p>
 <p style="margin:0;font-size:13px;line-height:1.4"><span class="accent" style="color:${LIGHT.accent};font-weight:bold">&#9650; ${esc(upvotes(p.upvotes))}</span> &nbsp;&middot;&nbsp; <a class="link" href="${esc(paperUrl(ctx, p))}" style="${a}">Paper page</a> &nbsp;&middot;&nbsp; <a class="link" href="${esc(arxivLinks(p.id).abs)}" style="${a}">arXiv</a></p>
 </td></tr>`;
 }
+
+/** A "New for you" entry: compact (title, authors, why), so a long list stays a short mail. */
+function htmlCompact(ctx: RenderContext, p: DigestPaper, n: number): string {
+  const a = `color:${LIGHT.link};text-decoration:none`;
+  return `<tr><td class="card" style="background:${LIGHT.card};color:${LIGHT.text};padding:8px 24px">
+<p style="margin:0;font-size:15px;line-height:1.35"><span class="muted" style="color:${LIGHT.muted}">${n}.</span> <a class="link" href="${esc(paperUrl(ctx, p))}" style="${a}">${esc(p.title)}</a></p>
+<p class="muted" style="margin:0;font-size:13px;line-height:1.4;color:${LIGHT.muted}">${esc(firstAuthors(p.authors))} &middot; you follow ${esc(p.why ?? '')}</p>
+</td></tr>`;
+}
+
+/** The line after "New for you" when more matched than it lists. */
+const moreNew = (d: Digest) => (d.newMatched > d.newForYou.length ? `and ${d.newMatched - d.newForYou.length} more new papers matching what you follow` : null);
 
 function htmlHeading(text: string): string {
   return `<tr><td class="card" style="background:${LIGHT.card};color:${LIGHT.text};padding:20px 24px 8px 24px;border-top:1px solid ${LIGHT.rule}"><h2 style="margin:0;font-size:18px;color:${LIGHT.text}" class="text">${esc(text)}</h2></td></tr>`;
@@ -93,7 +105,17 @@ export function renderDigest(d: Digest, ctx: RenderContext): RenderedMail {
   const a = `color:${LIGHT.link};text-decoration:underline`;
   const rows = [
     ...d.papers.map((p, i) => htmlPaper(ctx, p, i + 1)),
-    ...(d.newForYou.length ? [htmlHeading('New for you'), ...d.newForYou.map((p, i) => htmlPaper(ctx, p, i + 1))] : []),
+    ...(d.newForYou.length
+      ? [
+          htmlHeading('New for you'),
+          ...d.newForYou.map((p, i) => htmlCompact(ctx, p, i + 1)),
+          ...(moreNew(d)
+            ? [
+                `<tr><td class="card" style="background:${LIGHT.card};color:${LIGHT.muted};padding:4px 24px 12px 24px;font-size:13px"><a class="link" href="${esc(ctx.baseUrl)}/papers/new" style="${a}">${esc(moreNew(d)!)}</a></td></tr>`,
+              ]
+            : []),
+        ]
+      : []),
     ...(d.picked.length ? [htmlHeading('Picked for you'), ...d.picked.map((p, i) => htmlPaper(ctx, p, i + 1))] : []),
   ];
   const html = `<!doctype html>
@@ -128,14 +150,21 @@ ${rows.join('\n')}
 </body></html>
 `;
   const textPaper = (p: DigestPaper, n: number) =>
-    `${n}. ${p.title}\n   ${firstAuthors(p.authors)}\n${p.why ? `   Because you follow ${p.why}\n` : ''}   ${p.summary}\n   ▲ ${upvotes(p.upvotes)}\n   Paper page: ${paperUrl(ctx, p)}\n   arXiv: ${arxivLinks(p.id).abs}\n`;
+    `${n}. ${p.title}\n   ${firstAuthors(p.authors)}\n   ${p.summary}\n   ▲ ${upvotes(p.upvotes)}\n   Paper page: ${paperUrl(ctx, p)}\n   arXiv: ${arxivLinks(p.id).abs}\n`;
   const text = [
     `dailypapers · ${kind} digest`,
     d.period.label,
     intro(d),
     '',
     d.papers.map((p, i) => textPaper(p, i + 1)).join('\n'),
-    ...(d.newForYou.length ? ['New for you', '', d.newForYou.map((p, i) => textPaper(p, i + 1)).join('\n')] : []),
+    ...(d.newForYou.length
+      ? [
+          'New for you',
+          '',
+          d.newForYou.map((p, i) => `${i + 1}. ${p.title}\n   ${firstAuthors(p.authors)} · you follow ${p.why ?? ''}\n   ${paperUrl(ctx, p)}\n`).join('\n'),
+          ...(moreNew(d) ? [`${moreNew(d)}: ${ctx.baseUrl}/papers/new`, ''] : []),
+        ]
+      : []),
     ...(d.picked.length ? ['Picked for you', '', d.picked.map((p, i) => textPaper(p, i + 1)).join('\n')] : []),
     '-- ',
     `You get this because you subscribed at ${ctx.baseUrl}/papers (${ctx.choices}).`,

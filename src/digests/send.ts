@@ -123,7 +123,8 @@ export async function digestMessage(deps: DigestDeps, period: Period, ranked: Di
       deps.log?.warn({ err: (e as Error).message, subscription: sub.id }, 'digest: no "picked for you" (similarity failed)');
     }
   }
-  const digest = composeDigest(period, ranked, sub, picked, await newForYou(deps, period, sub));
+  const followed = await newForYou(deps, period, ranked, sub);
+  const digest = composeDigest(period, ranked, sub, picked, followed.papers, followed.total);
   if (!digest) return null;
   const manage = manageUrl(config.baseUrl, secret, sub.id);
   const mail = renderDigest(digest, { baseUrl: config.baseUrl, manageUrl: manage, choices: describeChoices(sub) });
@@ -143,22 +144,56 @@ export async function digestMessage(deps: DigestDeps, period: Period, ranked: Di
  * "New for you": the period's new arXiv papers matching the subscription's follows (and, for a
  * member, theirs), each once with its reasons, newest announcement first.
  */
-async function newForYou(deps: DigestDeps, period: Period, sub: Subscription): Promise<DigestPaper[]> {
+const featuredSets = new WeakMap<readonly DigestPaper[], Set<string>>();
+const featuredIdsOf = (ranked: readonly DigestPaper[]) => {
+  let s = featuredSets.get(ranked);
+  if (!s) {
+    s = new Set(ranked.map((p) => p.id));
+    featuredSets.set(ranked, s);
+  }
+  return s;
+};
+
+async function newForYou(
+  deps: DigestDeps,
+  period: Period,
+  ranked: readonly DigestPaper[],
+  sub: Subscription,
+): Promise<{ papers: DigestPaper[]; total: number }> {
   const db = deps.db.db;
   const follows = [...(await listFollows(db, { subscriptionId: sub.id })), ...(sub.userId !== null ? await listFollows(db, { userId: sub.userId }) : [])];
-  if (follows.length === 0) return [];
-  const range = {
-    from: dayBoundsInZone(period.range.from, deps.config.timezone).from,
-    to: dayBoundsInZone(period.range.to, deps.config.timezone).to,
-  };
-  const matched = (await matchFollows({ db, search: deps.search }, follows, range)).slice(0, NEW_FOR_YOU);
+  if (follows.length === 0) return { papers: [], total: 0 };
+  const all = await matchFollows({ db, search: deps.search }, follows, instantsOf(period, deps.config.timezone));
+  // The first NEW_FOR_YOU that are not featured in the period, and the featured ones met on the
+  // way: composeDigest drops those its top papers already show (each paper once).
+  const featured = featuredIdsOf(ranked);
+  const matched: typeof all = [];
+  for (let i = 0, fresh = 0; i < all.length && fresh < NEW_FOR_YOU; i++) {
+    matched.push(all[i]!);
+    if (!featured.has(all[i]!.id)) fresh++;
+  }
   const why = new Map(matched.map((m) => [m.id, m.reasons.join(', ')]));
   const items = await listedPapersByIds(
     db,
     matched.map((m) => m.id),
   );
-  return items.map((item) => ({ ...toDigestPaper(item), why: why.get(item.paper.id) }));
+  return { papers: items.map((item) => ({ ...toDigestPaper(item), why: why.get(item.paper.id) })), total: all.length };
 }
+
+/** A period's days as the instants they cover in the zone (computed once per period). */
+const instantsOf = (() => {
+  const known = new Map<string, { from: string; to: string }>();
+  return (period: Period, timezone: string) => {
+    const key = `${period.key} ${timezone}`;
+    let r = known.get(key);
+    if (!r) {
+      r = { from: dayBoundsInZone(period.range.from, timezone).from, to: dayBoundsInZone(period.range.to, timezone).to };
+      if (known.size > 100) known.clear();
+      known.set(key, r);
+    }
+    return r;
+  };
+})();
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {

@@ -76,15 +76,22 @@ export interface Match {
   reasons: string[];
 }
 
-/** Small per-process memo keyed by data version: entries of older versions are dropped. */
+/**
+ * Small per-process memo keyed by data version: entries of older versions are dropped. The version
+ * is read at most once a second (a digest run asks per subscriber), so a change shows within one.
+ */
 class Memo<T> {
   private version = -1;
+  private checkedAt = 0;
   private map = new Map<string, Promise<T>>();
   async get(db: Kysely<Database>, key: string, load: () => Promise<T>): Promise<T> {
-    const v = await dataVersion(db);
-    if (v !== this.version) {
-      this.version = v;
-      this.map.clear();
+    if (Date.now() - this.checkedAt >= 1000) {
+      this.checkedAt = Date.now();
+      const v = await dataVersion(db);
+      if (v !== this.version) {
+        this.version = v;
+        this.map.clear();
+      }
     }
     let p = this.map.get(key);
     if (!p) {
