@@ -1,0 +1,48 @@
+// The MCP route table: the Model Context Protocol's streamable HTTP transport at /mcp (MCP
+// 2025-06-18, "Streamable HTTP"), stateless: each POST carries JSON-RPC messages and is answered
+// with JSON by a server built for its caller (agents/mcp.ts), so any instance behind a balancer can
+// answer any request and nothing is kept between them. Without sessions there is no stream for the
+// server to push on, so GET and DELETE are 405, as the transport allows.
+// Who calls: a `dp_` API token (loaded by middleware/session.ts, as on /api/) makes the caller
+// that token's member, with its scopes; a session cookie does not (a page cannot borrow it); anyone
+// else reads. Every call counts against a per-client quota, like the API's reads.
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { type Context, Hono } from 'hono';
+import { ANYONE, type McpCaller, createMcpServer } from '../../agents/mcp.js';
+import { READ_POLICY, rateLimit } from '../api/ratelimit.js';
+import type { AppDeps } from '../deps.js';
+import { member } from '../middleware/context.js';
+import { routes } from '../routing.js';
+
+/** MCP calls are reads but POSTs: they share one quota the size of the API's read quota. */
+const MCP_POLICY = { ...READ_POLICY, name: 'mcp' };
+
+export function mcpRoutes(deps: AppDeps): Hono {
+  const table = new Hono();
+  const r = routes(table);
+  const mcp = { db: deps.db, search: deps.search, baseUrl: deps.config.baseUrl, limiter: deps.limiter };
+  table.use('*', rateLimit({ read: MCP_POLICY, write: MCP_POLICY, ...(deps.apiLimits?.now ? { now: deps.apiLimits.now } : {}) }));
+
+  const notAllowed = (c: Context) =>
+    c.json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this MCP server is stateless; POST JSON-RPC messages to /mcp.' }, id: null }, 405, {
+      allow: 'POST',
+    });
+
+  r.post('/', 'anyone', async (c) => {
+    const who = member(c);
+    const caller: McpCaller = who.user && who.tokenScopes ? { user: who.user, scopes: who.tokenScopes, ip: who.ip } : { ...ANYONE, ip: who.ip };
+    const server = createMcpServer(mcp, caller);
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await server.connect(transport);
+    try {
+      const res = await transport.handleRequest(c.req.raw);
+      res.headers.set('cache-control', 'no-store');
+      return res;
+    } finally {
+      await server.close();
+    }
+  });
+  r.get('/', 'anyone', notAllowed);
+  r.delete('/', 'anyone', notAllowed);
+  return table;
+}
