@@ -147,7 +147,14 @@ describe.each(DIALECTS)('the MCP server (%s)', (dialect) => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [BIN, 'mcp'],
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, SECRET: 'test-secret', LOG_LEVEL: 'warn', ARXIV_SCHEDULE: 'off' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: t.test.url,
+        DATA_DIR: t.test.dataDir,
+        SECRET: 'test-secret',
+        LOG_LEVEL: 'warn',
+        ARXIV_SCHEDULE: 'off',
+      },
       stderr: 'pipe',
     });
     const client = new Client({ name: 'test-assistant', version: '1.0.0' });

@@ -34,7 +34,8 @@ const SearchQuery = z.object({
 const issues = (e: z.ZodError) => e.issues.map((i) => i.message).join('; ');
 
 /** Errors are short Markdown too, never cached. */
-const failure = (c: Context, status: 400 | 404, message: string) => c.body(`# ${status === 404 ? 'Not found' : 'Bad request'}\n\n${message}\n`, status, { 'content-type': MARKDOWN, 'cache-control': 'no-store' });
+const failure = (c: Context, status: 400 | 404, message: string) =>
+  c.body(`# ${status === 404 ? 'Not found' : 'Bad request'}\n\n${message}\n`, status, { 'content-type': MARKDOWN, 'cache-control': 'no-store' });
 
 const markdown = (c: Context, text: string) => c.body(text, 200, { 'content-type': MARKDOWN });
 

@@ -24,9 +24,13 @@ export function mcpRoutes(deps: AppDeps): Hono {
   table.use('*', rateLimit({ read: MCP_POLICY, write: MCP_POLICY, ...(deps.apiLimits?.now ? { now: deps.apiLimits.now } : {}) }));
 
   const notAllowed = (c: Context) =>
-    c.json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this MCP server is stateless; POST JSON-RPC messages to /mcp.' }, id: null }, 405, {
-      allow: 'POST',
-    });
+    c.json(
+      { jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this MCP server is stateless; POST JSON-RPC messages to /mcp.' }, id: null },
+      405,
+      {
+        allow: 'POST',
+      },
+    );
 
   r.post('/', 'anyone', async (c) => {
     const who = member(c);
