@@ -8,7 +8,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServices } from '../../src/services.js';
 import { createApiToken } from '../../src/store/tokens.js';
+import { createApp } from '../../src/web/app.js';
 import { createUser } from '../../src/store/users.js';
 import { getFeaturedPaper } from '../../src/store/papers.js';
 import { FEATURED, featuredRecords } from '../api/fixtures.js';
@@ -37,7 +39,7 @@ describe.each(DIALECTS)('the MCP server (%s)', (dialect) => {
   async function httpClient(headers: Record<string, string> = {}) {
     const transport = new StreamableHTTPClientTransport(new URL(`${t.config.baseUrl}/mcp`), {
       requestInit: { headers },
-      fetch: (url, init) => t.app.request(String(url), init as RequestInit),
+      fetch: async (url, init) => t.app.request(String(url), init as RequestInit),
     });
     const client = new Client({ name: 'test-assistant', version: '1.0.0' });
     await client.connect(transport);
@@ -141,6 +143,26 @@ describe.each(DIALECTS)('the MCP server (%s)', (dialect) => {
     const get = await t.app.request('/mcp', { headers: { accept: 'text/event-stream' } });
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
+  });
+
+  it('answers a bare JSON-RPC call without a session, and counts calls against a per-client quota', async () => {
+    const app = createApp(buildServices({ db: t.db, config: t.config }, { apiLimits: { read: { name: 'read', quota: 2, windowSeconds: 60 } } }));
+    const call = () =>
+      app.request('/mcp', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'trending', arguments: { limit: 1 } } }),
+      });
+    const first = await call();
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit-policy')).toBe('"mcp";q=2;w=60');
+    const body = (await first.json()) as { id: number; result: CallToolResult };
+    expect(body.id).toBe(7);
+    expect((body.result.content[0] as { text: string }).text).toContain('# Trending papers');
+    expect((await call()).status).toBe(200);
+    const over = await call();
+    expect(over.status).toBe(429);
+    expect(over.headers.get('retry-after')).toBeTruthy();
   });
 
   it('serves the same tools over stdio from bin/dailypapers mcp', async () => {

@@ -14,14 +14,13 @@ import type { AppDeps } from '../deps.js';
 import { member } from '../middleware/context.js';
 import { routes } from '../routing.js';
 
-/** MCP calls are reads but POSTs: they share one quota the size of the API's read quota. */
-const MCP_POLICY = { ...READ_POLICY, name: 'mcp' };
-
 export function mcpRoutes(deps: AppDeps): Hono {
   const table = new Hono();
   const r = routes(table);
   const mcp = { db: deps.db, search: deps.search, baseUrl: deps.config.baseUrl, limiter: deps.limiter };
-  table.use('*', rateLimit({ read: MCP_POLICY, write: MCP_POLICY, ...(deps.apiLimits?.now ? { now: deps.apiLimits.now } : {}) }));
+  // MCP calls are reads but POSTs: they share one quota, the size of the API's read quota.
+  const policy = { ...(deps.apiLimits?.read ?? READ_POLICY), name: 'mcp' };
+  table.use('*', rateLimit({ read: policy, write: policy, ...(deps.apiLimits?.now ? { now: deps.apiLimits.now } : {}) }));
 
   const notAllowed = (c: Context) =>
     c.json(
