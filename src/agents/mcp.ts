@@ -20,6 +20,11 @@ import { type Loaded, paperDoc, periodListing, type ReadDeps, searchListing, sim
 export interface McpDeps extends ReadDeps {
   /** The per-account limits of votes (auth/ratelimit.ts), shared with the pages and the API. */
   limiter: RateLimiter;
+  /**
+   * Keeps the read tools' answers, which are the same for every caller, until the data changes
+   * (web/cache.ts sharedText over the page cache); without it every call computes its answer.
+   */
+  memo?: (key: string, compute: () => Promise<{ text: string; keep: boolean }>) => Promise<string>;
 }
 
 /** Who calls: a member by API token (with its scopes), or anyone. */
@@ -55,6 +60,15 @@ export function createMcpServer(d: McpDeps, caller: McpCaller = ANYONE): McpServ
   );
   const base = d.baseUrl;
   const read = { readOnlyHint: true, openWorldHint: false } as const;
+  /** A read tool's answer, shared by every caller until the data changes; errors are not kept. */
+  const shared = async (tool: string, args: object, run: () => Promise<CallToolResult & { keep?: boolean }>): Promise<CallToolResult> => {
+    if (!d.memo) return run();
+    const json = await d.memo(`mcp:${tool}:${JSON.stringify(args)}`, async () => {
+      const { keep, ...r } = await run();
+      return { text: JSON.stringify(r), keep: !r.isError && keep !== false };
+    });
+    return JSON.parse(json) as CallToolResult;
+  };
 
   server.registerTool(
     'search_papers',
@@ -75,11 +89,12 @@ export function createMcpServer(d: McpDeps, caller: McpCaller = ANYONE): McpServ
       },
       annotations: read,
     },
-    async (a) => {
-      const q = [a.query, a.category ? `cat:${a.category}` : '', a.from ? `after:${a.from}` : '', a.to ? `before:${a.to}` : ''].filter(Boolean).join(' ');
-      const l = await searchListing(d, { q, sort: a.sort, page: 1, limit: a.limit });
-      return text(listingMarkdown(l, base));
-    },
+    async (a) =>
+      shared('search_papers', a, async () => {
+        const q = [a.query, a.category ? `cat:${a.category}` : '', a.from ? `after:${a.from}` : '', a.to ? `before:${a.to}` : ''].filter(Boolean).join(' ');
+        const l = await searchListing(d, { q, sort: a.sort, page: 1, limit: a.limit });
+        return { ...text(listingMarkdown(l, base)), keep: !l.degraded };
+      }),
   );
 
   server.registerTool(
@@ -90,10 +105,11 @@ export function createMcpServer(d: McpDeps, caller: McpCaller = ANYONE): McpServ
       inputSchema: { id: paperId },
       annotations: read,
     },
-    async (a) => {
-      const doc = await paperDoc(d, a.id);
-      return loaded(doc.ok ? { ok: true, value: doc.value.markdown } : doc);
-    },
+    async (a) =>
+      shared('get_paper', a, async () => {
+        const doc = await paperDoc(d, a.id);
+        return loaded(doc.ok ? { ok: true, value: doc.value.markdown } : doc);
+      }),
   );
 
   server.registerTool(
@@ -116,8 +132,10 @@ export function createMcpServer(d: McpDeps, caller: McpCaller = ANYONE): McpServ
       if (given.length > 1) return error(`give at most one of date, week and month (got ${given.join(' and ')})`);
       const kind = a.week !== undefined ? 'week' : a.month !== undefined ? 'month' : 'day';
       const value = a.date ?? a.week ?? a.month ?? null;
-      const l = await periodListing(d, { kind, value, sort: a.sort, page: a.page, limit: a.limit });
-      return l.ok ? text(listingMarkdown(l.value, base)) : error(l.error);
+      return shared('daily_papers', a, async () => {
+        const l = await periodListing(d, { kind, value, sort: a.sort, page: a.page, limit: a.limit });
+        return l.ok ? text(listingMarkdown(l.value, base)) : error(l.error);
+      });
     },
   );
 
@@ -129,10 +147,11 @@ export function createMcpServer(d: McpDeps, caller: McpCaller = ANYONE): McpServ
       inputSchema: { id: paperId, limit: limit(50, 10) },
       annotations: read,
     },
-    async (a) => {
-      const l = await similarListing(d, a.id, a.limit);
-      return l.ok ? text(listingMarkdown(l.value, base)) : error(l.error);
-    },
+    async (a) =>
+      shared('similar_papers', a, async () => {
+        const l = await similarListing(d, a.id, a.limit);
+        return l.ok ? text(listingMarkdown(l.value, base)) : error(l.error);
+      }),
   );
 
   server.registerTool(
@@ -143,7 +162,7 @@ export function createMcpServer(d: McpDeps, caller: McpCaller = ANYONE): McpServ
       inputSchema: { limit: limit(100, 10) },
       annotations: read,
     },
-    async (a) => text(listingMarkdown(await trendingListing(d, 1, a.limit), base)),
+    async (a) => shared('trending', a, async () => text(listingMarkdown(await trendingListing(d, 1, a.limit), base))),
   );
 
   const user = caller.user;

@@ -122,9 +122,13 @@ describe.each(DIALECTS)('the MCP server (%s)', (dialect) => {
     const writer = await httpClient({ authorization: `Bearer ${writeToken}` });
     expect((await writer.listTools()).tools.map((x) => x.name)).toContain('upvote');
     const before = (await getFeaturedPaper(t.db.db, FEATURED[0]!.id))!.upvotes;
+    const paper = { name: 'get_paper', arguments: { id: FEATURED[0]!.id } };
+    expect(textOf(await writer.callTool(paper))).toContain(`- **Upvotes:** ${before}\n`);
     const done = textOf(await writer.callTool({ name: 'upvote', arguments: { id: FEATURED[0]!.id } }));
     expect(done).toContain(`now has ${before + 1} upvote`);
     expect((await getFeaturedPaper(t.db.db, FEATURED[0]!.id))!.upvotes).toBe(before + 1);
+    // The read tools' shared answers move with the data: the same call now shows the vote.
+    expect(textOf(await writer.callTool(paper))).toContain(`- **Upvotes:** ${before + 1}\n`);
     await writer.close();
   });
 

@@ -1,15 +1,17 @@
 // The MCP route table: the Model Context Protocol's streamable HTTP transport at /mcp (MCP
 // 2025-06-18, "Streamable HTTP"), stateless: each POST carries JSON-RPC messages and is answered
 // with JSON by a server built for its caller (agents/mcp.ts), so any instance behind a balancer can
-// answer any request and nothing is kept between them. Without sessions there is no stream for the
+// answer any request and no client state is kept between them. Without sessions there is no stream for the
 // server to push on, so GET and DELETE are 405, as the transport allows.
 // Who calls: a `dp_` API token (loaded by middleware/session.ts, as on /api/) makes the caller
 // that token's member, with its scopes; a session cookie does not (a page cannot borrow it); anyone
-// else reads. Every call counts against a per-client quota, like the API's reads.
+// else reads. Every call counts against a per-client quota, like the API's reads. The read tools'
+// answers are the same for everyone and are kept in the page cache until the data changes.
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { type Context, Hono } from 'hono';
-import { ANYONE, type McpCaller, createMcpServer } from '../../agents/mcp.js';
+import { ANYONE, type McpCaller, type McpDeps, createMcpServer } from '../../agents/mcp.js';
 import { READ_POLICY, rateLimit } from '../api/ratelimit.js';
+import { PageCache, sharedText } from '../cache.js';
 import type { AppDeps } from '../deps.js';
 import { member } from '../middleware/context.js';
 import { routes } from '../routing.js';
@@ -17,7 +19,14 @@ import { routes } from '../routing.js';
 export function mcpRoutes(deps: AppDeps): Hono {
   const table = new Hono();
   const r = routes(table);
-  const mcp = { db: deps.db, search: deps.search, baseUrl: deps.config.baseUrl, limiter: deps.limiter };
+  const cache = deps.pageCache ?? new PageCache();
+  const mcp: McpDeps = {
+    db: deps.db,
+    search: deps.search,
+    baseUrl: deps.config.baseUrl,
+    limiter: deps.limiter,
+    memo: (key, compute) => sharedText(deps.db.db, cache, key, compute),
+  };
   // MCP calls are reads but POSTs: they share one quota, the size of the API's read quota.
   const policy = { ...(deps.apiLimits?.read ?? READ_POLICY), name: 'mcp' };
   table.use('*', rateLimit({ read: policy, write: policy, ...(deps.apiLimits?.now ? { now: deps.apiLimits.now } : {}) }));
