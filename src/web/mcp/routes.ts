@@ -1,8 +1,8 @@
 // The MCP route table: the Model Context Protocol's streamable HTTP transport at /mcp (MCP
 // 2025-06-18, "Streamable HTTP"), stateless: each POST carries JSON-RPC messages and is answered
 // with JSON by a server built for its caller (agents/mcp.ts), so any instance behind a balancer can
-// answer any request and no client state is kept between them. Without sessions there is no stream for the
-// server to push on, so GET and DELETE are 405, as the transport allows.
+// answer any request and no client state is kept between them. Without sessions there is no
+// stream for the server to push on, so GET and DELETE are 405, as the transport allows.
 // Who calls: a `dp_` API token (loaded by middleware/session.ts, as on /api/) makes the caller
 // that token's member, with its scopes; a session cookie does not (a page cannot borrow it); anyone
 // else reads. Every call counts against a per-client quota, like the API's reads. The read tools'
