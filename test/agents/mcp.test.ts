@@ -1,12 +1,15 @@
 // The MCP server through the official SDK's own client, over both transports: streamable HTTP at
-// /mcp (the client's fetch goes to app.request, through every middleware of the app) and stdio
-// (the compiled `bin/dailypapers mcp` in a child process). Both dialects. Who may do what: anyone
-// lists and calls the read tools; a member's read token adds my_feed; a write token adds upvote,
-// which changes the paper's count; a session cookie alone is nobody; a bad token is a 401.
+// /mcp (the client's fetch goes to app.request, through every middleware of the app, and once over
+// a real socket) and stdio (the compiled `bin/dailypapers mcp` in a child process). Both dialects.
+// Who may do what: anyone lists and calls the read tools; a member's read token adds my_feed; a
+// write token adds upvote, which changes the paper's count; a session cookie alone is nobody; a
+// bad token is a 401; calls count against a per-client quota.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServices } from '../../src/services.js';
 import { createApiToken } from '../../src/store/tokens.js';
@@ -167,6 +170,22 @@ describe.each(DIALECTS)('the MCP server (%s)', (dialect) => {
     const over = await call();
     expect(over.status).toBe(429);
     expect(over.headers.get('retry-after')).toBeTruthy();
+  });
+
+  it('works over a real socket, as a remote assistant connects', async () => {
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    try {
+      const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`);
+      const client = new Client({ name: 'test-assistant', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${readToken}` } } }));
+      expect((await client.listTools()).tools.map((x) => x.name)).toContain('my_feed');
+      const daily = textOf(await client.callTool({ name: 'daily_papers', arguments: { month: '2025-02' } }));
+      for (const f of FEATURED.filter((x) => x.day.startsWith('2025-02'))) expect(daily).toContain(`/papers/${f.id}`);
+      await client.close();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('serves the same tools over stdio from bin/dailypapers mcp', async () => {
