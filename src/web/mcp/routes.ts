@@ -7,6 +7,7 @@
 // that token's member, with its scopes; a session cookie does not (a page cannot borrow it); anyone
 // else reads. Every call counts against a per-client quota, like the API's reads. The read tools'
 // answers are the same for everyone and are kept in the page cache until the data changes.
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { type Context, Hono } from 'hono';
 import { ANYONE, type McpCaller, type McpDeps, createMcpServer } from '../../agents/mcp.js';
@@ -15,6 +16,9 @@ import { PageCache, sharedText } from '../cache.js';
 import type { AppDeps } from '../deps.js';
 import { member } from '../middleware/context.js';
 import { routes } from '../routing.js';
+
+/** Anonymous servers kept between requests: more than the requests in flight at once is waste. */
+const IDLE_SERVERS = 16;
 
 export function mcpRoutes(deps: AppDeps): Hono {
   const table = new Hono();
@@ -40,10 +44,14 @@ export function mcpRoutes(deps: AppDeps): Hono {
       },
     );
 
+  // Building a server registers every tool with its schemas (~5 ms); answering with a built one
+  // costs a fraction of that. Anonymous servers are the same for every caller: each serves one
+  // request at a time and then waits here for the next. Members' servers hold their member.
+  const idle: McpServer[] = [];
   r.post('/', 'anyone', async (c) => {
     const who = member(c);
-    const caller: McpCaller = who.user && who.tokenScopes ? { user: who.user, scopes: who.tokenScopes, ip: who.ip } : { ...ANYONE, ip: who.ip };
-    const server = createMcpServer(mcp, caller);
+    const caller: McpCaller | null = who.user && who.tokenScopes ? { user: who.user, scopes: who.tokenScopes, ip: who.ip } : null;
+    const server = caller ? createMcpServer(mcp, caller) : (idle.pop() ?? createMcpServer(mcp, ANYONE));
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
@@ -52,6 +60,7 @@ export function mcpRoutes(deps: AppDeps): Hono {
       return res;
     } finally {
       await server.close();
+      if (!caller && idle.length < IDLE_SERVERS) idle.push(server);
     }
   });
   r.get('/', 'anyone', notAllowed);
