@@ -40,7 +40,7 @@ async function readReal(file: string): Promise<Real[]> {
  * Writes `count` synthetic papers to `file` (JSON lines, Kaggle format) unless it is there already;
  * returns the file. Written under a temporary name and renamed, so a stopped run leaves no half file.
  */
-export async function syntheticCorpus(source: string, count: number, file: string): Promise<string> {
+export async function syntheticCorpus(source: string, count: number, file: string, history?: { perDay: number; end: string }): Promise<string> {
   if (existsSync(file)) return file;
   const real = await readReal(source);
   const byCategory = new Map<string, string[]>();
@@ -52,6 +52,7 @@ export async function syntheticCorpus(source: string, count: number, file: strin
   }
   const rand = mulberry32(20261129);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const inMonth = new Map<string, number>();
   const tmp = `${file}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);
   for (let i = 0; i < count; i++) {
@@ -71,11 +72,21 @@ export async function syntheticCorpus(source: string, count: number, file: strin
         .filter(() => rand() < 0.5)
         .slice(0, 8)
         .join(', ') || names[0]!;
-    const month = Math.floor(i / 10_000); // 120 months from 2015-01
-    const yymm = `${15 + Math.floor(month / 12)}${String((month % 12) + 1).padStart(2, '0')}`;
-    const id = `${yymm}.${90_000 + (i % 10_000)}`;
-    const day = String(1 + (i % 28)).padStart(2, '0');
-    const listed = `20${yymm.slice(0, 2)}-${yymm.slice(2)}-${day}`;
+    let id: string;
+    let listed: string;
+    if (history) {
+      // `perDay` papers listed on each day back from `end`, numbered within their month from 10000.
+      listed = new Date(Date.parse(`${history.end}T00:00:00Z`) - Math.floor(i / history.perDay) * 86_400_000).toISOString().slice(0, 10);
+      const yymm = listed.slice(2, 4) + listed.slice(5, 7);
+      const n = (inMonth.get(yymm) ?? 10_000) + 1;
+      inMonth.set(yymm, n);
+      id = `${yymm}.${n}`;
+    } else {
+      const month = Math.floor(i / 10_000); // 120 months from 2015-01
+      const yymm = `${15 + Math.floor(month / 12)}${String((month % 12) + 1).padStart(2, '0')}`;
+      id = `${yymm}.${90_000 + (i % 10_000)}`;
+      listed = `20${yymm.slice(0, 2)}-${yymm.slice(2)}-${String(1 + (i % 28)).padStart(2, '0')}`;
+    }
     if (!out.write(`${JSON.stringify({ id, authors, title, categories: a.categories, abstract, _listed_on: listed })}\n`)) await once(out, 'drain');
   }
   out.end();
@@ -84,4 +95,4 @@ export async function syntheticCorpus(source: string, count: number, file: strin
   return file;
 }
 
-export const syntheticPath = (dir: string, count: number) => path.join(dir, `synthetic-${count}.jsonl`);
+export const syntheticPath = (dir: string, count: number, tag = '') => path.join(dir, `synthetic-${count}${tag}.jsonl`);

@@ -1,8 +1,10 @@
 // `npm run bench -- digest [N]`: N (10,000) confirmed subscribers with varied filters and sizes, one
-// day of 60 featured papers, and one daily run of the real `digest send` (dist/, in a child
-// process, so its peak RSS is the sender's alone) to a local SMTP sink in this process; then the
-// same run again, which must send nothing. Prints messages per second, total time and peak RSS,
-// on SQLite and on PostgreSQL (TEST_DATABASE_URL, or the local default).
+// day of 60 featured papers and 1,000 new arXiv papers, and one daily run of the real `digest
+// send` (dist/, in a child process, so its peak RSS is the sender's alone) to a local SMTP sink
+// in this process; then the same run again, which must send nothing. Then the same with 5 follows
+// per subscriber (categories, authors, a saved search), whose "New for you" the run adds: the
+// issue's bound is at most 20% more time. Prints messages per second, total time and peak RSS, on
+// SQLite and on PostgreSQL (TEST_DATABASE_URL, or the local default).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -54,10 +56,45 @@ async function sink() {
   return { url: `smtp://127.0.0.1:${port}`, state, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-async function seed(url: string, n: number) {
+const AUTHORS = Array.from({ length: 200 }, (_, i) => `Author Number${i}`);
+/** Submitted the day before DAY (a Wednesday, 11:00 New York time): announced on DAY. */
+const SUBMITTED = '2026-08-19T15:00:00.000Z';
+
+/** 1,000 new papers announced on DAY, not featured: what follows match. */
+function newPapers() {
+  return Array.from({ length: 1000 }, (_, i) => {
+    const cats = [CATEGORIES[(i * 3) % CATEGORIES.length]!, CATEGORIES[(i * 5 + 2) % CATEGORIES.length]!];
+    return {
+      source: 'bench',
+      paper: {
+        id: `2608.${String(30000 + i)}`,
+        version: 1,
+        title: `New results on ${TOPICS[i % TOPICS.length]} ${i}`,
+        abstract: `We revisit ${TOPICS[(i + 3) % TOPICS.length]} and ${TOPICS[i % TOPICS.length]}. Experiments on ${i % 17} datasets.`,
+        authors: [AUTHORS[i % AUTHORS.length]!, AUTHORS[(i * 7 + 3) % AUTHORS.length]!],
+        primaryCategory: cats[0]!,
+        categories: cats,
+        publishedAt: SUBMITTED,
+        updatedAt: SUBMITTED,
+        submitter: null,
+        comments: null,
+        journalRef: null,
+        doi: null,
+        reportNo: null,
+        license: null,
+        codeUrl: null,
+        projectUrl: null,
+        withdrawn: false,
+      },
+    };
+  });
+}
+
+async function seed(url: string, n: number, follows: boolean) {
   const db = await connect(parseDatabaseUrl(url));
   try {
     await migrateToLatest(db.db, db.dialect);
+    await upsertRecords(db.db, newPapers());
     await upsertRecords(
       db.db,
       Array.from({ length: 60 }, (_, i) => {
@@ -126,6 +163,22 @@ async function seed(url: string, n: number) {
         .insertInto('subscriptions')
         .values(rows.slice(i, i + 1000))
         .execute();
+    if (follows) {
+      // Five follows each: two categories, two authors, one saved search (six distinct queries).
+      const subs = await db.db.selectFrom('subscriptions').select('id').execute();
+      const follow = subs.flatMap(({ id }, i) => [
+        { subscription_id: id, kind: 'category' as const, value: CATEGORIES[i % CATEGORIES.length]!, created_at: now },
+        { subscription_id: id, kind: 'category' as const, value: CATEGORIES[(i + 2) % CATEGORIES.length]!, created_at: now },
+        { subscription_id: id, kind: 'author' as const, value: AUTHORS[i % AUTHORS.length]!, created_at: now },
+        { subscription_id: id, kind: 'author' as const, value: AUTHORS[(i * 13 + 1) % AUTHORS.length]!, created_at: now },
+        { subscription_id: id, kind: 'search' as const, value: TOPICS[i % TOPICS.length]!, created_at: now },
+      ]);
+      for (let i = 0; i < follow.length; i += 1000)
+        await db.db
+          .insertInto('follows')
+          .values(follow.slice(i, i + 1000))
+          .execute();
+    }
   } finally {
     await db.close();
   }
@@ -149,9 +202,9 @@ async function runSend(env: Record<string, string>) {
   return { seconds, out: out.trim(), rssMb: Number(/BENCH maxRSS=(\d+)/.exec(err)?.[1]) / 1024, cpuS: Number(/ cpu=(\d+)/.exec(err)?.[1]) / 1e6 };
 }
 
-async function once(label: string, url: string, dataDir: string, n: number) {
+async function once(label: string, url: string, dataDir: string, n: number, follows: boolean) {
   const t0 = Date.now();
-  await seed(url, n);
+  await seed(url, n, follows);
   const seedS = (Date.now() - t0) / 1000;
   const smtp = await sink();
   try {
@@ -164,9 +217,14 @@ async function once(label: string, url: string, dataDir: string, n: number) {
       throw new Error('a sampled message lacks a part or the RFC 8058 header');
     const again = await runSend(env);
     if (smtp.state.count !== sent) throw new Error(`${label}: the repeated run sent ${smtp.state.count - sent} more`);
+    const newForYou = await simpleParser(smtp.state.samples[0]!);
+    if (follows && !/New for you/.test(newForYou.text ?? '')) throw new Error(`${label}: a sampled message has no "New for you"`);
+    times.set(label, first.seconds);
+    const base = times.get(label.replace(' +follows', ''));
     console.log(
-      `${label.padEnd(9)} ${sent} messages (${n - sent} left empty by their filters) in ${first.seconds.toFixed(1)} s = ${Math.round(sent / first.seconds)} messages/s, ` +
-        `peak RSS ${first.rssMb.toFixed(0)} MB, sender CPU ${first.cpuS.toFixed(1)} s (${((first.cpuS * 1000) / sent).toFixed(2)} ms a message), ${(smtp.state.bytes / sent / 1024).toFixed(1)} KB a message; repeat run ${again.seconds.toFixed(1)} s, 0 sent; (seeding ${seedS.toFixed(1)} s)`,
+      `${label.padEnd(17)} ${sent} messages (${n - sent} left empty by their filters) in ${first.seconds.toFixed(1)} s = ${Math.round(sent / first.seconds)} messages/s, ` +
+        `peak RSS ${first.rssMb.toFixed(0)} MB, sender CPU ${first.cpuS.toFixed(1)} s (${((first.cpuS * 1000) / sent).toFixed(2)} ms a message), ${(smtp.state.bytes / sent / 1024).toFixed(1)} KB a message; repeat run ${again.seconds.toFixed(1)} s, 0 sent; (seeding ${seedS.toFixed(1)} s)` +
+        (follows && base ? `; ${(((first.seconds - base) / base) * 100).toFixed(0)}% more time than without follows (bound: 20%)` : ''),
     );
     console.log(`          ${first.out}`);
   } finally {
@@ -182,5 +240,8 @@ export default async function bench(args: string[]) {
   );
   console.log("times include the child's start-up (loading the program, migrating check); the sink runs in the parent process");
 
-  await onEachEngine('digest', (engine, url, dataDir) => once(engine, url, dataDir, n));
+  await onEachEngine('digest', (engine, url, dataDir) => once(engine, url, dataDir, n, false));
+  await onEachEngine('digestfollows', (engine, url, dataDir) => once(`${engine} +follows`, url, dataDir, n, true));
 }
+
+const times = new Map<string, number>();

@@ -1,17 +1,20 @@
-// `npm run bench -- web [--only sqlite|postgres] [--duration S] [--connections N]`: loads the real
-// 9,877 featured papers and the 84k arXiv sample into a fresh SQLite file and a fresh PostgreSQL
-// database, serves the app on loopback, and drives the pages, a feed, the API and search with
+// `npm run bench -- web [--only sqlite|postgres] [--duration S] [--connections N] [--history N]`:
+// loads the real 9,877 featured papers and the 84k arXiv sample (or, with --history N, N synthetic
+// papers listed 1,000 a day back from today, made from the sample's sentences: two years at
+// 500,000) into a fresh SQLite file and a fresh PostgreSQL database, serves the app on loopback, and drives the pages, a feed, the API and search with
 // autocannon, anonymous and signed in, plus a cookieless reload answered 304, printing req/s and
 // p50/p99 latency beside /healthz as the floor of the same run (a ratio holds better on a shared,
 // noisy machine). Bytes are what went over the wire (compressed when the client asks for it).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
+import { syntheticCorpus, syntheticPath } from './_corpus.js';
 import { freshDatabase } from './_engines.js';
+import { addFollow, listFollows } from '../src/store/follows.js';
 import { autocannon, report as reportWith } from './_load.js';
 import { loadConfig } from '../src/config.js';
 import { connect, type Db } from '../src/db/connect.js';
@@ -25,12 +28,26 @@ import { setVote } from '../src/store/votes.js';
 import { createApp } from '../src/web/app.js';
 import { buildServices } from '../src/services.js';
 
+/** Featuring by upvotes as configured by default (FEATURE_MIN_UPVOTES=1). */
+const POLICY = { minUpvotes: 1, day: '2026-01-01' };
+
 const DATA = path.resolve(import.meta.dirname, '../../shared/data');
 const FILES = [path.join(DATA, 'hf-daily-papers.jsonl.gz'), path.join(DATA, 'arxiv-sample.jsonl.gz')];
+const HISTORY_DIR = '/tmp/dailypapers-bench';
 
-async function load(db: Db, dir: string) {
+async function load(db: Db, dir: string, history: number) {
   const started = performance.now();
-  const summary = await importFiles(db.db, FILES, { rejectsDir: path.join(dir, 'rejects') });
+  mkdirSync(HISTORY_DIR, { recursive: true });
+  const files = history
+    ? [
+        FILES[0]!,
+        await syntheticCorpus(FILES[1]!, history, syntheticPath(HISTORY_DIR, history, `-daily-${new Date().toISOString().slice(0, 10)}`), {
+          perDay: 1000,
+          end: new Date().toISOString().slice(0, 10),
+        }),
+      ]
+    : FILES;
+  const summary = await importFiles(db.db, files, { rejectsDir: path.join(dir, 'rejects') });
   const s = (performance.now() - started) / 1000;
   console.log(`  loaded in ${s.toFixed(1)} s: ${JSON.stringify(summary).slice(0, 160)}`);
 }
@@ -75,15 +92,34 @@ async function pickTargets(db: Db): Promise<Target[]> {
     { label: '/papers 304, no cookie', path: '/papers', reload: true },
     { label: '/papers, signed in', path: '/papers', member: true, encoding: gzip },
     { label: 'paper page, signed in', path: `/papers/${top.paper_id}`, member: true, encoding: gzip },
+    { label: '/papers/new', path: '/papers/new', encoding: gzip },
+    { label: '/papers/new?cat=cs.CL', path: '/papers/new?cat=cs.CL', encoding: gzip },
+    { label: '/papers/new 304, no cookie', path: '/papers/new', reload: true },
+    { label: '/papers/new, signed in', path: '/papers/new', member: true, encoding: gzip },
+    { label: '/following, 50 follows', path: '/following', member: true, encoding: gzip },
   ];
 }
 
-/** A member who has upvoted a few of the latest day's papers, and their session cookie. */
+/**
+ * A member who has upvoted a few of the latest day's papers and follows 50 things (5 categories,
+ * 35 authors of the last week's papers, 5 organizations, 5 saved searches), and their session cookie.
+ */
 async function memberCookie(db: Db): Promise<string> {
   const user = await createUser(db.db, { username: 'bench', email: 'bench@example.org', passwordHash: 'x', emailConfirmed: true });
   const day = (await latestFeaturedDay(db.db))!;
   const papers = await db.db.selectFrom('featured').select('paper_id').where('day', '=', day).limit(3).execute();
-  for (const p of papers) await setVote(db.db, user.id, p.paper_id, true);
+  for (const p of papers) await setVote(db.db, user.id, p.paper_id, true, POLICY);
+  const owner = { userId: user.id };
+  for (const c of ['cs.CL', 'cs.RO', 'stat.ML', 'eess.AS', 'math.OC']) await addFollow(db.db, owner, 'category', c);
+  const recent = await db.db.selectFrom('papers').select('authors').orderBy('announced_at', 'desc').limit(400).execute();
+  const authors = [...new Set(recent.flatMap((r) => (JSON.parse(r.authors) as string[]).slice(0, 1)))].slice(0, 35);
+  for (const a of authors) await addFollow(db.db, owner, 'author', a);
+  const orgs = await db.db.selectFrom('featured').select('organization').distinct().where('organization', 'is not', null).limit(5).execute();
+  for (const o of orgs) await addFollow(db.db, owner, 'org', o.organization!);
+  for (const q of ['diffusion distillation', 'retrieval augmented generation', 'robot manipulation', '"speech recognition"', 'graph neural networks'])
+    await addFollow(db.db, owner, 'search', q);
+  const n = (await listFollows(db.db, owner)).length;
+  console.log(`  the member follows ${n} things`);
   const session = await createSession(db.db, user.id);
   return `dp_session=${session.token}`;
 }
@@ -91,8 +127,14 @@ async function memberCookie(db: Db): Promise<string> {
 export default async function bench(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: { only: { type: 'string' }, duration: { type: 'string', default: '6' }, connections: { type: 'string', default: '10' } },
+    options: {
+      only: { type: 'string' },
+      duration: { type: 'string', default: '6' },
+      connections: { type: 'string', default: '10' },
+      history: { type: 'string', default: '0' },
+    },
   });
+  const history = Number(values.history);
   const duration = Number(values.duration);
   const connections = Number(values.connections);
   const kinds = (values.only ? [values.only] : ['sqlite', 'postgres']) as Array<'sqlite' | 'postgres'>;
@@ -105,7 +147,7 @@ export default async function bench(argv: string[]) {
     try {
       await migrateToLatest(db.db, db.dialect);
       console.log(`\n${kind}:`);
-      await load(db, dir);
+      await load(db, dir, history);
       // The API's per-client quota would answer most of a load test with 429s: lifted here.
       const unlimited = { name: 'read', quota: 1e9, windowSeconds: 60 };
       const services = buildServices({ db, config }, { apiLimits: { read: unlimited, write: unlimited } });

@@ -11,7 +11,9 @@ describe('loadConfig', () => {
     expect(c.arxivCategories).toEqual(['cs.LG', 'cs.CL', 'cs.CV', 'cs.AI', 'stat.ML']);
     expect(c.embedder).toBe('builtin');
     expect(c.logLevel).toBe('info');
-    expect(c.timezone).toBe('America/New_York');
+    expect(c.timezone).toBe('UTC');
+    expect(c.featureMinUpvotes).toBe(1);
+    expect(c.arxivSchedule).toBe('sun-thu 21:00 America/New_York');
     expect(c.smtpUrl).toBeUndefined();
   });
 

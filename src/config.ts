@@ -27,7 +27,7 @@ export interface Config {
   arxivContact: string;
   /** Least time between two requests to arXiv (its terms: one every 3 s). */
   arxivIntervalMs: number;
-  /** When `serve` harvests: `mon-fri 21:00 America/New_York` (the default), or `off`. */
+  /** When `serve` harvests: `sun-thu 21:00 America/New_York` (the default), or `off`. */
   arxivSchedule: string;
   embedder: string;
   /** When `serve` sends digests (daily on these days, weekly on Mondays): `mon-fri 07:00 America/New_York`, or `off`. */
@@ -37,8 +37,10 @@ export interface Config {
   /** Submissions accept papers first published on arXiv at most this many days ago (Hugging Face: 14). */
   submitMaxAgeDays: number;
   logLevel: string;
-  /** IANA zone in which feed days are counted; arXiv announces in New York time. */
+  /** IANA zone in which feed days (and arXiv's announcement days) are counted; UTC by default. */
   timezone: string;
+  /** Upvotes that bring a new paper into the Daily feed (members/votes.ts). */
+  featureMinUpvotes: number;
   /** Reverse proxies whose X-Forwarded-For counts (auth/proxy.ts). */
   trustProxy: TrustProxy;
   /** Bearer token that opens /metrics to a scraper that is not on loopback. */
@@ -71,6 +73,7 @@ export const CONFIG_VARIABLES = [
   'DIGEST_SCHEDULE',
   'DIGEST_RATE',
   'SUBMIT_MAX_AGE_DAYS',
+  'FEATURE_MIN_UPVOTES',
   'TRUST_PROXY',
   'METRICS_TOKEN',
 ] as const;
@@ -104,7 +107,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
   for (const c of categories) {
     if (!CATEGORY.test(c)) throw new ConfigError(`ARXIV_CATEGORIES: '${c}' is not an arXiv category like cs.LG or math`);
   }
-  const timezone = get('TIMEZONE') ?? 'America/New_York';
+  const timezone = get('TIMEZONE') ?? 'UTC';
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
   } catch {
@@ -124,6 +127,8 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
   if (!/^\d+(\.\d+)?$/.test(digestRate)) throw new ConfigError(`DIGEST_RATE '${digestRate}' is not a number of messages per second`);
   const submitAge = get('SUBMIT_MAX_AGE_DAYS') ?? '14';
   if (!/^\d+$/.test(submitAge)) throw new ConfigError(`SUBMIT_MAX_AGE_DAYS '${submitAge}' is not a whole number of days`);
+  const featureMin = get('FEATURE_MIN_UPVOTES') ?? '1';
+  if (!/^[1-9]\d{0,5}$/.test(featureMin)) throw new ConfigError(`FEATURE_MIN_UPVOTES '${featureMin}' is not a whole number of upvotes from 1`);
   let trustProxy: TrustProxy;
   try {
     trustProxy = parseTrustProxy(get('TRUST_PROXY'));
@@ -149,7 +154,8 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
     arxivContact: get('ARXIV_CONTACT') ?? 'admin@localhost',
     arxivIntervalMs: Number(interval),
     // Checked by jobs/schedule.ts parseSchedule when serve starts; config stays free of job logic.
-    arxivSchedule: get('ARXIV_SCHEDULE') ?? 'mon-fri 21:00 America/New_York',
+    // arXiv announces at 20:00 New York time, Sunday to Thursday.
+    arxivSchedule: get('ARXIV_SCHEDULE') ?? 'sun-thu 21:00 America/New_York',
     embedder,
     // Checked by jobs/schedule.ts parseSchedule when serve starts, like ARXIV_SCHEDULE.
     digestSchedule: get('DIGEST_SCHEDULE') ?? 'mon-fri 07:00 America/New_York',
@@ -157,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
     submitMaxAgeDays: Number(submitAge),
     logLevel,
     timezone,
+    featureMinUpvotes: Number(featureMin),
     trustProxy,
     metricsToken,
   };

@@ -103,10 +103,12 @@ export interface Listing {
   total?: number | null;
   /** Markdown links to neighbouring lists or pages. */
   nav?: Array<{ label: string; href: string }>;
+  /** A line under an item, by paper id (why a paper is in a member's feed). */
+  notes?: Map<string, string>;
 }
 
 /** One list item: the title linked to this instance's page, counts, authors, the gist. */
-export function itemMarkdown(item: ListedPaper, n: number, base: string): string {
+export function itemMarkdown(item: ListedPaper, n: number, base: string, note?: string): string {
   const { paper, featured } = item;
   const counts = featured ? `, ${plural(item.upvotes, 'upvote')}, ${plural(item.commentCount, 'comment')}` : '';
   const when = featured ? `featured ${featured.day}` : paper.publishedAt ? `published ${day(paper.publishedAt)}` : 'undated';
@@ -115,6 +117,7 @@ export function itemMarkdown(item: ListedPaper, n: number, base: string): string
     `${n}. **[${linkText(paper.title)}](${paperUrl(base, paper.id)})** (arXiv ${paper.id}; ${when}${counts})`,
     `   ${authorList(paper.authors, 6)}.`,
   ];
+  if (note) lines.push(`   ${oneLine(note)}.`);
   if (gist) lines.push(`   ${oneLine(gist)}`);
   lines.push(`   Markdown: ${paperUrl(base, paper.id)}.md${paper.codeUrl ? ` · Code: ${paper.codeUrl}` : ''}`);
   return lines.join('\n');
@@ -131,7 +134,7 @@ export function listingMarkdown(l: Listing, base: string): string {
         : `${plural(l.items.length, 'paper')}.`;
   out.push('', `${count} Page: ${l.page}${l.json ? ` · JSON: ${l.json}` : ''}`, '');
   l.items.forEach((item, i) => {
-    out.push(itemMarkdown(item, offset + i + 1, base), '');
+    out.push(itemMarkdown(item, offset + i + 1, base, l.notes?.get(item.paper.id)), '');
   });
   if (l.nav?.length) out.push(l.nav.map((n) => `[${linkText(n.label)}](${n.href})`).join(' · '), '');
   return out.join('\n');

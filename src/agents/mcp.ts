@@ -1,13 +1,13 @@
 // The MCP server (Model Context Protocol, https://modelcontextprotocol.io): the tools and resources
 // an assistant gets, over either transport: streamable HTTP at /mcp (web/mcp/routes.ts) or stdio
 // (`dailypapers mcp`, cli/mcp.ts). One server is built per caller, so the tool list says what that
-// caller may do: anyone reads; a member's token adds my_feed; a token with the write scope adds
-// upvote. Each tool answers with short Markdown (agents/markdown.ts) that cites the papers' URLs.
+// caller may do: anyone reads; a member's token adds my_feed (what they follow); a token with the
+// write scope adds upvote. Each tool answers with short Markdown (agents/markdown.ts) that cites the papers' URLs.
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { RateLimiter } from '../auth/ratelimit.js';
-import { vote } from '../members/votes.js';
+import { type VoteDeps, vote } from '../members/votes.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import { parseDay, parseIsoWeek, parseMonth } from '../papers/dates.js';
 import { SORTS } from '../search/query.js';
@@ -15,11 +15,14 @@ import { PAPER_SORTS } from '../store/papers.js';
 import type { Scope } from '../store/tokens.js';
 import type { User } from '../store/users.js';
 import { listingMarkdown } from './markdown.js';
-import { type Loaded, paperDoc, periodListing, type ReadDeps, searchListing, similarListing, trendingListing } from './reads.js';
+import { FOLLOWING_DAYS } from '../members/follows.js';
+import { followingListing, type Loaded, paperDoc, periodListing, type ReadDeps, searchListing, similarListing, trendingListing } from './reads.js';
 
 export interface McpDeps extends ReadDeps {
   /** The per-account limits of votes (auth/ratelimit.ts), shared with the pages and the API. */
   limiter: RateLimiter;
+  /** The featuring policy's settings (members/votes.ts): an upvote may feature a paper. */
+  config: VoteDeps['config'];
   /**
    * Keeps the read tools' answers, which are the same for every caller, until the data changes
    * (web/cache.ts sharedText over the page cache); without it every call computes its answer.
@@ -171,15 +174,11 @@ export function createMcpServer(d: McpDeps, caller: McpCaller = ANYONE): McpServ
       'my_feed',
       {
         title: 'My feed',
-        description: `Papers for ${user.username}: the authors, organizations and topics they follow.`,
-        inputSchema: {},
+        description: `New papers of the last ${FOLLOWING_DAYS} days matching what ${user.username} follows (categories, authors, organizations, saved searches), each with why.`,
+        inputSchema: { limit: limit(100, 20) },
         annotations: read,
       },
-      // Follows and For you are not part of this instance yet: say so, and where to look instead.
-      async () =>
-        text(
-          `Following authors, organizations and topics is not available on ${base} yet, so ${user.username} has no personal feed. Use daily_papers for the latest day, trending, or search_papers with their interests.`,
-        ),
+      async (a) => text(listingMarkdown(await followingListing(d, user, a.limit), base)),
     );
   }
   if (user && caller.scopes.includes('write')) {
@@ -187,16 +186,16 @@ export function createMcpServer(d: McpDeps, caller: McpCaller = ANYONE): McpServ
       'upvote',
       {
         title: 'Upvote a paper',
-        description: `Upvote a featured paper as ${user.username} (or take the upvote back with on: false).`,
+        description: `Upvote a paper as ${user.username} (or take the upvote back with on: false); enough upvotes feature it.`,
         inputSchema: { id: paperId, on: z.boolean().default(true).describe('true to upvote, false to take the upvote back.') },
         annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
       },
       async (a) => {
         const ref = parseArxivId(a.id);
         if (!ref) return error(`'${a.id}' is not an arXiv identifier`);
-        const r = await vote({ db: d.db.db, limiter: d.limiter }, user, caller.ip, ref.id, a.on);
+        const r = await vote({ db: d.db.db, limiter: d.limiter, config: d.config }, user, caller.ip, ref.id, a.on);
         if (r.kind === 'throttled') return error(`too many votes; try again in ${r.seconds} s`);
-        if (r.kind === 'not-featured') return error(r.message);
+        if (r.kind === 'unknown') return error(r.message);
         return text(
           `${r.result.upvoted ? 'Upvoted' : 'Not upvoted'} by ${user.username}: ${base}/papers/${ref.id} now has ${r.result.upvotes} upvote${r.result.upvotes === 1 ? '' : 's'}.`,
         );

@@ -7,9 +7,13 @@ import { formatDay, formatMonth, formatWeek, isoWeekOf, monthOf, type PeriodKind
 import { parseArxivId } from '../papers/arxiv-id.js';
 import type { SearchService } from '../search/index.js';
 import type { Sort } from '../search/query.js';
+import { FOLLOWING_DAYS, followingRange, matchFollows } from '../members/follows.js';
 import { listComments } from '../store/comments.js';
+import { listFollows } from '../store/follows.js';
+import { markedIds } from '../store/member-papers.js';
 import { listFeatured, neighbours } from '../store/lists.js';
-import { getListedPaper, latestFeaturedDay, type PaperSort } from '../store/papers.js';
+import { getListedPaper, latestFeaturedDay, listedPapersByIds, type PaperSort } from '../store/papers.js';
+import type { User } from '../store/users.js';
 import type { Listing } from './markdown.js';
 import { paperMarkdown } from './markdown.js';
 
@@ -149,5 +153,32 @@ export async function similarListing(d: ReadDeps, raw: string, limit: number): P
       json: `${d.baseUrl}/api/papers/${ref.id}/similar`,
       items: s.hits,
     },
+  };
+}
+
+/**
+ * A member's feed: the new papers of the last days matching what they follow (members/follows.ts,
+ * as /following shows them), newest first, each with the follows it matches; papers they marked
+ * "not interested" are left out.
+ */
+export async function followingListing(d: ReadDeps, user: User, limit: number): Promise<Listing> {
+  const db = d.db.db;
+  const [follows, hidden] = await Promise.all([listFollows(db, { userId: user.id }), markedIds(db, 'hidden', user.id)]);
+  const matches = await matchFollows({ db, search: d.search }, follows, await followingRange(db), hidden);
+  const shown = matches.slice(0, limit);
+  const items = await listedPapersByIds(
+    db,
+    shown.map((m) => m.id),
+  );
+  return {
+    title: `Following, for ${user.username}`,
+    description:
+      follows.length === 0
+        ? `${user.username} follows nothing yet: follow categories, authors, organizations or searches on ${d.baseUrl}/following.`
+        : `New papers of the last ${FOLLOWING_DAYS} days matching what ${user.username} follows, newest first.`,
+    page: `${d.baseUrl}/following`,
+    items,
+    total: matches.length,
+    notes: new Map(shown.map((m) => [m.id, `Because you follow ${m.reasons.join(' · ')}`])),
   };
 }

@@ -38,6 +38,7 @@ export const CONFIG_HELP = `Configuration (each flag overrides its environment v
   --base-url URL         BASE_URL       absolute links in mail and feeds
   --data-dir DIR         DATA_DIR       data folder (./data): SQLite file, secret, outbox, rejects
   --log-level L          LOG_LEVEL      fatal|error|warn|info|debug|trace|silent
-  --timezone TZ          TIMEZONE       feed days (America/New_York)
+  --timezone TZ          TIMEZONE       feed days and arXiv announcement days (UTC)
+  --feature-min-upvotes N FEATURE_MIN_UPVOTES upvotes that feature a new paper (1)
   --secret, --smtp-url, --mail-from, --arxiv-api-url, --arxiv-oai-url, --arxiv-categories,
   --arxiv-contact, --embedder: see README.md`;

@@ -53,6 +53,7 @@ the exit code is 1 if any line was rejected.`,
         strict: args.values.strict === true,
         batchSize,
         rejectsDir: path.join(config.dataDir, 'rejects'),
+        timezone: config.timezone,
         onProgress: progressReporter(io.stderr),
       });
       for (const r of s.firstRejects) io.stderr.write(formatReject(r) + '\n');

@@ -37,7 +37,7 @@ export const mcpCommand: Command = {
       }
       caller = { user: found.user, scopes: found.scopes, ip: 'stdio' };
     }
-    const server = createMcpServer({ db, search: searchFor({ db, config, log }), baseUrl: config.baseUrl, limiter: new RateLimiter() }, caller);
+    const server = createMcpServer({ db, search: searchFor({ db, config, log }), baseUrl: config.baseUrl, limiter: new RateLimiter(), config }, caller);
     const transport = new StdioServerTransport();
     const closed = new Promise<void>((resolve) => {
       transport.onclose = () => resolve();

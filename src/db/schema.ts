@@ -15,6 +15,9 @@ export interface PapersTable {
   categories: string;
   published_at: string | null;
   updated_at: string | null;
+  /** When arXiv announced v1, and the latest version if a replacement (papers/announce.ts). */
+  announced_at: string | null;
+  replaced_at: string | null;
   submitter: string | null;
   comments: string | null;
   journal_ref: string | null;
@@ -129,6 +132,10 @@ export interface UsersTable {
   email_confirmed_at: string | null;
   suspended_at: string | null;
   upvotes_public: number;
+  /** The remembered category filter of /papers/new, like `cs.LG -cs.CV` (migration 0016). */
+  new_categories: Generated<string | null>;
+  /** SHA-256 of the private feed token (migration 0016); null when none is issued. */
+  feed_token_hash: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -257,6 +264,22 @@ export interface DataVersionTable {
   version: number | string;
 }
 
+/** The daily loop (migration 0016): follows of a member or of a subscriber without an account. */
+export interface FollowsTable {
+  id: Generated<number>;
+  user_id: number | null;
+  subscription_id: number | null;
+  kind: 'category' | 'author' | 'org' | 'search';
+  value: string;
+  created_at: string;
+}
+/** hidden_papers and read_papers: a member's "not interested" and "opened" marks. */
+export interface MemberPaperTable {
+  user_id: number;
+  paper_id: string;
+  created_at: string;
+}
+
 export interface Database {
   papers: PapersTable;
   featured: FeaturedTable;
@@ -280,6 +303,9 @@ export interface Database {
   org_members: OrgMembersTable;
   author_claims: AuthorClaimsTable;
   data_version: DataVersionTable;
+  follows: FollowsTable;
+  hidden_papers: MemberPaperTable;
+  read_papers: MemberPaperTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

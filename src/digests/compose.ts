@@ -16,6 +16,8 @@ export interface DigestPaper {
   categories: string[];
   /** Lower-cased title, abstract and keywords, for keyword filters. */
   haystack: string;
+  /** "New for you" only: the follows it matches ("author: Jane Doe"). */
+  why?: string | undefined;
 }
 
 export interface Filters {
@@ -34,6 +36,8 @@ export interface Digest {
   papers: DigestPaper[];
   /** Members only: papers close to what they upvoted, not already in `papers`. */
   picked: DigestPaper[];
+  /** New papers of the period that match the subscriber's follows, not already in `papers`. */
+  newForYou: DigestPaper[];
   /** How many of the period's papers passed the filters (papers holds the first maxPapers). */
   matched: number;
 }
@@ -42,6 +46,8 @@ export interface Digest {
 export const MAX_PAPERS = 50;
 /** Length of "picked for you". */
 export const PICKED = 3;
+/** Most papers of "New for you". */
+export const NEW_FOR_YOU = 20;
 
 /** A listed paper (the period's, or a "picked for you" search hit, maybe never featured) in a digest. */
 export function toDigestPaper(item: ListedPaper): DigestPaper {
@@ -80,13 +86,22 @@ export function matches(paper: DigestPaper, f: Filters): boolean {
  * `ranked` must already be in digest order (rankPapers); `picked` are candidates for "picked for
  * you", best first.
  */
-export function composeDigest(period: Period, ranked: readonly DigestPaper[], prefs: Preferences, picked: readonly DigestPaper[] = []): Digest | null {
+export function composeDigest(
+  period: Period,
+  ranked: readonly DigestPaper[],
+  prefs: Preferences,
+  picked: readonly DigestPaper[] = [],
+  followed: readonly DigestPaper[] = [],
+): Digest | null {
   const passing = ranked.filter((p) => matches(p, prefs));
-  if (passing.length === 0) return null;
   const papers = passing.slice(0, Math.max(1, Math.min(prefs.maxPapers, MAX_PAPERS)));
   const shown = new Set(papers.map((p) => p.id));
+  // Each paper once: a followed paper already among the top ones is not repeated.
+  const newForYou = followed.filter((p) => !shown.has(p.id)).slice(0, NEW_FOR_YOU);
+  if (papers.length === 0 && newForYou.length === 0) return null;
+  for (const p of newForYou) shown.add(p.id);
   const extra = picked.filter((p) => !shown.has(p.id)).slice(0, PICKED);
-  return { period, papers, picked: extra, matched: passing.length };
+  return { period, papers, picked: extra, newForYou, matched: passing.length };
 }
 
 /** "Ada Example, Bo Sample, Cy Third et al.": the first authors, as in a reference list. */

@@ -21,7 +21,7 @@ export interface DigestJobDeps {
   config: Config;
   mailer: Mailer;
   log?: Logger | undefined;
-  search?: Pick<SearchService, 'similar'> | undefined;
+  search?: Pick<SearchService, 'similar' | 'search'> | undefined;
 }
 
 /** One scheduled run: daily, and weekly on Mondays. */

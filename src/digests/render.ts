@@ -26,11 +26,13 @@ const LIGHT = { page: '#f4f4f5', card: '#ffffff', text: '#18181b', muted: '#5252
 
 export function subjectOf(d: Digest): string {
   const what = d.period.frequency === 'daily' ? d.period.label : d.period.label.replace(/^Week/, 'week');
+  if (d.papers.length === 0) return `New for you: ${d.newForYou.length === 1 ? '1 paper' : `${d.newForYou.length} papers`} of ${what}`;
   return `Top ${d.papers.length === 1 ? 'paper' : `${d.papers.length} papers`} of ${what}`;
 }
 
 function intro(d: Digest): string {
   const shown = d.papers.length;
+  if (shown === 0) return 'No paper was featured; these new papers match what you follow.';
   return d.matched > shown
     ? `The top ${shown} of ${d.matched} papers featured, by upvotes.`
     : `${shown === 1 ? 'The paper' : `All ${shown} papers`} featured, by upvotes.`;
@@ -43,7 +45,7 @@ function htmlPaper(ctx: RenderContext, p: DigestPaper, n: number): string {
   const a = `color:${LIGHT.link};text-decoration:none`;
   return `<tr><td class="card" style="background:${LIGHT.card};color:${LIGHT.text};padding:16px 24px;border-top:1px solid ${LIGHT.rule}">
 <p style="margin:0 0 4px 0;font-size:17px;line-height:1.35;font-weight:bold"><span class="muted" style="color:${LIGHT.muted};font-weight:normal">${n}.</span> <a class="link" href="${esc(paperUrl(ctx, p))}" style="${a}">${esc(p.title)}</a></p>
-<p class="muted" style="margin:0 0 8px 0;font-size:13px;line-height:1.4;color:${LIGHT.muted}">${esc(firstAuthors(p.authors))}</p>
+<p class="muted" style="margin:0 0 8px 0;font-size:13px;line-height:1.4;color:${LIGHT.muted}">${esc(firstAuthors(p.authors))}</p>${p.why ? `\n<p class="muted" style="margin:0 0 8px 0;font-size:13px;line-height:1.4;color:${LIGHT.muted}">Because you follow ${esc(p.why)}</p>` : ''}
 <p style="margin:0 0 8px 0;font-size:15px;line-height:1.5;color:${LIGHT.text}" class="text">${esc(p.summary)}</p>
 <p style="margin:0;font-size:13px;line-height:1.4"><span class="accent" style="color:${LIGHT.accent};font-weight:bold">&#9650; ${esc(upvotes(p.upvotes))}</span> &nbsp;&middot;&nbsp; <a class="link" href="${esc(paperUrl(ctx, p))}" style="${a}">Paper page</a> &nbsp;&middot;&nbsp; <a class="link" href="${esc(arxivLinks(p.id).abs)}" style="${a}">arXiv</a></p>
 </td></tr>`;
@@ -91,6 +93,7 @@ export function renderDigest(d: Digest, ctx: RenderContext): RenderedMail {
   const a = `color:${LIGHT.link};text-decoration:underline`;
   const rows = [
     ...d.papers.map((p, i) => htmlPaper(ctx, p, i + 1)),
+    ...(d.newForYou.length ? [htmlHeading('New for you'), ...d.newForYou.map((p, i) => htmlPaper(ctx, p, i + 1))] : []),
     ...(d.picked.length ? [htmlHeading('Picked for you'), ...d.picked.map((p, i) => htmlPaper(ctx, p, i + 1))] : []),
   ];
   const html = `<!doctype html>
@@ -125,13 +128,14 @@ ${rows.join('\n')}
 </body></html>
 `;
   const textPaper = (p: DigestPaper, n: number) =>
-    `${n}. ${p.title}\n   ${firstAuthors(p.authors)}\n   ${p.summary}\n   ▲ ${upvotes(p.upvotes)}\n   Paper page: ${paperUrl(ctx, p)}\n   arXiv: ${arxivLinks(p.id).abs}\n`;
+    `${n}. ${p.title}\n   ${firstAuthors(p.authors)}\n${p.why ? `   Because you follow ${p.why}\n` : ''}   ${p.summary}\n   ▲ ${upvotes(p.upvotes)}\n   Paper page: ${paperUrl(ctx, p)}\n   arXiv: ${arxivLinks(p.id).abs}\n`;
   const text = [
     `dailypapers · ${kind} digest`,
     d.period.label,
     intro(d),
     '',
     d.papers.map((p, i) => textPaper(p, i + 1)).join('\n'),
+    ...(d.newForYou.length ? ['New for you', '', d.newForYou.map((p, i) => textPaper(p, i + 1)).join('\n')] : []),
     ...(d.picked.length ? ['Picked for you', '', d.picked.map((p, i) => textPaper(p, i + 1)).join('\n')] : []),
     '-- ',
     `You get this because you subscribed at ${ctx.baseUrl}/papers (${ctx.choices}).`,

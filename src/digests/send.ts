@@ -12,7 +12,7 @@ import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
 import { type MailError, classifyMailError } from '../mail/transport.js';
 import type { Mailer } from '../mailer.js';
-import { dayInZone } from '../papers/dates.js';
+import { addDays, dayInZone } from '../papers/dates.js';
 import type { SearchService } from '../search/index.js';
 import { listFeatured } from '../store/lists.js';
 import {
@@ -28,7 +28,11 @@ import {
 } from '../store/outbox.js';
 import { BOUNCES_TO_PAUSE, findByEmail, getSubscriptions, recordDelivery, type Subscription } from '../store/subscriptions.js';
 import { recentUpvotes } from '../store/votes.js';
-import { composeDigest, type DigestPaper, rankPapers, toDigestPaper } from './compose.js';
+import { composeDigest, type DigestPaper, NEW_FOR_YOU, rankPapers, toDigestPaper } from './compose.js';
+import { matchFollows } from '../members/follows.js';
+import { dayBoundsInZone } from '../papers/announce.js';
+import { anyFollows, listFollows } from '../store/follows.js';
+import { listedPapersByIds } from '../store/papers.js';
 import { manageUrl, unsubscribeMailto } from './links.js';
 import { DAILY_LOOKBACK_DAYS, type Frequency, type Period, periodOf, scheduledPeriod } from './period.js';
 import { pickedForYou, SEED_UPVOTES } from './picked.js';
@@ -39,8 +43,8 @@ export interface DigestDeps {
   config: Config;
   mailer: Mailer;
   log?: Logger | undefined;
-  /** For members' "picked for you"; without it, digests have no picks. */
-  search?: Pick<SearchService, 'similar'> | undefined;
+  /** For members' "picked for you" and saved searches in "New for you"; without it, neither. */
+  search?: Pick<SearchService, 'similar' | 'search'> | undefined;
 }
 
 export interface SendOptions {
@@ -93,7 +97,10 @@ export async function resolvePeriod(db: Db, config: Config, frequency: Frequency
   if (date) return periodOf(frequency, date);
   const today = dayInZone(now, config.timezone);
   const period = scheduledPeriod(frequency, today, frequency === 'daily' ? await latestFeaturedDayBefore(db.db, today) : null);
-  return period ?? `no papers were featured in the ${DAILY_LOOKBACK_DAYS} days before ${today}`;
+  if (period) return period;
+  // Nothing featured lately, but followers still get their "New for you" of yesterday.
+  if (await anyFollows(db.db)) return periodOf('daily', addDays(today, -1));
+  return `no papers were featured in the ${DAILY_LOOKBACK_DAYS} days before ${today}`;
 }
 
 /** The period's featured papers in digest order (most upvoted first, ties newest). */
@@ -116,7 +123,7 @@ export async function digestMessage(deps: DigestDeps, period: Period, ranked: Di
       deps.log?.warn({ err: (e as Error).message, subscription: sub.id }, 'digest: no "picked for you" (similarity failed)');
     }
   }
-  const digest = composeDigest(period, ranked, sub, picked);
+  const digest = composeDigest(period, ranked, sub, picked, await newForYou(deps, period, sub));
   if (!digest) return null;
   const manage = manageUrl(config.baseUrl, secret, sub.id);
   const mail = renderDigest(digest, { baseUrl: config.baseUrl, manageUrl: manage, choices: describeChoices(sub) });
@@ -130,6 +137,27 @@ export async function digestMessage(deps: DigestDeps, period: Period, ranked: Di
     'Message-ID': `<${period.key.replace(':', '.')}.${sub.id}@${host}>`,
   };
   return { digest, mail, headers };
+}
+
+/**
+ * "New for you": the period's new arXiv papers matching the subscription's follows (and, for a
+ * member, theirs), each once with its reasons, newest announcement first.
+ */
+async function newForYou(deps: DigestDeps, period: Period, sub: Subscription): Promise<DigestPaper[]> {
+  const db = deps.db.db;
+  const follows = [...(await listFollows(db, { subscriptionId: sub.id })), ...(sub.userId !== null ? await listFollows(db, { userId: sub.userId }) : [])];
+  if (follows.length === 0) return [];
+  const range = {
+    from: dayBoundsInZone(period.range.from, deps.config.timezone).from,
+    to: dayBoundsInZone(period.range.to, deps.config.timezone).to,
+  };
+  const matched = (await matchFollows({ db, search: deps.search }, follows, range)).slice(0, NEW_FOR_YOU);
+  const why = new Map(matched.map((m) => [m.id, m.reasons.join(', ')]));
+  const items = await listedPapersByIds(
+    db,
+    matched.map((m) => m.id),
+  );
+  return items.map((item) => ({ ...toDigestPaper(item), why: why.get(item.paper.id) }));
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -204,8 +232,9 @@ export async function sendDigests(deps: DigestDeps, opts: SendOptions): Promise<
   Object.assign(summary, { period: period.key, label: period.label });
   const ranked = await loadCandidates(db, period);
   summary.candidates = ranked.length;
-  // An empty period sends nothing and makes no rows, so a run after the papers arrive still sends.
-  if (ranked.length === 0) return { ...summary, reason: `no papers were featured in ${period.label}` };
+  // An empty period sends nothing and makes no rows, so a run after the papers arrive still sends;
+  // unless someone follows something: their "New for you" goes out with or without featured papers.
+  if (ranked.length === 0 && !(await anyFollows(db.db))) return { ...summary, reason: `no papers were featured in ${period.label}` };
   summary.enqueued = await enqueuePeriod(db.db, o.frequency, period.key, now());
   await releaseDeadOwners(db, period.key, now(), log);
 

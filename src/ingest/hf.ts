@@ -1,5 +1,6 @@
 // Hugging Face daily papers: one item of GET /api/daily_papers per line, in its original field
 // names. Older items use an older layout (mediaUrl, no submittedOnDailyAt); both are accepted.
+import { dayInZone } from '../papers/dates.js';
 import { z } from 'zod';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import type { Featured, Paper } from '../papers/types.js';
@@ -41,8 +42,11 @@ export function isHfItem(value: unknown): boolean {
   return typeof value === 'object' && value !== null && 'paper' in value && typeof value.paper === 'object';
 }
 
-/** One daily_papers item -> the paper and its appearance in the feed; throws RecordError. */
-export function parseHf(value: unknown): { paper: Paper; featured: Featured } {
+/**
+ * One daily_papers item -> the paper and its appearance in the feed; throws RecordError. The
+ * feed day is `_listed_date` when the item has one, else the day of its featuring in `timezone`.
+ */
+export function parseHf(value: unknown, timezone = 'UTC'): { paper: Paper; featured: Featured } {
   const parsed = HfItem.safeParse(value);
   if (!parsed.success) throw new RecordError(zodReason(parsed.error));
   const item = parsed.data;
@@ -58,7 +62,7 @@ export function parseHf(value: unknown): { paper: Paper; featured: Featured } {
     : item.publishedAt
       ? isoDate(item.publishedAt, 'publishedAt')
       : null;
-  const day = item._listed_date ? isoDate(item._listed_date, '_listed_date').slice(0, 10) : featuredAt?.slice(0, 10);
+  const day = item._listed_date ? isoDate(item._listed_date, '_listed_date').slice(0, 10) : featuredAt ? dayInZone(new Date(featuredAt), timezone) : undefined;
   if (!day || !featuredAt) throw new RecordError('no featured date (_listed_date, paper.submittedOnDailyAt or publishedAt)');
   const submitter = item.submittedBy ?? p.submittedOnDailyBy;
   const org = item.organization ?? p.organization;

@@ -22,6 +22,8 @@ export interface ImportOptions {
   batchSize?: number | undefined;
   /** Where the rejects file goes (created only if something is rejected). */
   rejectsDir: string;
+  /** The zone of feed days (TIMEZONE): a Hugging Face item without `_listed_date` is featured on its day there. */
+  timezone?: string | undefined;
   onProgress?: ((p: Progress) => void) | undefined;
 }
 
@@ -63,9 +65,9 @@ export function detectFormat(record: unknown): Format | null {
   return null;
 }
 
-export function parseRecord(format: Format, value: unknown): IncomingRecord {
+export function parseRecord(format: Format, value: unknown, timezone = 'UTC'): IncomingRecord {
   if (format === 'hf') {
-    const { paper, featured } = parseHf(value);
+    const { paper, featured } = parseHf(value, timezone);
     return { paper, featured, source: 'hf' };
   }
   return { paper: parseKaggle(value), source: 'kaggle' };
@@ -123,7 +125,7 @@ export async function importFiles(db: Kysely<Database>, files: string[], options
           continue;
         }
         try {
-          batch.push(parseRecord(format, value));
+          batch.push(parseRecord(format, value, options.timezone));
           records++;
         } catch (e) {
           if (!(e instanceof RecordError)) throw e;

@@ -1,6 +1,7 @@
 // The OAI-PMH harvest: ListRecords in arXivRaw over one set per archive, paged by resumptionToken,
 // each page's records stored in one transaction together with the harvest's position, so that a
 // killed harvest resumes at the first page it had not committed and a re-run adds nothing twice.
+import { inCategories } from '../papers/categories.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Paper } from '../papers/types.js';
@@ -34,7 +35,7 @@ export function setsForCategories(categories: string[]): string[] {
 
 /** A paper is followed if one of its categories is followed, or falls in a followed archive (`math`). */
 export function matchesCategories(paper: Paper, followed: string[]): boolean {
-  return paper.categories.some((c) => followed.some((f) => c === f || c.startsWith(f + '.')));
+  return inCategories(paper.categories, followed);
 }
 
 export interface HarvestProgress {

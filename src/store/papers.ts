@@ -39,9 +39,11 @@ export async function upsertRecords(
     }
     const featuredIds = [...new Set(records.filter((r) => r.featured).map((r) => r.paper.id))];
     const featured = new Map<string, { featured: Featured; hash: string }>();
+    const papersFeaturedBefore = new Set<string>();
     if (featuredIds.length) {
       for (const row of await trx.selectFrom('featured').selectAll().where('paper_id', 'in', featuredIds).execute()) {
         featured.set(row.paper_id, { featured: featuredFromRow(row), hash: row.hash });
+        papersFeaturedBefore.add(row.paper_id);
       }
     }
 
@@ -86,6 +88,8 @@ export async function upsertRecords(
             categories: eb.ref('excluded.categories'),
             published_at: eb.ref('excluded.published_at'),
             updated_at: eb.ref('excluded.updated_at'),
+            announced_at: eb.ref('excluded.announced_at'),
+            replaced_at: eb.ref('excluded.replaced_at'),
             submitter: eb.ref('excluded.submitter'),
             comments: eb.ref('excluded.comments'),
             journal_ref: eb.ref('excluded.journal_ref'),
@@ -125,6 +129,17 @@ export async function upsertRecords(
             modified_at: eb.ref('excluded.modified_at'),
           })),
         )
+        .execute();
+    }
+    // A paper that was upvoted while new (below FEATURE_MIN_UPVOTES) and is now featured by an
+    // import starts from its imported count plus those votes.
+    const newlyFeatured = [...featuredWrites.keys()].filter((id) => !papersFeaturedBefore.has(id));
+    for (const chunk of chunks(newlyFeatured, 500)) {
+      await trx
+        .updateTable('featured')
+        .set({ upvotes: sql<number>`imported_upvotes + (select count(*) from votes v where v.paper_id = featured.paper_id)` })
+        .where('paper_id', 'in', chunk)
+        .where(({ exists, selectFrom }) => exists(selectFrom('votes as v').select('v.paper_id').whereRef('v.paper_id', '=', 'featured.paper_id')))
         .execute();
     }
     await alsoInTransaction?.(trx);

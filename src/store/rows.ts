@@ -2,6 +2,7 @@
 // integers in the database (see db/schema.ts).
 import type { Insertable, Selectable } from 'kysely';
 import type { FeaturedTable, PapersTable } from '../db/schema.js';
+import { announcements } from '../papers/announce.js';
 import type { Featured, Paper } from '../papers/types.js';
 
 export type PaperRow = Selectable<PapersTable>;
@@ -50,6 +51,7 @@ export function paperFromRow(r: PaperRow): Paper {
 }
 
 export function paperToRow(p: Paper, source: string, hash: string, now: string): Insertable<PapersTable> {
+  const a = announcements(p);
   return {
     id: p.id,
     version: p.version,
@@ -60,6 +62,8 @@ export function paperToRow(p: Paper, source: string, hash: string, now: string):
     categories: p.categories.join(' '),
     published_at: p.publishedAt,
     updated_at: p.updatedAt,
+    announced_at: a.announcedAt,
+    replaced_at: a.replacedAt,
     submitter: p.submitter,
     comments: p.comments,
     journal_ref: p.journalRef,

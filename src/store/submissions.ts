@@ -1,7 +1,7 @@
 // Featuring a paper by a member's submission. The featured row starts at zero imported counts;
 // comment_count starts at the paper's visible local comments (a paper can be discussed before it
 // is featured), counted in the same transaction as the insert.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 
 export interface Feature {
@@ -35,7 +35,8 @@ export async function featureSubmission(db: Kysely<Database>, f: Feature, now = 
         organization_name: f.organization?.displayName ?? null,
         imported_upvotes: 0,
         imported_comments: 0,
-        upvotes: 0,
+        // Members may have upvoted it while it was new.
+        upvotes: sql<number>`(select count(*) from votes where paper_id = ${f.paperId})`,
         comment_count: Number(local.n),
         ai_summary: null,
         ai_keywords: '[]',
@@ -50,7 +51,7 @@ export async function featureSubmission(db: Kysely<Database>, f: Feature, now = 
   });
 }
 
-/** Removes a paper from the feeds (moderation); its votes go with it, the paper stays indexed. */
+/** Removes a paper from the feeds (moderation); the paper stays indexed and keeps its members' votes. */
 export async function unfeature(db: Kysely<Database>, paperId: string): Promise<boolean> {
   const r = await db.deleteFrom('featured').where('paper_id', '=', paperId).executeTakeFirst();
   return Number(r.numDeletedRows) === 1;

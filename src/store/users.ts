@@ -14,6 +14,8 @@ export interface User {
   emailConfirmed: boolean;
   suspended: boolean;
   upvotesPublic: boolean;
+  /** The remembered filter of /papers/new (`cs.LG -cs.CV`), or null. */
+  newCategories: string | null;
   createdAt: string;
 }
 
@@ -25,6 +27,7 @@ export const toUser = (r: UserRow): User => ({
   emailConfirmed: r.email_confirmed_at !== null,
   suspended: r.suspended_at !== null,
   upvotesPublic: r.upvotes_public === 1,
+  newCategories: r.new_categories ?? null,
   createdAt: r.created_at,
 });
 

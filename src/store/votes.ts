@@ -1,18 +1,28 @@
-// Upvotes: one per member and featured paper, enforced by the primary key (user_id, paper_id).
-// featured.upvotes (imported + local) changes in the same transaction as the vote row and only
-// when the insert or delete actually changed a row, so concurrent double votes count once: on
-// PostgreSQL the second insert waits on the first's index entry and then does nothing; SQLite
-// runs write transactions one at a time.
+// Upvotes: one per member and paper, enforced by the primary key (user_id, paper_id). A featured
+// paper's count (featured.upvotes: imported + local) changes in the same transaction as the vote
+// row and only when the insert or delete actually changed a row, so concurrent double votes count
+// once: on PostgreSQL the second insert waits on the first's index entry and then does nothing;
+// SQLite runs write transactions one at a time. A paper not featured yet counts its vote rows,
+// and the vote that brings them to the featuring threshold features it (FEATURE_MIN_UPVOTES,
+// members/votes.ts), in the same transaction.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 
-export class NotFeaturedError extends Error {
-  override name = 'NotFeaturedError';
+export class UnknownPaperError extends Error {
+  override name = 'UnknownPaperError';
 }
 
 export interface VoteResult {
   upvoted: boolean;
   upvotes: number;
+  /** True when this vote featured the paper. */
+  featured: boolean;
+}
+
+/** What featuring by upvotes needs: the threshold, and the feed day of "now" (the instance's zone). */
+export interface FeaturePolicy {
+  minUpvotes: number;
+  day: string;
 }
 
 const isForeignKeyViolation = (e: unknown) => {
@@ -21,11 +31,12 @@ const isForeignKeyViolation = (e: unknown) => {
 };
 
 /**
- * Sets the member's vote on (true) or off (false); idempotent. Two statements in one
- * transaction: the vote row's insert or delete, then the count's update (RETURNING the new count)
- * or, when nothing changed, a read of it. The votes -> featured foreign key says "not featured".
+ * Sets the member's vote on (true) or off (false); idempotent. The vote row's insert or delete,
+ * then the featured count's update (RETURNING the new count); on a paper not featured, the count
+ * of its votes and, on reaching the policy's threshold, its featured row (source 'upvotes', the
+ * day of the vote). The votes -> papers foreign key says "no such paper".
  */
-export async function setVote(db: Kysely<Database>, userId: number, paperId: string, on: boolean): Promise<VoteResult> {
+export async function setVote(db: Kysely<Database>, userId: number, paperId: string, on: boolean, policy: FeaturePolicy): Promise<VoteResult> {
   return db.transaction().execute(async (trx) => {
     let changed: boolean;
     if (on) {
@@ -37,7 +48,7 @@ export async function setVote(db: Kysely<Database>, userId: number, paperId: str
           .executeTakeFirst();
         changed = Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
       } catch (e) {
-        if (isForeignKeyViolation(e)) throw new NotFeaturedError(`paper ${paperId} is not featured`);
+        if (isForeignKeyViolation(e)) throw new UnknownPaperError(`there is no paper ${paperId}`);
         throw e;
       }
     } else {
@@ -52,15 +63,76 @@ export async function setVote(db: Kysely<Database>, userId: number, paperId: str
           .returning('upvotes')
           .executeTakeFirst()
       : await trx.selectFrom('featured').select('upvotes').where('paper_id', '=', paperId).executeTakeFirst();
-    if (!row) throw new NotFeaturedError(`paper ${paperId} is not featured`);
-    return { upvoted: on, upvotes: row.upvotes };
+    if (row) return { upvoted: on, upvotes: row.upvotes, featured: false };
+    const exists = await trx.selectFrom('papers').select('id').where('id', '=', paperId).executeTakeFirst();
+    if (!exists) throw new UnknownPaperError(`there is no paper ${paperId}`);
+    const upvotes = await countVotes(trx, paperId);
+    if (!(on && changed && upvotes >= policy.minUpvotes)) return { upvoted: on, upvotes, featured: false };
+    await insertFeatured(trx, paperId, policy.day, 'upvotes', upvotes);
+    return { upvoted: on, upvotes, featured: true };
   });
 }
 
+/** Members' upvotes of a paper (what a paper not featured yet shows). */
+export async function countVotes(db: Kysely<Database>, paperId: string): Promise<number> {
+  const r = await db
+    .selectFrom('votes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('paper_id', '=', paperId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/**
+ * A featured row for a paper featured here (by upvotes or a moderator's pick): zero imported
+ * counts, the paper's votes and visible comments so far. Does nothing if it is featured already.
+ */
+export async function insertFeatured(
+  db: Kysely<Database>,
+  paperId: string,
+  day: string,
+  source: 'upvotes' | 'pick',
+  upvotes?: number,
+  by?: { userId: number; username: string },
+): Promise<boolean> {
+  const comments = await db
+    .selectFrom('comments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('paper_id', '=', paperId)
+    .where('deleted_at', 'is', null)
+    .where('hidden_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  const iso = new Date().toISOString();
+  const r = await db
+    .insertInto('featured')
+    .values({
+      paper_id: paperId,
+      day,
+      featured_at: iso,
+      submitted_by_user_id: by?.userId ?? null,
+      submitted_by_name: by?.username ?? null,
+      organization: null,
+      organization_name: null,
+      imported_upvotes: 0,
+      imported_comments: 0,
+      upvotes: upvotes ?? (await countVotes(db, paperId)),
+      comment_count: Number(comments.n),
+      ai_summary: null,
+      ai_keywords: '[]',
+      source,
+      hash: '',
+      created_at: iso,
+      modified_at: iso,
+    })
+    .onConflict((oc) => oc.column('paper_id').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
 /** Flips the member's vote: the form button's action. */
-export async function toggleVote(db: Kysely<Database>, userId: number, paperId: string): Promise<VoteResult> {
+export async function toggleVote(db: Kysely<Database>, userId: number, paperId: string, policy: FeaturePolicy): Promise<VoteResult> {
   const has = await db.selectFrom('votes').select('user_id').where('user_id', '=', userId).where('paper_id', '=', paperId).executeTakeFirst();
-  return setVote(db, userId, paperId, has === undefined);
+  return setVote(db, userId, paperId, has === undefined, policy);
 }
 
 /** Which of these papers the member has upvoted (for the pressed state of buttons). */

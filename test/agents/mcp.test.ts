@@ -1,9 +1,9 @@
 // The MCP server through the official SDK's own client, over both transports: streamable HTTP at
 // /mcp (the client's fetch goes to app.request, through every middleware of the app, and once over
 // a real socket) and stdio (the compiled `bin/dailypapers mcp` in a child process). Both dialects.
-// Who may do what: anyone lists and calls the read tools; a member's read token adds my_feed; a
-// write token adds upvote, which changes the paper's count; a session cookie alone is nobody; a
-// bad token is a 401; calls count against a per-client quota.
+// Who may do what: anyone lists and calls the read tools; a member's read token adds my_feed (the
+// new papers matching their follows); a write token adds upvote, which changes the paper's count;
+// a session cookie alone is nobody; a bad token is a 401; calls count against a per-client quota.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServices } from '../../src/services.js';
+import { addFollow } from '../../src/store/follows.js';
 import { createApiToken } from '../../src/store/tokens.js';
 import { createApp } from '../../src/web/app.js';
 import { createUser } from '../../src/store/users.js';
@@ -34,6 +35,15 @@ describe.each(DIALECTS)('the MCP server (%s)', (dialect) => {
     await t.load(featuredRecords());
     const ada = await createUser(t.db.db, { username: 'ada', email: 'ada@example.org', passwordHash: 'x', role: 'member', emailConfirmed: true });
     readToken = (await createApiToken(t.db.db, ada.id, 'assistant', ['read'])).token;
+    // Two papers announced by arXiv yesterday (as a harvest records them), one by an author ada follows.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString();
+    await t.db.db.updateTable('papers').set({ announced_at: yesterday }).where('id', 'in', [FEATURED[1]!.id, FEATURED[2]!.id]).execute();
+    await t.db.db
+      .updateTable('papers')
+      .set({ authors: JSON.stringify(['Jane Doe']) })
+      .where('id', '=', FEATURED[1]!.id)
+      .execute();
+    await addFollow(t.db.db, { userId: ada.id }, 'author', 'Jane Doe');
     writeToken = (await createApiToken(t.db.db, ada.id, 'assistant', ['read', 'write'])).token;
   });
   afterAll(async () => t.close());
@@ -117,7 +127,11 @@ describe.each(DIALECTS)('the MCP server (%s)', (dialect) => {
   it("adds my_feed for a member's token and upvote for a write token; the upvote counts", async () => {
     const reader = await httpClient({ authorization: `Bearer ${readToken}` });
     expect((await reader.listTools()).tools.map((x) => x.name).sort()).toEqual([...READ_TOOLS, 'my_feed'].sort());
-    expect(textOf(await reader.callTool({ name: 'my_feed', arguments: {} }))).toMatch(/not available .* yet/);
+    const feed = textOf(await reader.callTool({ name: 'my_feed', arguments: {} }));
+    expect(feed).toContain('# Following, for ada');
+    expect(feed.match(/^\d+\. /gm)).toHaveLength(1);
+    expect(feed).toContain(`${t.config.baseUrl}/papers/${FEATURED[1]!.id}`);
+    expect(feed).toContain('Because you follow author: Jane Doe.');
     const refused = await reader.callTool({ name: 'upvote', arguments: { id: FEATURED[0]!.id } });
     expect(refused.isError).toBe(true);
     await reader.close();

@@ -112,6 +112,7 @@ describe.each(DIALECTS)('API HTTP on %s', (dialect) => {
       '/api/daily_papers',
       '/api/papers',
       '/api/papers/index',
+      '/api/papers/new',
       '/api/papers/search',
       '/api/papers/{id}',
       '/api/papers/{id}/comments',

@@ -30,10 +30,10 @@ describe.each(DIALECTS)('write API shapes on %s', (dialect) => {
     for (let i = 0; i < 2; i++) {
       const r = await call('POST', `/api/papers/${id}/upvote`);
       expect(r.status).toBe(200);
-      expect(Vote.strict().parse(r.body)).toEqual({ upvoted: true, upvotes: before + 1 });
+      expect(Vote.strict().parse(r.body)).toEqual({ upvoted: true, upvotes: before + 1, featured: false });
     }
     const off = await call('DELETE', `/api/papers/${id}/upvote`);
-    expect(Vote.strict().parse(off.body)).toEqual({ upvoted: false, upvotes: before });
+    expect(Vote.strict().parse(off.body)).toEqual({ upvoted: false, upvotes: before, featured: false });
     const read = (await (await t.app.request(`/api/papers/${id}`)).json()) as { upvotes: number };
     expect(read.upvotes).toBe(before);
   });

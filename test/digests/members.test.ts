@@ -14,6 +14,9 @@ import { startSmtp, type TestSmtp } from '../harness/smtp.js';
 import { Client, memberApp } from '../members/client.js';
 import { addSubscriber, seedPapers } from './helpers.js';
 
+/** Featuring by upvotes as configured by default (FEATURE_MIN_UPVOTES=1). */
+const POLICY = { minUpvotes: 1, day: '2026-01-01' };
+
 const DAY = '2026-08-20';
 
 describe.each(DIALECTS)('digests for members (%s)', (dialect) => {
@@ -61,9 +64,12 @@ describe.each(DIALECTS)('digests for members (%s)', (dialect) => {
     expect(await subscriptionOfUser(a.db.db, user.id)).toMatchObject({ status: 'active', email: 'reader@example.com', maxPapers: 5, userId: user.id });
     expect((await client.get('/settings')).html).toContain('Stop digest');
 
-    await setVote(a.db.db, user.id, '2608.10002', true);
+    await setVote(a.db.db, user.id, '2608.10002', true, POLICY);
     // The search service's similarity (its own tests cover the embeddings): the neighbour of the upvote.
-    const search = { similar: async (id: string) => ({ hits: id === '2608.10002' ? [await hit('2608.10003')] : [], reason: null }) };
+    const search = {
+      similar: async (id: string) => ({ hits: id === '2608.10002' ? [await hit('2608.10003')] : [], reason: null }),
+      search: a.deps.search.search,
+    };
     const hit = async (id: string) => (await import('../../src/search/hits.js')).loadHits(a.db.db, [id]).then((h) => h[0]!);
     const mailer = createMailer(a.config);
     const s = await sendDigests({ db: a.db, config: a.config, mailer, search }, { frequency: 'daily', date: DAY });

@@ -40,7 +40,7 @@ describe.each(DIALECTS)('community (%s)', (dialect) => {
     expect(page.html).toContain('action="/papers/2501.01234/upvote"');
     expect(page.html).toContain('aria-pressed="false"');
     const on = await ann.post('/papers/2501.01234/upvote', {}, { accept: 'application/json' });
-    expect(await on.json()).toEqual({ upvoted: true, upvotes: 43 });
+    expect(await on.json()).toEqual({ upvoted: true, upvotes: 43, featured: false });
     expect((await ann.get('/papers/2501.01234')).html).toContain('aria-pressed="true"');
     const off = await ann.post('/papers/2501.01234/upvote');
     expect(off.status).toBe(303);
@@ -64,14 +64,18 @@ describe.each(DIALECTS)('community (%s)', (dialect) => {
     const token = /<code id="new-token">([^<]+)<\/code>/.exec(await made.text())![1]!;
     const api = new Client(t.app, nextIp());
     const auth = { authorization: `Bearer ${token}` };
-    expect((await api.json('POST', '/api/papers/2501.01234/upvote', undefined, auth)).body).toEqual({ upvoted: true, upvotes: 43 });
-    expect((await api.json('POST', '/api/papers/2501.01234/upvote', undefined, auth)).body).toEqual({ upvoted: true, upvotes: 43 });
-    expect((await api.json('DELETE', '/api/papers/2501.01234/upvote', undefined, auth)).body).toEqual({ upvoted: false, upvotes: 42 });
+    expect((await api.json('POST', '/api/papers/2501.01234/upvote', undefined, auth)).body).toEqual({ upvoted: true, upvotes: 43, featured: false });
+    expect((await api.json('POST', '/api/papers/2501.01234/upvote', undefined, auth)).body).toEqual({ upvoted: true, upvotes: 43, featured: false });
+    expect((await api.json('DELETE', '/api/papers/2501.01234/upvote', undefined, auth)).body).toEqual({ upvoted: false, upvotes: 42, featured: false });
     expect((await api.json('POST', '/api/papers/2502.99999/upvote', undefined, auth)).res.status).toBe(404);
     // A session needs the page's token in X-CSRF-Token for JSON writes.
     expect((await ben.json('POST', '/api/papers/2501.01234/upvote')).res.status).toBe(403);
     await ben.get('/papers');
-    expect((await ben.json('POST', '/api/papers/2501.01234/upvote', undefined, { 'x-csrf-token': ben.csrf })).body).toEqual({ upvoted: true, upvotes: 43 });
+    expect((await ben.json('POST', '/api/papers/2501.01234/upvote', undefined, { 'x-csrf-token': ben.csrf })).body).toEqual({
+      upvoted: true,
+      upvotes: 43,
+      featured: false,
+    });
   });
 
   it('threads comments one level deep, renders Markdown with math, counts them on cards, and lets authors edit and delete', async () => {

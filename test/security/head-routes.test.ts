@@ -22,7 +22,7 @@ function sample(path: string, name: string): string {
   if (name === 'day') return DAY;
   if (name === 'week') return '2025-W01';
   if (name === 'month') return '2025-01';
-  if (name === 'v' && path.startsWith('/papers/date/')) return DAY;
+  if (name === 'v' && (path.startsWith('/papers/date/') || path.startsWith('/papers/new/'))) return DAY;
   if (name === 'v' && path.startsWith('/papers/week/')) return '2025-W01';
   if (name === 'v' && path.startsWith('/papers/month/')) return '2025-01';
   if ((name === 'v' || name === 'name') && path.startsWith('/orgs/')) return 'example-lab';

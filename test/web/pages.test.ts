@@ -197,10 +197,11 @@ describe.each(DIALECTS)('pages on %s', (dialect) => {
     expect(await html('/papers/not-an-id', 404)).toContain('&#39;not-an-id&#39; is not an arXiv identifier');
   });
 
-  it('/about documents the trending formula with its knobs', async () => {
+  it('/about documents the featuring policy and the trending formula with their knobs', async () => {
     const page = await html('/about');
     expect(page).toContain('score = upvotes / (age_hours + 2) ^ 1.8');
-    expect(page).toContain('America/New_York');
+    expect(page).toContain('<strong>UTC</strong>');
+    expect(page).toMatch(/its upvotes reach <strong>1<\/strong> \(FEATURE_MIN_UPVOTES\)/);
   });
 
   it('gives every visitor the same bytes, and a reload a 304 that follows the data', async () => {

@@ -9,7 +9,11 @@ import type { PaperSort } from '../../store/papers.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest, okJson, urlWith } from './http.js';
 import { presentDailyPaper, presentPaper } from './papers.js';
-import { type DAILY_SORTS, DailyPapersQuery, PapersQuery } from './schemas.js';
+import { type DAILY_SORTS, DailyPapersQuery, NewPapersQuery, PapersQuery } from './schemas.js';
+import { dayBoundsInZone } from '../../papers/announce.js';
+import { parseCategoryFilter } from '../../papers/categories.js';
+import { dayInZone } from '../../papers/dates.js';
+import { announcementSpan, listNewPapers } from '../../store/new-papers.js';
 
 /** The day range of a validated daily_papers query (the schema already refused bad dates). */
 export function rangeOf(q: Pick<DailyPapersQuery, 'date' | 'week' | 'month'>): DayRange | undefined {
@@ -40,6 +44,30 @@ export async function dailyPapers(c: Context, deps: AppDeps) {
   const q = parsed.data;
   const list = await listFeatured(deps.db.db, ...dailyListing(q));
   if (list.more) c.header('Link', linkNext(urlWith(deps.config.baseUrl, c, { p: String(q.p + 1) })));
+  return okJson(c, list.items.map(presentDailyPaper));
+}
+
+/** GET /api/papers/new: a day's new arXiv papers, items shaped like daily_papers (see new-papers.tsx). */
+export async function newPapers(c: Context, deps: AppDeps) {
+  const parsed = NewPapersQuery.safeParse(c.req.query());
+  if (!parsed.success) return badRequest(c, parsed.error);
+  const q = parsed.data;
+  const f = parseCategoryFilter(q.categories === undefined ? [] : [q.categories]);
+  if (!f.ok) return badRequest(c, `categories: ${f.error}`);
+  const filter = { include: f.filter.include.length ? f.filter.include : deps.config.arxivCategories, exclude: f.filter.exclude };
+  let day = q.date;
+  if (day === undefined) {
+    const span = await announcementSpan(deps.db.db);
+    if (!span) return okJson(c, []);
+    day = dayInZone(new Date(span.last), deps.config.timezone);
+  }
+  const list = await listNewPapers(deps.db.db, dayBoundsInZone(day, deps.config.timezone), filter, {
+    groups: q.groups,
+    sort: q.sort,
+    paging: { offset: q.p * q.limit, limit: q.limit },
+  });
+  if (list.more) c.header('Link', linkNext(urlWith(deps.config.baseUrl, c, { p: String(q.p + 1) })));
+  c.header('X-Total-Count', String(list.total));
   return okJson(c, list.items.map(presentDailyPaper));
 }
 

@@ -47,7 +47,7 @@ function paperOf(c: Context): string | Response {
 /** The handlers of the members' API routes (api/routes.ts lists them with who may call each). */
 export function membersApi(deps: AppDeps) {
   const { db } = deps.db;
-  const use = { db, limiter: deps.limiter };
+  const use = { db, limiter: deps.limiter, config: deps.config };
 
   const comments = async (c: Context) => {
     const id = paperOf(c);
@@ -74,7 +74,7 @@ export function membersApi(deps: AppDeps) {
     if (id instanceof Response) return id;
     const r = await vote(use, userOf(c), member(c).ip, id, on);
     if (r.kind === 'throttled') return tooMany(c, r.seconds);
-    if (r.kind === 'not-featured') return c.json({ error: r.message }, 404);
+    if (r.kind === 'unknown') return c.json({ error: r.message }, 404);
     return c.json(r.result);
   };
 

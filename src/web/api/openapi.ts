@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CommentBody, IndexBody } from './members.js';
 import { LimitParam, SearchParams } from './search.js';
-import { apiSchemas, DailyPapersQuery, PapersQuery } from './schemas.js';
+import { apiSchemas, DailyPapersQuery, NewPapersQuery, PapersQuery } from './schemas.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -40,6 +40,17 @@ export const OPERATIONS: Operation[] = [
     description:
       'Featured papers, newest first by default. At most one of date, week and month. Pages are 0-based; a Link header with rel="next" points to the next page when there is one.',
     query: DailyPapersQuery,
+    returns: ['DailyPaper'],
+    errors: [400, 429],
+    link: true,
+  },
+  {
+    method: 'get',
+    path: '/api/papers/new',
+    summary: "A day's new arXiv papers",
+    description:
+      'The papers arXiv announced on a day (in the instance\'s TIMEZONE) in the categories asked for, grouped as arXiv\'s /new pages group them: new submissions, cross-lists, replacements. Items are shaped like daily_papers. Pages are 0-based; Link rel="next" and X-Total-Count say what follows.',
+    query: NewPapersQuery,
     returns: ['DailyPaper'],
     errors: [400, 429],
     link: true,

@@ -50,17 +50,20 @@ export function presentPaper(item: ListedPaper): z.infer<typeof PaperDetail> {
   };
 }
 
-/** One item of GET /api/daily_papers. */
-export function presentDailyPaper(item: FeaturedPaper): z.infer<typeof DailyPaperItem> {
+/**
+ * One item of GET /api/daily_papers, and of /api/papers/new, where a paper not featured yet has
+ * the time arXiv announced it as `publishedAt` and no submitter.
+ */
+export function presentDailyPaper(item: FeaturedPaper | (ListedPaper & { announcedAt: string })): z.infer<typeof DailyPaperItem> {
   const f = item.featured;
   return defined({
     paper: presentPaperCore(item),
-    publishedAt: f.featuredAt,
+    publishedAt: f?.featuredAt ?? (item as { announcedAt: string }).announcedAt,
     title: item.paper.title,
     summary: item.paper.abstract,
     numComments: item.commentCount,
     // fullname too: `hf papers ls` prints the submitter's fullname (or a `user` key it reads).
-    submittedBy: f.submittedByName ? { name: f.submittedByName, fullname: f.submittedByName, type: 'user' as const } : undefined,
-    organization: f.organization ? { name: f.organization, fullname: f.organizationName ?? f.organization } : undefined,
+    submittedBy: f?.submittedByName ? { name: f.submittedByName, fullname: f.submittedByName, type: 'user' as const } : undefined,
+    organization: f?.organization ? { name: f.organization, fullname: f.organizationName ?? f.organization } : undefined,
   });
 }

@@ -10,7 +10,7 @@ import { getListedPaper } from '../../store/papers.js';
 import type { AppDeps } from '../deps.js';
 import { PageCache, shared } from '../cache.js';
 import { routes } from '../routing.js';
-import { allPapers, dailyPapers } from './daily.js';
+import { allPapers, dailyPapers, newPapers } from './daily.js';
 import { apiDocs } from './docs.js';
 import { API_MAX_AGE, cacheHeaders, okJson } from './http.js';
 import { openApiDocument } from './openapi.js';
@@ -44,6 +44,7 @@ export function apiRoutes(deps: AppDeps, limits: RateLimitOptions = {}): Hono {
   r.get('/daily_papers', 'anyone', everyone, (c) => dailyPapers(c, deps));
   r.get('/papers', 'anyone', everyone, (c) => allPapers(c, deps));
   r.get('/papers/search', 'anyone', everyone, search.search);
+  r.get('/papers/new', 'anyone', everyone, (c) => newPapers(c, deps));
   r.post('/papers/index', 'writer', members.index);
   // Under /papers/ID (old-style ids hold a slash): before the catch-all /papers/:id below.
   r.get('/papers/:id{.+}/similar', 'anyone', everyone, search.similar);

@@ -54,6 +54,33 @@ export const DailyPapersQuery = z
   });
 export type DailyPapersQuery = z.infer<typeof DailyPapersQuery>;
 
+export const NewPapersQuery = z.object({
+  date: calendar('date', parseDay)
+    .optional()
+    .meta({
+      description: `An arXiv announcement day in the instance's TIMEZONE, YYYY-MM-DD (${YEARS}); the latest when absent.`,
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+    }),
+  categories: z
+    .string()
+    .max(500)
+    .optional()
+    .describe("Categories or archives, comma- or space-separated; a minus excludes (cs.LG,-cs.CV). The instance's categories when absent."),
+  groups: z
+    .string()
+    .default('new,cross')
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(z.enum(['new', 'cross', 'replaced']), { message: 'groups: a list of new, cross, replaced' }).min(1))
+    .describe('Groups, in this order: new (first versions), cross (cross-lists), replaced (new versions). Default new,cross.'),
+  sort: z
+    .enum(['arrival', 'upvotes'], { message: 'sort: arrival or upvotes' })
+    .default('arrival')
+    .describe('arrival: as arXiv lists them (by id); upvotes: most upvoted first.'),
+  p: intParam('p', 0, 10_000).default(0).describe('Page number, from 0.'),
+  limit: intParam('limit', 1, 100).default(50).describe('Items per page.'),
+});
+export type NewPapersQuery = z.infer<typeof NewPapersQuery>;
+
 export const PapersQuery = z.object({
   cursor: z.string().max(500).optional().describe('Opaque: the cursor from the previous page\'s Link rel="next".'),
   limit: intParam('limit', 1, 100).default(50),
@@ -122,7 +149,7 @@ export const PaperDetail = PaperCore.extend({
 export const DailyPaperItem = z
   .object({
     paper: PaperCore,
-    publishedAt: z.string().describe('When it was featured (ISO 8601), as on Hugging Face.'),
+    publishedAt: z.string().describe('When it was featured (ISO 8601), as on Hugging Face; on /api/papers/new, when arXiv announced it if it is not featured.'),
     title: z.string(),
     summary: z.string(),
     numComments: z.number().int(),
@@ -148,6 +175,7 @@ export const Vote = z
   .object({
     upvoted: z.boolean().describe('Whether the caller now upvotes the paper.'),
     upvotes: z.number().int().describe("The paper's upvotes after the change."),
+    featured: z.boolean().describe('Whether this upvote brought the paper into the Daily feed (FEATURE_MIN_UPVOTES).'),
   })
   .register(apiSchemas, { id: 'Vote' });
 

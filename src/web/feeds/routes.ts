@@ -7,7 +7,14 @@ import { z } from 'zod';
 import { formatDay, formatMonth, formatWeek, parsePeriod } from '../../papers/dates.js';
 import { SORTS } from '../../search/query.js';
 import { listByAuthor, listFeatured, organizationName } from '../../store/lists.js';
-import type { ListedPaper } from '../../store/papers.js';
+import { type ListedPaper, listedPapersByIds } from '../../store/papers.js';
+import { sha256 } from '../../auth/secrets.js';
+import { FOLLOWING_DAYS, followingRange, matchFollows } from '../../members/follows.js';
+import { dayBoundsInZone } from '../../papers/announce.js';
+import { formatCategoryFilter, parseCategoryFilter } from '../../papers/categories.js';
+import { dayInZone, parseDay } from '../../papers/dates.js';
+import { listFollows, userOfFeedToken } from '../../store/follows.js';
+import { announcementSpan, listNewPapers } from '../../store/new-papers.js';
 import type { AppDeps } from '../deps.js';
 import { PageCache, shared } from '../cache.js';
 import { routes } from '../routing.js';
@@ -15,6 +22,8 @@ import { entryOf, type FeedDoc, type FeedEntry, renderAtom, renderRss } from './
 
 /** Entries per feed: a reader polling daily misses nothing, and a feed stays under ~100 KB. */
 export const FEED_SIZE = 50;
+/** Entries of a day's new papers: a busy category announces a few hundred a day. */
+export const NEW_FEED_SIZE = 300;
 /** Seconds a reader or cache may keep a feed before asking again (with its ETag). */
 export const FEED_MAX_AGE = 300;
 
@@ -74,7 +83,39 @@ export function feedRoutes(deps: AppDeps): Hono {
       };
     };
 
+  /** A day's new papers (the latest day without `:v`), in the `cat` filter or the instance's categories. */
+  const newDay: Loader = async (c) => {
+    const raw = c.req.param('v');
+    const cats = parseCategoryFilter(c.req.queries('cat') ?? []);
+    if (!cats.ok) return fail(c, 400, cats.error);
+    const filter = { include: cats.filter.include.length ? cats.filter.include : config.arxivCategories, exclude: cats.filter.exclude };
+    let day: string;
+    if (raw === undefined) {
+      const span = await announcementSpan(db.db);
+      day = span ? dayInZone(new Date(span.last), config.timezone) : dayInZone(new Date(), config.timezone);
+    } else {
+      const d = parseDay(raw);
+      if (!d.ok) return fail(c, 400, d.error);
+      day = d.value;
+    }
+    const list = await listNewPapers(db.db, dayBoundsInZone(day, config.timezone), filter, {
+      groups: ['new', 'cross'],
+      sort: 'arrival',
+      paging: { offset: 0, limit: NEW_FEED_SIZE },
+    });
+    const named = formatCategoryFilter(filter);
+    const query = c.req.queries('cat') ? `?${new URLSearchParams((c.req.queries('cat') ?? []).map((x): [string, string] => ['cat', x]))}` : '';
+    return {
+      title: `New on arXiv in ${named}${raw === undefined ? '' : `, ${formatDay(day)}`}`,
+      description: `The papers arXiv announced ${raw === undefined ? 'on its latest day' : `on ${formatDay(day)}`} in ${named}: new submissions, then cross-lists.`,
+      page: `/papers/new${raw === undefined ? '' : `/${day}`}${query}`,
+      entries: list.items.map(entry),
+    };
+  };
+
   const loaders: Array<[string, Loader]> = [
+    ['/papers/new', newDay],
+    ['/papers/new/:v', newDay],
     [
       '/papers',
       async () => {
@@ -151,6 +192,35 @@ export function feedRoutes(deps: AppDeps): Hono {
         return send(c, format, listing);
       });
     }
+  }
+
+  // A member's private feed of everything they follow: the token in the URL is the credential
+  // (feed readers send no cookies), checked against its hash; never shared or cached publicly.
+  for (const format of FORMATS) {
+    r.get(`/following/feed.${format}`, 'anyone', tagged, async (c) => {
+      const token = c.req.query('token') ?? '';
+      const user = token.startsWith('dpf_') ? await userOfFeedToken(db.db, sha256(token)) : null;
+      if (!user) return fail(c, 404, 'no feed at this address (the token is unknown or was revoked)');
+      const follows = await listFollows(db.db, { userId: user.id });
+      const matches = (await matchFollows({ db: db.db, search: deps.search }, follows, await followingRange(db.db))).slice(0, NEW_FEED_SIZE);
+      const why = new Map(matches.map((x) => [x.id, x.reasons.join(' · ')]));
+      const items = await listedPapersByIds(
+        db.db,
+        matches.map((x) => x.id),
+      );
+      const res = send(c, format, {
+        title: `Following, for ${user.username}`,
+        description: `New papers of the last ${FOLLOWING_DAYS} days matching what ${user.username} follows.`,
+        page: '/following',
+        entries: items.map((item) => {
+          const e = entry(item);
+          return { ...e, summary: `${why.get(item.paper.id) ?? ''}\n\n${e.summary}` };
+        }),
+      });
+      res.headers.set('Cache-Control', `private, max-age=${FEED_MAX_AGE}`);
+      res.headers.delete('Access-Control-Allow-Origin');
+      return res;
+    });
   }
 
   function send(c: Context, format: Format, l: Listing) {

@@ -29,6 +29,7 @@ export function mcpRoutes(deps: AppDeps): Hono {
     search: deps.search,
     baseUrl: deps.config.baseUrl,
     limiter: deps.limiter,
+    config: deps.config,
     memo: (key, compute) => sharedText(deps.db.db, cache, key, compute),
   };
   // MCP calls are reads but POSTs: they share one quota, the size of the API's read quota.

@@ -16,6 +16,9 @@ export interface Member {
   csrf: string;
   /** Papers the member has upvoted, loaded for HTML pages only. */
   voted: Set<string>;
+  /** Papers the member hid ("not interested") and opened, loaded for HTML pages only (absent: none). */
+  hidden?: Set<string> | undefined;
+  read?: Set<string> | undefined;
   ip: string;
 }
 

@@ -14,6 +14,7 @@ import type { Database } from '../../db/schema.js';
 import { SESSION_DAYS, sessionUser } from '../../store/sessions.js';
 import { apiTokenUser } from '../../store/tokens.js';
 import { votedPaperIds } from '../../store/votes.js';
+import { markedIds } from '../../store/member-papers.js';
 import { clientIp } from './client.js';
 import { type Member, runAs } from './context.js';
 
@@ -107,6 +108,8 @@ export function loadMember(db: Kysely<Database>, secret: string, names: CookieNa
       tokenScopes: null,
       csrf: session ? csrfToken(secret, session.idHash) : '',
       voted: session && html ? await votedPaperIds(db, session.user.id) : new Set(),
+      hidden: session && html ? await markedIds(db, 'hidden', session.user.id) : undefined,
+      read: session && html ? await markedIds(db, 'read', session.user.id) : undefined,
       ip,
     };
     return runAs(c, member, async () => {

@@ -1,8 +1,9 @@
-// /about: what this site is, and the trending formula with the knobs' actual values.
+// /about: what this site is, how papers enter the Daily feed, and the trending formula with the
+// knobs' actual values.
 import { AGE_OFFSET_HOURS, GRAVITY, trendingScore, WINDOW_DAYS } from '../../papers/trending.js';
 import { Layout } from './layout.js';
 
-export function AboutPage(props: { timezone: string }) {
+export function AboutPage(props: { timezone: string; minUpvotes: number; categories: string[] }) {
   const example = (votes: number, hours: number) => trendingScore(votes, hours).toFixed(3);
   return (
     <Layout title="About - dailypapers" section="about" description="What dailypapers is and how its trending list is ranked.">
@@ -12,6 +13,33 @@ export function AboutPage(props: { timezone: string }) {
           dailypapers is a self-hosted hub of research papers from arXiv: every day people feature the papers worth reading, vote them up and discuss them. The
           daily, weekly and monthly lists show the papers featured in that period, most upvoted first; days are counted in the <strong>{props.timezone}</strong>{' '}
           time zone.
+        </p>
+        <h2 id="new">New papers</h2>
+        <p>
+          Every evening arXiv announces the day's new submissions; this instance harvests those in <strong>{props.categories.join(', ')}</strong> and lists them
+          on <a href="/papers/new">New</a>, one page per announcement day, as arXiv groups them: new submissions, cross-lists from other categories, and
+          replacements (new versions). A day there is the day arXiv announced the papers, in the {props.timezone} time zone (arXiv announces at 20:00 New York
+          time, Sunday to Thursday; in UTC that is the date printed on arXiv's own lists).
+        </p>
+        <h2 id="featuring">How a paper enters the Daily feed</h2>
+        <p>The Daily, Weekly and Monthly lists show featured papers. A paper is featured on the day it gets in, in one of three ways:</p>
+        <ul>
+          <li>a member submits it (any arXiv paper of the last few weeks, on Submit);</li>
+          <li>a moderator picks it (the "Feature" button on its page);</li>
+          <li>
+            its upvotes reach <strong>{props.minUpvotes}</strong> (FEATURE_MIN_UPVOTES): anyone who signs in can upvote a paper on New
+            {props.minUpvotes === 1 ? ', and in a small group one vote says "this matters"' : ''}.
+          </li>
+        </ul>
+        <p>
+          A featured paper stays featured when votes are taken back; moderators can remove it. While nothing is featured, the Daily page shows the day's top new
+          papers instead.
+        </p>
+        <h2 id="following">Following</h2>
+        <p>
+          Members follow categories, authors, organizations and searches; <a href="/following">Following</a> lists the new papers of the last week that match,
+          saying why, and so do a private feed and the email digest's "New for you" section. "Not interested" hides a paper from every list a member sees (undo
+          it in Settings, Hidden papers); papers they opened are marked as read.
         </p>
         <h2 id="trending">How trending works</h2>
         <p>

@@ -10,7 +10,8 @@ import { latestFeaturedDay, PAPER_SORTS, type PaperSort } from '../../store/pape
 import { Card, cardSummary, plural } from './components/card.js';
 import { hasMath } from './components/math.js';
 import { Layout, type Section } from './layout.js';
-import { EmptyPage, ErrorPage } from './errors.js';
+import { ErrorPage } from './errors.js';
+import { renderNothingFeatured } from './new-papers.js';
 import { inputTag, notModified, sendPage } from './respond.js';
 
 /** Papers per page. A day is rarely longer; a week or a month pages on. */
@@ -208,7 +209,7 @@ export async function renderPeriod(c: Context, deps: FeedDeps, kind: 'day' | 'we
   if (parsed === null) {
     // /papers, /papers/week, /papers/month: the period of the latest featured day.
     const latest = await latestFeaturedDay(db.db);
-    if (!latest) return sendPage(c, <EmptyPage />);
+    if (!latest) return kind === 'day' ? renderNothingFeatured(c, deps) : c.redirect('/papers');
     if (kind !== 'day') return c.redirect(kind === 'week' ? weekPath(latest) : monthPath(latest));
     range = { from: latest, to: latest };
   } else {
@@ -220,7 +221,7 @@ export async function renderPeriod(c: Context, deps: FeedDeps, kind: 'day' | 'we
     listFeatured(db.db, { range }, sort, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE, count: true }),
     neighbours(db.db, range),
   ]);
-  if (!around.latest) return sendPage(c, <EmptyPage />);
+  if (!around.latest) return renderNothingFeatured(c, deps);
   const label = (d: string) => (kind === 'day' ? shortDay(d) : kind === 'week' ? isoWeekOf(d).replace('-', ' ') : formatMonth(monthOf(d)));
   const path = kind === 'day' ? dayPath : kind === 'week' ? weekPath : monthPath;
   const view: View = {
@@ -265,7 +266,7 @@ export async function renderTrending(c: Context, deps: FeedDeps) {
   const clock = list.clock ?? new Date();
   if (list.total === 0 && page === 1) {
     const latest = await latestFeaturedDay(deps.db.db);
-    if (!latest) return sendPage(c, <EmptyPage />);
+    if (!latest) return renderNothingFeatured(c, deps);
   }
   const clockDay = clock.toISOString().slice(0, 10);
   const view: View = {

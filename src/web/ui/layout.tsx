@@ -7,7 +7,7 @@ import { assetUrl } from './static.js';
 import { AccountMenu } from './components/account.js';
 import { SubscribeBox } from './components/subscribe-box.js';
 
-export type Section = 'daily' | 'weekly' | 'monthly' | 'trending' | 'about';
+export type Section = 'daily' | 'new' | 'weekly' | 'monthly' | 'trending' | 'following' | 'about';
 
 export interface LayoutProps {
   title: string;
@@ -29,6 +29,7 @@ export interface LayoutProps {
 
 const SECTIONS: Array<[Section, string, string]> = [
   ['daily', '/papers', 'Daily'],
+  ['new', '/papers/new', 'New'],
   ['weekly', '/papers/week', 'Weekly'],
   ['monthly', '/papers/month', 'Monthly'],
   ['trending', '/papers/trending', 'Trending'],

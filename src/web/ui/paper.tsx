@@ -11,6 +11,8 @@ import { plural, Votes } from './components/card.js';
 import { hasMath, Tex } from './components/math.js';
 import { ErrorPage } from './errors.js';
 import { Layout } from './layout.js';
+import { currentMember, isStaff } from '../middleware/context.js';
+import { CsrfField } from './components/account.js';
 
 export interface PaperPageProps {
   paper: Paper;
@@ -20,6 +22,8 @@ export interface PaperPageProps {
   similar?: Child;
   /** SLOT (discussion issue): the comment thread, rendered into <section id="comments">. */
   comments?: Child;
+  /** Members' upvotes of a paper not featured yet (below FEATURE_MIN_UPVOTES). */
+  pendingUpvotes?: number;
 }
 
 const date = (iso: string | null) => (iso ? formatDay(iso.slice(0, 10), false) : null);
@@ -27,6 +31,7 @@ const date = (iso: string | null) => (iso ? formatDay(iso.slice(0, 10), false) :
 export function PaperPage(props: PaperPageProps) {
   const { paper, featured } = props;
   const f = featured?.featured;
+  const me = currentMember();
   const links = arxivLinks(paper.id);
   const summary = f?.aiSummary ?? null;
   const description = plainText(summary ?? firstSentences(paper.abstract, 200));
@@ -57,6 +62,30 @@ export function PaperPage(props: PaperPageProps) {
             ) : (
               'Indexed from arXiv; not featured in the daily feed'
             )}
+            {!f && isStaff(me.user) ? (
+              <form method="post" action={`/papers/${paper.id}/feature`} class="inline">
+                <CsrfField />{' '}
+                <button class="btn" type="submit" title="Feature it in today's Daily feed (a moderator's pick)">
+                  Feature
+                </button>
+              </form>
+            ) : null}
+            {me.user ? (
+              me.read?.has(paper.id) ? (
+                <form method="post" action={`/papers/${paper.id}/unread`} class="inline">
+                  <CsrfField />
+                  <input type="hidden" name="next" value={`/papers/${paper.id}`} />{' '}
+                  <button class="linklike" type="submit">
+                    mark as unread
+                  </button>
+                </form>
+              ) : (
+                <form method="post" action={`/papers/${paper.id}/read`} class="mark-read" data-auto="true" hidden>
+                  <CsrfField />
+                  <input type="hidden" name="next" value={`/papers/${paper.id}`} />
+                </form>
+              )
+            ) : null}
           </p>
           <h1>
             <Tex text={paper.title} />
@@ -83,11 +112,9 @@ export function PaperPage(props: PaperPageProps) {
             </ul>
           ) : null}
           <ul class="actions" aria-label="Vote and read">
-            {featured ? (
-              <li>
-                <Votes id={paper.id} upvotes={featured.upvotes} />
-              </li>
-            ) : null}
+            <li>
+              <Votes id={paper.id} upvotes={featured ? featured.upvotes : (props.pendingUpvotes ?? 0)} />
+            </li>
             <li>
               <a class="btn btn-primary" href={links.pdf}>
                 PDF

@@ -8,6 +8,7 @@ import { type Context, Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { getPaperPage, latestFeaturedDay } from '../../store/papers.js';
+import { countVotes } from '../../store/votes.js';
 import type { AppDeps } from '../deps.js';
 import { AboutPage } from './about.js';
 import { ErrorPage } from './errors.js';
@@ -28,6 +29,8 @@ import { settingsPages } from './members/settings.js';
 import { submitPages } from './members/submit.js';
 import { digestSettings } from './digest-settings.js';
 import { subscribePages } from './subscribe.js';
+import { dailyPages } from './members/daily.js';
+import { renderNew } from './new-papers.js';
 import { cookieNames } from '../middleware/session.js';
 import { routes } from '../routing.js';
 import { PageCache, shared } from '../cache.js';
@@ -44,6 +47,7 @@ export function uiRoutes(deps: AppDeps): Hono {
   const listing = shared({ db: db.db, cache, overlay: memberOverlay, memberTag: overlayTag });
   const visitorPage = shared({ db: db.db, cache });
   const m: Members = { ...deps, names: cookieNames(config.baseUrl) };
+  const daily = dailyPages(m);
   const [account, settings, comments, submit, people, orgs, admin, subs] = [
     accountPages(m),
     settingsPages(m),
@@ -64,11 +68,17 @@ export function uiRoutes(deps: AppDeps): Hono {
   ui.use('*', etag({ generateDigest: (body) => new Uint8Array(createHash('sha1').update(body).digest()).buffer }));
 
   r.get('/', 'anyone', (c) => c.redirect('/papers'));
-  r.get('/about', 'anyone', listing, (c) => sendPage(c, <AboutPage timezone={config.timezone} />));
+  r.get('/about', 'anyone', listing, (c) =>
+    sendPage(c, <AboutPage timezone={config.timezone} minUpvotes={config.featureMinUpvotes} categories={config.arxivCategories} />),
+  );
   r.get('/status', 'staff', (c) => statusPage(c, deps)); // job errors may name internal hosts
   r.get('/search', 'anyone', listing, (c) => renderSearch(c, deps));
   r.get('/papers', 'anyone', listing, (c) => renderPeriod(c, deps, 'day', null));
   r.get('/papers/trending', 'anyone', listing, (c) => renderTrending(c, deps));
+  // The day's new arXiv papers; a member's remembered category filter applies when the URL has none.
+  r.get('/papers/new', 'anyone', daily.applyRememberedFilter, listing, (c) => renderNew(c, deps, null));
+  r.get('/papers/new/:day{[0-9]{4}-[0-9]{2}-[0-9]{2}}', 'anyone', daily.applyRememberedFilter, listing, (c) => renderNew(c, deps, c.req.param('day') ?? null));
+  r.post('/papers/new/filter', 'member', daily.rememberFilter);
   r.get('/papers/date', 'anyone', (c) => pickedDate(c, deps));
   r.get('/papers/date/:day', 'anyone', listing, (c) => renderPeriod(c, deps, 'day', c.req.param('day') ?? null));
   r.get('/papers/week', 'anyone', listing, (c) => renderPeriod(c, deps, 'week', null));
@@ -78,6 +88,8 @@ export function uiRoutes(deps: AppDeps): Hono {
   // Old-style ids have a slash (hep-th/9901001), hence the catch-all parameter.
   r.post('/papers/:id{.+}/upvote', 'member', comments.upvote);
   r.post('/papers/:id{.+}/comments', 'member', comments.comment);
+  for (const action of ['hide', 'unhide', 'read', 'unread'] as const) r.post(`/papers/:id{.+}/${action}`, 'member', daily.mark(action));
+  r.post('/papers/:id{.+}/feature', 'staff', daily.pick); // a moderator's pick into today's Daily feed
   r.get('/papers/:id{.+}', 'anyone', visitorPage, (c) => paperPage(c, deps));
   r.get('/comments/:id{[0-9]+}/edit', 'member', comments.editForm);
   r.post('/comments/:id{[0-9]+}/:action{edit|delete|hide|unhide}', 'member', comments.change); // hide: staff, checked by members/comments.ts
@@ -101,6 +113,13 @@ export function uiRoutes(deps: AppDeps): Hono {
   r.post('/settings/digest', 'member', digestSettings(deps));
   r.post('/settings/tokens', 'member', settings.createToken);
   r.post('/settings/tokens/:id/revoke', 'member', settings.revokeToken);
+
+  r.get('/settings/hidden', 'member', daily.hiddenList);
+  r.get('/following', 'member', daily.following);
+  r.post('/following', 'member', daily.follow);
+  r.post('/following/:id{[0-9]+}/delete', 'member', daily.unfollow);
+  r.post('/following/feed-token', 'member', daily.feedToken);
+  r.post('/following/feed-token/revoke', 'member', daily.feedToken);
 
   r.get('/submit', 'member', submit.form);
   r.post('/submit', 'member', submit.submit);
@@ -159,6 +178,7 @@ async function paperPage(c: Context, deps: AppDeps) {
       config={config}
       similar={await similarList(deps, ref.id)}
       comments={await commentsSection(db, ref.id)}
+      pendingUpvotes={found.featured ? 0 : await countVotes(db.db, ref.id)}
     />,
   );
 }

@@ -1,6 +1,7 @@
 // /search?q=: hybrid search results with highlighted snippets, the count and the time taken,
 // filters as links (each adds or removes one operator of the query language), sorting and
 // pagination. Also the "Similar papers" list of the paper page.
+import { FollowButton } from './members/daily.js';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { SearchResults } from '../../search/index.js';
@@ -88,7 +89,8 @@ export function SearchPage(props: { q: string; results: SearchResults }) {
             <p class="count" aria-live="polite">
               {r.total >= COUNT_CAP ? `${COUNT_CAP.toLocaleString('en-US')}+ results` : `${r.approximate ? 'about ' : ''}${plural(r.total, 'result')}`} in{' '}
               {r.tookMs.toFixed(0)} ms
-              {r.mode === 'hybrid' ? ' (by words and by meaning)' : r.mode === 'lexical' ? ' (by words)' : ''}
+              {r.mode === 'hybrid' ? ' (by words and by meaning)' : r.mode === 'lexical' ? ' (by words)' : ''}{' '}
+              <FollowButton kind="search" value={q} next={`/search?q=${encodeURIComponent(q)}`} label="Follow this search" />
             </p>
             <nav aria-label="Filters">
               <ul class="tags">

@@ -4,6 +4,8 @@
 // with one button, because mail scanners fetch links in messages (RFC 8058 §1 says so of
 // unsubscribe links); the true one-click path is the List-Unsubscribe-Post POST that mail clients
 // send for their own "Unsubscribe" button.
+import { checkFollow, followLabel } from '../../members/follows.js';
+import { addFollow, type Follow, listFollows, removeFollow, TooManyFollowsError } from '../../store/follows.js';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { crossOrigin } from '../../auth/csrf.js';
@@ -290,7 +292,7 @@ export function subscribePages(deps: AppDeps) {
   const manageForm = async (c: Context) => {
     noStore(c);
     const sub = await owned(c);
-    return sub ? c.html(<ManagePage sub={sub} action={c.req.path} />) : badLink(c);
+    return sub ? c.html(<ManagePage sub={sub} action={c.req.path} follows={await listFollows(db.db, { subscriptionId: sub.id })} />) : badLink(c);
   };
 
   // RFC 8058 §3.1: the mail client POSTs `List-Unsubscribe=One-Click` to the List-Unsubscribe URI,
@@ -302,10 +304,30 @@ export function subscribePages(deps: AppDeps) {
     const body = await c.req.parseBody();
     const oneClick = body['List-Unsubscribe'] === 'One-Click';
     const action = oneClick ? 'unsubscribe' : String(body.action ?? '');
+    if (action === 'follow' || action === 'unfollow') {
+      // Follows of a subscriber without an account: the signed link is their credential.
+      let message: string;
+      if (action === 'unfollow') {
+        message = (await removeFollow(db.db, { subscriptionId: sub.id }, Number(body.id))) ? 'Unfollowed.' : 'You do not follow that.';
+      } else {
+        const checked = checkFollow(String(body.kind ?? ''), String(body.value ?? ''));
+        message = !checked.ok
+          ? checked.error
+          : (await addFollow(db.db, { subscriptionId: sub.id }, checked.kind, checked.value).catch((e) => {
+                if (e instanceof TooManyFollowsError) return e.message;
+                throw e;
+              })) === true
+            ? `Following ${followLabel(checked)}: its new papers come in your digest's "New for you".`
+            : 'You follow that already.';
+      }
+      return c.html(<ManagePage sub={sub} action={c.req.path} message={message} follows={await listFollows(db.db, { subscriptionId: sub.id })} />);
+    }
     if (!isOwnerAction(action)) return c.text('Bad request: expected List-Unsubscribe=One-Click or an action', 400);
     const done = await changeByOwner(flows, sub, action, oneClick);
     if (oneClick) return c.text('Unsubscribed.\n');
-    return c.html(<ManagePage sub={done.subscription} action={c.req.path} message={done.message} />);
+    return c.html(
+      <ManagePage sub={done.subscription} action={c.req.path} message={done.message} follows={await listFollows(db.db, { subscriptionId: sub.id })} />,
+    );
   };
 
   const preview = async (c: Context) => {
@@ -332,7 +354,7 @@ export function subscribePages(deps: AppDeps) {
   return { form, subscribe, confirmForm, confirm, manageForm, manage, preview };
 }
 
-function ManagePage(props: { sub: Subscription; action: string; message?: string }) {
+function ManagePage(props: { sub: Subscription; action: string; message?: string | undefined; follows: Follow[] }) {
   const s = props.sub;
   const other: Frequency = s.frequency === 'daily' ? 'weekly' : 'daily';
   const button = (action: string, label: string, primary = false) => (
@@ -370,6 +392,41 @@ function ManagePage(props: { sub: Subscription; action: string; message?: string
       ) : (
         <div>{button('resubscribe', 'Subscribe again')}</div>
       )}
+      <h2 id="follows">New for you</h2>
+      <p>
+        Follow categories, authors, organizations or searches: the new arXiv papers that match come in a "New for you" section of your digest, each paper once.
+        {s.userId !== null ? ' The follows of your account (on Following) count too.' : ''}
+      </p>
+      {props.follows.length ? (
+        <ul>
+          {props.follows.map((f) => (
+            <li>
+              {followLabel(f)}{' '}
+              <form class="inline-form" method="post" action={props.action}>
+                <input type="hidden" name="action" value="unfollow" />
+                <input type="hidden" name="id" value={String(f.id)} />
+                <button class="linklike" type="submit">
+                  unfollow
+                </button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <form method="post" action={props.action} class="stack">
+        <input type="hidden" name="action" value="follow" />
+        <label for="follow-kind">Follow</label>
+        <select id="follow-kind" name="kind">
+          <option value="category">a category (cs.LG, math)</option>
+          <option value="author">an author (name as on papers)</option>
+          <option value="org">an organization (handle)</option>
+          <option value="search">a search (as on /search)</option>
+        </select>
+        <input name="value" required maxlength={500} aria-label="What to follow" />
+        <button class="btn" type="submit">
+          Follow
+        </button>
+      </form>
     </Page>
   );
 }

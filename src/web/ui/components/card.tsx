@@ -1,7 +1,7 @@
 // A paper card in a feed: votes, title, first authors, a one- or two-sentence summary, and the
 // facts a reader scans for (organization, submitter, comments, categories, code).
 import { firstSentences } from '../../../papers/math.js';
-import type { FeaturedPaper } from '../../../store/papers.js';
+import type { ListedPaper } from '../../../store/papers.js';
 import { Tex } from './math.js';
 import { currentMember } from '../../middleware/context.js';
 
@@ -15,8 +15,8 @@ export function authorLine(authors: string[], shown = CARD_AUTHORS): string {
 }
 
 /** The AI summary when there is one, else the abstract's first sentences. */
-export function cardSummary(item: FeaturedPaper): string {
-  return item.featured.aiSummary ?? firstSentences(item.paper.abstract, 280);
+export function cardSummary(item: ListedPaper): string {
+  return item.featured?.aiSummary ?? firstSentences(item.paper.abstract, 280);
 }
 
 /** "1 comment", "1,234 upvotes" (a regex, not toLocaleString: Intl is ~100x slower per call). */
@@ -58,7 +58,24 @@ export function Votes(props: { id: string; upvotes: number; upvoted?: boolean })
   );
 }
 
-export function Card(props: { item: FeaturedPaper }) {
+/**
+ * The "not interested" form: a member hides the paper from every listing (the overlay leaves its
+ * card out, overlay.tsx); a visitor who presses it is asked to log in.
+ */
+export function HideForm(props: { id: string }) {
+  const me = currentMember();
+  return (
+    <form class="hide" method="post" action={`/papers/${props.id}/hide`}>
+      <input type="hidden" name="csrf" value={me.csrf} />
+      <button type="submit" class="linklike" title="Hide this paper from your listings">
+        Not interested
+      </button>
+    </form>
+  );
+}
+
+/** A featured or a new paper; `badge` marks a new paper's group on /papers/new. */
+export function Card(props: { item: ListedPaper; badge?: string | undefined }) {
   const { paper, featured, upvotes, commentCount } = props.item;
   const href = `/papers/${paper.id}`;
   return (
@@ -78,8 +95,10 @@ export function Card(props: { item: FeaturedPaper }) {
           <Tex text={cardSummary(props.item)} />
         </p>
         <ul class="meta">
-          {(featured.organizationName ?? featured.organization) ? <li>{featured.organizationName ?? featured.organization}</li> : null}
-          {featured.submittedByName ? <li>submitted by {featured.submittedByName}</li> : null}
+          {props.badge ? <li class="badge">{props.badge}</li> : null}
+          {props.badge && featured ? <li class="badge">in the Daily feed</li> : null}
+          {featured && (featured.organizationName ?? featured.organization) ? <li>{featured.organizationName ?? featured.organization}</li> : null}
+          {featured?.submittedByName ? <li>submitted by {featured.submittedByName}</li> : null}
           <li>
             <a href={`${href}#comments`}>{plural(commentCount, 'comment')}</a>
           </li>
@@ -93,6 +112,9 @@ export function Card(props: { item: FeaturedPaper }) {
           {paper.categories.slice(0, 3).map((c) => (
             <li class="tag">{c}</li>
           ))}
+          <li>
+            <HideForm id={paper.id} />
+          </li>
         </ul>
       </div>
     </article>

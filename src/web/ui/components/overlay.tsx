@@ -1,6 +1,7 @@
 // A member's state laid over a shared page (web/cache.ts): the page is rendered once for visitors,
 // and what differs for a member is replaced in its HTML: the account menu, the form token of every
-// form, and each upvote form (pressed or not). Each replacement renders the same component the
+// form, each upvote form (pressed or not), and each card of a paper the member hid (left out, with
+// the HTML `hidden` attribute) or read (marked `read`). Each replacement renders the same component the
 // page renders, for this member, so markup cannot drift between the two.
 import type { Member } from '../../middleware/context.js';
 import { ANONYMOUS, withMember } from '../../middleware/context.js';
@@ -16,10 +17,20 @@ const render = (who: Member, node: { toString(): string | Promise<string> }): st
 let visitorMenu: string | undefined;
 const UPVOTE_FORM = /<form class="upvote" method="post" action="\/papers\/([^"]+)\/upvote">[\s\S]*?<\/form>/g;
 const EMPTY_TOKEN = 'name="csrf" value=""';
+const CARD = /<article class="card" id="p-([^"]+)"/g;
+/** A card's element id of a paper id (card.tsx: the slash of an old-style id becomes a dash). */
+const cardId = (id: string) => id.replace('/', '-');
 
 export function memberOverlay(html: string, who: Member): string {
   visitorMenu ??= render(ANONYMOUS, <AccountMenu />);
   const menu = render(who, <AccountMenu />);
+  if (who.hidden?.size || who.read?.size) {
+    const hidden = new Set([...(who.hidden ?? [])].map(cardId));
+    const read = new Set([...(who.read ?? [])].map(cardId));
+    html = html.replace(CARD, (whole, id: string) =>
+      hidden.has(id) ? `${whole} hidden` : read.has(id) ? `<article class="card read" id="p-${id}" data-read="true"` : whole,
+    );
+  }
   return html
     .replace(visitorMenu, () => menu)
     .replace(UPVOTE_FORM, (_, id: string) => render(who, <UpvoteForm id={id} />))
@@ -27,4 +38,5 @@ export function memberOverlay(html: string, who: Member): string {
 }
 
 /** What the overlay shows of a member, for their page's ETag. */
-export const overlayTag = (who: Member) => `${who.user?.id}|${who.user?.username}|${who.user?.role}|${who.csrf}|${[...who.voted].sort().join(',')}`;
+export const overlayTag = (who: Member) =>
+  `${who.user?.id}|${who.user?.username}|${who.user?.role}|${who.csrf}|${[...who.voted].sort().join(',')}|${[...(who.hidden ?? [])].sort().join(',')}|${[...(who.read ?? [])].sort().join(',')}`;

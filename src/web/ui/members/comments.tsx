@@ -167,7 +167,7 @@ const paperPath = (raw: string) => {
 /** The handlers of the comment and upvote forms (web/ui/routes.tsx lists them); members only. */
 export function commentPages(m: Members) {
   const { db } = m.db;
-  const use = { db, limiter: m.limiter };
+  const use = { db, limiter: m.limiter, config: m.config };
 
   const editForm = async (c: Context) => {
     const r = await editableComment(db, userOf(c), Number(c.req.param('id')));
@@ -197,7 +197,7 @@ export function commentPages(m: Members) {
     if (f instanceof Response) return f;
     const r = await vote(use, userOf(c), member(c).ip, paperId, 'toggle');
     if (r.kind === 'throttled') return tooMany(c, r.seconds);
-    if (r.kind === 'not-featured') return notFound(c, r.message);
+    if (r.kind === 'unknown') return notFound(c, r.message);
     return wantsJson(c) ? c.json(r.result) : c.redirect(`/papers/${paperId}`, 303);
   };
 

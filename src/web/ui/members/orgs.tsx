@@ -1,6 +1,7 @@
 // /orgs/NAME (papers and members), creating an organization (the creator is its admin), and
 // adding members by username (org admins). Imported organizations without members show as
 // unclaimed until a site admin assigns one (admin.tsx).
+import { FollowButton } from './daily.js';
 import type { Context } from 'hono';
 import { addOrgMember, createOrg, getOrg, ORG_NAME, OrgError, orgMembers, orgPapers, orgRole, removeOrgMember } from '../../../store/orgs.js';
 import { getUserByName } from '../../../store/users.js';
@@ -65,6 +66,9 @@ export function orgPages(m: Members) {
     return c.html(
       <Page title={title} math>
         <h1>{title}</h1>
+        <p>
+          <FollowButton kind="org" value={name} next={`/orgs/${encodeURIComponent(name)}`} label="Follow organization" />
+        </p>
         {members.length === 0 ? <p class="notice">Unclaimed: this organization comes from imported papers and has no members here yet.</p> : null}
         <h2>Papers</h2>
         {papers.length ? (

@@ -12,6 +12,7 @@ import { Tex } from '../components/math.js';
 import { currentMember } from '../../middleware/context.js';
 import { CsrfField } from '../components/account.js';
 import { forbidden, type Members, notFound, Page, readForm, userOf } from './kit.js';
+import { FollowButton } from './daily.js';
 
 const PaperLink = (p: { id: string; title: string }) => (
   <a href={`/papers/${p.id}`}>
@@ -121,7 +122,8 @@ export function peoplePages(m: Members) {
       <Page title={name} math>
         <h1>{name}</h1>
         <p>
-          {papers.length} paper{papers.length === 1 ? '' : 's'} in this instance list an author named exactly “{name}”.
+          {papers.length} paper{papers.length === 1 ? '' : 's'} in this instance list an author named exactly “{name}”.{' '}
+          <FollowButton kind="author" value={name} next={`/authors/${encodeURIComponent(name)}`} />
         </p>
         {verified.length ? (
           <p>

@@ -90,6 +90,12 @@ async function SettingsPage(props: { m: Members; user: User; sessionHash: string
         </button>
       </form>
 
+      <h2>Reading</h2>
+      <p>
+        What you follow, and your private feed, are on <a href="/following">Following</a>. Papers you marked "not interested" are on{' '}
+        <a href="/settings/hidden">Hidden papers</a>, where you can show them again.
+      </p>
+
       <DigestSettings db={props.m.db} user={props.user} />
 
       <h2>API tokens</h2>

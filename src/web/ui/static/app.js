@@ -1,7 +1,9 @@
 // Small progressive enhancements; every page works without this file.
 // 1. j / k move between paper cards, o (or Enter on a card) opens the current one.
 // 2. An upvote form (POST /papers/ID/upvote) is sent without a reload when it exists.
-// 3. The BibTeX "Copy" button copies. (The date picker keeps its Go button: submitting on
+// 3. "Not interested" (POST /papers/ID/hide) hides the card at once; a member's paper page marks
+//    the paper read in the background (its form.mark-read[data-auto]).
+// 4. The BibTeX "Copy" button copies. (The date picker keeps its Go button: submitting on
 //    change would fire on every keystroke of a keyboard user.)
 (() => {
   'use strict';
@@ -57,6 +59,29 @@
       if (button) button.disabled = false;
     }
   });
+
+  document.addEventListener('submit', async (e) => {
+    const form = e.target;
+    if (!(form instanceof HTMLFormElement) || !form.matches('form.hide')) return;
+    e.preventDefault();
+    try {
+      const res = await fetch(form.action, { method: 'POST', body: new FormData(form), headers: { accept: 'application/json' } });
+      if (res.status === 401 || res.status === 403) {
+        location.href = '/login?next=' + encodeURIComponent(location.pathname);
+        return;
+      }
+      if (!res.ok) throw new Error(String(res.status));
+      const card = form.closest('.card');
+      if (card) card.hidden = true;
+    } catch {
+      form.submit();
+    }
+  });
+
+  const read = document.querySelector('form.mark-read[data-auto]');
+  if (read instanceof HTMLFormElement) {
+    fetch(read.action, { method: 'POST', body: new FormData(read), headers: { accept: 'application/json' } }).catch(() => {});
+  }
 
   document.querySelectorAll('button[data-copy]').forEach((button) => {
     const source = document.querySelector(button.getAttribute('data-copy'));
