@@ -14,8 +14,17 @@ export interface CannonResult {
 
 const CANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 
-export async function autocannon(o: { url: string; connections: number; duration: number; headers?: Record<string, string> }): Promise<CannonResult> {
+export async function autocannon(o: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers?: Record<string, string>;
+  method?: string;
+  body?: string;
+}): Promise<CannonResult> {
   const args = [CANNON, '--json', '-c', String(o.connections), '-d', String(o.duration)];
+  if (o.method) args.push('-m', o.method);
+  if (o.body !== undefined) args.push('-b', o.body);
   for (const [k, v] of Object.entries(o.headers ?? {})) args.push('-H', `${k}=${v}`);
   args.push(o.url);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -61,7 +61,13 @@ interface Target {
   encoding?: string;
   /** Send the ETag of a first answer back: every answer should be a 304. */
   reload?: boolean;
+  /** A POST with this JSON body (an MCP call) instead of a GET. */
+  post?: unknown;
 }
+
+/** An MCP tools/call as a client sends it over streamable HTTP: one JSON-RPC message, no session. */
+const mcpCall = (name: string, args: Record<string, unknown>) => ({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } });
+const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
 async function pickTargets(db: Db): Promise<Target[]> {
   const day = await latestFeaturedDay(db.db);
@@ -73,9 +79,14 @@ async function pickTargets(db: Db): Promise<Target[]> {
     { label: 'healthz (floor)', path: '/healthz' },
     { label: '/papers', path: '/papers', encoding: gzip },
     { label: 'paper page', path: `/papers/${top.paper_id}`, encoding: gzip },
+    { label: 'paper .md', path: `/papers/${top.paper_id}.md`, encoding: gzip },
+    { label: 'day .md', path: `/papers/date/${day}.md`, encoding: gzip },
     { label: 'week page', path: `/papers/week/${isoWeekOf(day)}`, encoding: gzip },
     { label: 'trending', path: '/papers/trending', encoding: gzip },
     { label: 'search', path: '/search?q=diffusion+language+models', encoding: gzip },
+    { label: 'api search', path: '/api/papers/search?q=diffusion+language+models&limit=10', encoding: gzip },
+    { label: 'mcp search_papers', path: '/mcp', encoding: gzip, post: mcpCall('search_papers', { query: 'diffusion language models', limit: 10 }) },
+    { label: 'mcp get_paper', path: '/mcp', encoding: gzip, post: mcpCall('get_paper', { id: top.paper_id }) },
     { label: 'feed.rss', path: '/papers/feed.rss', encoding: gzip },
     { label: 'api daily_papers 50, gzip', path: '/api/daily_papers?limit=50', encoding: 'gzip' },
     { label: '/papers 304, no cookie', path: '/papers', reload: true },
@@ -157,7 +168,10 @@ export default async function bench(argv: string[]) {
         const headers: Record<string, string> = {};
         if (t.member) headers.cookie = cookie;
         if (t.encoding) headers['accept-encoding'] = t.encoding;
-        const first = await fetch(base + t.path, { headers: { ...headers, 'accept-encoding': t.encoding ?? 'identity' } });
+        if (t.post) Object.assign(headers, MCP_HEADERS);
+        const body = t.post ? JSON.stringify(t.post) : undefined;
+        const method = t.post ? 'POST' : undefined;
+        const first = await fetch(base + t.path, { method, body, headers: { ...headers, 'accept-encoding': t.encoding ?? 'identity' } });
         if (first.status !== 200) throw new Error(`${t.path}: HTTP ${first.status}`);
         const bytes = Number(first.headers.get('content-length') ?? (await first.arrayBuffer()).byteLength);
         if (t.reload) {
@@ -165,8 +179,8 @@ export default async function bench(argv: string[]) {
           if (!etag) throw new Error(`${t.path}: no ETag to reload with`);
           headers['if-none-match'] = etag;
         }
-        await autocannon({ url: base + t.path, connections, duration: 1, headers }); // warm-up
-        const r = await autocannon({ url: base + t.path, connections, duration, headers });
+        await autocannon({ url: base + t.path, connections, duration: 1, headers, method, body }); // warm-up
+        const r = await autocannon({ url: base + t.path, connections, duration, headers, method, body });
         report(`${t.label}`, r, t.reload ? 0 : bytes, t.reload ?? false);
         if (!t.reload && bytes > 20_000) await sizeFloor(bytes, connections, duration);
       }

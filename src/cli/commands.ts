@@ -13,6 +13,7 @@ export const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   digest: async () => (await import('./digest.js')).digestCommand,
   users: async () => (await import('./users.js')).usersCommand,
   papers: async () => (await import('./papers.js')).papersCommand,
+  mcp: async () => (await import('./mcp.js')).mcpCommand,
 };
 
 export const COMMAND_NAMES = Object.keys(COMMAND_LOADERS);

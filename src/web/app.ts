@@ -1,13 +1,15 @@
-// The Hono app: the middleware every request passes, the operations endpoints, and the three route
-// tables (api/routes.ts, feeds/routes.ts, ui/routes.tsx). Every route is registered through
-// web/routing.ts, with who may call it.
+// The Hono app: the middleware every request passes, the operations endpoints, and the route tables
+// (api/, mcp/, feeds/, agents/ for Markdown, ui/: each a routes file). Every route is registered
+// through web/routing.ts, with who may call it.
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { harvestState } from '../jobs/status.js';
 import { schemaHealth } from '../store/health.js';
+import { agentRoutes } from './agents/routes.js';
 import { apiRoutes } from './api/routes.js';
 import type { AppDeps } from './deps.js';
 import { feedRoutes } from './feeds/routes.js';
+import { mcpRoutes } from './mcp/routes.js';
 import { Metrics, metricsHandler, operatorOnly } from './metrics.js';
 import { clientIp, resolveClient } from './middleware/client.js';
 import { refuseCrossOrigin } from './middleware/csrf.js';
@@ -59,9 +61,11 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', refuseCrossOrigin(deps.config.baseUrl));
   app.use('*', loadMember(deps.db.db, deps.secret, names));
 
-  // The three route tables.
+  // The route tables.
   mount(app, '/api', apiRoutes(deps, deps.apiLimits));
+  mount(app, '/mcp', mcpRoutes(deps));
   mount(app, '/', feedRoutes(deps)); // before the pages: their /papers/:id catch-all would take feed paths
+  mount(app, '/', agentRoutes(deps)); // the same: /papers/ID.md
   mount(app, '/', uiRoutes(deps));
   return app;
 }

@@ -240,6 +240,34 @@ export function shared(opts: SharedOptions): MiddlewareHandler {
   };
 }
 
+/**
+ * A text every caller shares (an MCP read tool's answer), computed once per data version like a
+ * shared page. `compute` says whether its text may be kept (not an error, not a search that words
+ * alone answered while the model loads). Concurrent misses wait for the first; if it may not be
+ * kept, each computes its own.
+ */
+export async function sharedText(
+  db: Kysely<Database>,
+  cache: PageCache,
+  key: string,
+  compute: () => Promise<{ text: string; keep: boolean }>,
+): Promise<string> {
+  const tag = await sharedTag(db);
+  const hit = cache.get(key, tag);
+  if (hit) return hit.body.toString('utf8');
+  let mine: string | null = null;
+  const kept = await cache.once(key, async () => {
+    const r = await compute();
+    mine = r.text;
+    if (!r.keep) return null;
+    const body = Buffer.from(r.text);
+    const e: Entry = { tag, status: 200, type: 'text/plain', headers: [], body, size: body.length + 200 };
+    cache.set(key, e);
+    return e;
+  });
+  return kept ? kept.body.toString('utf8') : (mine ?? (await compute()).text);
+}
+
 /** Compresses a response on its way out (members' own pages, routes outside the cache). */
 export async function compressLive(c: Context, res: Response): Promise<Response> {
   const type = res.headers.get('content-type') ?? '';

@@ -62,7 +62,8 @@ export function presentDailyPaper(item: FeaturedPaper | (ListedPaper & { announc
     title: item.paper.title,
     summary: item.paper.abstract,
     numComments: item.commentCount,
-    submittedBy: f?.submittedByName ? { name: f.submittedByName, type: 'user' as const } : undefined,
+    // fullname too: `hf papers ls` prints the submitter's fullname (or a `user` key it reads).
+    submittedBy: f?.submittedByName ? { name: f.submittedByName, fullname: f.submittedByName, type: 'user' as const } : undefined,
     organization: f?.organization ? { name: f.organization, fullname: f.organizationName ?? f.organization } : undefined,
   });
 }

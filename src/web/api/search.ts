@@ -10,7 +10,8 @@ import type { AppDeps } from '../deps.js';
 import { okJson } from './http.js';
 
 export const SearchParams = z.object({
-  q: z.string().max(500, 'q: at most 500 characters'),
+  // huggingface_hub's list_papers() sends no q at all when given no query.
+  q: z.string().max(500, 'q: at most 500 characters').default(''),
   limit: z.coerce.number().int('limit: an integer').min(1, 'limit: at least 1').max(100, 'limit: at most 100').default(20),
   page: z.coerce.number().int('page: an integer').min(1, 'page: at least 1').max(1000).default(1),
   sort: z.enum(SORTS, { message: `sort: one of ${SORTS.join(', ')}` }).default('relevance'),
