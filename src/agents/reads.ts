@@ -3,7 +3,9 @@
 // use the one read model (store/papers.ts, store/lists.ts) and the search service, and return the
 // Listing that markdown.ts renders.
 import type { Db } from '../db/connect.js';
-import { formatDay, formatMonth, formatWeek, isoWeekOf, monthOf, type PeriodKind, parsePeriod } from '../papers/dates.js';
+import { dayInZone, formatDay, formatMonth, formatWeek, isoWeekOf, monthOf, type PeriodKind, parseDay, parsePeriod } from '../papers/dates.js';
+import { dayBoundsInZone } from '../papers/announce.js';
+import { announcementSpan, announcementsAround, listNewPapers } from '../store/new-papers.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import type { SearchService } from '../search/index.js';
 import type { Sort } from '../search/query.js';
@@ -180,5 +182,50 @@ export async function followingListing(d: ReadDeps, user: User, limit: number): 
     items,
     total: matches.length,
     notes: new Map(shown.map((m) => [m.id, `Because you follow ${m.reasons.join(' · ')}`])),
+  };
+}
+
+/** A day's new arXiv papers (the latest announcement day when `day` is null), new submissions then cross-lists. */
+export async function newListing(
+  d: ReadDeps,
+  config: { timezone: string; arxivCategories: string[] },
+  q: { day: string | null; page: number; limit: number },
+): Promise<Loaded<Listing>> {
+  let day = q.day;
+  if (day === null) {
+    const span = await announcementSpan(d.db.db);
+    if (!span) return fail(404, 'no arXiv paper has been harvested on this instance yet');
+    day = dayInZone(new Date(span.last), config.timezone);
+  } else {
+    const parsed = parseDay(day);
+    if (!parsed.ok) return fail(400, parsed.error);
+  }
+  const range = dayBoundsInZone(day, config.timezone);
+  const filter = { include: config.arxivCategories, exclude: [] };
+  const [list, around] = await Promise.all([
+    listNewPapers(d.db.db, range, filter, { groups: ['new', 'cross'], sort: 'arrival', paging: { offset: (q.page - 1) * q.limit, limit: q.limit } }),
+    announcementsAround(d.db.db, range.from, range.to),
+  ]);
+  const md = (p: string) => `${d.baseUrl}${p}.md`;
+  const nav: Listing['nav'] = [];
+  if (q.page > 1) nav.push({ label: `page ${q.page - 1}`, href: `${md(`/papers/new/${day}`)}?p=${q.page - 1}` });
+  if (list.more) nav.push({ label: `page ${q.page + 1}`, href: `${md(`/papers/new/${day}`)}?p=${q.page + 1}` });
+  if (around.prev) nav.push({ label: 'earlier day', href: md(`/papers/new/${dayInZone(new Date(around.prev), config.timezone)}`) });
+  if (around.next) nav.push({ label: 'later day', href: md(`/papers/new/${dayInZone(new Date(around.next), config.timezone)}`) });
+  return {
+    ok: true,
+    value: {
+      title: `New on arXiv, ${formatDay(day)}`,
+      description: `The papers arXiv announced on ${formatDay(day)} in ${config.arxivCategories.join(', ')}: ${list.counts.new} new submissions, then ${list.counts.cross} cross-lists, in arXiv's order (${list.counts.replaced} replacements are on the HTML page).`,
+      page: `${d.baseUrl}/papers/new/${day}`,
+      json: `${d.baseUrl}/api/papers/new?date=${day}`,
+      items: list.items,
+      offset: (q.page - 1) * q.limit,
+      total: list.total,
+      nav,
+      notes: new Map(
+        list.items.filter((i) => i.group === 'cross').map((i) => [i.paper.id, `cross-listed from ${i.paper.categories[0] ?? 'another category'}`]),
+      ),
+    },
   };
 }

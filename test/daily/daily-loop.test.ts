@@ -130,6 +130,11 @@ describe.each(DIALECTS)('the daily loop (%s)', (dialect) => {
     expect(atom).toContain('<feed');
     expect(atom).toContain('2601.00001');
     expect(atom).not.toContain('2601.00004');
+    const md = await (await visitor().request(`/papers/new/${dayA}.md`)).text();
+    expect(md).toMatch(/^# New on arXiv, /);
+    expect(md.indexOf('2601.00001')).toBeLessThan(md.indexOf('2601.00002'));
+    expect(md).toContain('cross-listed from cs.CV');
+    expect(md).not.toContain('2601.00004');
     const rss = await (await visitor().request('/papers/new/feed.rss?cat=cs.CL')).text();
     expect(rss).toContain('Distilling diffusion samplers');
     expect(rss).not.toContain('2601.00005');

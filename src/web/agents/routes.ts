@@ -7,7 +7,7 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { llmsTxt } from '../../agents/llms.js';
 import { type Listing, listingMarkdown } from '../../agents/markdown.js';
-import { type Loaded, paperDoc, periodListing, type ReadDeps, searchListing, trendingListing } from '../../agents/reads.js';
+import { type Loaded, newListing, paperDoc, periodListing, type ReadDeps, searchListing, trendingListing } from '../../agents/reads.js';
 import type { PeriodKind } from '../../papers/dates.js';
 import { SORTS } from '../../search/query.js';
 import { PAPER_SORTS } from '../../store/papers.js';
@@ -64,6 +64,13 @@ export function agentRoutes(deps: AppDeps): Hono {
     if (!q.success || q.data.sort !== 'upvotes') return failure(c, 400, 'trending is sorted by its score; the one parameter it takes is p, a page number');
     return markdown(c, listingMarkdown(await trendingListing(reads, q.data.p, MD_PAGE_SIZE), reads.baseUrl));
   });
+  const newDay = (param: string | null) => async (c: Context) => {
+    const q = Paging.safeParse(c.req.query());
+    if (!q.success) return failure(c, 400, issues(q.error));
+    return listing(c, await newListing(reads, deps.config, { day: param === null ? null : stripMd(c, param), page: q.data.p, limit: MD_PAGE_SIZE }));
+  };
+  r.get('/papers/new.md', 'anyone', everyone, newDay(null));
+  r.get('/papers/new/:day{.+\\.md}', 'anyone', everyone, newDay('day'));
   r.get('/papers/date/:day{.+\\.md}', 'anyone', everyone, period('day', 'day'));
   r.get('/papers/week/:week{.+\\.md}', 'anyone', everyone, period('week', 'week'));
   r.get('/papers/month/:month{.+\\.md}', 'anyone', everyone, period('month', 'month'));
