@@ -23,12 +23,14 @@ YYYY-Www (ISO 8601), months YYYY-MM. Abstracts keep their TeX.
 - [A week](${base}/papers/week/2024-W22.md): one ISO week
 - [A month](${base}/papers/month/2024-05.md): one month
 - [Trending](${base}/papers/trending.md): upvotes that fade with age
+- [New on arXiv](${base}/papers/new.md): the latest announcement day's new papers in this instance's categories (/papers/new/YYYY-MM-DD.md for another day)
 - [Search](${base}/search.md?q=diffusion+distillation): words and meaning; filters in the query: author:NAME, cat:cs.LG, after:YYYY-MM-DD, before:YYYY-MM-DD, has:code
 
 ## API
 - [API documentation](${base}/api): the JSON API, in the shapes of Hugging Face's papers API (huggingface_hub works with HF_ENDPOINT=${base})
 - [OpenAPI](${base}/api/openapi.json): OpenAPI 3.1 description of every route
 - [Daily papers](${base}/api/daily_papers): ?date=, ?week=, ?month=, ?sort=publishedAt|trending, ?p=, ?limit=
+- [New papers](${base}/api/papers/new): a day's new arXiv papers, ?date=, ?categories=cs.LG,-cs.CV, ?groups=new,cross,replaced, ?p=, ?limit=
 
 ## MCP
 - [MCP endpoint](${base}/mcp): Model Context Protocol over streamable HTTP (POST); tools ${MCP_TOOLS.join(', ')}; with a member's API token (Authorization: Bearer dp_...) also ${MCP_MEMBER_TOOLS.join(', ')} (upvote needs the write scope)
