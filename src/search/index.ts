@@ -11,9 +11,10 @@ import type { Embedder } from './embedders/types.js';
 import { embedPending, type EmbedProgress, reindex } from './maintenance.js';
 import { CANDIDATES, EMBED_TIMEOUT_MS, reciprocalRankFusion, semanticRanking, withTimeout } from './hybrid.js';
 import { type Hit, loadHits } from './hits.js';
+import { gracefulLexical } from './lexical-most.js';
 import { postgresLexical } from './lexical-postgres.js';
 import { sqliteLexical } from './lexical-sqlite.js';
-import { hasFilters, hasText, type ParsedQuery, parseQuery, semanticText, type Sort } from './query.js';
+import { hasFilters, hasText, highlightTerms, type ParsedQuery, parseQuery, semanticText, type Sort } from './query.js';
 import { type Segment, snippet } from './snippet.js';
 import type { LexicalBackend, Neighbour, VectorBackend } from './types.js';
 import { postgresVectors } from './vectors-postgres.js';
@@ -98,7 +99,8 @@ export function searchFor(deps: SearchDeps): SearchService {
 
 export function createSearch({ db, config, log }: SearchDeps): SearchService {
   // SQLite's lexical queries run on reader threads (db/sqlite-readers.ts), beside the vector side.
-  const lexical = db.dialect === 'sqlite' ? sqliteLexical(db.readers?.() ?? db.db, { dpBm25: db.dpBm25 === true }) : postgresLexical(db.db);
+  // All the words while enough papers match them, most of them otherwise (lexical-most.ts).
+  const lexical = gracefulLexical(db.dialect === 'sqlite' ? sqliteLexical(db.readers?.() ?? db.db, { dpBm25: db.dpBm25 === true }) : postgresLexical(db.db));
   let vectorsP: Promise<VectorBackend> | null = null;
   const vectors = () =>
     (vectorsP ??= db.dialect === 'sqlite' ? Promise.resolve(sqliteVectors(db.db, { dir: graphDir(db), log })) : postgresVectors(db.db, log));
@@ -175,7 +177,7 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
       const page = Math.min(Math.max(1, Math.trunc(input.page ?? 1)), 1000);
       const offset = (page - 1) * limit;
       const done = async (ids: string[], total: number, mode: SearchResults['mode'], approximate = false, degraded = false): Promise<SearchResults> => {
-        const terms = [...query.words, ...query.phrases.flat()];
+        const terms = highlightTerms(query);
         const hits = (await loadHits(db.db, ids)).map((h) => ({ ...h, snippet: snippet(h.paper.abstract, terms) }));
         return { query, hits, total, approximate, page, limit, sort, mode, degraded, tookMs: performance.now() - started };
       };

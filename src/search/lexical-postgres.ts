@@ -19,7 +19,8 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { filterConditions, orderBy, whereAll } from './filters.js';
-import { hasText, type ParsedQuery, type Sort, wordsOf } from './query.js';
+import { MOST_RERANK, MOST_WINDOW, mostWords } from './lexical-most.js';
+import { contentWords, hasText, type ParsedQuery, type Sort, wordsOf } from './query.js';
 import { COUNT_CAP, type LexicalBackend, type LexicalRequest, type LexicalResult, RANK_WINDOW } from './types.js';
 
 const quote = (words: string[]) => (words.length > 1 ? `"${words.join(' ')}"` : words[0]!);
@@ -207,14 +208,58 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
     return { ids: ids(rows.rows), total: Number(count.rows[0]?.n ?? 0) };
   }
 
+  /** Document frequencies of single words, as the planner estimates them (GIN's statistics). */
+  const dfCache = new Map<string, { n: number; at: number }>();
+
+  /**
+   * Relevance by most of the words (lexical-most.ts): the papers with at least one of the rarer
+   * words (and every phrase, author and filter), scored in two steps, since ts_rank costs ~5 us a
+   * word and a paper: first by the IDFs of the words each has (a tsvector lookup each), then the
+   * best MOST_RERANK by IDF times ts_rank of each word (its frequency and field weight).
+   */
+  async function mostOfTheWords(query: ParsedQuery, conditions: RawBuilder<unknown>[], limit: number, offset: number): Promise<LexicalResult> {
+    if (dfCache.size > 20_000) dfCache.clear();
+    const content = contentWords(query);
+    const word = (w: string) => sql`plainto_tsquery('english', ${w})`;
+    const dfs = await Promise.all(content.map((w) => remember(dfCache, w, () => estimate(sql`select from paper_search s where s.tsv @@ ${word(w)}`))));
+    const most = mostWords(content, dfs);
+    if (most.length === 0) return { ids: [], total: 0 };
+    const all = await remember(papersCache, '', () => estimate(sql`select from papers p`));
+    const idf = (df: number) => Math.max(1e-6, Math.log((all - df + 0.5) / (df + 0.5)));
+    let tsq: RawBuilder<unknown> = sql`(${sql.join(most.map(word), sql` || `)})`;
+    if (query.phrases.length || query.excluded.length) tsq = sql`(${tsq} && websearch_to_tsquery('english', ${websearchText({ ...query, words: [] })}))`;
+    const authors = authorTsquery(query);
+    if (authors) tsq = sql`(${tsq} && ${authors})`;
+    const tags = tagQueryText(query);
+    if (tags) tsq = sql`(${tsq} && ${tags}::tsquery)`;
+    const join = conditions.length ? sql`join ${papers} on p.id = s.paper_id` : sql``;
+    const coarse = sql.join(
+      content.map((w, i) => sql`${idf(dfs[i]!)}::float8 * (s.tsv @@ ${word(w)})::int`),
+      sql` + `,
+    );
+    const fine = sql.join(
+      content.map((w, i) => sql`${idf(dfs[i]!)}::float8 * ts_rank('{0.1, 0.1, 0.4, 1.0}', s.tsv, ${word(w)})`),
+      sql` + `,
+    );
+    const r = await sql<{ id: string; n: number }>`with c as materialized (
+        select s.ctid as t, s.paper_id, s.published_at, ${coarse} as coarse from paper_search s ${join}
+        where s.tsv @@ ${tsq} and ${whereAll(conditions)} order by s.published_at desc nulls last limit ${MOST_WINDOW}),
+      top as (select t, paper_id, published_at, count(*) over () as n from c order by coarse desc, published_at desc nulls last, paper_id desc
+        limit ${Math.max(MOST_RERANK, offset + limit)})
+      select top.paper_id as id, top.n from top join paper_search s on s.ctid = top.t
+      order by ${fine} desc, top.published_at desc nulls last, top.paper_id desc limit ${limit} offset ${offset}`.execute(db);
+    return { ids: ids(r.rows), total: Math.min(Number(r.rows[0]?.n ?? 0), COUNT_CAP) };
+  }
+
   return {
-    async search({ query, sort, limit, offset }: LexicalRequest): Promise<LexicalResult> {
+    async search({ query, sort, limit, offset, words: wordsMode }: LexicalRequest): Promise<LexicalResult> {
       if (!hasText(query)) return filtersOnly(query, sort, limit, offset);
-      const dated = await months();
       // What the tsvector answers: words, phrases, exclusions, one-word authors, tags. What is
       // left for the paper's row: dates, and authors of several words (the ILIKE).
       const rest = { ...query, categories: [], hasCode: false, featured: null, authors: query.authors.filter((a) => wordsOf(a).length > 1) };
       const conditions = filterConditions(rest, 'postgres');
+      if (wordsMode === 'most') return mostOfTheWords(query, conditions, limit, offset);
+      const dated = await months();
       const authors = authorTsquery(query);
       const words = sql`websearch_to_tsquery('english', ${websearchText(query)})`;
       const tags = tagQueryText(query);

@@ -85,6 +85,34 @@ function applyOperator(q: ParsedQuery, key: string, value: string): boolean {
   }
 }
 
+/**
+ * PostgreSQL's English stop words (its english.stop, from Snowball), which its tsqueries leave out:
+ * SQLite leaves them out of the AND the same way, unless the query has nothing else, and no snippet
+ * highlights them. "in" or "to"
+ * match nine papers in ten, and intersecting their posting lists was most of the time of a long
+ * query at a million papers (decision 0010). Phrases keep them.
+ */
+export const STOP_WORDS = new Set(
+  `i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+  she her hers herself it its itself they them their theirs themselves what which who whom this that these those am is are was
+  were be been being have has had having do does did doing a an the and but if or because as until while of at by for with
+  about against between into through during before after above below to from up down in out on off over under again further
+  then once here there when where why how all any both each few more most other some such no nor not only own same so than
+  too very s t can will just don should now`.split(/\s+/),
+);
+
+/** The query's words less the stop words. */
+export function contentWords(q: ParsedQuery): string[] {
+  return q.words.filter((w) => !STOP_WORDS.has(w));
+}
+
+/** The words and phrase words a snippet highlights: stop words only when the query is nothing else. */
+export function highlightTerms(q: ParsedQuery): string[] {
+  const all = [...q.words, ...q.phrases.flat()];
+  const content = all.filter((w) => !STOP_WORDS.has(w));
+  return content.length ? content : all;
+}
+
 /** True when the query has words or phrases to rank by (filters alone only list). */
 export function hasText(q: ParsedQuery): boolean {
   return q.words.length > 0 || q.phrases.length > 0;

@@ -19,6 +19,12 @@ export interface LexicalRequest {
   sort: Sort;
   limit: number;
   offset: number;
+  /**
+   * 'all' (default): every word must match. 'most': relevance over the papers that have at least
+   * one of the query's rarer words, ranked by bm25 over all its words OR-ed (lexical-most.ts);
+   * phrases, authors, filters and exclusions stay required.
+   */
+  words?: 'all' | 'most';
 }
 
 export interface LexicalResult {

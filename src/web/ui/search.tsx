@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { SearchResults } from '../../search/index.js';
 import type { Hit } from '../../search/hits.js';
-import { formatQuery, type ParsedQuery, SORTS } from '../../search/query.js';
+import { formatQuery, highlightTerms, type ParsedQuery, SORTS } from '../../search/query.js';
 import { type Segment, snippet } from '../../search/snippet.js';
 import { COUNT_CAP } from '../../search/types.js';
 import type { AppDeps } from '../deps.js';
@@ -57,7 +57,7 @@ function filterLinks(query: ParsedQuery, sort: string): Array<{ label: string; h
 
 export function SearchPage(props: { q: string; results: SearchResults }) {
   const { q, results: r } = props;
-  const terms = [...r.query.words, ...r.query.phrases.flat()];
+  const terms = highlightTerms(r.query);
   const pages = Math.ceil(r.total / r.limit);
   const title = q ? `${q} - search - dailypapers` : 'Search - dailypapers';
   return (
