@@ -50,6 +50,8 @@ export interface SearchResults {
   /** Meaning was asked for but words alone answered (the model loading, or too slow): not for caching. */
   degraded: boolean;
   tookMs: number;
+  /** The box held this paper's arXiv id or URL, and the paper is here: pages open it (the one hit). */
+  opens: string | null;
 }
 
 export interface Similar {
@@ -81,6 +83,9 @@ export interface SearchDeps {
 }
 
 const services = new WeakMap<Db, SearchService>();
+
+/** The most neighbours similar:ID lists (five pages). */
+const SIMILAR_MAX = 100;
 
 /** Where SQLite's vector graph is saved: beside the database file (none for an in-memory one). */
 function graphDir(db: Db): string | null {
@@ -176,11 +181,27 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
       const limit = Math.min(Math.max(1, Math.trunc(input.limit ?? 20)), 100);
       const page = Math.min(Math.max(1, Math.trunc(input.page ?? 1)), 1000);
       const offset = (page - 1) * limit;
-      const done = async (ids: string[], total: number, mode: SearchResults['mode'], approximate = false, degraded = false): Promise<SearchResults> => {
+      const done = async (ids: string[], total: number, mode: SearchResults['mode'], approximate = false, degraded = false, opens: string | null = null): Promise<SearchResults> => {
         const terms = highlightTerms(query);
         const hits = (await loadHits(db.db, ids)).map((h) => ({ ...h, snippet: snippet(h.paper.abstract, terms) }));
-        return { query, hits, total, approximate, page, limit, sort, mode, degraded, tookMs: performance.now() - started };
+        return { query, hits, total, approximate, page, limit, sort, mode, degraded, tookMs: performance.now() - started, opens };
       };
+
+      if (query.paper && page === 1) {
+        const [hit] = await loadHits(db.db, [query.paper]);
+        if (hit) return done([hit.paper.id], 1, 'none', false, false, hit.paper.id);
+      }
+      if (query.similar) {
+        // The paper's neighbours, through the query's filters (twice as many asked, as for search).
+        const filtered = hasFilters(query) || query.excluded.length > 0;
+        const s = await service.similar(query.similar, Math.min(SIMILAR_MAX, (offset + limit) * (filtered ? 2 : 1)));
+        let ids = s.hits.map((h) => h.paper.id);
+        if (filtered) {
+          const pass = await lexical.filter(ids, query);
+          ids = ids.filter((id) => pass.has(id));
+        }
+        return done(ids.slice(offset, offset + limit), ids.length, 'semantic');
+      }
 
       if (!hasText(query) && !hasFilters(query)) return done([], 0, 'none');
       const mode = input.mode ?? 'hybrid';
