@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import { loadEmbedder, paperText } from './embedders/index.js';
 import type { Embedder } from './embedders/types.js';
 import { embedPending, type EmbedProgress, reindex } from './maintenance.js';
-import { CANDIDATES, EMBED_TIMEOUT_MS, reciprocalRankFusion, semanticRanking, withTimeout } from './hybrid.js';
+import { CANDIDATES, EMBED_TIMEOUT_MS, LOAD_WAIT_MS, reciprocalRankFusion, semanticRanking, withTimeout } from './hybrid.js';
 import { type Hit, loadHits } from './hits.js';
 import { gracefulLexical } from './lexical-most.js';
 import { postgresLexical } from './lexical-postgres.js';
@@ -70,9 +70,12 @@ export interface SearchService {
   vectors(): Promise<VectorBackend>;
   /**
    * Loads the model and the vector index (building SQLite's graph when no saved one is current),
-   * without the one-second limit of a search: at start, so that visitors never wait for it.
+   * without the one-second limit of a search: at start, so that visitors never wait for it. Once:
+   * later calls share the first (a failed one is tried again).
    */
   warm(): Promise<void>;
+  /** The warm-up has finished: /readyz reports ready from then on. */
+  warmed(): boolean;
   lexical: LexicalBackend;
 }
 
@@ -111,6 +114,21 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
     (vectorsP ??= db.dialect === 'sqlite' ? Promise.resolve(sqliteVectors(db.db, { dir: graphDir(db), log })) : postgresVectors(db.db, log));
   let current: Embedder | null = null;
   let checkedAt = 0;
+  let warming: Promise<void> | null = null;
+  let loaded = false;
+
+  /** Reader threads, the model and the vector index. */
+  async function load() {
+    // SQLite's reader threads start on first use (a few hundred ms): before the first search.
+    const readers = db.readers?.();
+    if (readers && readers !== db.db) await Promise.all([1, 2].map(() => sql`select 1`.execute(readers)));
+    const [emb, vec] = await Promise.all([embedder(), vectors()]);
+    if (emb && vec.available) {
+      await vec.prepare?.(emb.model);
+      // A first text embedded: an ONNX session's first run is slow, an endpoint may be starting.
+      if (config.embedder !== 'builtin') await emb.embed(['warm up']);
+    }
+  }
 
   async function embedder(): Promise<Embedder | null> {
     // The built-in model may be retrained by another process (import, reindex): look every 5 s.
@@ -139,6 +157,15 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
     k: number,
   ): Promise<{ neighbours: Neighbour[]; similarity: (ids: string[]) => Promise<Map<string, number>> } | null> {
     try {
+      // While the model and the vector index load (at start), a search waits for them, bounded,
+      // rather than answering with words alone: the load is paid once, the 1 s limit is per query.
+      if (!loaded) {
+        const ok = await withTimeout(LOAD_WAIT_MS, () => service.warm()).then(
+          () => true,
+          () => false,
+        );
+        if (!ok) return null;
+      }
       return await withTimeout(EMBED_TIMEOUT_MS, async (signal) => {
         const [emb, vec] = await Promise.all([embedder(), vectors()]);
         if (!emb || !vec.available) return null;
@@ -225,7 +252,10 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
         return null;
       });
       if (similarity === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical', lex.approximate === true, true);
-      const fused = reciprocalRankFusion([lex.ids, semanticRanking(lex.ids.slice(0, CANDIDATES), sem.neighbours, similarity)]).map((f) => f.id);
+      // When the lexical list went on past the papers with every word, those count once more: a
+      // paper with some of the words that is also close in meaning would otherwise outrank them.
+      const lists = [lex.ids, ...(lex.allWords ? [lex.allWords] : []), semanticRanking(lex.ids.slice(0, CANDIDATES), sem.neighbours, similarity)];
+      const fused = reciprocalRankFusion(lists).map((f) => f.id);
       const semanticOnly = fused.length - lex.ids.length;
       let ids = fused.slice(offset, offset + limit);
       // Past the fused candidates the list goes on with the rest of the lexical matches.
@@ -258,13 +288,20 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
       };
     },
 
-    async warm() {
-      // SQLite's reader threads start on first use (a few hundred ms): before the first search.
-      const readers = db.readers?.();
-      if (readers && readers !== db.db) await Promise.all([1, 2].map(() => sql`select 1`.execute(readers)));
-      const [emb, vec] = await Promise.all([embedder(), vectors()]);
-      if (emb && vec.available) await vec.prepare?.(emb.model);
+    warm() {
+      warming ??= load().then(
+        () => {
+          loaded = true;
+        },
+        (e: unknown) => {
+          warming = null; // the next search or readiness check tries again
+          throw e;
+        },
+      );
+      return warming;
     },
+
+    warmed: () => loaded,
 
     embedPending: (opts = {}) => embedPending({ db, config, log, service }, opts),
     reindex: (opts) => reindex({ db, config, log, service }, opts),

@@ -63,6 +63,7 @@ export function gracefulLexical(inner: LexicalBackend): LexicalBackend {
       return {
         ids: ids.slice(req.offset, req.offset + req.limit),
         total: Math.max(all.total, most.total),
+        allWords: whole.ids,
         ...(most.approximate ? { approximate: true } : {}),
       };
     },

@@ -34,6 +34,11 @@ export interface LexicalResult {
   total: number;
   /** `total` is an estimate (PostgreSQL past the months it walked, decision 0019). */
   approximate?: boolean;
+  /**
+   * Set when the list went on with the papers that have most of the words (lexical-most.ts): the
+   * ids that have every word, the first of `ids`.
+   */
+  allWords?: string[];
 }
 
 export interface LexicalBackend {
