@@ -208,7 +208,14 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
       const limit = Math.min(Math.max(1, Math.trunc(input.limit ?? 20)), 100);
       const page = Math.min(Math.max(1, Math.trunc(input.page ?? 1)), 1000);
       const offset = (page - 1) * limit;
-      const done = async (ids: string[], total: number, mode: SearchResults['mode'], approximate = false, degraded = false, opens: string | null = null): Promise<SearchResults> => {
+      const done = async (
+        ids: string[],
+        total: number,
+        mode: SearchResults['mode'],
+        approximate = false,
+        degraded = false,
+        opens: string | null = null,
+      ): Promise<SearchResults> => {
         const terms = highlightTerms(query);
         const hits = (await loadHits(db.db, ids)).map((h) => ({ ...h, snippet: snippet(h.paper.abstract, terms) }));
         return { query, hits, total, approximate, page, limit, sort, mode, degraded, tookMs: performance.now() - started, opens };

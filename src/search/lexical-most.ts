@@ -16,10 +16,12 @@ import type { LexicalBackend, LexicalRequest, LexicalResult } from './types.js';
 export const ENOUGH = 20;
 
 /**
- * The postings the rarer words may bring as candidates: at the 94k papers of the real data this
- * leaves out words in a fifth of the papers or more; at a million, words in 2 %.
+ * The postings the rarer words may bring as candidates: at the 94k papers of the real data, words
+ * in a few per cent of the papers; at a million, in a few per thousand. On 150 paraphrase queries
+ * (docs/results/2026-12-04-search-understands.md) 5,000 gave MRR@10 0.760 for 25 ms of CPU a
+ * query, 10,000 0.766 for 32 ms, 20,000 (all words ranking) 0.773 for 74 ms.
  */
-export const MOST_BUDGET = 20_000;
+export const MOST_BUDGET = 5_000;
 
 /** How many candidates of most of the words are ranked (the newest, when there are more). */
 export const MOST_WINDOW = MOST_BUDGET;
@@ -43,6 +45,19 @@ export function mostWords(words: string[], dfs: number[]): string[] {
     sum += df;
   }
   return out;
+}
+
+/** How many words rank the candidates: the rarest; the common ones beyond add little and cost a lookup each. */
+export const MOST_TERMS = 16;
+
+/** The words that rank the candidates: the MOST_TERMS rarest that some paper has. */
+export function rankingWords(words: string[], dfs: number[]): string[] {
+  return words
+    .map((w, i) => ({ w, df: dfs[i] ?? 0 }))
+    .filter((x) => x.df > 0)
+    .sort((a, b) => a.df - b.df || (a.w < b.w ? -1 : 1))
+    .slice(0, MOST_TERMS)
+    .map((x) => x.w);
 }
 
 /**

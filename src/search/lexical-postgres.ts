@@ -19,7 +19,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { filterConditions, orderBy, whereAll } from './filters.js';
-import { MOST_RERANK, MOST_WINDOW, mostWords } from './lexical-most.js';
+import { MOST_RERANK, MOST_WINDOW, mostWords, rankingWords } from './lexical-most.js';
 import { contentWords, hasText, type ParsedQuery, type Sort, wordsOf } from './query.js';
 import { COUNT_CAP, type LexicalBackend, type LexicalRequest, type LexicalResult, RANK_WINDOW } from './types.js';
 
@@ -224,6 +224,7 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
     const dfs = await Promise.all(content.map((w) => remember(dfCache, w, () => estimate(sql`select from paper_search s where s.tsv @@ ${word(w)}`))));
     const most = mostWords(content, dfs);
     if (most.length === 0) return { ids: [], total: 0 };
+    const ranking = new Set(rankingWords(content, dfs));
     const all = await remember(papersCache, '', () => estimate(sql`select from papers p`));
     const idf = (df: number) => Math.max(1e-6, Math.log((all - df + 0.5) / (df + 0.5)));
     let tsq: RawBuilder<unknown> = sql`(${sql.join(most.map(word), sql` || `)})`;
@@ -233,12 +234,13 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
     const tags = tagQueryText(query);
     if (tags) tsq = sql`(${tsq} && ${tags}::tsquery)`;
     const join = conditions.length ? sql`join ${papers} on p.id = s.paper_id` : sql``;
+    const ranked = content.flatMap((w, i) => (ranking.has(w) ? [{ w, idf: idf(dfs[i]!) }] : []));
     const coarse = sql.join(
-      content.map((w, i) => sql`${idf(dfs[i]!)}::float8 * (s.tsv @@ ${word(w)})::int`),
+      ranked.map((x) => sql`${x.idf}::float8 * (s.tsv @@ ${word(x.w)})::int`),
       sql` + `,
     );
     const fine = sql.join(
-      content.map((w, i) => sql`${idf(dfs[i]!)}::float8 * ts_rank('{0.1, 0.1, 0.4, 1.0}', s.tsv, ${word(w)})`),
+      ranked.map((x) => sql`${x.idf}::float8 * ts_rank('{0.1, 0.1, 0.4, 1.0}', s.tsv, ${word(x.w)})`),
       sql` + `,
     );
     const r = await sql<{ id: string; n: number }>`with c as materialized (

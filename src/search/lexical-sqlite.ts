@@ -4,7 +4,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { filterConditions, orderBy, whereAll } from './filters.js';
 import { contentWords, hasText, type ParsedQuery, wordsOf } from './query.js';
-import { MOST_WINDOW, mostWords } from './lexical-most.js';
+import { MOST_WINDOW, mostWords, rankingWords } from './lexical-most.js';
 import { COUNT_CAP, type LexicalBackend, RANK_WINDOW, type LexicalRequest, type LexicalResult } from './types.js';
 
 /** Column weights for bm25(): title, authors, abstract, tags. A title hit counts as ten abstract hits. */
@@ -44,6 +44,12 @@ export const categoryTag = (c: string) => `cat${c.toLowerCase().replace(/[.-]/g,
 /** The first doc_id of a day (migration 0008's keys: unixepoch(published_at) * 1024 and up). */
 export const dayKey = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / 1000) * 1024;
 
+/** Most of the words (lexical-most.ts): the rarer words a candidate needs one of, the words that rank. */
+export interface MostWords {
+  required: string[];
+  ranking: string[];
+}
+
 export interface MatchPlan {
   /** The FTS5 MATCH expression. */
   expr: string;
@@ -60,10 +66,10 @@ export interface MatchPlan {
 /**
  * The FTS5 MATCH expression: every word and phrase (AND), the filters the tags column holds, minus
  * the exclusions. Null when nothing positive is left to match (filters and exclusions alone).
- * With `most` (some of the query's words, lexical-most.ts): at least one of those, ranked by all
- * the words OR-ed; phrases, authors, tags and exclusions as before.
+ * With `most` (lexical-most.ts): at least one of its required words, ranked by its ranking words
+ * OR-ed; phrases, authors, tags and exclusions as before.
  */
-export function matchPlan(q: ParsedQuery, most?: string[]): MatchPlan | null {
+export function matchPlan(q: ParsedQuery, most?: MostWords): MatchPlan | null {
   // author: names go to the index too (a column filter), so that a common name does not scan
   // every paper; the LIKE in filters.ts still checks the exact spelling.
   const authors = q.authors
@@ -76,10 +82,10 @@ export function matchPlan(q: ParsedQuery, most?: string[]): MatchPlan | null {
   if (positive.length === 0) return null;
   let ranked: Array<string | null> = [...positive];
   if (most) {
-    // Some of the rarer words (each counted once, in the OR that ranks), then all of them OR-ed.
-    const any = `(${words.map((w) => quote([w])).join(' OR ')})`;
-    positive = [`(${most.map((w) => quote([w])).join(' OR ')})`, any, ...q.phrases.map(quote), ...authors];
-    ranked = [...most.map(() => null), ...words.map((w) => quote([w])), ...q.phrases.map(quote), ...authors];
+    // Some of the rarer words (each counted once, in the OR that ranks), then the ranking words OR-ed.
+    const any = `(${most.ranking.map((w) => quote([w])).join(' OR ')})`;
+    positive = [`(${most.required.map((w) => quote([w])).join(' OR ')})`, any, ...q.phrases.map(quote), ...authors];
+    ranked = [...most.required.map(() => null), ...most.ranking.map((w) => quote([w])), ...q.phrases.map(quote), ...authors];
   }
   if (q.categories.length) {
     positive.push(`(${q.categories.map((c) => quote([categoryTag(c)])).join(' OR ')})`);
@@ -192,12 +198,12 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       const conditions = filterConditions(query, 'sqlite');
       const excl = exclusionsOnly(query);
       if (excl) conditions.push(excl);
-      let most: string[] | undefined;
+      let most: MostWords | undefined;
       if (words === 'most') {
         const content = contentWords(query);
         const dfs = await Promise.all(content.map((w) => frequencies.frequency(quote([w]))));
-        most = mostWords(content, dfs);
-        if (most.length === 0) return { ids: [], total: 0 };
+        most = { required: mostWords(content, dfs), ranking: rankingWords(content, dfs) };
+        if (most.required.length === 0) return { ids: [], total: 0 };
       }
       const plan = matchPlan(query, most);
       if (plan === null) {
@@ -211,7 +217,7 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       // publication date) and only a window of them is ranked or sorted: bm25 costs microseconds a
       // row, and a common word matches a tenth of a million papers. CROSS JOIN keeps the FTS table
       // the outer loop, so the remaining checks are made on the way and the scan stops at the window.
-      const window = sort === 'relevance' ? Math.max(most ? MOST_WINDOW : RANK_WINDOW, offset + limit) : offset + limit + DATE_SLACK;
+      const window = sort === 'relevance' ? Math.max(RANK_WINDOW, offset + limit) : offset + limit + DATE_SLACK;
       const match = plan.expr;
       const score =
         sort !== 'relevance'
@@ -221,6 +227,19 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
             : sql`bm25(papers_fts, ${WEIGHTS})`;
       const range = dateRange(query);
       const text = sql`papers_fts match ${match} and ${whereAll(range)}`;
+      if (most) {
+        // Most of the words: the candidates are few (lexical-most.ts), so SQLite ranks them all
+        // (the newest MOST_WINDOW at most) and hands over only the page.
+        const from = conditions.length
+          ? sql`papers_fts f cross join search_doc d on d.doc_id = f.rowid cross join papers p on p.id = d.paper_id
+            left join featured fe on fe.paper_id = p.id`
+          : sql`papers_fts f`;
+        const r = await sql<{ id: string; n: number }>`with c as (select f.rowid as rowid, ${score} as score from ${from}
+            where ${text} and ${whereAll(conditions)} order by f.rowid desc limit ${MOST_WINDOW}),
+          top as (select rowid, score, count(*) over () as n from c order by score, rowid desc limit ${limit} offset ${offset})
+          select d.paper_id as id, top.n as n from top join search_doc d on d.doc_id = top.rowid order by top.score, top.rowid desc`.execute(db);
+        return { ids: r.rows.map((x) => x.id), total: Math.min(Number(r.rows[0]?.n ?? 0), COUNT_CAP) };
+      }
       /** Matches below rowid `last` (past a window; all of them from MAX_SAFE_INTEGER), up to COUNT_CAP in all. */
       const countPast = async (from: RawBuilder<unknown>, where: RawBuilder<unknown>, last: number, seen: number) => {
         const r = await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${where} and f.rowid < ${last}
@@ -228,7 +247,7 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
         return seen + Number(r.rows[0]?.n ?? 0);
       };
       // Relevance: the matches are first read forwards, window + 1 at most (see `forwards`).
-      const key = sort === 'relevance' ? `${window} ${words} ${JSON.stringify(query)}` : '';
+      const key = sort === 'relevance' ? `${window} ${JSON.stringify(query)}` : '';
       const firstForwards = sort === 'relevance' && !overflowed.has(key);
       /** The window's rows, and whether they are every match (then their number is the count). */
       const readWindow = async <R>(read: (order: RawBuilder<unknown>, n: number) => Promise<{ rows: R[] }>) => {

@@ -96,7 +96,10 @@ async function readiness(c: Context, deps: AppDeps) {
     // so that a balancer sends no search to an instance that would answer it by words alone.
     const search = current ? await searchReadiness(deps) : 'not checked';
     const ready = current && search !== 'loading';
-    return c.json({ status: ready ? 'ready' : 'not ready', database: deps.db.dialect, schema: { applied, pending, unknown }, search, harvest }, ready ? 200 : 503);
+    return c.json(
+      { status: ready ? 'ready' : 'not ready', database: deps.db.dialect, schema: { applied, pending, unknown }, search, harvest },
+      ready ? 200 : 503,
+    );
   } catch (e) {
     return c.json({ status: 'not ready', database: deps.db.dialect, error: (e as Error).message }, 503);
   }

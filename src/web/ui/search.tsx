@@ -109,8 +109,7 @@ export function SearchPage(props: { q: string; results: SearchResults }) {
         ) : (
           <p class="slot">
             Type words or a sentence, "an exact phrase", -a word to exclude, author:name, cat:cs.LG, after:2025-01-01, before:2026-01-01, has:code,
-            featured:yes, or similar:2405.15738 for the papers nearest to one. An arXiv id or link opens that paper. Results are found by words and by
-            meaning.
+            featured:yes, or similar:2405.15738 for the papers nearest to one. An arXiv id or link opens that paper. Results are found by words and by meaning.
           </p>
         )}
         {q && r.hits.length === 0 ? <p>No papers match. Try fewer words, or remove a filter.</p> : null}
