@@ -15,6 +15,7 @@ import { gracefulLexical } from './lexical-most.js';
 import { postgresLexical } from './lexical-postgres.js';
 import { sqliteLexical } from './lexical-sqlite.js';
 import { hasFilters, hasText, highlightTerms, type ParsedQuery, parseQuery, semanticText, type Sort } from './query.js';
+import { fuseSimilar, moreLikeThis } from './similar.js';
 import { type Segment, snippet } from './snippet.js';
 import type { LexicalBackend, Neighbour, VectorBackend } from './types.js';
 import { postgresVectors } from './vectors-postgres.js';
@@ -196,6 +197,21 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
     }
   }
 
+  /** The nearest papers to `hit` by meaning, or why there are none. */
+  async function neighbours(hit: Hit, k: number): Promise<string[] | string> {
+    const [emb, vec] = await Promise.all([embedder(), vectors()]);
+    if (!vec.available) return 'semantic search is off on this database (no pgvector)';
+    if (!emb) return 'the built-in model has not been trained yet';
+    let v = await vec.vectorOf(emb.model, hit.paper.id);
+    if (!v) {
+      const [fresh] = await withTimeout(EMBED_TIMEOUT_MS, (signal) => emb.embed([paperText(hit.paper)], signal)).catch(() => []);
+      if (!fresh) return 'the embedder did not answer in time';
+      v = fresh;
+    }
+    const nn = await vec.nearest(emb.model, v, k, hit.paper.id);
+    return nn.length ? nn.map((n) => n.id) : 'no embedded papers yet';
+  }
+
   const service: SearchService = {
     lexical,
     embedder,
@@ -274,25 +290,19 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
     },
 
     async similar(id, limit) {
-      const [emb, vec] = await Promise.all([embedder(), vectors()]);
-      if (!vec.available) return { hits: [], reason: 'semantic search is off on this database (no pgvector)' };
-      if (!emb) return { hits: [], reason: 'the built-in model has not been trained yet' };
-      let v = await vec.vectorOf(emb.model, id);
-      if (!v) {
-        const [hit] = await loadHits(db.db, [id]);
-        if (!hit) return { hits: [], reason: `paper ${id} not found` };
-        const [fresh] = await withTimeout(EMBED_TIMEOUT_MS, (signal) => emb.embed([paperText(hit.paper)], signal)).catch(() => []);
-        if (!fresh) return { hits: [], reason: 'the embedder did not answer in time' };
-        v = fresh;
-      }
-      const nn = await vec.nearest(emb.model, v, limit, id);
-      return {
-        hits: await loadHits(
-          db.db,
-          nn.map((n) => n.id),
-        ),
-        reason: nn.length ? null : 'no embedded papers yet',
-      };
+      const [hit] = await loadHits(db.db, [id]);
+      if (!hit) return { hits: [], reason: `paper ${id} not found` };
+      // Both sides at least CANDIDATES deep, so that the fusion has something to agree on.
+      const k = Math.max(limit, CANDIDATES);
+      const [byMeaning, byWords] = await Promise.all([
+        neighbours(hit, k),
+        moreLikeThis(lexical, hit.paper, k).catch((e: Error) => {
+          log?.warn({ err: e.message }, 'similar papers by words failed');
+          return [];
+        }),
+      ]);
+      const ids = fuseSimilar(Array.isArray(byMeaning) ? byMeaning : null, byWords, limit);
+      return { hits: await loadHits(db.db, ids), reason: ids.length ? null : typeof byMeaning === 'string' ? byMeaning : 'no similar papers yet' };
     },
 
     warm() {

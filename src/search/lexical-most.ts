@@ -67,6 +67,7 @@ export function rankingWords(words: string[], dfs: number[]): string[] {
 export function gracefulLexical(inner: LexicalBackend): LexicalBackend {
   return {
     filter: (ids, query) => inner.filter(ids, query),
+    frequencies: (words) => inner.frequencies(words),
     async search(req: LexicalRequest): Promise<LexicalResult> {
       const all = await inner.search(req);
       if (req.words === 'most' || req.sort !== 'relevance' || all.total >= ENOUGH || new Set(contentWords(req.query)).size < 2) return all;

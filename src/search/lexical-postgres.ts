@@ -211,6 +211,18 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
   /** Document frequencies of single words, as the planner estimates them (GIN's statistics). */
   const dfCache = new Map<string, { n: number; at: number }>();
 
+  const word = (w: string) => sql`plainto_tsquery('english', ${w})`;
+
+  /** The papers in all and each word's (stemmed, as the tsvector holds it), as the planner estimates them. */
+  async function frequencies(words: string[]) {
+    if (dfCache.size > 20_000) dfCache.clear();
+    const [papers, dfs] = await Promise.all([
+      remember(papersCache, '', () => estimate(sql`select from papers p`)),
+      Promise.all(words.map((w) => remember(dfCache, w, () => estimate(sql`select from paper_search s where s.tsv @@ ${word(w)}`)))),
+    ]);
+    return { papers, dfs };
+  }
+
   /**
    * Relevance by most of the words (lexical-most.ts): the papers with at least one of the rarer
    * words (and every phrase, author and filter), scored in two steps, since ts_rank costs ~5 us a
@@ -218,14 +230,11 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
    * best MOST_RERANK by IDF times ts_rank of each word (its frequency and field weight).
    */
   async function mostOfTheWords(query: ParsedQuery, conditions: RawBuilder<unknown>[], limit: number, offset: number): Promise<LexicalResult> {
-    if (dfCache.size > 20_000) dfCache.clear();
     const content = contentWords(query);
-    const word = (w: string) => sql`plainto_tsquery('english', ${w})`;
-    const dfs = await Promise.all(content.map((w) => remember(dfCache, w, () => estimate(sql`select from paper_search s where s.tsv @@ ${word(w)}`))));
+    const { papers: all, dfs } = await frequencies(content);
     const most = mostWords(content, dfs);
     if (most.length === 0) return { ids: [], total: 0 };
     const ranking = new Set(rankingWords(content, dfs));
-    const all = await remember(papersCache, '', () => estimate(sql`select from papers p`));
     const idf = (df: number) => Math.max(1e-6, Math.log((all - df + 0.5) / (df + 0.5)));
     let tsq: RawBuilder<unknown> = sql`(${sql.join(most.map(word), sql` || `)})`;
     if (query.phrases.length || query.excluded.length) tsq = sql`(${tsq} && websearch_to_tsquery('english', ${websearchText({ ...query, words: [] })}))`;
@@ -335,6 +344,8 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
       }
       return { ids: ids(page.slice(offset, offset + limit)), total: Math.min(total, COUNT_CAP), ...(approximate ? { approximate } : {}) };
     },
+
+    frequencies,
 
     async filter(ids, query) {
       if (ids.length === 0) return new Set();

@@ -332,6 +332,11 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       };
     },
 
+    async frequencies(words) {
+      const [papers, dfs] = await Promise.all([frequencies.total(), Promise.all(words.map((w) => frequencies.frequency(quote([w]))))]);
+      return { papers, dfs };
+    },
+
     async filter(ids, query) {
       if (ids.length === 0) return new Set();
       const conditions = filterConditions(query, 'sqlite');

@@ -45,6 +45,8 @@ export interface LexicalBackend {
   search(req: LexicalRequest): Promise<LexicalResult>;
   /** The subset of `ids` that pass the query's filters and exclusions (for semantic candidates). */
   filter(ids: string[], query: ParsedQuery): Promise<Set<string>>;
+  /** How many papers there are, and how many have each word (counted, or the planner's estimate). */
+  frequencies(words: string[]): Promise<{ papers: number; dfs: number[] }>;
 }
 
 export interface Neighbour {
