@@ -19,7 +19,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { filterConditions, orderBy, whereAll } from './filters.js';
-import { MOST_RERANK, MOST_WINDOW, mostWords, rankingWords } from './lexical-most.js';
+import { MOST_RERANK, mostWords, rankingWords } from './lexical-most.js';
 import { contentWords, hasText, type ParsedQuery, type Sort, wordsOf } from './query.js';
 import { COUNT_CAP, type LexicalBackend, type LexicalRequest, type LexicalResult, RANK_WINDOW } from './types.js';
 
@@ -211,15 +211,42 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
   /** Document frequencies of single words, as the planner estimates them (GIN's statistics). */
   const dfCache = new Map<string, { n: number; at: number }>();
 
-  const word = (w: string) => sql`plainto_tsquery('english', ${w})`;
+  /** Each word as tsquery text (its stemmed lexeme; '' for a stop word), kept: a constant folds at plan time. */
+  const tsqueryText = new Map<string, string>();
+  const word = (w: string) => sql`${tsqueryText.get(w) ?? ''}::tsquery`;
+  let common: { freqs: Map<string, number>; at: number } = { freqs: new Map(), at: -Infinity };
 
-  /** The papers in all and each word's (stemmed, as the tsvector holds it), as the planner estimates them. */
+  /**
+   * The papers in all and how many have each word: a common word's share from the statistics
+   * ANALYZE keeps of the tsvector (its most common lexemes), the others counted (a rare word's
+   * posting list is short), and kept.
+   */
   async function frequencies(words: string[]) {
     if (dfCache.size > 20_000) dfCache.clear();
-    const [papers, dfs] = await Promise.all([
-      remember(papersCache, '', () => estimate(sql`select from papers p`)),
-      Promise.all(words.map((w) => remember(dfCache, w, () => estimate(sql`select from paper_search s where s.tsv @@ ${word(w)}`)))),
-    ]);
+    if (tsqueryText.size > 20_000) tsqueryText.clear();
+    const unknown = words.filter((w) => !tsqueryText.has(w));
+    if (unknown.length) {
+      const r = await sql<{ w: string; q: string }>`select w, plainto_tsquery('english', w)::text as q from unnest(${unknown}::text[]) as w`.execute(db);
+      for (const x of r.rows) tsqueryText.set(x.w, x.q);
+    }
+    if (Date.now() - common.at > 600_000) {
+      const r = await sql<{ e: string[] | null; f: number[] | null }>`select most_common_elems::text::text[] as e, most_common_elem_freqs as f
+        from pg_stats where tablename = 'paper_search' and attname = 'tsv'`.execute(db);
+      const row = r.rows[0];
+      common = { freqs: new Map((row?.e ?? []).map((e, i) => [e, Number(row?.f?.[i] ?? 0)])), at: Date.now() };
+    }
+    const papers = await remember(papersCache, '', () => estimate(sql`select from papers p`));
+    const dfs = await Promise.all(
+      words.map(async (w) => {
+        const q = tsqueryText.get(w) ?? '';
+        if (!q) return 0;
+        const share = common.freqs.get(/^'(.*)'$/.exec(q)?.[1] ?? '');
+        if (share !== undefined) return Math.round(share * papers);
+        return remember(dfCache, q, async () =>
+          Number((await sql<{ n: number }>`select count(*) as n from paper_search s where s.tsv @@ ${q}::tsquery`.execute(db)).rows[0]?.n ?? 0),
+        );
+      }),
+    );
     return { papers, dfs };
   }
 
@@ -244,19 +271,21 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
     if (tags) tsq = sql`(${tsq} && ${tags}::tsquery)`;
     const join = conditions.length ? sql`join ${papers} on p.id = s.paper_id` : sql``;
     const ranked = content.flatMap((w, i) => (ranking.has(w) ? [{ w, idf: idf(dfs[i]!) }] : []));
-    const coarse = sql.join(
-      ranked.map((x) => sql`${x.idf}::float8 * (s.tsv @@ ${word(x.w)})::int`),
-      sql` + `,
-    );
+    // One ts_rank of the words OR-ed: one detoasting of the tsvector a paper (a call per word would
+    // detoast it once each), without the IDFs, which the finer pass over the best adds.
+    const coarse = sql`ts_rank('{0.1, 0.1, 0.4, 1.0}', s.tsv, (${sql.join(
+      ranked.map((x) => word(x.w)),
+      sql` || `,
+    )}))`;
     const fine = sql.join(
       ranked.map((x) => sql`${x.idf}::float8 * ts_rank('{0.1, 0.1, 0.4, 1.0}', s.tsv, ${word(x.w)})`),
       sql` + `,
     );
-    const r = await sql<{ id: string; n: number }>`with c as materialized (
-        select s.ctid as t, s.paper_id, s.published_at, ${coarse} as coarse from paper_search s ${join}
-        where s.tsv @@ ${tsq} and ${whereAll(conditions)} order by s.published_at desc nulls last limit ${MOST_WINDOW}),
-      top as (select t, paper_id, published_at, count(*) over () as n from c order by coarse desc, published_at desc nulls last, paper_id desc
-        limit ${Math.max(MOST_RERANK, offset + limit)})
+    // The coarse score is computed in the scan, so that the sort carries small rows, not tsvectors.
+    const r = await sql<{ id: string; n: number }>`with top as materialized (
+        select s.ctid as t, s.paper_id, s.published_at, ${coarse} as coarse, count(*) over () as n from paper_search s ${join}
+        where s.tsv @@ ${tsq} and ${whereAll(conditions)}
+        order by 4 desc, s.published_at desc nulls last, s.paper_id desc limit ${Math.max(MOST_RERANK, offset + limit)})
       select top.paper_id as id, top.n from top join paper_search s on s.ctid = top.t
       order by ${fine} desc, top.published_at desc nulls last, top.paper_id desc limit ${limit} offset ${offset}`.execute(db);
     return { ids: ids(r.rows), total: Math.min(Number(r.rows[0]?.n ?? 0), COUNT_CAP) };
