@@ -89,6 +89,9 @@ const MAX_STEP = 6;
  */
 const UNDER_ESTIMATE = 8;
 
+/** ts_rank of one abstract occurrence is about 0.06-0.09, of a title one 0.6-0.8: see mostOfTheWords. */
+const SATURATION = 0.1;
+
 /** Past this many papers in the walked months, their number is the planner's estimate. */
 const RECENT_CAP = 50_000;
 
@@ -214,7 +217,7 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
   /** Each word as tsquery text (its stemmed lexeme; '' for a stop word), kept: a constant folds at plan time. */
   const tsqueryText = new Map<string, string>();
   const word = (w: string) => sql`${tsqueryText.get(w) ?? ''}::tsquery`;
-  let common: { freqs: Map<string, number>; at: number } = { freqs: new Map(), at: -Infinity };
+  let common: { freqs: Map<string, number>; papers: number; at: number } = { freqs: new Map(), papers: 0, at: -Infinity };
 
   /**
    * The papers in all and how many have each word: a common word's share from the statistics
@@ -230,12 +233,18 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
       for (const x of r.rows) tsqueryText.set(x.w, x.q);
     }
     if (Date.now() - common.at > 600_000) {
-      const r = await sql<{ e: string[] | null; f: number[] | null }>`select most_common_elems::text::text[] as e, most_common_elem_freqs as f
-        from pg_stats where tablename = 'paper_search' and attname = 'tsv'`.execute(db);
+      // The shares and the number of rows they are shares of, both from the last ANALYZE; counted
+      // before there has been one.
+      const r = await sql<{ e: string[] | null; f: number[] | null; n: number }>`select
+          (select most_common_elems::text::text[] from pg_stats where tablename = 'paper_search' and attname = 'tsv') as e,
+          (select most_common_elem_freqs from pg_stats where tablename = 'paper_search' and attname = 'tsv') as f,
+          (select reltuples from pg_class where oid = 'paper_search'::regclass) as n`.execute(db);
       const row = r.rows[0];
-      common = { freqs: new Map((row?.e ?? []).map((e, i) => [e, Number(row?.f?.[i] ?? 0)])), at: Date.now() };
+      let n = Number(row?.n ?? 0);
+      if (!(n > 0)) n = Number((await sql<{ n: number }>`select count(*) as n from paper_search`.execute(db)).rows[0]?.n ?? 0);
+      common = { freqs: new Map((row?.e ?? []).map((e, i) => [e, Number(row?.f?.[i] ?? 0)])), papers: n, at: Date.now() };
     }
-    const papers = await remember(papersCache, '', () => estimate(sql`select from papers p`));
+    const papers = common.papers;
     const dfs = await Promise.all(
       words.map(async (w) => {
         const q = tsqueryText.get(w) ?? '';
@@ -254,7 +263,9 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
    * Relevance by most of the words (lexical-most.ts): the papers with at least one of the rarer
    * words (and every phrase, author and filter), scored in two steps, since ts_rank costs ~5 us a
    * word and a paper: first by the IDFs of the words each has (a tsvector lookup each), then the
-   * best MOST_RERANK by IDF times ts_rank of each word (its frequency and field weight).
+   * best MOST_RERANK by IDF times a saturated ts_rank of each word (its frequency and field weight).
+   * On 100 paraphrase queries: MRR@10 0.61 (SQLite 0.76); ts_rank unsaturated 0.05, one ts_rank of
+   * the words OR-ed as the coarse score 0.43.
    */
   async function mostOfTheWords(query: ParsedQuery, conditions: RawBuilder<unknown>[], limit: number, offset: number): Promise<LexicalResult> {
     const content = contentWords(query);
@@ -271,17 +282,19 @@ export function postgresLexical(db: Kysely<Database>): LexicalBackend {
     if (tags) tsq = sql`(${tsq} && ${tags}::tsquery)`;
     const join = conditions.length ? sql`join ${papers} on p.id = s.paper_id` : sql``;
     const ranked = content.flatMap((w, i) => (ranking.has(w) ? [{ w, idf: idf(dfs[i]!) }] : []));
-    // One ts_rank of the words OR-ed: one detoasting of the tsvector a paper (a call per word would
-    // detoast it once each), without the IDFs, which the finer pass over the best adds.
-    const coarse = sql`ts_rank('{0.1, 0.1, 0.4, 1.0}', s.tsv, (${sql.join(
-      ranked.map((x) => word(x.w)),
-      sql` || `,
-    )}))`;
-    const fine = sql.join(
-      ranked.map((x) => sql`${x.idf}::float8 * ts_rank('{0.1, 0.1, 0.4, 1.0}', s.tsv, ${word(x.w)})`),
+    // The coarse score: the IDFs of the words a paper has, computed in the scan.
+    const coarse = sql.join(
+      ranked.map((x) => sql`${x.idf}::float8 * (s.tsv @@ ${word(x.w)})::int`),
       sql` + `,
     );
-    // The coarse score is computed in the scan, so that the sort carries small rows, not tsvectors.
+    // bm25's shape: IDF times a saturating term score. ts_rank alone grows with every occurrence
+    // and counts a title word ten times an abstract one; r / (r + SATURATION) makes the title
+    // about twice the abstract, as FTS5's bm25 with title weight 10 does.
+    const fine = sql.join(
+      ranked.map((x) => sql`${x.idf}::float8 * (select r / (r + ${SATURATION}::float8) from ts_rank('{0.1, 0.1, 0.4, 1.0}', s.tsv, ${word(x.w)}) as r)`),
+      sql` + `,
+    );
+    // Ordered by the coarse score, so that it is computed before the sort, which then carries small rows, not tsvectors.
     const r = await sql<{ id: string; n: number }>`with top as materialized (
         select s.ctid as t, s.paper_id, s.published_at, ${coarse} as coarse, count(*) over () as n from paper_search s ${join}
         where s.tsv @@ ${tsq} and ${whereAll(conditions)}
