@@ -112,9 +112,12 @@ async function main(argv: string[]) {
         if (mode === 'lexical' && lexicalDone) continue;
         const scores: Scores[] = [];
         const t = performance.now();
+        let degraded = 0;
         for (const { q, id } of set.queries) {
           const r = await search.search({ q, mode, limit: 10 });
-          if (r.mode !== mode) throw new Error(`asked for ${mode}, got ${r.mode} for "${q}"`);
+          // A busy machine may miss the embedder's 1 s: counted and shown, not hidden.
+          if (r.degraded) degraded++;
+          else if (r.mode !== mode) throw new Error(`asked for ${mode}, got ${r.mode} for "${q}"`);
           scores.push(
             score(
               r.hits.map((h) => h.paper.id),
@@ -123,7 +126,7 @@ async function main(argv: string[]) {
           );
         }
         const label = mode === 'lexical' ? (db.dialect === 'sqlite' ? 'none (FTS5 bm25)' : 'none (tsvector, ts_rank_cd)') : embLabel;
-        row(set.name, label, mode, mean(scores), (performance.now() - t) / set.queries.length);
+        row(set.name, degraded ? `${label} (${degraded} answered by words alone)` : label, mode, mean(scores), (performance.now() - t) / set.queries.length);
       }
     }
     lexicalDone = true;
