@@ -16,6 +16,26 @@ export interface FineTuneOptions {
   seed?: number;
 }
 
+/** Defaults measured on the real data (docs/decisions/0034): one pass, Adagrad step 0.02. */
+export const FINE_TUNE: Required<Omit<FineTuneOptions, 'seed'>> = { epochs: 1, batch: 128, rate: 0.02, scale: 20 };
+
+/**
+ * The training pairs of a paper: its title and its abstract, and the two halves of its abstract
+ * (by sentences), so that the model learns both short queries and long descriptions.
+ */
+export function trainingPairs(papers: Array<{ title: string; abstract: string }>): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const p of papers) {
+    out.push([p.title, p.abstract]);
+    const sentences = p.abstract.split(/(?<=[.!?])\s+/);
+    if (sentences.length >= 2) {
+      const h = Math.ceil(sentences.length / 2);
+      out.push([sentences.slice(0, h).join(' '), sentences.slice(h).join(' ')]);
+    }
+  }
+  return out;
+}
+
 interface Sparse {
   idx: Int32Array;
   w: Float32Array;
@@ -31,9 +51,9 @@ function encode(model: LsaModel, text: string): Sparse | null {
 /** Fine-tunes `model`'s vectors on `pairs` (in place) and returns it. Deterministic for a seed. */
 export function fineTune(model: LsaModel, pairs: Array<[string, string]>, opts: FineTuneOptions = {}): LsaModel {
   const d = model.dim;
-  const batch = opts.batch ?? 128;
-  const rate = opts.rate ?? 0.05;
-  const scale = opts.scale ?? 20;
+  const batch = opts.batch ?? FINE_TUNE.batch;
+  const rate = opts.rate ?? FINE_TUNE.rate;
+  const scale = opts.scale ?? FINE_TUNE.scale;
   const encoded = pairs.flatMap(([a, b]) => {
     const x = encode(model, a);
     const y = encode(model, b);
@@ -60,7 +80,7 @@ export function fineTune(model: LsaModel, pairs: Array<[string, string]>, opts: 
     return n;
   };
   const order = encoded.map((_, i) => i);
-  for (let epoch = 0; epoch < (opts.epochs ?? 1); epoch++) {
+  for (let epoch = 0; epoch < (opts.epochs ?? FINE_TUNE.epochs); epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];

@@ -1,8 +1,9 @@
 // Embedders behind one interface, chosen by EMBEDDER: `builtin` (LSA trained on this instance's
-// papers, stored in search_model), `onnx:/path/to/folder` (a sentence-transformers model exported
+// papers, its vectors then fine-tuned contrastively, stored in search_model), `onnx:/path/to/folder` (a sentence-transformers model exported
 // to ONNX, run in-process: onnx.ts, docs/decisions/0016), or an OpenAI-compatible `http(s)://host/v1`.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { trainingPairs } from './contrastive.js';
 import { httpEmbedder } from './http.js';
 import { deserializeLsa, embedLsa, type LsaModel, serializeLsa } from './lsa.js';
 import { trainLsaInWorker } from './lsa-train.js';
@@ -51,7 +52,7 @@ export const LSA_DIM = 256;
  * Trains a new built-in model on (a sample of) the stored papers and stores it; returns null when
  * there are too few papers to learn anything (fewer than 3).
  */
-export async function trainBuiltin(db: Kysely<Database>, opts: { sample?: number; dim?: number } = {}): Promise<Embedder | null> {
+export async function trainBuiltin(db: Kysely<Database>, opts: { sample?: number; dim?: number; contrastive?: boolean } = {}): Promise<Embedder | null> {
   const sample = opts.sample ?? LSA_SAMPLE;
   const total = Number(
     (
@@ -67,8 +68,11 @@ export async function trainBuiltin(db: Kysely<Database>, opts: { sample?: number
   const rows = await sql<{ title: string; abstract: string }>`select title, abstract from
     (select title, abstract, row_number() over (order by id) as rn from papers) t
     where (rn - 1) % ${step} = 0 limit ${sample}`.execute(db);
-  const model = await trainLsaInWorker(rows.rows.map(paperText), { dim: opts.dim ?? LSA_DIM });
-  const name = `builtin-lsa${model.dim}:${new Date().toISOString()}`;
+  // LSA, then its vectors fine-tuned on pairs of texts about the same paper (decision 0034); the
+  // name says which, so that vectors of the two are never compared.
+  const contrastive = opts.contrastive ?? true;
+  const model = await trainLsaInWorker(rows.rows.map(paperText), { dim: opts.dim ?? LSA_DIM }, contrastive ? trainingPairs(rows.rows) : undefined);
+  const name = `builtin-lsa${model.dim}${contrastive ? 'ct' : ''}:${new Date().toISOString()}`;
   await db
     .insertInto('search_model')
     .values({
