@@ -90,6 +90,10 @@ describe.each(DIALECTS)('search on %s', (dialect) => {
     // Papers with every word first, then those with some; a phrase stays required.
     expect(await ids('robot fold')).toEqual(['2501.00001', '2501.00002']);
     expect(await ids('"human videos" robot navigate')).toEqual(['2501.00001']);
+    // Filters still apply: an author of two words (checked on the paper's row) and a date range.
+    expect(await ids(`${sentence} author:"ada example"`)).toEqual(['2501.00001', '2501.00002']);
+    expect(await ids(`${sentence} author:"zed nobody"`)).toEqual([]);
+    expect(await ids(`${sentence} before:2001-01-01`)).toEqual([]);
     // Not for date order, where "most" has no order to rank by.
     expect(await ids(sentence, { sort: 'date' })).toEqual([]);
     // Once enough papers (ENOUGH) have every word, only they are listed.
