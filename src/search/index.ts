@@ -72,10 +72,10 @@ export interface SearchService {
   /**
    * Loads the model and the vector index (building SQLite's graph when no saved one is current),
    * without the one-second limit of a search: at start, so that visitors never wait for it. Once:
-   * later calls share the first (a failed one is tried again).
+   * later calls share the first, failed or not.
    */
   warm(): Promise<void>;
-  /** The warm-up has finished: /readyz reports ready from then on. */
+  /** The warm-up has ended (loaded, or failed): searches no longer wait for it. */
   warmed(): boolean;
   lexical: LexicalBackend;
 }
@@ -306,12 +306,14 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
     },
 
     warm() {
+      // A failure ends the wait too: searches then go on with the one-second limit of each, which
+      // is how a dead embedding endpoint never stalls them (and /readyz reports the failure).
       warming ??= load().then(
         () => {
           loaded = true;
         },
         (e: unknown) => {
-          warming = null; // the next search or readiness check tries again
+          loaded = true;
           throw e;
         },
       );

@@ -68,7 +68,6 @@ export function createApp(deps: AppDeps): Hono {
 
 /** 'loaded', 'loading', or why semantic search is off (lexical search still answers then). */
 async function searchReadiness(deps: AppDeps): Promise<string> {
-  if (deps.search.warmed()) return 'loaded';
   const warm = deps.search.warm().then(
     () => 'loaded',
     (e: Error) => `failed: ${e.message}`,
