@@ -47,6 +47,11 @@ export async function loadEmbedder(db: Kysely<Database>, spec: string): Promise<
 /** Training sample and dimension of the built-in model (see docs/decisions/0010 for the figures). */
 export const LSA_SAMPLE = 40_000;
 export const LSA_DIM = 256;
+/**
+ * The contrastive pass needs many batches of different papers: below this many in the sample it
+ * is left out (a fresh instance's first few papers), and the model is LSA alone.
+ */
+export const CONTRASTIVE_MIN = 2000;
 
 /**
  * Trains a new built-in model on (a sample of) the stored papers and stores it; returns null when
@@ -70,7 +75,7 @@ export async function trainBuiltin(db: Kysely<Database>, opts: { sample?: number
     where (rn - 1) % ${step} = 0 limit ${sample}`.execute(db);
   // LSA, then its vectors fine-tuned on pairs of texts about the same paper (decision 0034); the
   // name says which, so that vectors of the two are never compared.
-  const contrastive = opts.contrastive ?? true;
+  const contrastive = (opts.contrastive ?? true) && rows.rows.length >= CONTRASTIVE_MIN;
   const model = await trainLsaInWorker(rows.rows.map(paperText), { dim: opts.dim ?? LSA_DIM }, contrastive ? trainingPairs(rows.rows) : undefined);
   const name = `builtin-lsa${model.dim}${contrastive ? 'ct' : ''}:${new Date().toISOString()}`;
   await db
