@@ -1,5 +1,5 @@
 // `npm run eval -- search [--queries N] [--sets keywords,paraphrase,similar] [--dims 128,256]
-// [--modes lexical,semantic,hybrid] [--database URL] [--no-train] [--no-contrastive] [--fresh]`: retrieval quality on
+// [--modes lexical,semantic,hybrid] [--database URL] [--no-train] [--contrastive] [--fresh]`: retrieval quality on
 // the real data. Loads ../shared/data (84k arXiv + 9.9k Hugging Face papers) into a SQLite database
 // under /tmp (kept between runs unless --fresh), or into the PostgreSQL database of --database
 // (loaded when it has no papers; --fresh empties only the SQLite one), and prints, per engine and
@@ -26,7 +26,7 @@ async function main(argv: string[]) {
   const [what, ...rest] = argv;
   if (what !== 'search') {
     console.error(
-      'usage: npm run eval -- search [--queries N] [--sets keywords,paraphrase,similar] [--dims 128,256] [--modes lexical,semantic,hybrid] [--database URL] [--no-train] [--no-contrastive] [--fresh]',
+      'usage: npm run eval -- search [--queries N] [--sets keywords,paraphrase,similar] [--dims 128,256] [--modes lexical,semantic,hybrid] [--database URL] [--no-train] [--contrastive] [--fresh]',
     );
     process.exit(2);
   }
@@ -37,7 +37,7 @@ async function main(argv: string[]) {
       dims: { type: 'string' },
       fresh: { type: 'boolean' },
       'no-train': { type: 'boolean' },
-      'no-contrastive': { type: 'boolean' },
+      contrastive: { type: 'boolean' },
       modes: { type: 'string' },
       database: { type: 'string' },
       sets: { type: 'string' },
@@ -100,7 +100,9 @@ async function main(argv: string[]) {
   for (const dim of dims) {
     const t0 = Date.now();
     // --no-train evaluates the model trained last (e.g. after an interrupted run).
-    const emb = values['no-train'] ? await createSearch({ db, config }).embedder() : await trainBuiltin(db.db, { dim, contrastive: !values['no-contrastive'] });
+    const emb = values['no-train']
+      ? await createSearch({ db, config }).embedder()
+      : await trainBuiltin(db.db, { dim, contrastive: values.contrastive === true });
     const trainS = (Date.now() - t0) / 1000;
     const search = createSearch({ db, config });
     const t1 = Date.now();

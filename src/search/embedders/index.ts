@@ -1,5 +1,5 @@
 // Embedders behind one interface, chosen by EMBEDDER: `builtin` (LSA trained on this instance's
-// papers, its vectors then fine-tuned contrastively, stored in search_model), `onnx:/path/to/folder` (a sentence-transformers model exported
+// papers, stored in search_model; its vectors can be fine-tuned contrastively: decision 0034), `onnx:/path/to/folder` (a sentence-transformers model exported
 // to ONNX, run in-process: onnx.ts, docs/decisions/0016), or an OpenAI-compatible `http(s)://host/v1`.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
@@ -73,9 +73,10 @@ export async function trainBuiltin(db: Kysely<Database>, opts: { sample?: number
   const rows = await sql<{ title: string; abstract: string }>`select title, abstract from
     (select title, abstract, row_number() over (order by id) as rn from papers) t
     where (rn - 1) % ${step} = 0 limit ${sample}`.execute(db);
-  // LSA, then its vectors fine-tuned on pairs of texts about the same paper (decision 0034); the
-  // name says which, so that vectors of the two are never compared.
-  const contrastive = (opts.contrastive ?? true) && rows.rows.length >= CONTRASTIVE_MIN;
+  // LSA, and with `contrastive` its vectors then fine-tuned on pairs of texts about the same paper
+  // (decision 0034: better alone, not yet in hybrid search, so not the default); the name says
+  // which, so that vectors of the two are never compared.
+  const contrastive = (opts.contrastive ?? false) && rows.rows.length >= CONTRASTIVE_MIN;
   const model = await trainLsaInWorker(rows.rows.map(paperText), { dim: opts.dim ?? LSA_DIM }, contrastive ? trainingPairs(rows.rows) : undefined);
   const name = `builtin-lsa${model.dim}${contrastive ? 'ct' : ''}:${new Date().toISOString()}`;
   await db
