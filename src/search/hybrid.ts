@@ -8,7 +8,8 @@
 // rank even when it is not among the 50 nearest of the whole corpus; on the real data this is
 // what lifts hybrid above lexical alone (plain RRF of the two top-50 lists fell below it with the
 // built-in embedder: docs/decisions/0010). When the embedder does not answer within a second the
-// lexical results are served alone, so a slow or dead embedding server never stalls a search.
+// lexical results are served alone, so a slow or dead embedding server never stalls a search;
+// only while the model loads (at start) does a search wait longer (LOAD_WAIT_MS).
 
 /** RRF's constant: large enough that the first few ranks of either list do not dominate. */
 export const RRF_K = 60;
@@ -16,6 +17,11 @@ export const RRF_K = 60;
 export const CANDIDATES = 50;
 /** How long a search waits for the query's embedding before answering with lexical results. */
 export const EMBED_TIMEOUT_MS = 1000;
+/**
+ * How long a search waits for the model and the vector index to load (at start) before answering
+ * with words alone: a million papers' saved graph loads in seconds; building one takes minutes.
+ */
+export const LOAD_WAIT_MS = 15_000;
 
 export interface Fused {
   id: string;

@@ -9,11 +9,13 @@ import type { Logger } from '../log.js';
 import { loadEmbedder, paperText } from './embedders/index.js';
 import type { Embedder } from './embedders/types.js';
 import { embedPending, type EmbedProgress, reindex } from './maintenance.js';
-import { CANDIDATES, EMBED_TIMEOUT_MS, reciprocalRankFusion, semanticRanking, withTimeout } from './hybrid.js';
+import { CANDIDATES, EMBED_TIMEOUT_MS, LOAD_WAIT_MS, reciprocalRankFusion, semanticRanking, withTimeout } from './hybrid.js';
 import { type Hit, loadHits } from './hits.js';
+import { gracefulLexical } from './lexical-most.js';
 import { postgresLexical } from './lexical-postgres.js';
 import { sqliteLexical } from './lexical-sqlite.js';
-import { hasFilters, hasText, type ParsedQuery, parseQuery, semanticText, type Sort } from './query.js';
+import { hasFilters, hasText, highlightTerms, type ParsedQuery, parseQuery, semanticText, type Sort } from './query.js';
+import { fuseSimilar, moreLikeThis } from './similar.js';
 import { type Segment, snippet } from './snippet.js';
 import type { LexicalBackend, Neighbour, VectorBackend } from './types.js';
 import { postgresVectors } from './vectors-postgres.js';
@@ -49,6 +51,8 @@ export interface SearchResults {
   /** Meaning was asked for but words alone answered (the model loading, or too slow): not for caching. */
   degraded: boolean;
   tookMs: number;
+  /** The box held this paper's arXiv id or URL, and the paper is here: pages open it (the one hit). */
+  opens: string | null;
 }
 
 export interface Similar {
@@ -67,9 +71,12 @@ export interface SearchService {
   vectors(): Promise<VectorBackend>;
   /**
    * Loads the model and the vector index (building SQLite's graph when no saved one is current),
-   * without the one-second limit of a search: at start, so that visitors never wait for it.
+   * without the one-second limit of a search: at start, so that visitors never wait for it. Once:
+   * later calls share the first, failed or not.
    */
   warm(): Promise<void>;
+  /** The warm-up has ended (loaded, or failed): searches no longer wait for it. */
+  warmed(): boolean;
   lexical: LexicalBackend;
 }
 
@@ -80,6 +87,9 @@ export interface SearchDeps {
 }
 
 const services = new WeakMap<Db, SearchService>();
+
+/** The most neighbours similar:ID lists (five pages). */
+const SIMILAR_MAX = 100;
 
 /** Where SQLite's vector graph is saved: beside the database file (none for an in-memory one). */
 function graphDir(db: Db): string | null {
@@ -98,12 +108,28 @@ export function searchFor(deps: SearchDeps): SearchService {
 
 export function createSearch({ db, config, log }: SearchDeps): SearchService {
   // SQLite's lexical queries run on reader threads (db/sqlite-readers.ts), beside the vector side.
-  const lexical = db.dialect === 'sqlite' ? sqliteLexical(db.readers?.() ?? db.db, { dpBm25: db.dpBm25 === true }) : postgresLexical(db.db);
+  // All the words while enough papers match them, most of them otherwise (lexical-most.ts).
+  const lexical = gracefulLexical(db.dialect === 'sqlite' ? sqliteLexical(db.readers?.() ?? db.db, { dpBm25: db.dpBm25 === true }) : postgresLexical(db.db));
   let vectorsP: Promise<VectorBackend> | null = null;
   const vectors = () =>
     (vectorsP ??= db.dialect === 'sqlite' ? Promise.resolve(sqliteVectors(db.db, { dir: graphDir(db), log })) : postgresVectors(db.db, log));
   let current: Embedder | null = null;
   let checkedAt = 0;
+  let warming: Promise<void> | null = null;
+  let loaded = false;
+
+  /** Reader threads, the model and the vector index. */
+  async function load() {
+    // SQLite's reader threads start on first use (a few hundred ms): before the first search.
+    const readers = db.readers?.();
+    if (readers && readers !== db.db) await Promise.all([1, 2].map(() => sql`select 1`.execute(readers)));
+    const [emb, vec] = await Promise.all([embedder(), vectors()]);
+    if (emb && vec.available) {
+      await vec.prepare?.(emb.model);
+      // A first text embedded: an ONNX session's first run is slow, an endpoint may be starting.
+      if (config.embedder !== 'builtin') await emb.embed(['warm up']);
+    }
+  }
 
   async function embedder(): Promise<Embedder | null> {
     // The built-in model may be retrained by another process (import, reindex): look every 5 s.
@@ -132,6 +158,15 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
     k: number,
   ): Promise<{ neighbours: Neighbour[]; similarity: (ids: string[]) => Promise<Map<string, number>> } | null> {
     try {
+      // While the model and the vector index load (at start), a search waits for them, bounded,
+      // rather than answering with words alone: the load is paid once, the 1 s limit is per query.
+      if (!loaded) {
+        const ok = await withTimeout(LOAD_WAIT_MS, () => service.warm()).then(
+          () => true,
+          () => false,
+        );
+        if (!ok) return null;
+      }
       return await withTimeout(EMBED_TIMEOUT_MS, async (signal) => {
         const [emb, vec] = await Promise.all([embedder(), vectors()]);
         if (!emb || !vec.available) return null;
@@ -162,6 +197,21 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
     }
   }
 
+  /** The nearest papers to `hit` by meaning, or why there are none. */
+  async function neighbours(hit: Hit, k: number): Promise<string[] | string> {
+    const [emb, vec] = await Promise.all([embedder(), vectors()]);
+    if (!vec.available) return 'semantic search is off on this database (no pgvector)';
+    if (!emb) return 'the built-in model has not been trained yet';
+    let v = await vec.vectorOf(emb.model, hit.paper.id);
+    if (!v) {
+      const [fresh] = await withTimeout(EMBED_TIMEOUT_MS, (signal) => emb.embed([paperText(hit.paper)], signal)).catch(() => []);
+      if (!fresh) return 'the embedder did not answer in time';
+      v = fresh;
+    }
+    const nn = await vec.nearest(emb.model, v, k, hit.paper.id);
+    return nn.length ? nn.map((n) => n.id) : 'no embedded papers yet';
+  }
+
   const service: SearchService = {
     lexical,
     embedder,
@@ -174,11 +224,34 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
       const limit = Math.min(Math.max(1, Math.trunc(input.limit ?? 20)), 100);
       const page = Math.min(Math.max(1, Math.trunc(input.page ?? 1)), 1000);
       const offset = (page - 1) * limit;
-      const done = async (ids: string[], total: number, mode: SearchResults['mode'], approximate = false, degraded = false): Promise<SearchResults> => {
-        const terms = [...query.words, ...query.phrases.flat()];
+      const done = async (
+        ids: string[],
+        total: number,
+        mode: SearchResults['mode'],
+        approximate = false,
+        degraded = false,
+        opens: string | null = null,
+      ): Promise<SearchResults> => {
+        const terms = highlightTerms(query);
         const hits = (await loadHits(db.db, ids)).map((h) => ({ ...h, snippet: snippet(h.paper.abstract, terms) }));
-        return { query, hits, total, approximate, page, limit, sort, mode, degraded, tookMs: performance.now() - started };
+        return { query, hits, total, approximate, page, limit, sort, mode, degraded, tookMs: performance.now() - started, opens };
       };
+
+      if (query.paper && page === 1) {
+        const [hit] = await loadHits(db.db, [query.paper]);
+        if (hit) return done([hit.paper.id], 1, 'none', false, false, hit.paper.id);
+      }
+      if (query.similar) {
+        // The paper's neighbours, through the query's filters (twice as many asked, as for search).
+        const filtered = hasFilters(query) || query.excluded.length > 0;
+        const s = await service.similar(query.similar, Math.min(SIMILAR_MAX, (offset + limit) * (filtered ? 2 : 1)));
+        let ids = s.hits.map((h) => h.paper.id);
+        if (filtered) {
+          const pass = await lexical.filter(ids, query);
+          ids = ids.filter((id) => pass.has(id));
+        }
+        return done(ids.slice(offset, offset + limit), ids.length, 'semantic');
+      }
 
       if (!hasText(query) && !hasFilters(query)) return done([], 0, 'none');
       const mode = input.mode ?? 'hybrid';
@@ -202,7 +275,10 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
         return null;
       });
       if (similarity === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical', lex.approximate === true, true);
-      const fused = reciprocalRankFusion([lex.ids, semanticRanking(lex.ids.slice(0, CANDIDATES), sem.neighbours, similarity)]).map((f) => f.id);
+      // When the lexical list went on past the papers with every word, those count once more: a
+      // paper with some of the words that is also close in meaning would otherwise outrank them.
+      const lists = [lex.ids, ...(lex.allWords ? [lex.allWords] : []), semanticRanking(lex.ids.slice(0, CANDIDATES), sem.neighbours, similarity)];
+      const fused = reciprocalRankFusion(lists).map((f) => f.id);
       const semanticOnly = fused.length - lex.ids.length;
       let ids = fused.slice(offset, offset + limit);
       // Past the fused candidates the list goes on with the rest of the lexical matches.
@@ -214,34 +290,37 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
     },
 
     async similar(id, limit) {
-      const [emb, vec] = await Promise.all([embedder(), vectors()]);
-      if (!vec.available) return { hits: [], reason: 'semantic search is off on this database (no pgvector)' };
-      if (!emb) return { hits: [], reason: 'the built-in model has not been trained yet' };
-      let v = await vec.vectorOf(emb.model, id);
-      if (!v) {
-        const [hit] = await loadHits(db.db, [id]);
-        if (!hit) return { hits: [], reason: `paper ${id} not found` };
-        const [fresh] = await withTimeout(EMBED_TIMEOUT_MS, (signal) => emb.embed([paperText(hit.paper)], signal)).catch(() => []);
-        if (!fresh) return { hits: [], reason: 'the embedder did not answer in time' };
-        v = fresh;
-      }
-      const nn = await vec.nearest(emb.model, v, limit, id);
-      return {
-        hits: await loadHits(
-          db.db,
-          nn.map((n) => n.id),
-        ),
-        reason: nn.length ? null : 'no embedded papers yet',
-      };
+      const [hit] = await loadHits(db.db, [id]);
+      if (!hit) return { hits: [], reason: `paper ${id} not found` };
+      // Both sides at least CANDIDATES deep, so that the fusion has something to agree on.
+      const k = Math.max(limit, CANDIDATES);
+      const [byMeaning, byWords] = await Promise.all([
+        neighbours(hit, k),
+        moreLikeThis(lexical, hit.paper, k).catch((e: Error) => {
+          log?.warn({ err: e.message }, 'similar papers by words failed');
+          return [];
+        }),
+      ]);
+      const ids = fuseSimilar(Array.isArray(byMeaning) ? byMeaning : null, byWords, limit);
+      return { hits: await loadHits(db.db, ids), reason: ids.length ? null : typeof byMeaning === 'string' ? byMeaning : 'no similar papers yet' };
     },
 
-    async warm() {
-      // SQLite's reader threads start on first use (a few hundred ms): before the first search.
-      const readers = db.readers?.();
-      if (readers && readers !== db.db) await Promise.all([1, 2].map(() => sql`select 1`.execute(readers)));
-      const [emb, vec] = await Promise.all([embedder(), vectors()]);
-      if (emb && vec.available) await vec.prepare?.(emb.model);
+    warm() {
+      // A failure ends the wait too: searches then go on with the one-second limit of each, which
+      // is how a dead embedding endpoint never stalls them (and /readyz reports the failure).
+      warming ??= load().then(
+        () => {
+          loaded = true;
+        },
+        (e: unknown) => {
+          loaded = true;
+          throw e;
+        },
+      );
+      return warming;
     },
+
+    warmed: () => loaded,
 
     embedPending: (opts = {}) => embedPending({ db, config, log, service }, opts),
     reindex: (opts) => reindex({ db, config, log, service }, opts),

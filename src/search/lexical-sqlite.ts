@@ -3,7 +3,8 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { filterConditions, orderBy, whereAll } from './filters.js';
-import { hasText, type ParsedQuery, wordsOf } from './query.js';
+import { contentWords, hasText, type ParsedQuery, wordsOf } from './query.js';
+import { MOST_WINDOW, mostWords, rankingWords } from './lexical-most.js';
 import { COUNT_CAP, type LexicalBackend, RANK_WINDOW, type LexicalRequest, type LexicalResult } from './types.js';
 
 /** Column weights for bm25(): title, authors, abstract, tags. A title hit counts as ten abstract hits. */
@@ -43,20 +44,11 @@ export const categoryTag = (c: string) => `cat${c.toLowerCase().replace(/[.-]/g,
 /** The first doc_id of a day (migration 0008's keys: unixepoch(published_at) * 1024 and up). */
 export const dayKey = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / 1000) * 1024;
 
-/**
- * PostgreSQL's English stop words (its english.stop, from Snowball), which its tsqueries leave out:
- * SQLite leaves them out of the AND the same way, unless the query has nothing else. "in" or "to"
- * match nine papers in ten, and intersecting their posting lists was most of the time of a long
- * query at a million papers (decision 0010). Phrases keep them.
- */
-export const STOP_WORDS = new Set(
-  `i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
-  she her hers herself it its itself they them their theirs themselves what which who whom this that these those am is are was
-  were be been being have has had having do does did doing a an the and but if or because as until while of at by for with
-  about against between into through during before after above below to from up down in out on off over under again further
-  then once here there when where why how all any both each few more most other some such no nor not only own same so than
-  too very s t can will just don should now`.split(/\s+/),
-);
+/** Most of the words (lexical-most.ts): the rarer words a candidate needs one of, the words that rank. */
+export interface MostWords {
+  required: string[];
+  ranking: string[];
+}
 
 export interface MatchPlan {
   /** The FTS5 MATCH expression. */
@@ -74,19 +66,27 @@ export interface MatchPlan {
 /**
  * The FTS5 MATCH expression: every word and phrase (AND), the filters the tags column holds, minus
  * the exclusions. Null when nothing positive is left to match (filters and exclusions alone).
+ * With `most` (lexical-most.ts): at least one of its required words, ranked by its ranking words
+ * OR-ed; phrases, authors, tags and exclusions as before.
  */
-export function matchPlan(q: ParsedQuery): MatchPlan | null {
+export function matchPlan(q: ParsedQuery, most?: MostWords): MatchPlan | null {
   // author: names go to the index too (a column filter), so that a common name does not scan
   // every paper; the LIKE in filters.ts still checks the exact spelling.
   const authors = q.authors
     .map(wordsOf)
     .filter((w) => w.length > 0)
     .map((w) => `authors : ${quote(w)}`);
-  const content = q.words.filter((w) => !STOP_WORDS.has(w));
+  const content = contentWords(q);
   const words = content.length > 0 || q.phrases.length > 0 || authors.length > 0 ? content : q.words;
-  const positive = [...words.map((w) => quote([w])), ...q.phrases.map(quote), ...authors];
+  let positive = [...words.map((w) => quote([w])), ...q.phrases.map(quote), ...authors];
   if (positive.length === 0) return null;
-  const ranked: Array<string | null> = [...positive];
+  let ranked: Array<string | null> = [...positive];
+  if (most) {
+    // Some of the rarer words (each counted once, in the OR that ranks), then the ranking words OR-ed.
+    const any = `(${most.ranking.map((w) => quote([w])).join(' OR ')})`;
+    positive = [`(${most.required.map((w) => quote([w])).join(' OR ')})`, any, ...q.phrases.map(quote), ...authors];
+    ranked = [...most.required.map(() => null), ...most.ranking.map((w) => quote([w])), ...q.phrases.map(quote), ...authors];
+  }
   if (q.categories.length) {
     positive.push(`(${q.categories.map((c) => quote([categoryTag(c)])).join(' OR ')})`);
     ranked.push(...q.categories.map(() => null));
@@ -181,7 +181,8 @@ export interface SqliteLexicalOptions {
 const OVERFLOWED_MAX = 5000;
 
 export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOptions = {}): LexicalBackend {
-  const stats = options.dpBm25 ? new TermStats(db) : null;
+  const frequencies = new TermStats(db);
+  const stats = options.dpBm25 ? frequencies : null;
   /**
    * `forwards`: FTS5 reads a posting list two to four times faster in rowid order than backwards
    * (a page read backwards is parsed whole first; 200 queries of the benchmark on a million
@@ -193,11 +194,18 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
    */
   const overflowed = new Set<string>();
   return {
-    async search({ query, sort, limit, offset }: LexicalRequest): Promise<LexicalResult> {
+    async search({ query, sort, limit, offset, words = 'all' }: LexicalRequest): Promise<LexicalResult> {
       const conditions = filterConditions(query, 'sqlite');
       const excl = exclusionsOnly(query);
       if (excl) conditions.push(excl);
-      const plan = matchPlan(query);
+      let most: MostWords | undefined;
+      if (words === 'most') {
+        const content = contentWords(query);
+        const dfs = await Promise.all(content.map((w) => frequencies.frequency(quote([w]))));
+        most = { required: mostWords(content, dfs), ranking: rankingWords(content, dfs) };
+        if (most.required.length === 0) return { ids: [], total: 0 };
+      }
+      const plan = matchPlan(query, most);
       if (plan === null) {
         const rows = await sql<{ id: string }>`select p.id from papers p left join featured fe on fe.paper_id = p.id
           where ${whereAll(conditions)} order by ${orderBy(sort, null)} limit ${limit} offset ${offset}`.execute(db);
@@ -219,6 +227,19 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
             : sql`bm25(papers_fts, ${WEIGHTS})`;
       const range = dateRange(query);
       const text = sql`papers_fts match ${match} and ${whereAll(range)}`;
+      if (most) {
+        // Most of the words: the candidates are few (lexical-most.ts), so SQLite ranks them all
+        // (the newest MOST_WINDOW at most) and hands over only the page.
+        const from = conditions.length
+          ? sql`papers_fts f cross join search_doc d on d.doc_id = f.rowid cross join papers p on p.id = d.paper_id
+            left join featured fe on fe.paper_id = p.id`
+          : sql`papers_fts f`;
+        const r = await sql<{ id: string; n: number }>`with c as (select f.rowid as rowid, ${score} as score from ${from}
+            where ${text} and ${whereAll(conditions)} order by f.rowid desc limit ${MOST_WINDOW}),
+          top as (select rowid, score, count(*) over () as n from c order by score, rowid desc limit ${limit} offset ${offset})
+          select d.paper_id as id, top.n as n from top join search_doc d on d.doc_id = top.rowid order by top.score, top.rowid desc`.execute(db);
+        return { ids: r.rows.map((x) => x.id), total: Math.min(Number(r.rows[0]?.n ?? 0), COUNT_CAP) };
+      }
       /** Matches below rowid `last` (past a window; all of them from MAX_SAFE_INTEGER), up to COUNT_CAP in all. */
       const countPast = async (from: RawBuilder<unknown>, where: RawBuilder<unknown>, last: number, seen: number) => {
         const r = await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${where} and f.rowid < ${last}
@@ -309,6 +330,11 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
         ids: ranked,
         total: await (joined ? countPast(from, where, last, rows.rows.length) : countPast(sql`papers_fts f`, text, last, rows.rows.length)),
       };
+    },
+
+    async frequencies(words) {
+      const [papers, dfs] = await Promise.all([frequencies.total(), Promise.all(words.map((w) => frequencies.frequency(quote([w]))))]);
+      return { papers, dfs };
     },
 
     async filter(ids, query) {

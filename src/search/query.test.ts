@@ -16,6 +16,8 @@ describe('parseQuery', () => {
       before: '2026-01-01',
       hasCode: true,
       featured: true,
+      paper: null,
+      similar: null,
     });
     expect(hasText(q) && hasFilters(q)).toBe(true);
     expect(semanticText(q)).toBe('video generation diffusion');
@@ -37,8 +39,18 @@ describe('parseQuery', () => {
     expect(parseQuery('x'.repeat(600)).words[0]).toHaveLength(500);
   });
 
+  it('recognises an arXiv id or URL alone, and similar:ID or "papers like ID"', () => {
+    expect(parseQuery('2405.15738').paper).toBe('2405.15738');
+    expect(parseQuery(' https://arxiv.org/abs/2405.15738v2 ').paper).toBe('2405.15738');
+    expect(parseQuery('arXiv:hep-th/9901001').paper).toBe('hep-th/9901001');
+    expect(parseQuery('2405.15738 diffusion').paper).toBeNull();
+    expect(parseQuery('similar:2405.15738 cat:cs.CV')).toMatchObject({ similar: '2405.15738', categories: ['cs.CV'], words: [] });
+    expect(parseQuery('papers like https://arxiv.org/pdf/2405.15738.pdf')).toMatchObject({ similar: '2405.15738', words: [] });
+    expect(parseQuery('similar:nothing').words).toEqual(['similar', 'nothing']);
+  });
+
   it('writes a query back in a form that parses to the same query', () => {
-    for (const text of ['a "b c" -d -"e f" author:"x y" cat:cs.CV after:2025-01-01 has:code featured:no', 'plain words']) {
+    for (const text of ['a "b c" -d -"e f" author:"x y" cat:cs.CV after:2025-01-01 has:code featured:no similar:2405.15738', 'plain words']) {
       const q = parseQuery(text);
       expect(parseQuery(formatQuery(q))).toEqual(q);
     }

@@ -1,7 +1,9 @@
 // The search query language (INTERFACE.md, /search): words, "exact phrases", -excluded,
-// author:name, cat:cs.LG, after:YYYY-MM-DD, before:YYYY-MM-DD, has:code, featured:yes.
+// author:name, cat:cs.LG, after:YYYY-MM-DD, before:YYYY-MM-DD, has:code, featured:yes, similar:ID;
+// an arXiv id or URL alone names a paper.
 // Parsing never fails: anything that is not a well-formed operator is searched as words, so a
 // user typing `after:yesterday` or an unclosed quote still gets results.
+import { parseArxivId } from '../papers/arxiv-id.js';
 import { parseDay } from '../papers/dates.js';
 
 export type Sort = 'relevance' | 'date' | 'upvotes';
@@ -22,9 +24,15 @@ export interface ParsedQuery {
   before: string | null;
   hasCode: boolean;
   featured: boolean | null;
+  /** The box holds an arXiv id or URL and nothing else: that paper is opened when it is here. */
+  paper: string | null;
+  /** similar:ID (or "papers like ID"): the papers nearest in meaning to that one. */
+  similar: string | null;
 }
 
 const CATEGORY = /^[a-z-]+(\.[a-z-]+)?$/i;
+/** "papers like ID", "similar to ID": the same as similar:ID. */
+const LIKE = /^\s*(?:papers?\s+like|similar\s+to|more\s+like)\s+(\S+)\s*$/i;
 
 /** Splits text into words the way both engines' tokenizers roughly do (letters and digits). */
 export function wordsOf(text: string): string[] {
@@ -32,12 +40,30 @@ export function wordsOf(text: string): string[] {
 }
 
 export function emptyQuery(): ParsedQuery {
-  return { words: [], phrases: [], excluded: [], authors: [], categories: [], after: null, before: null, hasCode: false, featured: null };
+  return {
+    words: [],
+    phrases: [],
+    excluded: [],
+    authors: [],
+    categories: [],
+    after: null,
+    before: null,
+    hasCode: false,
+    featured: null,
+    paper: null,
+    similar: null,
+  };
 }
 
 export function parseQuery(input: string): ParsedQuery {
   const q = emptyQuery();
-  const text = input.slice(0, 500); // bounded: a search box is not a document
+  let text = input.slice(0, 500); // bounded: a search box is not a document
+  q.paper = parseArxivId(text)?.id ?? null;
+  const like = LIKE.exec(text);
+  if (like && parseArxivId(like[1]!)) {
+    q.similar = parseArxivId(like[1]!)!.id;
+    text = '';
+  }
   // Tokens: optional '-', optional 'key:', then a "quoted run" or a bare run of non-space.
   const re = /(-?)(?:([a-z]+):)?("([^"]*)"|"[^"]*$|\S+)/gi;
   for (const m of text.matchAll(re)) {
@@ -74,6 +100,12 @@ function applyOperator(q: ParsedQuery, key: string, value: string): boolean {
       if (value.toLowerCase() !== 'code') return false;
       q.hasCode = true;
       return true;
+    case 'similar': {
+      const ref = parseArxivId(value);
+      if (!ref) return false;
+      q.similar = ref.id;
+      return true;
+    }
     case 'featured': {
       const v = value.toLowerCase();
       if (!['yes', 'no', 'true', 'false'].includes(v)) return false;
@@ -83,6 +115,34 @@ function applyOperator(q: ParsedQuery, key: string, value: string): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * PostgreSQL's English stop words (its english.stop, from Snowball), which its tsqueries leave out:
+ * SQLite leaves them out of the AND the same way, unless the query has nothing else, and no snippet
+ * highlights them. "in" or "to"
+ * match nine papers in ten, and intersecting their posting lists was most of the time of a long
+ * query at a million papers (decision 0010). Phrases keep them.
+ */
+export const STOP_WORDS = new Set(
+  `i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+  she her hers herself it its itself they them their theirs themselves what which who whom this that these those am is are was
+  were be been being have has had having do does did doing a an the and but if or because as until while of at by for with
+  about against between into through during before after above below to from up down in out on off over under again further
+  then once here there when where why how all any both each few more most other some such no nor not only own same so than
+  too very s t can will just don should now`.split(/\s+/),
+);
+
+/** The query's words less the stop words. */
+export function contentWords(q: ParsedQuery): string[] {
+  return q.words.filter((w) => !STOP_WORDS.has(w));
+}
+
+/** The words and phrase words a snippet highlights: stop words only when the query is nothing else. */
+export function highlightTerms(q: ParsedQuery): string[] {
+  const all = [...q.words, ...q.phrases.flat()];
+  const content = all.filter((w) => !STOP_WORDS.has(w));
+  return content.length ? content : all;
 }
 
 /** True when the query has words or phrases to rank by (filters alone only list). */
@@ -112,5 +172,6 @@ export function formatQuery(q: ParsedQuery): string {
   if (q.before) parts.push(`before:${q.before}`);
   if (q.hasCode) parts.push('has:code');
   if (q.featured !== null) parts.push(`featured:${q.featured ? 'yes' : 'no'}`);
+  if (q.similar) parts.push(`similar:${q.similar}`);
   return parts.join(' ');
 }

@@ -19,6 +19,12 @@ export interface LexicalRequest {
   sort: Sort;
   limit: number;
   offset: number;
+  /**
+   * 'all' (default): every word must match. 'most': relevance over the papers that have at least
+   * one of the query's rarer words, ranked by bm25 over all its words OR-ed (lexical-most.ts);
+   * phrases, authors, filters and exclusions stay required.
+   */
+  words?: 'all' | 'most';
 }
 
 export interface LexicalResult {
@@ -28,12 +34,19 @@ export interface LexicalResult {
   total: number;
   /** `total` is an estimate (PostgreSQL past the months it walked, decision 0019). */
   approximate?: boolean;
+  /**
+   * Set when the list went on with the papers that have most of the words (lexical-most.ts): the
+   * ids that have every word, the first of `ids`.
+   */
+  allWords?: string[];
 }
 
 export interface LexicalBackend {
   search(req: LexicalRequest): Promise<LexicalResult>;
   /** The subset of `ids` that pass the query's filters and exclusions (for semantic candidates). */
   filter(ids: string[], query: ParsedQuery): Promise<Set<string>>;
+  /** How many papers there are, and how many have each word (counted, or the planner's estimate). */
+  frequencies(words: string[]): Promise<{ papers: number; dfs: number[] }>;
 }
 
 export interface Neighbour {

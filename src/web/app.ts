@@ -70,12 +70,39 @@ export function createApp(deps: AppDeps): Hono {
   return app;
 }
 
+/** 'loaded', 'loading', or why semantic search is off (lexical search still answers then). */
+async function searchReadiness(deps: AppDeps): Promise<string> {
+  const warm = deps.search.warm().then(
+    () => 'loaded',
+    (e: Error) => `failed: ${e.message}`,
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const wait = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve('loading'), READY_WAIT_MS);
+  });
+  try {
+    return await Promise.race([warm, wait]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** How long /readyz waits for a warm-up under way before answering 'not ready'. */
+const READY_WAIT_MS = 2000;
+
 async function readiness(c: Context, deps: AppDeps) {
   try {
     const { current, applied, pending, unknown } = await schemaHealth(deps.db.db);
     // arXiv being down does not make this instance unready: it shows in the details only.
     const harvest = current ? await harvestState(deps.db.db) : undefined;
-    return c.json({ status: current ? 'ready' : 'not ready', database: deps.db.dialect, schema: { applied, pending, unknown }, harvest }, current ? 200 : 503);
+    // The search model and vector index load at start (serve calls warm()); ready once they have,
+    // so that a balancer sends no search to an instance that would answer it by words alone.
+    const search = current ? await searchReadiness(deps) : 'not checked';
+    const ready = current && search !== 'loading';
+    return c.json(
+      { status: ready ? 'ready' : 'not ready', database: deps.db.dialect, schema: { applied, pending, unknown }, search, harvest },
+      ready ? 200 : 503,
+    );
   } catch (e) {
     return c.json({ status: 'not ready', database: deps.db.dialect, error: (e as Error).message }, 503);
   }

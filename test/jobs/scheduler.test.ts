@@ -19,6 +19,7 @@ import { arxivRawRecord, syntheticPaper } from '../fixtures/arxiv-xml.js';
 import { type ArxivServer, servedRecord, startArxivServer } from '../harness/arxiv-server.js';
 import { DIALECTS, openTestDb } from '../harness/db.js';
 import { buildServices } from '../../src/services.js';
+import { searchFor } from '../../src/search/index.js';
 
 const HOUR = 3_600_000;
 
@@ -174,6 +175,7 @@ describe.each(DIALECTS)('the harvest job on %s', (dialect) => {
     await s.tick(); // start-up tick: overdue (never succeeded), fails after the fetcher's retries
     await s.stop();
     const app = createApp(buildServices({ db: t.db, config }));
+    await searchFor({ db: t.db, config }).warm(); // as serve does at start
     const ready = (await (await app.request('/readyz')).json()) as Record<string, any>;
     expect(ready.status).toBe('ready');
     expect(ready.harvest).toMatchObject({ scheduled: true, lastOutcome: 'error', lastSuccessAt: null });

@@ -12,6 +12,8 @@ export interface EmbedServer {
   failures: number[];
   /** Delay (ms) before answering. */
   delayMs: number;
+  /** Delays (ms) for the next requests, in order, instead of delayMs. */
+  delays: number[];
   close(): Promise<void>;
 }
 
@@ -28,7 +30,7 @@ export function hashVector(text: string): number[] {
 }
 
 export async function startEmbedServer(): Promise<EmbedServer> {
-  const state = { requests: [] as EmbedServer['requests'], failures: [] as number[], delayMs: 0 };
+  const state = { requests: [] as EmbedServer['requests'], failures: [] as number[], delayMs: 0, delays: [] as number[] };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
@@ -48,7 +50,8 @@ export async function startEmbedServer(): Promise<EmbedServer> {
         const data = parsed.input.map((t, index) => ({ object: 'embedding', index, embedding: hashVector(t) }));
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data, model: parsed.model }));
       };
-      if (state.delayMs > 0) setTimeout(answer, state.delayMs);
+      const delay = state.delays.shift() ?? state.delayMs;
+      if (delay > 0) setTimeout(answer, delay);
       else answer();
     });
   });

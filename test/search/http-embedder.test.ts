@@ -1,9 +1,11 @@
 // EMBEDDER=http(s)://host/v1 against a local OpenAI-compatible server of our own: batching,
 // retries, clear errors, hybrid search and similar papers on every dialect, and the one-second
-// fallback to lexical results when the server stalls.
+// fallback to lexical results when the server stalls, and the wait for it at start.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { httpEmbedder } from '../../src/search/embedders/http.js';
 import { createSearch } from '../../src/search/index.js';
+import { buildServices } from '../../src/services.js';
+import { createApp } from '../../src/web/app.js';
 import { DIALECTS } from '../harness/db.js';
 import { corpus } from './corpus.js';
 import { type EmbedServer, startEmbedServer } from './embed-server.js';
@@ -18,6 +20,7 @@ beforeEach(() => {
   server.requests.length = 0;
   server.failures.length = 0;
   server.delayMs = 0;
+  server.delays.length = 0;
 });
 
 describe('http embedder', () => {
@@ -72,11 +75,29 @@ describe.each(DIALECTS)('http embedder in search on %s', (dialect) => {
   it('falls back to lexical results when the server does not answer within a second', async () => {
     const s = createSearch({ db: t.db, config: t.config });
     await s.embedPending();
+    await s.warm(); // loaded: from now on each query has a second
     server.delayMs = 3000;
     const r = await s.search({ q: 'nash equilibrium' });
     // 'lexical' proves the search did not wait for the 3 s answer (it would be 'hybrid' then).
     expect(r.mode).toBe('lexical');
     expect(r.hits.length).toBeGreaterThan(0);
+  });
+
+  it('makes a search that arrives while the embedder warms up wait for it, and /readyz report it', async () => {
+    await createSearch({ db: t.db, config: t.config }).embedPending();
+    // A fresh start: the endpoint takes 1.5 s to answer its first request (the warm-up's).
+    const s = createSearch({ db: t.db, config: t.config });
+    server.delays.push(1500);
+    expect(s.warmed()).toBe(false);
+    const r = await s.search({ q: 'nash equilibrium' });
+    expect(r.mode).toBe('hybrid');
+    expect(r.degraded).toBe(false);
+    expect(s.warmed()).toBe(true);
+
+    const app = createApp(buildServices({ db: t.db, config: t.config }));
+    const ready = await app.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', search: 'loaded' });
   });
 });
 

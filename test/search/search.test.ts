@@ -6,6 +6,7 @@ import { hfItem, kaggleRecord } from '../fixtures/records.js';
 import { DIALECTS } from '../harness/db.js';
 import { searchDb } from './harness.js';
 import { searchFor } from '../../src/search/index.js';
+import { ENOUGH } from '../../src/search/lexical-most.js';
 import { corpus } from './corpus.js';
 
 describe.each(DIALECTS)('search on %s', (dialect) => {
@@ -66,9 +67,40 @@ describe.each(DIALECTS)('search on %s', (dialect) => {
       await expect(search().search({ q }), q).resolves.toBeDefined();
     }
     expect(await ids('"contraction games')).toEqual(['2501.01234']);
-    expect(await ids('"unclosed games')).toEqual([]); // both words required
-    expect(await ids('games after:yesterday')).toEqual([]); // "after" and "yesterday" are words now
+    // Both words are searched; no paper has both, so the one with most of them is listed.
+    expect(await ids('"unclosed games')).toEqual(['2501.01234']);
+    expect(await ids('games after:yesterday', { sort: 'date' })).toEqual([]); // "yesterday" is a word now, and required by date
     expect((await search().search({ q: '' })).total).toBe(0);
+  });
+
+  it('falls back to most of the words when no paper has them all, stop words never required', async () => {
+    const paper = (id: string, title: string, abstract: string) => kaggleRecord({ id, title, abstract });
+    await t.load([
+      paper('2501.00001', 'Folding Clothes with a Robot Arm', 'We teach a robot to fold clothes by watching human videos.'),
+      paper('2501.00002', 'Robot Navigation in Homes', 'A robot learns to navigate rooms from maps.'),
+      paper('2501.00003', 'Fabric Simulation', 'The physics of textiles, for rendering.'),
+      paper('2501.00004', 'Image Generation', 'Diffusion models make images from noise.'),
+    ]);
+    const sentence = 'teaching a robot to fold clothes from a few videos of people doing it';
+    const r = await search().search({ q: sentence, mode: 'lexical' });
+    expect(r.hits.map((h) => h.paper.id)).toEqual(['2501.00001', '2501.00002']);
+    expect(r.total).toBe(2);
+    // Stop words are neither required nor highlighted.
+    expect(r.hits[0]!.snippet.filter((s) => s.hit).map((s) => s.text.toLowerCase())).toEqual(['teach', 'robot', 'fold', 'clothes', 'videos']);
+    // Papers with every word first, then those with some; a phrase stays required.
+    expect(await ids('robot fold')).toEqual(['2501.00001', '2501.00002']);
+    expect(await ids('"human videos" robot navigate')).toEqual(['2501.00001']);
+    // Filters still apply: an author of two words (checked on the paper's row) and a date range.
+    expect(await ids(`${sentence} author:"ada example"`)).toEqual(['2501.00001', '2501.00002']);
+    expect(await ids(`${sentence} author:"zed nobody"`)).toEqual([]);
+    expect(await ids(`${sentence} before:2001-01-01`)).toEqual([]);
+    // Not for date order, where "most" has no order to rank by.
+    expect(await ids(sentence, { sort: 'date' })).toEqual([]);
+    // Once enough papers (ENOUGH) have every word, only they are listed.
+    await t.load(Array.from({ length: ENOUGH }, (_, i) => paper(`2502.${String(i + 1).padStart(5, '0')}`, `Robots That Fold, Part ${i + 1}`, 'Folding.')));
+    const all = await search().search({ q: 'robot fold', mode: 'lexical', limit: 100 });
+    expect(all.total).toBe(ENOUGH + 1);
+    expect(all.hits.map((h) => h.paper.id)).not.toContain('2501.00002');
   });
 
   it('keeps the index in step with updates and deletes', async () => {

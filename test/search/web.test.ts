@@ -74,6 +74,24 @@ describe.each(DIALECTS)('search web on %s', (dialect) => {
     expect((await t.app.request('/search')).status).toBe(200);
   });
 
+  it('opens a paper named by its arXiv id or URL, and lists neighbours for similar:ID', async () => {
+    for (const q of ['2501.01234', 'https://arxiv.org/abs/2501.01234v2', 'arXiv:2501.01234']) {
+      const res = await t.app.request(`/search?q=${encodeURIComponent(q)}`);
+      expect(res.status, q).toBe(302);
+      expect(res.headers.get('location')).toBe('/papers/2501.01234');
+    }
+    const api = (await (await t.app.request('/api/papers/search?q=2501.01234')).json()) as Array<{ paper: { id: string } }>;
+    expect(api.map((i) => i.paper.id)).toEqual(['2501.01234']);
+    // An id that is not here is searched as words.
+    expect((await t.app.request('/search?q=2512.99999')).status).toBe(200);
+
+    const similar = (await (await t.app.request('/api/papers/search?q=similar%3A2501.12003&limit=4')).json()) as Array<{ paper: { id: string } }>;
+    const direct = (await (await t.app.request('/api/papers/2501.12003/similar?limit=4')).json()) as Array<{ paper: { id: string } }>;
+    expect(similar.map((i) => i.paper.id)).toEqual(direct.map((i) => i.paper.id));
+    const like = await (await t.app.request('/search?q=papers%20like%202501.12003')).text();
+    expect(like).toContain(`href="/papers/${direct[0]!.paper.id}"`);
+  });
+
   it('shows similar papers on the paper page', async () => {
     const html = await (await t.app.request('/papers/2501.10001')).text();
     const section = html.slice(html.indexOf('id="similar"'));

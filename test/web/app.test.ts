@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hfItem, kaggleRecord } from '../fixtures/records.js';
 import { DIALECTS } from '../harness/db.js';
 import { testApp } from '../harness/app.js';
+import { searchFor } from '../../src/search/index.js';
 
 describe.each(DIALECTS)('web on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof testApp>>;
@@ -14,9 +15,10 @@ describe.each(DIALECTS)('web on %s', (dialect) => {
 
   it('answers /healthz and /readyz', async () => {
     expect(await (await t.app.request('/healthz')).json()).toEqual({ status: 'ok' });
+    await searchFor({ db: t.db, config: t.config }).warm(); // as serve does at start
     const ready = await t.app.request('/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', database: dialect, schema: { pending: [], unknown: [] } });
+    expect(await ready.json()).toMatchObject({ status: 'ready', database: dialect, schema: { pending: [], unknown: [] }, search: 'loaded' });
   });
 
   it('exposes Prometheus metrics: request counts, latency, papers', async () => {

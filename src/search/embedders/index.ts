@@ -1,8 +1,9 @@
 // Embedders behind one interface, chosen by EMBEDDER: `builtin` (LSA trained on this instance's
-// papers, stored in search_model), `onnx:/path/to/folder` (a sentence-transformers model exported
+// papers, stored in search_model; its vectors can be fine-tuned contrastively: decision 0034), `onnx:/path/to/folder` (a sentence-transformers model exported
 // to ONNX, run in-process: onnx.ts, docs/decisions/0016), or an OpenAI-compatible `http(s)://host/v1`.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { trainingPairs } from './contrastive.js';
 import { httpEmbedder } from './http.js';
 import { deserializeLsa, embedLsa, type LsaModel, serializeLsa } from './lsa.js';
 import { trainLsaInWorker } from './lsa-train.js';
@@ -46,12 +47,17 @@ export async function loadEmbedder(db: Kysely<Database>, spec: string): Promise<
 /** Training sample and dimension of the built-in model (see docs/decisions/0010 for the figures). */
 export const LSA_SAMPLE = 40_000;
 export const LSA_DIM = 256;
+/**
+ * The contrastive pass needs many batches of different papers: below this many in the sample it
+ * is left out (a fresh instance's first few papers), and the model is LSA alone.
+ */
+export const CONTRASTIVE_MIN = 2000;
 
 /**
  * Trains a new built-in model on (a sample of) the stored papers and stores it; returns null when
  * there are too few papers to learn anything (fewer than 3).
  */
-export async function trainBuiltin(db: Kysely<Database>, opts: { sample?: number; dim?: number } = {}): Promise<Embedder | null> {
+export async function trainBuiltin(db: Kysely<Database>, opts: { sample?: number; dim?: number; contrastive?: boolean } = {}): Promise<Embedder | null> {
   const sample = opts.sample ?? LSA_SAMPLE;
   const total = Number(
     (
@@ -67,8 +73,12 @@ export async function trainBuiltin(db: Kysely<Database>, opts: { sample?: number
   const rows = await sql<{ title: string; abstract: string }>`select title, abstract from
     (select title, abstract, row_number() over (order by id) as rn from papers) t
     where (rn - 1) % ${step} = 0 limit ${sample}`.execute(db);
-  const model = await trainLsaInWorker(rows.rows.map(paperText), { dim: opts.dim ?? LSA_DIM });
-  const name = `builtin-lsa${model.dim}:${new Date().toISOString()}`;
+  // LSA, and with `contrastive` its vectors then fine-tuned on pairs of texts about the same paper
+  // (decision 0034: better alone, not yet in hybrid search, so not the default); the name says
+  // which, so that vectors of the two are never compared.
+  const contrastive = (opts.contrastive ?? false) && rows.rows.length >= CONTRASTIVE_MIN;
+  const model = await trainLsaInWorker(rows.rows.map(paperText), { dim: opts.dim ?? LSA_DIM }, contrastive ? trainingPairs(rows.rows) : undefined);
+  const name = `builtin-lsa${model.dim}${contrastive ? 'ct' : ''}:${new Date().toISOString()}`;
   await db
     .insertInto('search_model')
     .values({

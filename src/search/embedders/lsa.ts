@@ -128,6 +128,11 @@ function weights(toks: string[], termIndex: Map<string, number>, idf: Float32Arr
   return tf;
 }
 
+/** A text's known terms and their weights (sublinear tf times idf, unit norm). */
+export function termWeights(model: LsaModel, text: string): Map<number, number> {
+  return weights(terms(text), model.terms, model.idf);
+}
+
 /** A text's unit-length embedding; the zero vector when none of its terms is known. */
 export function embedLsa(model: LsaModel, text: string): Float32Array {
   const out = new Float32Array(model.dim);

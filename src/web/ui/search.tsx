@@ -1,4 +1,4 @@
-// /search?q=: hybrid search results with highlighted snippets, the count and the time taken,
+// /search?q=: hybrid search results with highlighted snippets (an arXiv id or URL redirects to its paper), the count and the time taken,
 // filters as links (each adds or removes one operator of the query language), sorting and
 // pagination. Also the "Similar papers" list of the paper page.
 import { FollowButton } from './members/daily.js';
@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { SearchResults } from '../../search/index.js';
 import type { Hit } from '../../search/hits.js';
-import { formatQuery, type ParsedQuery, SORTS } from '../../search/query.js';
+import { formatQuery, highlightTerms, type ParsedQuery, SORTS } from '../../search/query.js';
 import { type Segment, snippet } from '../../search/snippet.js';
 import { COUNT_CAP } from '../../search/types.js';
 import type { AppDeps } from '../deps.js';
@@ -24,6 +24,8 @@ const PAGE_SIZE = 20;
 export async function renderSearch(c: Context, deps: AppDeps) {
   const { q, sort, page } = Params.parse({ q: c.req.query('q') ?? '', sort: c.req.query('sort') ?? 'relevance', page: c.req.query('page') ?? 1 });
   const results = await deps.search.search({ q, sort, page, limit: PAGE_SIZE });
+  // An arXiv id or URL typed in the box opens that paper.
+  if (results.opens) return c.redirect(`/papers/${results.opens}`, 302);
   // Words alone while the model loads: fine for this visitor, not to keep for the next ones.
   if (results.degraded) c.header('cache-control', 'no-store');
   return c.html(<SearchPage q={q} results={results} />);
@@ -58,7 +60,7 @@ function filterLinks(query: ParsedQuery, sort: string): Array<{ label: string; h
 
 export function SearchPage(props: { q: string; results: SearchResults }) {
   const { q, results: r } = props;
-  const terms = [...r.query.words, ...r.query.phrases.flat()];
+  const terms = highlightTerms(r.query);
   const pages = Math.ceil(r.total / r.limit);
   const title = q ? `${q} - search - dailypapers` : 'Search - dailypapers';
   return (
@@ -108,8 +110,8 @@ export function SearchPage(props: { q: string; results: SearchResults }) {
           </>
         ) : (
           <p class="slot">
-            Type words, "an exact phrase", -a word to exclude, author:name, cat:cs.LG, after:2025-01-01, before:2026-01-01, has:code or featured:yes. Results
-            are found by words and by meaning.
+            Type words or a sentence, "an exact phrase", -a word to exclude, author:name, cat:cs.LG, after:2025-01-01, before:2026-01-01, has:code,
+            featured:yes, or similar:2405.15738 for the papers nearest to one. An arXiv id or link opens that paper. Results are found by words and by meaning.
           </p>
         )}
         {q && r.hits.length === 0 ? <p>No papers match. Try fewer words, or remove a filter.</p> : null}
