@@ -161,7 +161,9 @@ export default async function bench(argv: string[]) {
       const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
       await new Promise<void>((resolve) => server.once('listening', () => resolve()));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const targets = await pickTargets(db);
+      // BENCH_ROUTES=label,label runs those routes only (profiling one page).
+      const only = process.env.BENCH_ROUTES?.split(',');
+      const targets = (await pickTargets(db)).filter((t) => !only || only.some((o) => t.label.startsWith(o)));
       const cookie = await memberCookie(db);
       console.log(`  ${'route'.padEnd(30)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  bytes`);
       for (const t of targets) {
