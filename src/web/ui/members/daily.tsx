@@ -2,7 +2,7 @@
 // papers matching what they follow, each saying why), adding and removing follows, the private
 // feed token, "not interested" and read marks, the remembered /papers/new filter, and a
 // moderator's pick into the Daily feed.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { sha256 } from '../../../auth/secrets.js';
 import { checkFollow, FOLLOWING_DAYS, followingRange, followLabel, matchFollows } from '../../../members/follows.js';
@@ -14,6 +14,8 @@ import { listHidden, markedIds, rememberNewFilter, setMark } from '../../../stor
 import { listedPapersByIds } from '../../../store/papers.js';
 import { insertFeatured } from '../../../store/votes.js';
 import { member } from '../../middleware/context.js';
+import { matches } from '../../etag.js';
+import { dataVersion } from '../../../store/versions.js';
 import { CsrfField } from '../components/account.js';
 import { Card, cardSummary, plural } from '../components/card.js';
 import { hasMath, Tex } from '../components/math.js';
@@ -49,20 +51,58 @@ export function dailyPages(m: Members) {
   const deps = { db, search: m.search };
 
   /** GET /following; after a new feed token, the same page showing it once. */
+  /**
+   * Rendered /following pages by member and page, with the tag of everything they show: a reload,
+   * or a second look before anything changed, costs a few lookups instead of matching and
+   * rendering 50 cards (decision 0035). Bounded; oldest first out.
+   */
+  const rendered = new Map<string, { tag: string; html: string }>();
+  const RENDERED_MAX = 1000;
+
   const following = async (c: Context, newToken: string | null = null) => {
     const user = userOf(c);
+    const me = member(c);
     const page = Math.max(1, Math.min(10_000, Number(c.req.query('p') ?? 1) || 1));
-    const [follows, hidden, token] = await Promise.all([listFollows(db, { userId: user.id }), markedIds(db, 'hidden', user.id), hasFeedToken(db, user.id)]);
-    const matches = await matchFollows(deps, follows, await followingRange(db), hidden);
-    const shown = matches.slice((page - 1) * FOLLOWING_PAGE, page * FOLLOWING_PAGE);
+    const [follows, token, version, range] = await Promise.all([
+      listFollows(db, { userId: user.id }),
+      hasFeedToken(db, user.id),
+      dataVersion(db),
+      followingRange(db),
+    ]);
+    const hidden = me.hidden ?? (await markedIds(db, 'hidden', user.id));
+    const key = `${user.id}:${page}`;
+    const tag = `W/"f${createHash('sha1')
+      .update(
+        JSON.stringify([
+          version,
+          range,
+          follows.map((f) => [f.id, f.kind, f.value]),
+          token,
+          [...hidden].sort(),
+          [...(me.read ?? [])].sort(),
+          [...me.voted].sort(),
+          me.csrf,
+          user.username,
+          user.role,
+        ]),
+      )
+      .digest('base64url')}"`;
+    const headers = { etag: tag, 'cache-control': 'private, no-cache' };
+    if (newToken === null) {
+      if (matches(c.req.header('if-none-match'), tag)) return new Response(null, { status: 304, headers });
+      const hit = rendered.get(key);
+      if (hit?.tag === tag) return c.html(hit.html, 200, headers);
+    }
+    const found = await matchFollows(deps, follows, range, hidden);
+    const shown = found.slice((page - 1) * FOLLOWING_PAGE, page * FOLLOWING_PAGE);
     const items = await listedPapersByIds(
       db,
       shown.map((x) => x.id),
     );
     const why = new Map(shown.map((x) => [x.id, x.reasons.join(' · ')]));
-    const pages = Math.max(1, Math.ceil(matches.length / FOLLOWING_PAGE));
+    const pages = Math.max(1, Math.ceil(found.length / FOLLOWING_PAGE));
     const byKind = (k: Follow['kind']) => follows.filter((f) => f.kind === k);
-    return c.html(
+    const html = await (
       <Layout title="Following - dailypapers" section="following" math={items.some((i) => hasMath(i.paper.title) || hasMath(cardSummary(i)))}>
         <div class="feed-head">
           <h1>
@@ -72,7 +112,7 @@ export function dailyPages(m: Members) {
             </small>
           </h1>
           <p class="count">
-            {plural(matches.length, 'paper')} {matches.length === 1 ? 'matches' : 'match'} what you follow{pages > 1 ? `; page ${page} of ${pages}` : ''}.
+            {plural(found.length, 'paper')} {found.length === 1 ? 'matches' : 'match'} what you follow{pages > 1 ? `; page ${page} of ${pages}` : ''}.
           </p>
         </div>
         {follows.length === 0 ? (
@@ -184,8 +224,13 @@ export function dailyPages(m: Members) {
             </form>
           ) : null}
         </section>
-      </Layout>,
-    );
+      </Layout>
+    ).toString();
+    if (newToken !== null) return c.html(html, 200, { 'cache-control': 'no-store' });
+    rendered.delete(key);
+    rendered.set(key, { tag, html });
+    if (rendered.size > RENDERED_MAX) rendered.delete(rendered.keys().next().value!);
+    return c.html(html, 200, headers);
   };
 
   const follow = async (c: Context) => {
