@@ -28,7 +28,7 @@ export const FOLLOWING_DAYS = 7;
  * on an instance whose harvest stopped (an archive), the last such days of announcements it has.
  */
 export async function followingRange(db: Kysely<Database>, now = new Date()): Promise<{ from: string; to: string }> {
-  const span = await announcementSpan(db);
+  const span = await memoOf(spanMemo, db).get(db, '', () => announcementSpan(db));
   const end = span && Date.parse(span.last) < now.getTime() - FOLLOWING_DAYS * 86_400_000 ? Date.parse(span.last) + 1 : now.getTime();
   // Whole 10 minutes, so that requests share the memo of the window's papers (nothing is announced
   // in the future, so rounding the end up adds nothing).
@@ -136,6 +136,7 @@ function indexWindow(list: Announced[]): WindowIndex {
 }
 
 const announcedMemo = new WeakMap<object, Memo<WindowIndex>>();
+const spanMemo = new WeakMap<object, Memo<{ first: string; last: string } | null>>();
 const searchMemo = new WeakMap<object, Memo<Set<string>>>();
 const memoOf = <T>(map: WeakMap<object, Memo<T>>, db: object) => {
   let m = map.get(db);

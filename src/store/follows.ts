@@ -127,8 +127,3 @@ export async function userOfFeedToken(db: Kysely<Database>, tokenHash: string): 
     .executeTakeFirst();
   return r ?? null;
 }
-
-export async function hasFeedToken(db: Kysely<Database>, userId: number): Promise<boolean> {
-  const r = await db.selectFrom('users').select('feed_token_hash').where('id', '=', userId).executeTakeFirst();
-  return Boolean(r?.feed_token_hash);
-}

@@ -16,6 +16,8 @@ export interface User {
   upvotesPublic: boolean;
   /** The remembered filter of /papers/new (`cs.LG -cs.CV`), or null. */
   newCategories: string | null;
+  /** Whether a private feed token is issued (its hash is never carried around). */
+  hasFeedToken: boolean;
   createdAt: string;
 }
 
@@ -28,6 +30,7 @@ export const toUser = (r: UserRow): User => ({
   suspended: r.suspended_at !== null,
   upvotesPublic: r.upvotes_public === 1,
   newCategories: r.new_categories ?? null,
+  hasFeedToken: Boolean(r.feed_token_hash),
   createdAt: r.created_at,
 });
 

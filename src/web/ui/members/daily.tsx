@@ -9,7 +9,7 @@ import { checkFollow, FOLLOWING_DAYS, followingRange, followLabel, matchFollows 
 import { parseArxivId } from '../../../papers/arxiv-id.js';
 import { formatCategoryFilter, parseCategoryFilter } from '../../../papers/categories.js';
 import { dayInZone } from '../../../papers/dates.js';
-import { addFollow, type Follow, hasFeedToken, listFollows, removeFollow, setFeedToken, TooManyFollowsError } from '../../../store/follows.js';
+import { addFollow, type Follow, listFollows, removeFollow, setFeedToken, TooManyFollowsError } from '../../../store/follows.js';
 import { listHidden, markedIds, rememberNewFilter, setMark } from '../../../store/member-papers.js';
 import { listedPapersByIds } from '../../../store/papers.js';
 import { insertFeatured } from '../../../store/votes.js';
@@ -63,12 +63,9 @@ export function dailyPages(m: Members) {
     const user = userOf(c);
     const me = member(c);
     const page = Math.max(1, Math.min(10_000, Number(c.req.query('p') ?? 1) || 1));
-    const [follows, token, version, range] = await Promise.all([
-      listFollows(db, { userId: user.id }),
-      hasFeedToken(db, user.id),
-      dataVersion(db),
-      followingRange(db),
-    ]);
+    // The session's user row: a token made in this request is shown by newToken.
+    const token = newToken !== null || user.hasFeedToken;
+    const [follows, version, range] = await Promise.all([listFollows(db, { userId: user.id }), dataVersion(db), followingRange(db)]);
     const hidden = me.hidden ?? (await markedIds(db, 'hidden', user.id));
     const key = `${user.id}:${page}`;
     const tag = `W/"f${createHash('sha1')
