@@ -31,7 +31,7 @@ import { recentUpvotes } from '../store/votes.js';
 import { composeDigest, type DigestPaper, NEW_FOR_YOU, rankPapers, toDigestPaper } from './compose.js';
 import { matchFollows } from '../members/follows.js';
 import { dayBoundsInZone } from '../papers/announce.js';
-import { anyFollows, listFollows } from '../store/follows.js';
+import { anyFollows, type Follow, followsOfSubscriptions, listFollows } from '../store/follows.js';
 import { listedPapersByIds } from '../store/papers.js';
 import { manageUrl, unsubscribeMailto } from './links.js';
 import { DAILY_LOOKBACK_DAYS, type Frequency, type Period, periodOf, scheduledPeriod } from './period.js';
@@ -144,15 +144,33 @@ export async function digestMessage(deps: DigestDeps, period: Period, ranked: Di
  * "New for you": the period's new arXiv papers matching the subscription's follows (and, for a
  * member, theirs), each once with its reasons, newest announcement first.
  */
-const featuredSets = new WeakMap<readonly DigestPaper[], Set<string>>();
-const featuredIdsOf = (ranked: readonly DigestPaper[]) => {
-  let s = featuredSets.get(ranked);
-  if (!s) {
-    s = new Set(ranked.map((p) => p.id));
-    featuredSets.set(ranked, s);
+/**
+ * What one run learns once and every subscriber's "New for you" reuses, keyed by the run's ranked
+ * list: the period's featured ids, the follows of the batch's subscriptions (loaded per batch),
+ * and the new papers already shown to someone, as digest papers.
+ */
+interface RunCache {
+  featured: Set<string>;
+  follows: Map<number, Follow[]>;
+  papers: Map<string, DigestPaper>;
+}
+const runCaches = new WeakMap<readonly DigestPaper[], RunCache>();
+const runCache = (ranked: readonly DigestPaper[]) => {
+  let c = runCaches.get(ranked);
+  if (!c) {
+    c = { featured: new Set(ranked.map((p) => p.id)), follows: new Map(), papers: new Map() };
+    runCaches.set(ranked, c);
   }
-  return s;
+  return c;
 };
+
+/** The follows of a batch's subscriptions, in one query, for newForYou. */
+async function prefetchFollows(db: Db, ranked: readonly DigestPaper[], subscriptionIds: number[]): Promise<void> {
+  const cache = runCache(ranked);
+  cache.follows.clear();
+  const found = await followsOfSubscriptions(db.db, subscriptionIds);
+  for (const id of subscriptionIds) cache.follows.set(id, found.get(id) ?? []);
+}
 
 async function newForYou(
   deps: DigestDeps,
@@ -161,23 +179,27 @@ async function newForYou(
   sub: Subscription,
 ): Promise<{ papers: DigestPaper[]; total: number }> {
   const db = deps.db.db;
-  const follows = [...(await listFollows(db, { subscriptionId: sub.id })), ...(sub.userId !== null ? await listFollows(db, { userId: sub.userId }) : [])];
+  const cache = runCache(ranked);
+  const follows = [
+    ...(cache.follows.get(sub.id) ?? (await listFollows(db, { subscriptionId: sub.id }))),
+    ...(sub.userId !== null ? await listFollows(db, { userId: sub.userId }) : []),
+  ];
   if (follows.length === 0) return { papers: [], total: 0 };
   const all = await matchFollows({ db, search: deps.search }, follows, instantsOf(period, deps.config.timezone));
   // The first NEW_FOR_YOU that are not featured in the period, and the featured ones met on the
   // way: composeDigest drops those its top papers already show (each paper once).
-  const featured = featuredIdsOf(ranked);
   const matched: typeof all = [];
   for (let i = 0, fresh = 0; i < all.length && fresh < NEW_FOR_YOU; i++) {
     matched.push(all[i]!);
-    if (!featured.has(all[i]!.id)) fresh++;
+    if (!cache.featured.has(all[i]!.id)) fresh++;
   }
-  const why = new Map(matched.map((m) => [m.id, m.reasons.join(', ')]));
-  const items = await listedPapersByIds(
-    db,
-    matched.map((m) => m.id),
-  );
-  return { papers: items.map((item) => ({ ...toDigestPaper(item), why: why.get(item.paper.id) })), total: all.length };
+  const missing = matched.map((m) => m.id).filter((id) => !cache.papers.has(id));
+  for (const item of await listedPapersByIds(db, missing)) cache.papers.set(item.paper.id, toDigestPaper(item));
+  const papers = matched.flatMap((m) => {
+    const p = cache.papers.get(m.id);
+    return p ? [{ ...p, why: m.reasons.join(', ') }] : [];
+  });
+  return { papers, total: all.length };
 }
 
 /** A period's days as the instants they cover in the zone (computed once per period). */
@@ -294,6 +316,7 @@ export async function sendDigests(deps: DigestDeps, opts: SendOptions): Promise<
       continue;
     }
     const subs = await getSubscriptions(db.db, [...new Set(claimed.map((c) => c.subscriptionId))]);
+    await prefetchFollows(db, ranked, [...subs.keys()]);
     const ids = claimed.map((c) => c.id);
     const heartbeat = setInterval(() => void extendClaims(db.db, ids, owner, new Date(now().getTime() + o.leaseMs)).catch(() => undefined), o.leaseMs / 3);
     heartbeat.unref();

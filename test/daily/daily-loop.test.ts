@@ -23,13 +23,14 @@ const rfc = (ms: number) => new Date(ms).toUTCString();
 const listedDay = (ms: number) => dayInZone(new Date(announcementOf(new Date(ms).toISOString())!), 'UTC');
 
 /**
- * Two submission instants of the last week whose batches arXiv announced on two different days,
- * both already announced: found by walking back hour by hour from four days ago (an announcement
- * comes at most 3 days and 6 hours after a submission, so anything older is announced).
+ * Two submission instants whose batches arXiv announced on two different days, both already
+ * announced: found by walking back hour by hour from four days ago (an announcement comes at most
+ * 3 days and 6 hours after a submission, so anything older is announced; the weekend's batch
+ * spans 72 hours, so the walk goes back up to a week).
  */
 function twoDays(now: number): { early: number; late: number } {
   const late = now - 4 * 24 * HOUR;
-  for (let back = 24; back < 72; back++) {
+  for (let back = 24; back < 7 * 24; back++) {
     const early = late - back * HOUR;
     if (listedDay(early) !== listedDay(late)) return { early, late };
   }
