@@ -17,17 +17,6 @@
 const ARXIV_ZONE = 'America/New_York';
 const DAY_MS = 86_400_000;
 
-const zoneParts = new Intl.DateTimeFormat('en-US', {
-  timeZone: ARXIV_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
@@ -46,6 +35,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   }
   return f;
 }
+
+const zoneParts = formatterFor(ARXIV_ZONE);
 
 /** The wall-clock fields of an instant in a zone, as if that wall clock were UTC (ms). */
 function wallClock(ms: number, f: Intl.DateTimeFormat): number {

@@ -1,7 +1,8 @@
-// Featuring a paper by a member's submission. The featured row starts at zero imported counts;
-// comment_count starts at the paper's visible local comments (a paper can be discussed before it
-// is featured), counted in the same transaction as the insert.
-import { type Kysely, sql } from 'kysely';
+// Featuring a paper by a member's submission, through the one insert of a locally featured paper
+// (votes.ts insertFeatured): zero imported counts, the votes and visible comments it had while new,
+// counted in the same transaction as the insert.
+import type { Kysely } from 'kysely';
+import { insertFeatured } from './votes.js';
 import type { Database } from '../db/schema.js';
 
 export interface Feature {
@@ -14,41 +15,11 @@ export interface Feature {
 
 /** Features the paper; false if it already was (the unique paper_id decides, not a prior read). */
 export async function featureSubmission(db: Kysely<Database>, f: Feature, now = new Date()): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const local = await trx
-      .selectFrom('comments')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('paper_id', '=', f.paperId)
-      .where('deleted_at', 'is', null)
-      .where('hidden_at', 'is', null)
-      .executeTakeFirstOrThrow();
-    const iso = now.toISOString();
-    const r = await trx
-      .insertInto('featured')
-      .values({
-        paper_id: f.paperId,
-        day: f.day,
-        featured_at: iso,
-        submitted_by_user_id: f.userId,
-        submitted_by_name: f.username,
-        organization: f.organization?.name ?? null,
-        organization_name: f.organization?.displayName ?? null,
-        imported_upvotes: 0,
-        imported_comments: 0,
-        // Members may have upvoted it while it was new.
-        upvotes: sql<number>`(select count(*) from votes where paper_id = ${f.paperId})`,
-        comment_count: Number(local.n),
-        ai_summary: null,
-        ai_keywords: '[]',
-        source: 'submission',
-        hash: '',
-        created_at: iso,
-        modified_at: iso,
-      })
-      .onConflict((oc) => oc.column('paper_id').doNothing())
-      .executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
-  });
+  return db
+    .transaction()
+    .execute((trx) =>
+      insertFeatured(trx, f.paperId, f.day, 'submission', undefined, { userId: f.userId, username: f.username, organization: f.organization }, now),
+    );
 }
 
 /** Removes a paper from the feeds (moderation); the paper stays indexed and keeps its members' votes. */

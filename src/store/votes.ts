@@ -84,16 +84,18 @@ export async function countVotes(db: Kysely<Database>, paperId: string): Promise
 }
 
 /**
- * A featured row for a paper featured here (by upvotes or a moderator's pick): zero imported
- * counts, the paper's votes and visible comments so far. Does nothing if it is featured already.
+ * A featured row for a paper featured here (by upvotes, a moderator's pick or a member's
+ * submission): zero imported counts, the paper's votes and visible comments so far. Does nothing
+ * if it is featured already; false then.
  */
 export async function insertFeatured(
   db: Kysely<Database>,
   paperId: string,
   day: string,
-  source: 'upvotes' | 'pick',
+  source: 'upvotes' | 'pick' | 'submission',
   upvotes?: number,
-  by?: { userId: number; username: string },
+  by?: { userId: number; username: string; organization?: { name: string; displayName: string } | null },
+  now = new Date(),
 ): Promise<boolean> {
   const comments = await db
     .selectFrom('comments')
@@ -102,7 +104,7 @@ export async function insertFeatured(
     .where('deleted_at', 'is', null)
     .where('hidden_at', 'is', null)
     .executeTakeFirstOrThrow();
-  const iso = new Date().toISOString();
+  const iso = now.toISOString();
   const r = await db
     .insertInto('featured')
     .values({
@@ -111,8 +113,8 @@ export async function insertFeatured(
       featured_at: iso,
       submitted_by_user_id: by?.userId ?? null,
       submitted_by_name: by?.username ?? null,
-      organization: null,
-      organization_name: null,
+      organization: by?.organization?.name ?? null,
+      organization_name: by?.organization?.displayName ?? null,
       imported_upvotes: 0,
       imported_comments: 0,
       upvotes: upvotes ?? (await countVotes(db, paperId)),

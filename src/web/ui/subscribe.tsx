@@ -4,6 +4,7 @@
 // with one button, because mail scanners fetch links in messages (RFC 8058 §1 says so of
 // unsubscribe links); the true one-click path is the List-Unsubscribe-Post POST that mail clients
 // send for their own "Unsubscribe" button.
+import { FollowFields } from './members/daily.js';
 import { checkFollow, followLabel } from '../../members/follows.js';
 import { addFollow, type Follow, listFollows, removeFollow, TooManyFollowsError } from '../../store/follows.js';
 import type { Context } from 'hono';
@@ -415,14 +416,7 @@ function ManagePage(props: { sub: Subscription; action: string; message?: string
       ) : null}
       <form method="post" action={props.action} class="stack">
         <input type="hidden" name="action" value="follow" />
-        <label for="follow-kind">Follow</label>
-        <select id="follow-kind" name="kind">
-          <option value="category">a category (cs.LG, math)</option>
-          <option value="author">an author (name as on papers)</option>
-          <option value="org">an organization (handle)</option>
-          <option value="search">a search (as on /search)</option>
-        </select>
-        <input name="value" required maxlength={500} aria-label="What to follow" />
+        <FollowFields />
         <button class="btn" type="submit">
           Follow
         </button>

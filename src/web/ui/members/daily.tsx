@@ -46,6 +46,22 @@ export function FollowButton(props: { kind: Follow['kind']; value: string; next:
   );
 }
 
+/** What to follow, as the forms of /following and of a digest's manage page ask it. */
+export function FollowFields() {
+  return (
+    <>
+      <label for="follow-kind">Follow</label>
+      <select id="follow-kind" name="kind">
+        <option value="category">a category (cs.LG, math)</option>
+        <option value="author">an author (name as on papers)</option>
+        <option value="org">an organization (handle)</option>
+        <option value="search">a search (as on /search, operators too)</option>
+      </select>
+      <input name="value" required maxlength={500} aria-label="What to follow" />
+    </>
+  );
+}
+
 export function dailyPages(m: Members) {
   const { db } = m.db;
   const deps = { db, search: m.search };
@@ -183,14 +199,7 @@ export function dailyPages(m: Members) {
           <form method="post" action="/following" class="stack">
             <CsrfField />
             <input type="hidden" name="next" value="/following" />
-            <label for="follow-kind">Follow</label>
-            <select id="follow-kind" name="kind">
-              <option value="category">a category (cs.LG, math)</option>
-              <option value="author">an author (name as on papers)</option>
-              <option value="org">an organization (handle)</option>
-              <option value="search">a search (as on /search, operators too)</option>
-            </select>
-            <input name="value" required maxlength={500} aria-label="What to follow" />
+            <FollowFields />
             <button class="btn btn-primary" type="submit">
               Follow
             </button>
