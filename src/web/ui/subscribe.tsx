@@ -4,9 +4,9 @@
 // with one button, because mail scanners fetch links in messages (RFC 8058 §1 says so of
 // unsubscribe links); the true one-click path is the List-Unsubscribe-Post POST that mail clients
 // send for their own "Unsubscribe" button.
-import { FollowFields } from './members/daily.js';
+import { ManagePage, Page } from './digest-manage.js';
 import { checkFollow, followLabel } from '../../members/follows.js';
-import { addFollow, type Follow, listFollows, removeFollow, TooManyFollowsError } from '../../store/follows.js';
+import { addFollow, listFollows, removeFollow, TooManyFollowsError } from '../../store/follows.js';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { crossOrigin } from '../../auth/csrf.js';
@@ -14,19 +14,9 @@ import { MAX_PAPERS, parseList } from '../../digests/compose.js';
 import { FREQUENCIES, type Frequency, PeriodError } from '../../digests/period.js';
 import { describeChoices } from '../../digests/render.js';
 import { previewDigest } from '../../digests/send.js';
-import {
-  changeByOwner,
-  confirmDigest,
-  isOwnerAction,
-  ownedSubscription,
-  pendingByToken,
-  requestDigest,
-  type Subscription,
-} from '../../members/subscriptions.js';
+import { changeByOwner, confirmDigest, isOwnerAction, ownedSubscription, pendingByToken, requestDigest } from '../../members/subscriptions.js';
 import type { AppDeps } from '../deps.js';
 import { clientIp } from '../middleware/client.js';
-import { BOX_STYLE } from './components/subscribe-box.js';
-import { Layout } from './layout.js';
 
 const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -57,15 +47,6 @@ export const SubscribeInput = z.object({
 });
 
 type FormValues = Partial<Record<'email' | 'frequency' | 'max' | 'categories' | 'keywords', string>>;
-
-function Page(props: { title: string; children: unknown }) {
-  return (
-    <Layout title={`${props.title} - dailypapers`}>
-      <style>{BOX_STYLE}</style>
-      <div class="prose">{props.children as never}</div>
-    </Layout>
-  );
-}
 
 function SubscribeForm(props: { values?: FormValues; errors?: Record<string, string> }) {
   const v = props.values ?? {};
@@ -353,74 +334,4 @@ export function subscribePages(deps: AppDeps) {
   };
 
   return { form, subscribe, confirmForm, confirm, manageForm, manage, preview };
-}
-
-function ManagePage(props: { sub: Subscription; action: string; message?: string | undefined; follows: Follow[] }) {
-  const s = props.sub;
-  const other: Frequency = s.frequency === 'daily' ? 'weekly' : 'daily';
-  const button = (action: string, label: string, primary = false) => (
-    <form class="inline-form" method="post" action={props.action}>
-      <input type="hidden" name="action" value={action} />
-      <button class={primary ? 'btn btn-primary' : 'btn'} type="submit">
-        {label}
-      </button>
-    </form>
-  );
-  return (
-    <Page title="Your digest">
-      <h1>Your digest</h1>
-      {props.message ? (
-        <p class="notice" role="status">
-          <strong>{props.message}</strong>
-        </p>
-      ) : null}
-      <p>
-        <strong>{s.email}</strong>:{' '}
-        {s.status === 'active'
-          ? describeChoices(s)
-          : s.status === 'paused'
-            ? 'paused after repeated delivery failures'
-            : s.status === 'pending'
-              ? 'waiting for confirmation'
-              : 'unsubscribed'}
-        .
-      </p>
-      {s.status === 'active' ? (
-        <div>
-          {button('unsubscribe', 'Unsubscribe', true)}
-          {button(other, `Switch to ${other} instead`)}
-        </div>
-      ) : (
-        <div>{button('resubscribe', 'Subscribe again')}</div>
-      )}
-      <h2 id="follows">New for you</h2>
-      <p>
-        Follow categories, authors, organizations or searches: the new arXiv papers that match come in a "New for you" section of your digest, each paper once.
-        {s.userId !== null ? ' The follows of your account (on Following) count too.' : ''}
-      </p>
-      {props.follows.length ? (
-        <ul>
-          {props.follows.map((f) => (
-            <li>
-              {followLabel(f)}{' '}
-              <form class="inline-form" method="post" action={props.action}>
-                <input type="hidden" name="action" value="unfollow" />
-                <input type="hidden" name="id" value={String(f.id)} />
-                <button class="linklike" type="submit">
-                  unfollow
-                </button>
-              </form>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <form method="post" action={props.action} class="stack">
-        <input type="hidden" name="action" value="follow" />
-        <FollowFields />
-        <button class="btn" type="submit">
-          Follow
-        </button>
-      </form>
-    </Page>
-  );
 }
