@@ -280,6 +280,38 @@ export interface MemberPaperTable {
   created_at: string;
 }
 
+/** The library (migration 0017): saved papers, collections and private notes. */
+export interface SavedPapersTable {
+  user_id: number;
+  paper_id: string;
+  created_at: string;
+}
+export type CollectionVisibility = 'private' | 'unlisted' | 'public';
+export interface CollectionsTable {
+  id: string;
+  user_id: number;
+  title: string;
+  description: Generated<string>;
+  visibility: Generated<CollectionVisibility>;
+  position: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+export interface CollectionPapersTable {
+  collection_id: string;
+  paper_id: string;
+  position: Generated<number>;
+  added_at: string;
+}
+export interface PaperNotesTable {
+  user_id: number;
+  paper_id: string;
+  body: string;
+  body_html: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   papers: PapersTable;
   featured: FeaturedTable;
@@ -306,6 +338,10 @@ export interface Database {
   follows: FollowsTable;
   hidden_papers: MemberPaperTable;
   read_papers: MemberPaperTable;
+  saved_papers: SavedPapersTable;
+  collections: CollectionsTable;
+  collection_papers: CollectionPapersTable;
+  paper_notes: PaperNotesTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';
