@@ -201,7 +201,7 @@ export async function newListing(
     if (!parsed.ok) return fail(400, parsed.error);
   }
   const range = dayBoundsInZone(day, config.timezone);
-  const filter = { include: config.arxivCategories, exclude: [] };
+  const filter = { include: config.arxivCategories, exclude: [], uncategorized: true };
   const [list, around] = await Promise.all([
     listNewPapers(d.db.db, range, filter, { groups: ['new', 'cross'], sort: 'arrival', paging: { offset: (q.page - 1) * q.limit, limit: q.limit } }),
     announcementsAround(d.db.db, range.from, range.to),

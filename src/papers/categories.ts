@@ -10,6 +10,12 @@ export const inCategories = (categories: readonly string[], entries: readonly st
 export interface CategoryFilter {
   include: string[];
   exclude: string[];
+  /**
+   * Whether papers without categories match (imports that carry none, such as Hugging Face daily
+   * papers): yes for the instance's own categories, the default view, since nothing says such a
+   * paper is outside them; no when a reader named categories.
+   */
+  uncategorized?: boolean;
 }
 
 const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;

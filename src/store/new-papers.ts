@@ -81,14 +81,16 @@ export async function listNewPapers(
     if (opts.hidden?.has(c.id)) continue;
     const cats = c.categories.split(' ');
     if (filter.exclude.length && inCategories(cats, filter.exclude)) continue;
-    if (filter.include.length === 0 || inCategories(cats.slice(0, 1), filter.include)) all.push({ ...c, group: 'new' });
+    if (filter.include.length === 0 || inCategories(cats.slice(0, 1), filter.include) || (filter.uncategorized && c.categories === ''))
+      all.push({ ...c, group: 'new' });
     else if (inCategories(cats, filter.include)) all.push({ ...c, group: 'cross' });
   }
   for (const c of replaced) {
     if (opts.hidden?.has(c.id)) continue;
     const cats = c.categories.split(' ');
     if (filter.exclude.length && inCategories(cats, filter.exclude)) continue;
-    if (filter.include.length === 0 || inCategories(cats, filter.include)) all.push({ ...c, group: 'replaced' });
+    if (filter.include.length === 0 || inCategories(cats, filter.include) || (filter.uncategorized && c.categories === ''))
+      all.push({ ...c, group: 'replaced' });
   }
   const counts: Record<NewGroup, number> = { new: 0, cross: 0, replaced: 0 };
   for (const c of all) counts[c.group]++;

@@ -54,7 +54,11 @@ export async function newPapers(c: Context, deps: AppDeps) {
   const q = parsed.data;
   const f = parseCategoryFilter(q.categories === undefined ? [] : [q.categories]);
   if (!f.ok) return badRequest(c, `categories: ${f.error}`);
-  const filter = { include: f.filter.include.length ? f.filter.include : deps.config.arxivCategories, exclude: f.filter.exclude };
+  const filter = {
+    include: f.filter.include.length ? f.filter.include : deps.config.arxivCategories,
+    exclude: f.filter.exclude,
+    uncategorized: f.filter.include.length === 0,
+  };
   let day = q.date;
   if (day === undefined) {
     const span = await announcementSpan(deps.db.db);

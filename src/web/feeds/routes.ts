@@ -88,7 +88,11 @@ export function feedRoutes(deps: AppDeps): Hono {
     const raw = c.req.param('v');
     const cats = parseCategoryFilter(c.req.queries('cat') ?? []);
     if (!cats.ok) return fail(c, 400, cats.error);
-    const filter = { include: cats.filter.include.length ? cats.filter.include : config.arxivCategories, exclude: cats.filter.exclude };
+    const filter = {
+      include: cats.filter.include.length ? cats.filter.include : config.arxivCategories,
+      exclude: cats.filter.exclude,
+      uncategorized: cats.filter.include.length === 0,
+    };
     let day: string;
     if (raw === undefined) {
       const span = await announcementSpan(db.db);

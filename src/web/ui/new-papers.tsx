@@ -104,8 +104,8 @@ export async function loadNewView(c: Context, deps: AppDeps, rawDay: string | nu
   const parsedFilter = parseCategoryFilter(cats ?? []);
   if (!parsedFilter.ok) return sendPage(c, <ErrorPage status={400} title="Bad category" message={parsedFilter.error} latest={null} />, 400);
   const explicit = cats !== null && parsedFilter.filter.include.length + parsedFilter.filter.exclude.length > 0;
-  const filter: CategoryFilter = explicit ? parsedFilter.filter : { include: config.arxivCategories, exclude: [] };
-  if (explicit && filter.include.length === 0) filter.include = config.arxivCategories;
+  const filter: CategoryFilter = explicit ? parsedFilter.filter : { include: config.arxivCategories, exclude: [], uncategorized: true };
+  if (explicit && filter.include.length === 0) Object.assign(filter, { include: config.arxivCategories, uncategorized: true });
 
   let day: string;
   const latestDay = await latestNewDay(deps);
@@ -316,7 +316,7 @@ export async function renderNothingFeatured(c: Context, deps: Pick<AppDeps, 'db'
   const list = await listNewPapers(
     deps.db.db,
     dayBoundsInZone(day, deps.config.timezone),
-    { include: deps.config.arxivCategories, exclude: [] },
+    { include: deps.config.arxivCategories, exclude: [], uncategorized: true },
     {
       groups: ['new', 'cross'],
       sort: 'upvotes',
