@@ -32,6 +32,18 @@ describe('renderComment', () => {
     }
   });
 
+  it('turns an image into a link to it, named by its alt text (no third-party fetch)', () => {
+    expect(renderComment('see ![the plot](https://example.org/f.png "Fig. 2")')).toBe(
+      '<p>see <a href="https://example.org/f.png" title="Fig. 2" rel="nofollow ugc noopener">the plot</a></p>\n',
+    );
+    expect(renderComment('![](https://example.org/f.png)')).toContain('>https://example.org/f.png</a>');
+    expect(renderComment('[![badge $x_1$](https://e.org/b.svg)](https://e.org/)')).toBe(
+      '<p><a href="https://e.org/" rel="nofollow ugc noopener">badge $x_1$</a></p>\n',
+    );
+    expect(renderComment('![x](javascript:alert(1))')).not.toContain('href="javascript');
+    expect(renderComment('![a](https://e.org/x.png)')).not.toContain('&lt;img');
+  });
+
   it('marks links as user content', () => {
     expect(renderComment('see https://example.org/x')).toContain('<a href="https://example.org/x" rel="nofollow ugc noopener">');
   });

@@ -23,6 +23,20 @@ import { renderFormula } from '../papers/math.js';
 const md = new MarkdownIt({ html: false, linkify: true, breaks: false, typographer: false });
 type Token = ReturnType<typeof md.parse>[number];
 
+// An image becomes a link to it, named by its alt text: a comment never makes a reader's browser
+// fetch from a third party (no tracking pixels, no hotlinked megabytes). Inside a link, only the
+// alt text is kept, since a link cannot hold another.
+md.renderer.rules.image = (tokens, idx, options, env, self) => {
+  const token = tokens[idx]!;
+  const alt = escapeHtml(self.renderInlineAsText(token.children ?? [], options, env));
+  let depth = 0;
+  for (let i = 0; i < idx; i++) depth += tokens[i]!.type === 'link_open' ? 1 : tokens[i]!.type === 'link_close' ? -1 : 0;
+  const src = token.attrGet('src') ?? '';
+  if (depth > 0 || !src) return alt;
+  const title = token.attrGet('title');
+  return `<a href="${escapeHtml(src)}"${title ? ` title="${escapeHtml(title)}"` : ''}>${alt || escapeHtml(src)}</a>`;
+};
+
 // Same delimiters as titles and abstracts (papers/math.ts): $$..$$, \[..\], \(..\), and $..$ by
 // pandoc's rule (no space inside the dollars, no digit after the closing one).
 const MATH = /\$\$([^$]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|(?<!\\)\$(?!\s)((?:\\\$|[^$\n])+?)(?<!\s|\\)\$(?!\d)/g;
