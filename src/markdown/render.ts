@@ -31,9 +31,9 @@ md.renderer.rules.image = (tokens, idx, options, env, self) => {
   const alt = escapeHtml(self.renderInlineAsText(token.children ?? [], options, env));
   let depth = 0;
   for (let i = 0; i < idx; i++) depth += tokens[i]!.type === 'link_open' ? 1 : tokens[i]!.type === 'link_close' ? -1 : 0;
-  const src = token.attrGet('src') ?? '';
+  const src = String(token.attrGet('src') ?? '');
   if (depth > 0 || !src) return alt;
-  const title = token.attrGet('title');
+  const title = String(token.attrGet('title') ?? '');
   return `<a href="${escapeHtml(src)}"${title ? ` title="${escapeHtml(title)}"` : ''}>${alt || escapeHtml(src)}</a>`;
 };
 
