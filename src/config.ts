@@ -3,7 +3,7 @@
 // variables; every one has a flag of the same name in kebab case (DATABASE_URL -> --database-url),
 // and a flag wins over the environment.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTrustProxy, type TrustProxy, TrustProxyError } from './auth/proxy.js';
 
@@ -121,7 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
   if (!/^\d+$/.test(interval)) throw new ConfigError(`ARXIV_INTERVAL_MS '${interval}' is not a number of milliseconds`);
   const embedder = get('EMBEDDER') ?? 'builtin';
   if (!(embedder === 'builtin' || /^onnx:./.test(embedder) || /^https?:\/\//.test(embedder))) {
-    throw new ConfigError(`EMBEDDER '${embedder}' is not 'builtin', 'onnx:/path/to/model' or an http(s):// URL`);
+    throw new ConfigError(`EMBEDDER '${embedder}' is not 'builtin', 'onnx:NAME', 'onnx:/path/to/model' or an http(s):// URL`);
   }
   const digestRate = get('DIGEST_RATE') ?? '20';
   if (!/^\d+(\.\d+)?$/.test(digestRate)) throw new ConfigError(`DIGEST_RATE '${digestRate}' is not a number of messages per second`);
@@ -156,7 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
     // Checked by jobs/schedule.ts parseSchedule when serve starts; config stays free of job logic.
     // arXiv announces at 20:00 New York time, Sunday to Thursday.
     arxivSchedule: get('ARXIV_SCHEDULE') ?? 'sun-thu 21:00 America/New_York',
-    embedder,
+    embedder: onnxModelPath(embedder, dataDir, cwd),
     // Checked by jobs/schedule.ts parseSchedule when serve starts, like ARXIV_SCHEDULE.
     digestSchedule: get('DIGEST_SCHEDULE') ?? 'mon-fri 07:00 America/New_York',
     digestRate: Number(digestRate),
@@ -231,4 +231,18 @@ export function resolveSecret(config: Config): string {
     }
   }
   return config.secret;
+}
+
+/**
+ * `onnx:NAME` names a model that `models pull` put in DATA_DIR/models/NAME (NAME is the Hub repo,
+ * `sentence-transformers/all-MiniLM-L6-v2`); an absolute path, one starting with `.`, or a
+ * relative folder that exists is a folder of the user's own. Either way the result is
+ * `onnx:/absolute/folder`.
+ */
+export function onnxModelPath(embedder: string, dataDir: string, cwd: string): string {
+  if (!embedder.startsWith('onnx:')) return embedder;
+  const rest = embedder.slice('onnx:'.length);
+  if (path.isAbsolute(rest)) return embedder;
+  if (rest.startsWith('.') || existsSync(path.resolve(cwd, rest))) return `onnx:${path.resolve(cwd, rest)}`;
+  return `onnx:${path.join(dataDir, 'models', rest)}`;
 }
