@@ -166,6 +166,31 @@ describe.each(DIALECTS)('the MCP server (%s)', (dialect) => {
     expect(get.headers.get('allow')).toBe('POST');
   });
 
+  it("lets an assistant in another origin's page call it (CORS, no credentials), and such a call acts as nobody", async () => {
+    const origin = 'https://inspector.example';
+    const preflight = await t.app.request('/mcp', {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization, mcp-protocol-version' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    const call = (headers: Record<string, string>) =>
+      t.app.request('/mcp', {
+        method: 'POST',
+        headers: { origin, 'sec-fetch-site': 'cross-site', 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' }),
+      });
+    const anonymous = await call({ cookie: 'dp_session=whatever' });
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.headers.get('access-control-allow-origin')).toBe('*');
+    const tools = ((await anonymous.json()) as { result: { tools: Array<{ name: string }> } }).result.tools.map((x) => x.name).sort();
+    expect(tools).toEqual(READ_TOOLS);
+    const withToken = await call({ authorization: `Bearer ${writeToken}` });
+    expect(((await withToken.json()) as { result: { tools: Array<{ name: string }> } }).result.tools.map((x) => x.name)).toContain('upvote');
+  });
+
   it('answers a bare JSON-RPC call without a session, and counts calls against a per-client quota', async () => {
     const app = createApp(buildServices({ db: t.db, config: t.config }, { apiLimits: { read: { name: 'read', quota: 2, windowSeconds: 60 } } }));
     const call = () =>

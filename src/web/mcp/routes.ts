@@ -10,6 +10,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { type Context, Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { ANYONE, type McpCaller, type McpDeps, createMcpServer } from '../../agents/mcp.js';
 import { READ_POLICY, rateLimit } from '../api/ratelimit.js';
 import { PageCache, sharedText } from '../cache.js';
@@ -32,6 +33,19 @@ export function mcpRoutes(deps: AppDeps): Hono {
     config: deps.config,
     memo: (key, compute) => sharedText(deps.db.db, cache, key, compute),
   };
+  // Assistants that run in a browser (an MCP inspector, a web chat) call from their own origin.
+  // Nothing here reads a cookie, so a foreign page gains nothing it could not get by itself: any
+  // origin may call, without credentials; a token travels in Authorization, which it must set.
+  table.use(
+    '*',
+    cors({
+      origin: '*',
+      allowMethods: ['POST', 'GET', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'Authorization', 'Mcp-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-Id'],
+      exposeHeaders: ['Mcp-Protocol-Version', 'Mcp-Session-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'WWW-Authenticate'],
+      maxAge: 86_400,
+    }),
+  );
   // MCP calls are reads but POSTs: they share one quota, the size of the API's read quota.
   const policy = { ...(deps.apiLimits?.read ?? READ_POLICY), name: 'mcp' };
   table.use('*', rateLimit({ read: policy, write: policy, ...(deps.apiLimits?.now ? { now: deps.apiLimits.now } : {}) }));

@@ -16,7 +16,9 @@ export function refuseCrossOrigin(baseUrl: string): MiddlewareHandler {
     // signed URL is their credential (digests/links.ts), so /unsubscribe/ is exempt.
     // A bearer request to the API carries no ambient credential a foreign page could borrow.
     const bearerApi = isMachinePath(c.req.path) && bearerToken(c) !== undefined;
-    if (!isSafeMethod(c.req.method) && !bearerApi && !c.req.path.startsWith('/unsubscribe/')) {
+    // /mcp never reads a cookie (mcp/routes.ts): a cross-site call there acts as nobody.
+    const noCookies = c.req.path === '/mcp' || c.req.path === '/mcp/';
+    if (!isSafeMethod(c.req.method) && !bearerApi && !noCookies && !c.req.path.startsWith('/unsubscribe/')) {
       const reason = crossOriginReason(c.req.raw.headers, new URL(c.req.url).origin, baseUrl, !isMachinePath(c.req.path));
       if (reason) return refuse(c, reason);
     }
