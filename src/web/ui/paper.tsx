@@ -6,7 +6,7 @@ import { formatDay } from '../../papers/dates.js';
 import { firstSentences, plainText } from '../../papers/math.js';
 import { arxivLinks, type Paper } from '../../papers/types.js';
 import type { FeaturedPaper } from '../../store/papers.js';
-import { bibtex } from './components/bibtex.js';
+import { bibtex } from '../../papers/bibtex.js';
 import { plural, Votes } from './components/card.js';
 import { hasMath, Tex } from './components/math.js';
 import { ErrorPage } from './errors.js';
