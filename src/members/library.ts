@@ -116,8 +116,8 @@ export interface ImportReport {
   bad: BadLine[];
 }
 
-/** Most bytes of an import file: 2 MB is a BibTeX library of several thousand entries. */
-export const IMPORT_MAX_BYTES = 2_000_000;
+/** Most bytes of an import: 1 MB is a BibTeX library of two to three thousand entries. */
+export const IMPORT_MAX_BYTES = 1_000_000;
 
 /**
  * Imports a BibTeX file or a list of arXiv ids into the member's collection. Papers not stored

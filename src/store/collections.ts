@@ -222,14 +222,16 @@ export async function movePaper(db: Kysely<Database>, userId: number, id: string
   });
 }
 
-/** The papers of a collection in its order: one page of ids. */
-export async function collectionPaperIds(db: Kysely<Database>, id: string, paging: { offset: number; limit: number }): Promise<string[]> {
-  const rows = await db
-    .selectFrom('collection_papers')
-    .select('paper_id')
-    .where('collection_id', '=', id)
-    .orderBy('position')
-    .orderBy('added_at')
+/** The papers of a collection in its order (or the latest added first, for its feed): one page of ids. */
+export async function collectionPaperIds(
+  db: Kysely<Database>,
+  id: string,
+  paging: { offset: number; limit: number },
+  order: 'position' | 'added' = 'position',
+): Promise<string[]> {
+  let q = db.selectFrom('collection_papers').select('paper_id').where('collection_id', '=', id);
+  q = order === 'position' ? q.orderBy('position').orderBy('added_at') : q.orderBy('added_at', 'desc').orderBy('position', 'desc');
+  const rows = await q
     .offset(paging.offset)
     .limit(paging.limit)
     .execute();
