@@ -26,15 +26,18 @@ export const NOTE_MAX = 10_000;
 export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 2_000;
 
-export const CollectionInput = z.object({
+const fields = {
   title: z
     .string({ message: 'title: give a title' })
     .trim()
     .min(1, 'title: give a title')
     .max(TITLE_MAX, `title: at most ${TITLE_MAX} characters`),
-  description: z.string().trim().max(DESCRIPTION_MAX, `description: at most ${DESCRIPTION_MAX} characters`).default(''),
-  visibility: z.enum(VISIBILITIES as [string, ...string[]], { message: 'visibility: private, unlisted or public' }).default('private'),
-});
+  description: z.string().trim().max(DESCRIPTION_MAX, `description: at most ${DESCRIPTION_MAX} characters`),
+  visibility: z.enum(VISIBILITIES as [string, ...string[]], { message: 'visibility: private, unlisted or public' }),
+};
+export const CollectionInput = z.object({ ...fields, description: fields.description.default(''), visibility: fields.visibility.default('private') });
+/** A change of some fields (no defaults: what is left out stays as it is). */
+export const CollectionPatch = z.object(fields).partial();
 export type CollectionInput = { title: string; description: string; visibility: Collection['visibility'] };
 
 /** The checked fields of a collection form or API body, or the message naming what is wrong. */
