@@ -56,7 +56,7 @@ describe.each(DIALECTS)('the library pages (%s)', (dialect) => {
       id: FEATURED[1]!.id,
       saved: false,
     });
-    expect((await ada.post('/papers/2599.99999/save')).status).toBe(404);
+    expect((await ada.post('/papers/2501.99999/save')).status).toBe(404);
     // Visitors are sent to log in; a forged form is refused.
     expect((await l.visitor().post(`/papers/${ON_PAPERS}/save`)).status).not.toBe(200);
     expect((await ada.post(`/papers/${ON_PAPERS}/save`, { csrf: 'forged' })).status).toBe(403);
