@@ -272,7 +272,12 @@ export async function changePassword(
  * Deletes the member's account after checking their password (under the log-in throttle, as a
  * password change is): store/account-data.ts says what goes and what stays (decision 0041).
  */
-export async function closeAccount(d: AccountDeps, user: User, password: string, client: ClientInfo): Promise<{ kind: 'deleted' | 'wrong' } | { kind: 'throttled'; seconds: number }> {
+export async function closeAccount(
+  d: AccountDeps,
+  user: User,
+  password: string,
+  client: ClientInfo,
+): Promise<{ kind: 'deleted' | 'wrong' } | { kind: 'throttled'; seconds: number }> {
   const account = `user:${user.id}`;
   const wait = d.limiter.loginBlocked(account, client.ip) ?? d.limiter.hit('loginPerIp', client.ip);
   if (wait !== null) return { kind: 'throttled', seconds: wait };

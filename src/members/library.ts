@@ -9,13 +9,7 @@ import { CommentBoundError, renderComment } from '../markdown/render.js';
 import { type ExportFormat, exportPapers } from '../papers/citations.js';
 import { type BadLine, readReadingList } from '../papers/reading-list.js';
 import type { Paper } from '../papers/types.js';
-import {
-  addToCollection,
-  type Collection,
-  collectionPaperIds,
-  MAX_COLLECTION_PAPERS,
-  VISIBILITIES,
-} from '../store/collections.js';
+import { addToCollection, type Collection, collectionPaperIds, MAX_COLLECTION_PAPERS, VISIBILITIES } from '../store/collections.js';
 import { savedPage, setNote } from '../store/library.js';
 import { getPapers, upsertRecords } from '../store/papers.js';
 import type { User } from '../store/users.js';
@@ -27,11 +21,7 @@ export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 2_000;
 
 const fields = {
-  title: z
-    .string({ message: 'title: give a title' })
-    .trim()
-    .min(1, 'title: give a title')
-    .max(TITLE_MAX, `title: at most ${TITLE_MAX} characters`),
+  title: z.string({ message: 'title: give a title' }).trim().min(1, 'title: give a title').max(TITLE_MAX, `title: at most ${TITLE_MAX} characters`),
   description: z.string().trim().max(DESCRIPTION_MAX, `description: at most ${DESCRIPTION_MAX} characters`),
   visibility: z.enum(VISIBILITIES as [string, ...string[]], { message: 'visibility: private, unlisted or public' }),
 };
@@ -137,7 +127,11 @@ export async function importIntoCollection(d: ImportDeps, user: User, collection
     const batch = missing.slice(i, i + 100);
     try {
       const found = await d.arxiv(batch.map((f) => f.id));
-      if (found.length) await upsertRecords(d.db, found.map((paper) => ({ paper, source: 'api' })));
+      if (found.length)
+        await upsertRecords(
+          d.db,
+          found.map((paper) => ({ paper, source: 'api' })),
+        );
       const got = new Set(found.map((p) => p.id));
       for (const f of batch) if (!got.has(f.id)) bad.push({ line: f.line, message: `arXiv has no paper ${f.id}` });
     } catch (e) {

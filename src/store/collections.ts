@@ -131,7 +131,13 @@ export async function deleteCollection(db: Kysely<Database>, userId: number, id:
 /** Swaps the collection with its neighbour in the owner's order; false when not theirs. */
 export async function moveCollection(db: Kysely<Database>, userId: number, id: string, dir: 'up' | 'down'): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const rows = await trx.selectFrom('collections').select(['id', 'position']).where('user_id', '=', userId).orderBy('position').orderBy('created_at').execute();
+    const rows = await trx
+      .selectFrom('collections')
+      .select(['id', 'position'])
+      .where('user_id', '=', userId)
+      .orderBy('position')
+      .orderBy('created_at')
+      .execute();
     const i = rows.findIndex((r) => r.id === id);
     if (i < 0) return false;
     const j = dir === 'up' ? i - 1 : i + 1;
@@ -154,9 +160,7 @@ export async function addToCollection(db: Kysely<Database>, userId: number, id: 
       for (const p of paperIds) out[p] = 'no-collection';
       return out;
     }
-    const known = new Set(
-      paperIds.length ? (await trx.selectFrom('papers').select('id').where('id', 'in', paperIds).execute()).map((r) => r.id) : [],
-    );
+    const known = new Set(paperIds.length ? (await trx.selectFrom('papers').select('id').where('id', 'in', paperIds).execute()).map((r) => r.id) : []);
     const have = await trx
       .selectFrom('collection_papers')
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('position').as('last')])
@@ -231,10 +235,7 @@ export async function collectionPaperIds(
 ): Promise<string[]> {
   let q = db.selectFrom('collection_papers').select('paper_id').where('collection_id', '=', id);
   q = order === 'position' ? q.orderBy('position').orderBy('added_at') : q.orderBy('added_at', 'desc').orderBy('position', 'desc');
-  const rows = await q
-    .offset(paging.offset)
-    .limit(paging.limit)
-    .execute();
+  const rows = await q.offset(paging.offset).limit(paging.limit).execute();
   return rows.map((r) => r.paper_id);
 }
 

@@ -62,11 +62,7 @@ export function createApp(deps: AppDeps): Hono {
   // Only requests that may carry a body: bodyLimit reads c.req.raw.body, which makes
   // @hono/node-server build a full Request object, a third of the cost of a cached page.
   app.use('*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS'
-      ? next()
-      : isImport(c.req.path)
-        ? limitImport(c, next)
-        : limitBody(c, next),
+    c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' ? next() : isImport(c.req.path) ? limitImport(c, next) : limitBody(c, next),
   );
   app.use('*', refuseCrossOrigin(deps.config.baseUrl));
   app.use('*', loadMember(deps.db.db, deps.secret, names));

@@ -25,8 +25,9 @@ browserDescribe('the library in a browser', () => {
   beforeAll(async () => {
     t = await memberApp('sqlite');
     await t.load(featuredRecords());
-    userId = (await createUser(t.db.db, { username: 'rae', email: 'rae@example.org', passwordHash: await hashPassword('correct horse battery'), emailConfirmed: true }))
-      .id;
+    userId = (
+      await createUser(t.db.db, { username: 'rae', email: 'rae@example.org', passwordHash: await hashPassword('correct horse battery'), emailConfirmed: true })
+    ).id;
     ({ server, base } = await serveOnLoopback(t.app));
     browser = await launchChromium();
   }, 60_000);

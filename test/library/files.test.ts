@@ -78,7 +78,10 @@ describe.each(DIALECTS)('library files and API (%s)', (dialect) => {
   it('imports a list of ids: bad lines named by number, unknown ids fetched from arXiv, the rest kept', async () => {
     const form = new FormData();
     form.set('csrf', ada.csrf);
-    form.set('text', [`${FEATURED[2]!.id}`, 'not an id at all', `https://arxiv.org/abs/${REMOTE}v1`, '# a comment', '2502.99999', `arXiv:${FEATURED[0]!.id}`].join('\n'));
+    form.set(
+      'text',
+      [`${FEATURED[2]!.id}`, 'not an id at all', `https://arxiv.org/abs/${REMOTE}v1`, '# a comment', '2502.99999', `arXiv:${FEATURED[0]!.id}`].join('\n'),
+    );
     const res = await ada.request(`/collections/${col}/import`, { method: 'POST', body: form });
     expect(res.status).toBe(200);
     const page = await res.text();

@@ -18,7 +18,13 @@ export async function libraryApp(dialect: Dialect) {
   await t.load(featuredRecords());
   const users: Record<string, { id: number; read: string; write: string }> = {};
   for (const name of ['ada', 'bob']) {
-    const u = await createUser(t.db.db, { username: name, email: `${name}@example.org`, passwordHash: await hashPassword(PASSWORD), role: 'member', emailConfirmed: true });
+    const u = await createUser(t.db.db, {
+      username: name,
+      email: `${name}@example.org`,
+      passwordHash: await hashPassword(PASSWORD),
+      role: 'member',
+      emailConfirmed: true,
+    });
     users[name] = {
       id: u.id,
       read: (await createApiToken(t.db.db, u.id, 'read', ['read'])).token,

@@ -10,7 +10,11 @@ import type { User } from '../../../store/users.js';
 import { CsrfField } from '../components/account.js';
 
 export async function libraryBox(db: Kysely<Database>, user: User, paperId: string) {
-  const [note, collections, holding] = await Promise.all([getNote(db, user.id, paperId), listCollections(db, user.id), collectionsHolding(db, user.id, paperId)]);
+  const [note, collections, holding] = await Promise.all([
+    getNote(db, user.id, paperId),
+    listCollections(db, user.id),
+    collectionsHolding(db, user.id, paperId),
+  ]);
   const back = `/papers/${paperId}`;
   // The page loads KaTeX's stylesheet when the note has a formula.
   const math = note?.html.includes('class="katex') ?? false;

@@ -136,7 +136,10 @@ export function libraryPages(m: Members) {
             <ul class="collections">
               {collections.map((col, i) => (
                 <li>
-                  <a href={`/collections/${col.id}`}>{col.title}</a> <small>({plural(col.papers, 'paper')}, {col.visibility})</small>{' '}
+                  <a href={`/collections/${col.id}`}>{col.title}</a>{' '}
+                  <small>
+                    ({plural(col.papers, 'paper')}, {col.visibility})
+                  </small>{' '}
                   <span class="collection-tools">
                     {i > 0 ? <MoveForm action={`/collections/${col.id}/move`} dir="up" label={`Move ${col.title} up`} /> : null}
                     {i < collections.length - 1 ? <MoveForm action={`/collections/${col.id}/move`} dir="down" label={`Move ${col.title} down`} /> : null}
@@ -232,8 +235,8 @@ export function libraryPages(m: Members) {
               </button>
             </form>
             <p>
-              At most {MAX_COLLECTION_PAPERS.toLocaleString('en')} papers in a collection. Papers not on this site yet are fetched from arXiv; lines that
-              name no paper are listed after the import, and the rest are kept.
+              At most {MAX_COLLECTION_PAPERS.toLocaleString('en')} papers in a collection. Papers not on this site yet are fetched from arXiv; lines that name
+              no paper are listed after the import, and the rest are kept.
             </p>
             <h2>Edit</h2>
             <form method="post" action={`${here}/edit`} class="stack">

@@ -166,14 +166,14 @@ async function SettingsPage(props: { m: Members; user: User; sessionHash: string
         <a class="btn" href="/settings/export.json" download>
           Download everything you made
         </a>{' '}
-        (one JSON file: your library, collections, notes, upvotes, comments, follows, hidden papers and subscriptions). Your library alone, as BibTeX,
-        RIS or CSL-JSON, is on <a href="/library">Library</a>.
+        (one JSON file: your library, collections, notes, upvotes, comments, follows, hidden papers and subscriptions). Your library alone, as BibTeX, RIS or
+        CSL-JSON, is on <a href="/library">Library</a>.
       </p>
       <form method="post" action="/settings/delete" class="stack">
         <CsrfField />
         <p>
-          Deleting your account ends every session and revokes every token, and removes your upvotes, library, collections, notes, follows and
-          subscriptions. Your comments stay in their threads as "[deleted]", their text erased. It cannot be undone.
+          Deleting your account ends every session and revokes every token, and removes your upvotes, library, collections, notes, follows and subscriptions.
+          Your comments stay in their threads as "[deleted]", their text erased. It cannot be undone.
         </p>
         <label for="delete-password">Your password, to confirm</label>
         <input id="delete-password" name="password" type="password" required autocomplete="current-password" />
