@@ -17,12 +17,14 @@ export const isExportFormat = (s: string): s is ExportFormat => Object.hasOwn(EX
 
 /** Citation keys for the papers, unique in the file: a second "smith2024deep" becomes "smith2024deepb". */
 export function uniqueKeys(papers: Paper[]): string[] {
-  const seen = new Map<string, number>();
+  const taken = new Set<string>();
   return papers.map((p) => {
     const key = bibtexKey(p);
-    const n = seen.get(key) ?? 0;
-    seen.set(key, n + 1);
-    return n === 0 ? key : `${key}${String.fromCharCode(97 + ((n % 25) + 1))}${n >= 25 ? Math.floor(n / 25) : ''}`;
+    let out = key;
+    // b..z, then numbers: the suffixes biblatex users know from "2024a", "2024b".
+    for (let n = 1; taken.has(out); n++) out = `${key}${n < 26 ? String.fromCharCode(97 + n) : n + 1}`;
+    taken.add(out);
+    return out;
   });
 }
 
