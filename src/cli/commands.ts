@@ -14,6 +14,7 @@ export const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   users: async () => (await import('./users.js')).usersCommand,
   papers: async () => (await import('./papers.js')).papersCommand,
   mcp: async () => (await import('./mcp.js')).mcpCommand,
+  library: async () => (await import('./library.js')).libraryCommand,
 };
 
 export const COMMAND_NAMES = Object.keys(COMMAND_LOADERS);
