@@ -86,6 +86,11 @@ browserDescribe('the library in a browser', () => {
     await page.getByRole('button', { name: 'Add to To read this week' }).click();
     await page.waitForURL(`${base}/papers/${id}`);
     expect(await page.getByRole('button', { name: 'Remove from To read this week' }).count()).toBe(1);
+    await page.getByLabel(/private note/).fill('Read §3 first: the bound is $O(\\varepsilon^{-2})$.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.waitForURL(`${base}/papers/${id}#library`);
+    expect(await page.locator('#library .note .katex').count()).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'paper-library.png'), fullPage: true });
     await page.goto(collectionUrl);
     expect(await page.locator('.card h2').allTextContents()).toEqual([`Paper 6: Gradients & <Games> for "Agents"`]);
 
