@@ -13,7 +13,7 @@ import type { RateLimiter } from '../auth/ratelimit.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
-import { deleteAccount } from '../store/account-data.js';
+import { deleteAccount, otherAdmins } from '../store/account-data.js';
 import { createSession, deleteSession, deleteUserSessions } from '../store/sessions.js';
 import { consumeSignup, peekSignup, purgeExpiredSignups, reserveSignup } from '../store/signups.js';
 import { consumeMailToken, createMailToken, type MailPurpose, peekMailToken } from '../store/tokens.js';
@@ -277,7 +277,7 @@ export async function closeAccount(
   user: User,
   password: string,
   client: ClientInfo,
-): Promise<{ kind: 'deleted' | 'wrong' } | { kind: 'throttled'; seconds: number }> {
+): Promise<{ kind: 'deleted' | 'wrong' | 'last-admin' } | { kind: 'throttled'; seconds: number }> {
   const account = `user:${user.id}`;
   const wait = d.limiter.loginBlocked(account, client.ip) ?? d.limiter.hit('loginPerIp', client.ip);
   if (wait !== null) return { kind: 'throttled', seconds: wait };
@@ -286,6 +286,8 @@ export async function closeAccount(
     d.limiter.loginFailed(account, client.ip);
     return { kind: 'wrong' };
   }
+  // An instance keeps an administrator: the last one makes another first.
+  if (user.role === 'admin' && (await otherAdmins(d.db, user.id)) === 0) return { kind: 'last-admin' };
   await deleteAccount(d.db, user.id);
   return { kind: 'deleted' };
 }

@@ -25,12 +25,15 @@ describe('readReadingList', () => {
       '  url = "https://arxiv.org/abs/2401.00001v2"',
       '}',
       '@book{d, title = {No arXiv}}',
+      '@string{abs = "https://arxiv.org/abs/"}',
+      '@misc{e, url = abs # "2402.00002"}',
     ].join('\n');
     const r = readReadingList(text);
     expect(r.format).toBe('bibtex');
     expect(r.ids).toEqual([
       { id: '2405.15738', line: 2 },
       { id: '2401.00001', line: 4 },
+      { id: '2402.00002', line: 10 },
     ]);
     expect(r.bad.map((b) => b.line)).toEqual([3, 8]);
     expect(r.bad[0]!.message).toMatch(/could not be read/);

@@ -3,7 +3,8 @@
 // the line each came from, and the bad lines with their number and why.
 //
 // BibTeX is cut into entries at each `@` that starts a line, and each entry is parsed on its own by
-// bibtex-parse (decision 0040), so one broken entry is reported with its line and the rest are kept.
+// bibtex-parse (decision 0040), so one broken entry is reported with its line and the rest are kept;
+// the file's @string definitions are put before each entry.
 // An entry's arXiv id is looked for where reference managers and arXiv's own export put it:
 // eprint (with archivePrefix arXiv, or an arXiv-shaped value), an arxiv.org URL, the DOI arXiv
 // mints (10.48550/arXiv.ID), or "arXiv:ID" in journal, note or howpublished.
@@ -101,22 +102,27 @@ function readBibtex(text: string): ReadingList {
   });
   const ids: Found[] = [];
   const bad: BadLine[] = [];
-  starts.forEach((start, k) => {
-    const chunk = lines.slice(start, starts[k + 1] ?? lines.length).join('\n');
-    const line = start + 1;
+  const chunks = starts.map((start, k) => ({ line: start + 1, text: lines.slice(start, starts[k + 1] ?? lines.length).join('\n') }));
+  // @string definitions go before every entry, so an entry parsed alone still sees them.
+  const strings = chunks
+    .filter((c) => /^\s*@\s*string\s*[{(]/i.test(c.text))
+    .map((c) => c.text)
+    .join('\n');
+  for (const { line, text: chunk } of chunks) {
+    if (/^\s*@\s*(string|preamble|comment)\b/i.test(chunk)) continue;
     let entries: Entry[];
     try {
-      entries = bibtexParse.entries(chunk) as Entry[];
+      entries = bibtexParse.entries(strings ? `${strings}\n${chunk}` : chunk) as Entry[];
     } catch (e) {
       const why = e instanceof Error ? e.message.split('\n')[0]!.slice(0, 160) : 'unreadable';
       bad.push({ line, message: `this BibTeX entry could not be read (${why})` });
-      return;
+      continue;
     }
     for (const e of entries) {
       const id = entryArxivId(e);
       if (id) ids.push({ id, line });
       else bad.push({ line, message: `entry '${String(e.key ?? '?').slice(0, 80)}' names no arXiv paper (no eprint, arXiv URL or arXiv DOI)` });
     }
-  });
+  }
   return { format: 'bibtex', ids, bad };
 }

@@ -85,6 +85,18 @@ export async function accountData(db: Kysely<Database>, userId: number) {
 
 export type AccountData = NonNullable<Awaited<ReturnType<typeof accountData>>>;
 
+/** Administrators other than this member who can still log in (the last one may not leave). */
+export async function otherAdmins(db: Kysely<Database>, userId: number): Promise<number> {
+  const r = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'admin')
+    .where('id', '!=', userId)
+    .where('suspended_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 /** The tombstone's name: brackets are outside USERNAME's alphabet, so no sign-up can take it. */
 export const deletedName = (userId: number) => `[deleted-${userId}]`;
 

@@ -5,7 +5,9 @@
 // their author alone and bounded before they are stored; ordering; the account's data and its
 // deletion with counts kept right.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/auth/password.js';
 import { listCollections } from '../../src/store/collections.js';
+import { createUser } from '../../src/store/users.js';
 import { savedIds } from '../../src/store/library.js';
 import { getFeaturedPaper } from '../../src/store/papers.js';
 import { FEATURED } from '../api/fixtures.js';
@@ -153,6 +155,22 @@ describe.each(DIALECTS)('the library pages (%s)', (dialect) => {
     expect((await ada.get(`/papers/${id}`)).html).toContain('Secret-word-7');
     expect((await ada.post(`/papers/${id}/note`, { body: '' })).status).toBe(303);
     expect((await ada.get(`/papers/${id}`)).html).not.toContain('Secret-word-7');
+  });
+
+  it('keeps the last administrator from deleting their account', async () => {
+    await createUser(l.t.db.db, {
+      username: 'root',
+      email: 'root@example.org',
+      passwordHash: await hashPassword(PASSWORD),
+      role: 'admin',
+      emailConfirmed: true,
+    });
+    const root = await l.login('root');
+    await root.get('/settings');
+    const refused = await root.post('/settings/delete', { password: PASSWORD });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('only administrator');
+    expect((await root.get('/settings')).res.status).toBe(200);
   });
 
   it('downloads everything a member made as JSON, and deletes the account with its password, keeping counts and threads', async () => {

@@ -210,6 +210,8 @@ export function settingsPages(m: Members) {
       const r = await closeAccount(accountDeps(m), user, f.password ?? '', clientOf(c));
       if (r.kind === 'throttled') return tooMany(c, r.seconds);
       if (r.kind === 'wrong') return page(c, user, { error: 'That is not your password: the account is not deleted.' }, 403);
+      if (r.kind === 'last-admin')
+        return page(c, user, { error: 'You are the only administrator: make another member an administrator (on /admin) before you leave.' }, 400);
       clearSessionCookie(c, m.names);
       return c.html(
         <Page title="Account deleted">
