@@ -93,6 +93,7 @@ browserDescribe('the library in a browser', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'paper-library.png'), fullPage: true });
     await page.goto(collectionUrl);
     expect(await page.locator('.card h2').allTextContents()).toEqual([`Paper 6: Gradients & <Games> for "Agents"`]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'collection.png'), fullPage: true });
 
     await page.goto(`${base}/library`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'library.png'), fullPage: true });
