@@ -3,7 +3,7 @@
 // Everything an agent needs to find its way: the Markdown pages, the JSON API and the MCP endpoint.
 
 export const MCP_TOOLS = ['search_papers', 'get_paper', 'daily_papers', 'similar_papers', 'trending'] as const;
-export const MCP_MEMBER_TOOLS = ['my_feed', 'upvote'] as const;
+export const MCP_MEMBER_TOOLS = ['my_feed', 'save_paper', 'upvote'] as const;
 
 export function llmsTxt(base: string): string {
   return `# dailypapers at ${base}
@@ -33,7 +33,7 @@ YYYY-Www (ISO 8601), months YYYY-MM. Abstracts keep their TeX.
 - [New papers](${base}/api/papers/new): a day's new arXiv papers, ?date=, ?categories=cs.LG,-cs.CV, ?groups=new,cross,replaced, ?p=, ?limit=
 
 ## MCP
-- [MCP endpoint](${base}/mcp): Model Context Protocol over streamable HTTP (POST); tools ${MCP_TOOLS.join(', ')}; with a member's API token (Authorization: Bearer dp_...) also ${MCP_MEMBER_TOOLS.join(', ')} (upvote needs the write scope)
+- [MCP endpoint](${base}/mcp): Model Context Protocol over streamable HTTP (POST); tools ${MCP_TOOLS.join(', ')}; with a member's API token (Authorization: Bearer dp_...) also ${MCP_MEMBER_TOOLS.join(', ')} (save_paper and upvote need the write scope)
 
 ## Optional
 - [About](${base}/about): how trending and featuring work

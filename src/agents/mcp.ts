@@ -2,7 +2,7 @@
 // an assistant gets, over either transport: streamable HTTP at /mcp (web/mcp/routes.ts) or stdio
 // (`dailypapers mcp`, cli/mcp.ts). One server is built per caller, so the tool list says what that
 // caller may do: anyone reads; a member's token adds my_feed (what they follow); a token with the
-// write scope adds upvote. Each tool answers with short Markdown (agents/markdown.ts) that cites the papers' URLs.
+// write scope adds upvote and save_paper. Each tool answers with short Markdown (agents/markdown.ts) that cites the papers' URLs.
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import { type VoteDeps, vote } from '../members/votes.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import { parseDay, parseIsoWeek, parseMonth } from '../papers/dates.js';
 import { SORTS } from '../search/query.js';
+import { setSaved } from '../store/library.js';
 import { PAPER_SORTS } from '../store/papers.js';
 import type { Scope } from '../store/tokens.js';
 import type { User } from '../store/users.js';
@@ -199,6 +200,21 @@ export function createMcpServer(d: McpDeps, caller: McpCaller = ANYONE): McpServ
         return text(
           `${r.result.upvoted ? 'Upvoted' : 'Not upvoted'} by ${user.username}: ${base}/papers/${ref.id} now has ${r.result.upvotes} upvote${r.result.upvotes === 1 ? '' : 's'}.`,
         );
+      },
+    );
+    server.registerTool(
+      'save_paper',
+      {
+        title: 'Save a paper',
+        description: `Save a paper to ${user.username}'s library (${base}/library), or take it out with on: false.`,
+        inputSchema: { id: paperId, on: z.boolean().default(true).describe('true to save, false to take it out of the library.') },
+        annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      },
+      async (a) => {
+        const ref = parseArxivId(a.id);
+        if (!ref) return error(`'${a.id}' is not an arXiv identifier`);
+        if (!(await setSaved(d.db.db, user.id, ref.id, a.on))) return error(`no paper ${ref.id} on this instance`);
+        return text(`${a.on ? 'Saved' : 'Taken out of the library'}: ${base}/papers/${ref.id} (${user.username}'s library: ${base}/library).`);
       },
     );
   }

@@ -15,6 +15,7 @@ export const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   papers: async () => (await import('./papers.js')).papersCommand,
   mcp: async () => (await import('./mcp.js')).mcpCommand,
   models: async () => (await import('./models.js')).modelsCommand,
+  library: async () => (await import('./library.js')).libraryCommand,
 };
 
 export const COMMAND_NAMES = Object.keys(COMMAND_LOADERS);

@@ -13,6 +13,7 @@ import type { RateLimiter } from '../auth/ratelimit.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
+import { deleteAccount, otherAdmins } from '../store/account-data.js';
 import { createSession, deleteSession, deleteUserSessions } from '../store/sessions.js';
 import { consumeSignup, peekSignup, purgeExpiredSignups, reserveSignup } from '../store/signups.js';
 import { consumeMailToken, createMailToken, type MailPurpose, peekMailToken } from '../store/tokens.js';
@@ -265,6 +266,30 @@ export async function changePassword(
   if (problem) return { kind: 'invalid', message: problem };
   const revokedTokens = await storeChangePassword(d.db, user.id, await hashPassword(input.password), input.revokeTokens);
   return { kind: 'changed', session: await startSession(d, user.id, { ...client, oldSession: null }), revokedTokens };
+}
+
+/**
+ * Deletes the member's account after checking their password (under the log-in throttle, as a
+ * password change is): store/account-data.ts says what goes and what stays (decision 0041).
+ */
+export async function closeAccount(
+  d: AccountDeps,
+  user: User,
+  password: string,
+  client: ClientInfo,
+): Promise<{ kind: 'deleted' | 'wrong' | 'last-admin' } | { kind: 'throttled'; seconds: number }> {
+  const account = `user:${user.id}`;
+  const wait = d.limiter.loginBlocked(account, client.ip) ?? d.limiter.hit('loginPerIp', client.ip);
+  if (wait !== null) return { kind: 'throttled', seconds: wait };
+  const stored = await getPasswordHash(d.db, user.id);
+  if (!stored || !(await verifyPassword(stored, password.slice(0, 1024)))) {
+    d.limiter.loginFailed(account, client.ip);
+    return { kind: 'wrong' };
+  }
+  // An instance keeps an administrator: the last one makes another first.
+  if (user.role === 'admin' && (await otherAdmins(d.db, user.id)) === 0) return { kind: 'last-admin' };
+  await deleteAccount(d.db, user.id);
+  return { kind: 'deleted' };
 }
 
 /** Ends every session of the member, the asking browser's included. */

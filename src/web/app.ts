@@ -1,6 +1,7 @@
 // The Hono app: the middleware every request passes, the operations endpoints, and the route tables
 // (api/, mcp/, feeds/, agents/ for Markdown, ui/: each a routes file). Every route is registered
 // through web/routing.ts, with who may call it.
+import { IMPORT_MAX_BYTES } from '../members/library.js';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { harvestState } from '../jobs/status.js';
@@ -48,16 +49,21 @@ export function createApp(deps: AppDeps): Hono {
 
   // Every other request: security headers, a bounded body, cross-site refusal, its member.
   app.use('*', securityHeaders(names.https));
-  const limitBody = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) =>
-      c.req.path.startsWith('/api/')
-        ? c.json({ error: `request body over ${MAX_BODY_BYTES} bytes` }, 413)
-        : c.text(`Request body over ${MAX_BODY_BYTES} bytes.`, 413),
-  });
+  const limit = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: (c) =>
+        c.req.path.startsWith('/api/') ? c.json({ error: `request body over ${maxSize} bytes` }, 413) : c.text(`Request body over ${maxSize} bytes.`, 413),
+    });
+  const limitBody = limit(MAX_BODY_BYTES);
+  // An import into a collection carries a whole BibTeX file (members/library.ts bounds it).
+  const limitImport = limit(IMPORT_MAX_BYTES + MAX_BODY_BYTES);
+  const isImport = (path: string) => /^(\/api)?\/collections\/[^/]+\/import$/.test(path);
   // Only requests that may carry a body: bodyLimit reads c.req.raw.body, which makes
   // @hono/node-server build a full Request object, a third of the cost of a cached page.
-  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' ? next() : limitBody(c, next)));
+  app.use('*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' ? next() : isImport(c.req.path) ? limitImport(c, next) : limitBody(c, next),
+  );
   app.use('*', refuseCrossOrigin(deps.config.baseUrl));
   app.use('*', loadMember(deps.db.db, deps.secret, names));
 

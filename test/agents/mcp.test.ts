@@ -2,7 +2,8 @@
 // /mcp (the client's fetch goes to app.request, through every middleware of the app, and once over
 // a real socket) and stdio (the compiled `bin/dailypapers mcp` in a child process). Both dialects.
 // Who may do what: anyone lists and calls the read tools; a member's read token adds my_feed (the
-// new papers matching their follows); a write token adds upvote, which changes the paper's count;
+// new papers matching their follows); a write token adds upvote, which changes the paper's count,
+// and save_paper, which puts the paper in the member's library;
 // a session cookie alone is nobody; a bad token is a 401; calls count against a per-client quota.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -14,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServices } from '../../src/services.js';
 import { addFollow } from '../../src/store/follows.js';
 import { createApiToken } from '../../src/store/tokens.js';
+import { savedIds } from '../../src/store/library.js';
+import { MCP_MEMBER_TOOLS } from '../../src/agents/llms.js';
 import { createApp } from '../../src/web/app.js';
 import { createUser } from '../../src/store/users.js';
 import { getFeaturedPaper } from '../../src/store/papers.js';
@@ -29,11 +32,12 @@ const textOf = (r: Awaited<ReturnType<Client['callTool']>>) => ((r as CallToolRe
 describe.each(DIALECTS)('the MCP server (%s)', (dialect) => {
   let t: Awaited<ReturnType<typeof memberApp>>;
   let readToken: string;
+  let ada: { id: number };
   let writeToken: string;
   beforeAll(async () => {
     t = await memberApp(dialect);
     await t.load(featuredRecords());
-    const ada = await createUser(t.db.db, { username: 'ada', email: 'ada@example.org', passwordHash: 'x', role: 'member', emailConfirmed: true });
+    ada = await createUser(t.db.db, { username: 'ada', email: 'ada@example.org', passwordHash: 'x', role: 'member', emailConfirmed: true });
     readToken = (await createApiToken(t.db.db, ada.id, 'assistant', ['read'])).token;
     // Two papers announced by arXiv yesterday (as a harvest records them), one by an author ada follows.
     const yesterday = new Date(Date.now() - 86_400_000).toISOString();
@@ -134,6 +138,9 @@ describe.each(DIALECTS)('the MCP server (%s)', (dialect) => {
     expect(feed).toContain('Because you follow author: Jane Doe.');
     const refused = await reader.callTool({ name: 'upvote', arguments: { id: FEATURED[0]!.id } });
     expect(refused.isError).toBe(true);
+    const notSaved = await reader.callTool({ name: 'save_paper', arguments: { id: FEATURED[0]!.id } });
+    expect(notSaved.isError).toBe(true);
+    expect(await savedIds(t.db.db, ada.id)).toEqual(new Set());
     await reader.close();
 
     const writer = await httpClient({ authorization: `Bearer ${writeToken}` });
@@ -146,6 +153,15 @@ describe.each(DIALECTS)('the MCP server (%s)', (dialect) => {
     expect((await getFeaturedPaper(t.db.db, FEATURED[0]!.id))!.upvotes).toBe(before + 1);
     // The read tools' shared answers move with the data: the same call now shows the vote.
     expect(textOf(await writer.callTool(paper))).toContain(`- **Upvotes:** ${before + 1}\n`);
+
+    expect((await writer.listTools()).tools.map((x) => x.name).sort()).toEqual([...READ_TOOLS, ...MCP_MEMBER_TOOLS].sort());
+    const saved = textOf(await writer.callTool({ name: 'save_paper', arguments: { id: `https://arxiv.org/abs/${FEATURED[2]!.id}v1` } }));
+    expect(saved).toContain(`Saved: ${t.config.baseUrl}/papers/${FEATURED[2]!.id}`);
+    expect(await savedIds(t.db.db, ada.id)).toEqual(new Set([FEATURED[2]!.id]));
+    const unknown = await writer.callTool({ name: 'save_paper', arguments: { id: '2501.99999' } });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(await writer.callTool({ name: 'save_paper', arguments: { id: FEATURED[2]!.id, on: false } }))).toContain('Taken out of the library');
+    expect(await savedIds(t.db.db, ada.id)).toEqual(new Set());
     await writer.close();
   });
 

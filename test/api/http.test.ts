@@ -109,13 +109,20 @@ describe.each(DIALECTS)('API HTTP on %s', (dialect) => {
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/collections',
+      '/api/collections/{id}',
+      '/api/collections/{id}/import',
+      '/api/collections/{id}/papers',
+      '/api/collections/{id}/papers/{paper}',
       '/api/daily_papers',
+      '/api/library',
       '/api/papers',
       '/api/papers/index',
       '/api/papers/new',
       '/api/papers/search',
       '/api/papers/{id}',
       '/api/papers/{id}/comments',
+      '/api/papers/{id}/save',
       '/api/papers/{id}/similar',
       '/api/papers/{id}/upvote',
     ]);

@@ -31,6 +31,8 @@ function sample(path: string, name: string): string {
   if (name === 'name' && path.startsWith('/static/')) return assetUrl('style.css').slice('/static/'.length);
   if (name === 'file') return 'katex-swap.min.css';
   if (name === 'token' || name === 'sig') return 'not-a-real-token';
+  if (name === 'format') return 'bibtex';
+  if (name === 'id' && path.startsWith('/collections/')) return 'no-such-collection';
   throw new Error(`no sample value for :${name} in ${path}: add one`);
 }
 

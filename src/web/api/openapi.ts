@@ -4,6 +4,8 @@
 // per route, each naming its schemas; decision 0012 says why not @hono/zod-openapi.
 import { z } from 'zod';
 import { CommentBody, IndexBody } from './members.js';
+import { CollectionPatch, CollectionsQuery, ImportBody, PageQuery, PaperRef } from './library.js';
+import { CollectionInput } from '../../members/library.js';
 import { LimitParam, SearchParams } from './search.js';
 import { apiSchemas, DailyPapersQuery, NewPapersQuery, PapersQuery } from './schemas.js';
 
@@ -17,6 +19,8 @@ export interface Operation {
   description?: string;
   query?: z.ZodType;
   pathId?: boolean;
+  /** Other path parameters ({id} of a collection, {paper}), each with what it is. */
+  pathParams?: Record<string, string>;
   /** A JSON request body, checked by this schema. */
   body?: z.ZodType;
   /** Needs a bearer token (or a session with its CSRF token). */
@@ -143,13 +147,131 @@ export const OPERATIONS: Operation[] = [
     returns: 'Comment',
     errors: [400, 401, 403, 404, 413, 429],
   },
+  ...libraryOperations(),
 ];
+
+/** The library's routes (src/web/api/library.ts). */
+function libraryOperations(): Operation[] {
+  const col = { id: 'A collection id (from its URL).' };
+  return [
+    {
+      method: 'post',
+      path: '/api/papers/{id}/save',
+      summary: "Save a paper to the caller's library",
+      description: 'Idempotent.',
+      pathId: true,
+      auth: true,
+      returns: 'Saved',
+      errors: [400, 401, 403, 404, 429],
+    },
+    {
+      method: 'delete',
+      path: '/api/papers/{id}/save',
+      summary: "Take a paper out of the caller's library",
+      pathId: true,
+      auth: true,
+      returns: 'Saved',
+      errors: [400, 401, 403, 429],
+    },
+    {
+      method: 'get',
+      path: '/api/library',
+      summary: "The caller's saved papers, newest first",
+      description: 'X-Total-Count says how many there are.',
+      query: PageQuery,
+      auth: true,
+      returns: ['Paper'],
+      errors: [400, 401, 429],
+    },
+    {
+      method: 'get',
+      path: '/api/collections',
+      summary: 'Collections',
+      description:
+        "With a token or session and no owner: the caller's own collections, private ones included. With owner: that member's public collections (all of them for the owner). Without either: everyone's public collections, the latest changed first.",
+      query: CollectionsQuery,
+      returns: ['Collection'],
+      errors: [400, 404, 429],
+    },
+    {
+      method: 'post',
+      path: '/api/collections',
+      summary: 'Create a collection',
+      body: CollectionInput,
+      auth: true,
+      status: 201,
+      returns: 'Collection',
+      errors: [400, 401, 403, 429],
+    },
+    {
+      method: 'get',
+      path: '/api/collections/{id}',
+      summary: 'A collection and its papers, in order',
+      description: 'A private collection is a 404 to everyone but its owner; an unlisted one is readable by anyone who has its id.',
+      pathParams: col,
+      query: PageQuery,
+      returns: 'CollectionDetail',
+      errors: [400, 404, 429],
+    },
+    {
+      method: 'post',
+      path: '/api/collections/{id}',
+      summary: "Change a collection's title, description or visibility",
+      pathParams: col,
+      body: CollectionPatch,
+      auth: true,
+      returns: 'Collection',
+      errors: [400, 401, 403, 404, 429],
+    },
+    {
+      method: 'delete',
+      path: '/api/collections/{id}',
+      summary: 'Delete a collection (its papers stay in the library)',
+      pathParams: col,
+      auth: true,
+      returns: 'Ok',
+      errors: [401, 403, 404, 429],
+    },
+    {
+      method: 'post',
+      path: '/api/collections/{id}/papers',
+      summary: 'Add a paper to a collection',
+      description: '201 when added, 200 when it was there already.',
+      pathParams: col,
+      body: PaperRef,
+      auth: true,
+      status: 201,
+      returns: 'Ok',
+      errors: [400, 401, 403, 404, 429],
+    },
+    {
+      method: 'delete',
+      path: '/api/collections/{id}/papers/{paper}',
+      summary: 'Take a paper out of a collection',
+      pathParams: { ...col, paper: 'An arXiv identifier.' },
+      auth: true,
+      returns: 'Ok',
+      errors: [400, 401, 403, 404, 429],
+    },
+    {
+      method: 'post',
+      path: '/api/collections/{id}/import',
+      summary: 'Import BibTeX or a list of arXiv ids into a collection',
+      description: 'Papers not here yet are fetched from arXiv. Lines that name no paper are reported with their number; the rest are kept.',
+      pathParams: col,
+      body: ImportBody,
+      auth: true,
+      returns: 'ImportReport',
+      errors: [400, 401, 403, 404, 413, 429],
+    },
+  ];
+}
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'A bad parameter; the message names it.',
   401: 'No valid bearer token.',
   403: 'The token lacks the write scope, or a session write lacks its X-CSRF-Token.',
-  404: 'No such paper.',
+  404: 'No such paper (or collection).',
   409: 'Already there.',
   413: 'The body is too large.',
   429: 'Rate limit exceeded; see Retry-After and RateLimit.',
@@ -189,6 +311,7 @@ export function openApiDocument(baseUrl: string) {
       ...(op.pathId
         ? [{ name: 'id', in: 'path', required: true, description: 'arXiv identifier, e.g. 2501.01234 or hep-th/9901001', schema: { type: 'string' } }]
         : []),
+      ...Object.entries(op.pathParams ?? {}).map(([name, description]) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } })),
       ...(op.query ? parameters(op.query) : []),
     ];
     const returned = Array.isArray(op.returns) ? { type: 'array', items: ref(op.returns[0]) } : ref(op.returns);

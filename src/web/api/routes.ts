@@ -16,6 +16,7 @@ import { API_MAX_AGE, cacheHeaders, okJson } from './http.js';
 import { openApiDocument } from './openapi.js';
 import { presentPaper } from './papers.js';
 import { rateLimit, type RateLimitOptions } from './ratelimit.js';
+import { libraryApi } from './library.js';
 import { membersApi } from './members.js';
 import { searchApi } from './search.js';
 
@@ -38,6 +39,7 @@ export function apiRoutes(deps: AppDeps, limits: RateLimitOptions = {}): Hono {
   const everyone = shared({ db: db.db, cache: deps.pageCache ?? new PageCache(), sameForAll: true, maxAge: API_MAX_AGE });
   const search = searchApi(deps);
   const members = membersApi(deps);
+  const library = libraryApi(deps);
 
   r.get('/', 'anyone', everyone, (c) => c.html(apiDocs(deps.config.baseUrl)));
   r.get('/openapi.json', 'anyone', everyone, (c) => c.json(openApiDocument(deps.config.baseUrl)));
@@ -54,6 +56,8 @@ export function apiRoutes(deps: AppDeps, limits: RateLimitOptions = {}): Hono {
   r.get('/papers/:id{.+}/upvote', 'anyone', members.notAllowed);
   r.post('/papers/:id{.+}/upvote', 'writer', members.upvote);
   r.delete('/papers/:id{.+}/upvote', 'writer', members.unvote);
+  r.post('/papers/:id{.+}/save', 'writer', library.save);
+  r.delete('/papers/:id{.+}/save', 'writer', library.unsave);
   r.get('/papers/:id{.+}', 'anyone', everyone, async (c) => {
     const raw = c.req.param('id') ?? '';
     const ref = parseArxivId(raw);
@@ -62,6 +66,17 @@ export function apiRoutes(deps: AppDeps, limits: RateLimitOptions = {}): Hono {
     if (!found) return c.json({ error: `paper ${ref.id} not found` }, 404);
     return okJson(c, presentPaper(found));
   });
+
+  // The library (api/library.ts): a private collection is a 404 to all but its owner.
+  r.get('/library', 'member', library.library);
+  r.get('/collections', 'anyone', library.list);
+  r.post('/collections', 'writer', library.create);
+  r.get('/collections/:id', 'anyone', library.read);
+  r.post('/collections/:id', 'writer', library.update);
+  r.delete('/collections/:id', 'writer', library.remove);
+  r.post('/collections/:id/papers', 'writer', library.addPaper);
+  r.delete('/collections/:id/papers/:paper{.+}', 'writer', library.removePaper);
+  r.post('/collections/:id/import', 'writer', library.importText);
 
   return api;
 }

@@ -201,3 +201,43 @@ export const Indexed = z
     featured: z.boolean(),
   })
   .register(apiSchemas, { id: 'Indexed' });
+
+/** A collection (the library's presentCollection in library.ts). */
+export const CollectionItem = z
+  .object({
+    id: z.string().describe('Random and unguessable: the URL of an unlisted collection is its only secret.'),
+    owner: z.string().describe("The owner's username."),
+    title: z.string(),
+    description: z.string(),
+    visibility: z.enum(['private', 'unlisted', 'public']),
+    papers: z.number().int().describe('How many papers it holds.'),
+    url: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .register(apiSchemas, { id: 'Collection' });
+
+/** GET /api/collections/ID: the collection and its papers in its order. */
+export const CollectionDetail = CollectionItem.extend({
+  items: z.array(PaperDetail).describe('The papers, in the order the owner gave them (at most 1,000; see ?p= for more).'),
+}).register(apiSchemas, { id: 'CollectionDetail' });
+
+/** POST/DELETE /api/papers/ID/save. */
+export const Saved = z
+  .object({
+    id: z.string(),
+    saved: z.boolean().describe('Whether the paper is now in the caller’s library.'),
+  })
+  .register(apiSchemas, { id: 'Saved' });
+
+/** POST /api/collections/ID/import. */
+export const ImportReport = z
+  .object({
+    format: z.enum(['bibtex', 'ids']),
+    added: z.array(z.string()).describe('arXiv ids added to the collection.'),
+    already: z.array(z.string()).describe('arXiv ids that were there already.'),
+    bad: z.array(z.object({ line: z.number().int(), message: z.string() })).describe('Lines not imported, with why; the rest were kept.'),
+  })
+  .register(apiSchemas, { id: 'ImportReport' });
+
+export const Ok = z.object({ ok: z.literal(true) }).register(apiSchemas, { id: 'Ok' });

@@ -14,6 +14,9 @@ import { dayBoundsInZone } from '../../papers/announce.js';
 import { formatCategoryFilter, parseCategoryFilter } from '../../papers/categories.js';
 import { dayInZone, parseDay } from '../../papers/dates.js';
 import { listFollows, userOfFeedToken } from '../../store/follows.js';
+import { canView } from '../../members/library.js';
+import { collectionPaperIds, getCollection } from '../../store/collections.js';
+import { member } from '../middleware/context.js';
 import { announcementSpan, listNewPapers } from '../../store/new-papers.js';
 import type { AppDeps } from '../deps.js';
 import { PageCache, shared } from '../cache.js';
@@ -223,6 +226,29 @@ export function feedRoutes(deps: AppDeps): Hono {
       });
       res.headers.set('Cache-Control', `private, max-age=${FEED_MAX_AGE}`);
       res.headers.delete('Access-Control-Allow-Origin');
+      return res;
+    });
+  }
+
+  // A collection's feed: the papers added last first. Unlisted and public ones are anyone's (the
+  // URL is the secret of an unlisted one); a private one answers 404 to all but its owner's own
+  // browser session, like its page. Not in the shared cache: a member's collection edits do not
+  // bump the data version that everyone's pages share.
+  for (const format of FORMATS) {
+    r.get(`/collections/:id/feed.${format}`, 'anyone', tagged, async (c) => {
+      const col = await getCollection(db.db, c.req.param('id') ?? '');
+      if (!col || !canView(col, member(c).user)) return fail(c, 404, 'no such collection');
+      const items = await listedPapersByIds(db.db, await collectionPaperIds(db.db, col.id, { offset: 0, limit: FEED_SIZE }, 'added'));
+      const res = send(c, format, {
+        title: `${col.title}, a collection by ${col.owner}`,
+        description: col.description || `Papers collected by ${col.owner}, the latest added first.`,
+        page: `/collections/${col.id}`,
+        entries: items.map(entry),
+      });
+      if (col.visibility === 'private') {
+        res.headers.set('Cache-Control', 'private, no-store');
+        res.headers.delete('Access-Control-Allow-Origin');
+      }
       return res;
     });
   }

@@ -19,6 +19,8 @@ export interface Member {
   /** Papers the member hid ("not interested") and opened, loaded for HTML pages only (absent: none). */
   hidden?: Set<string> | undefined;
   read?: Set<string> | undefined;
+  /** Papers in the member's library, loaded for HTML pages only (absent: none). */
+  saved?: Set<string> | undefined;
   ip: string;
 }
 

@@ -15,6 +15,7 @@ import { SESSION_DAYS, sessionUser } from '../../store/sessions.js';
 import { apiTokenUser } from '../../store/tokens.js';
 import { votedPaperIds } from '../../store/votes.js';
 import { markedIds } from '../../store/member-papers.js';
+import { savedIds } from '../../store/library.js';
 import { clientIp } from './client.js';
 import { type Member, runAs } from './context.js';
 
@@ -110,6 +111,7 @@ export function loadMember(db: Kysely<Database>, secret: string, names: CookieNa
       voted: session && html ? await votedPaperIds(db, session.user.id) : new Set(),
       hidden: session && html ? await markedIds(db, 'hidden', session.user.id) : undefined,
       read: session && html ? await markedIds(db, 'read', session.user.id) : undefined,
+      saved: session && html ? await savedIds(db, session.user.id) : undefined,
       ip,
     };
     return runAs(c, member, async () => {

@@ -6,8 +6,8 @@ import { formatDay } from '../../papers/dates.js';
 import { firstSentences, plainText } from '../../papers/math.js';
 import { arxivLinks, type Paper } from '../../papers/types.js';
 import type { FeaturedPaper } from '../../store/papers.js';
-import { bibtex } from './components/bibtex.js';
-import { plural, Votes } from './components/card.js';
+import { bibtex } from '../../papers/bibtex.js';
+import { plural, SaveForm, Votes } from './components/card.js';
 import { hasMath, Tex } from './components/math.js';
 import { ErrorPage } from './errors.js';
 import { Layout } from './layout.js';
@@ -24,6 +24,8 @@ export interface PaperPageProps {
   comments?: Child;
   /** Members' upvotes of a paper not featured yet (below FEATURE_MIN_UPVOTES). */
   pendingUpvotes?: number;
+  /** The member's own: their private note and their collections (members/library-paper.tsx). */
+  library?: { box: Child; math: boolean } | undefined;
 }
 
 const date = (iso: string | null) => (iso ? formatDay(iso.slice(0, 10), false) : null);
@@ -50,7 +52,7 @@ export function PaperPage(props: PaperPageProps) {
       description={description || undefined}
       canonical={`${props.config.baseUrl}/papers/${paper.id}`}
       ogType="article"
-      math={hasMath(paper.title) || hasMath(paper.abstract) || (summary !== null && hasMath(summary))}
+      math={hasMath(paper.title) || hasMath(paper.abstract) || (summary !== null && hasMath(summary)) || props.library?.math === true}
     >
       <div class="paper">
         <article>
@@ -114,6 +116,9 @@ export function PaperPage(props: PaperPageProps) {
           <ul class="actions" aria-label="Vote and read">
             <li>
               <Votes id={paper.id} upvotes={featured ? featured.upvotes : (props.pendingUpvotes ?? 0)} />
+            </li>
+            <li>
+              <SaveForm id={paper.id} />
             </li>
             <li>
               <a class="btn btn-primary" href={links.pdf}>
@@ -201,6 +206,7 @@ export function PaperPage(props: PaperPageProps) {
               {row('Submitter', paper.submitter)}
             </dl>
           </div>
+          {props.library?.box ?? null}
           <div class="box">
             <h2>Cite (BibTeX)</h2>
             <pre id="bibtex">{bibtex(paper)}</pre>

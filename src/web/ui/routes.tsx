@@ -30,6 +30,10 @@ import { submitPages } from './members/submit.js';
 import { digestSettings } from './digest-settings.js';
 import { subscribePages } from './subscribe.js';
 import { dailyPages } from './members/daily.js';
+import { libraryPages } from './members/library.js';
+import { libraryActions } from './members/library-actions.js';
+import { libraryBox } from './members/library-paper.js';
+import { member } from '../middleware/context.js';
 import { renderNew } from './new-papers.js';
 import { cookieNames } from '../middleware/session.js';
 import { routes } from '../routing.js';
@@ -48,6 +52,8 @@ export function uiRoutes(deps: AppDeps): Hono {
   const visitorPage = shared({ db: db.db, cache });
   const m: Members = { ...deps, names: cookieNames(config.baseUrl) };
   const daily = dailyPages(m);
+  const library = libraryPages(m);
+  const saving = libraryActions(m);
   const [account, settings, comments, submit, people, orgs, admin, subs] = [
     accountPages(m),
     settingsPages(m),
@@ -90,6 +96,9 @@ export function uiRoutes(deps: AppDeps): Hono {
   r.post('/papers/:id{.+}/comments', 'member', comments.comment);
   for (const action of ['hide', 'unhide', 'read', 'unread'] as const) r.post(`/papers/:id{.+}/${action}`, 'member', daily.mark(action));
   r.post('/papers/:id{.+}/feature', 'staff', daily.pick); // a moderator's pick into today's Daily feed
+  r.post('/papers/:id{.+}/save', 'member', saving.save);
+  r.post('/papers/:id{.+}/unsave', 'member', saving.unsave);
+  r.post('/papers/:id{.+}/note', 'member', saving.note); // the member's private note
   r.get('/papers/:id{.+}', 'anyone', visitorPage, (c) => paperPage(c, deps));
   r.get('/comments/:id{[0-9]+}/edit', 'member', comments.editForm);
   r.post('/comments/:id{[0-9]+}/:action{edit|delete|hide|unhide}', 'member', comments.change); // hide: staff, checked by members/comments.ts
@@ -113,6 +122,8 @@ export function uiRoutes(deps: AppDeps): Hono {
   r.post('/settings/digest', 'member', digestSettings(deps));
   r.post('/settings/tokens', 'member', settings.createToken);
   r.post('/settings/tokens/:id/revoke', 'member', settings.revokeToken);
+  r.get('/settings/export.json', 'member', settings.exportData); // a download: private, no-store
+  r.post('/settings/delete', 'member', settings.deleteAccount);
 
   r.get('/settings/hidden', 'member', daily.hiddenList);
   r.get('/following', 'member', daily.following);
@@ -120,6 +131,21 @@ export function uiRoutes(deps: AppDeps): Hono {
   r.post('/following/:id{[0-9]+}/delete', 'member', daily.unfollow);
   r.post('/following/feed-token', 'member', daily.feedToken);
   r.post('/following/feed-token/revoke', 'member', daily.feedToken);
+
+  // The library: saved papers and collections (members/library.tsx, library-actions.tsx). A
+  // collection's page, export and feed are for anyone when unlisted or public, else 404.
+  r.get('/library', 'member', library.library);
+  r.get('/library/export/:format', 'member', saving.exportLibrary);
+  r.post('/library/collections', 'member', saving.create);
+  r.get('/collections/:id', 'anyone', library.collection);
+  r.get('/collections/:id/export/:format', 'anyone', saving.exportCollection);
+  r.post('/collections/:id/edit', 'member', saving.edit);
+  r.post('/collections/:id/delete', 'member', saving.remove);
+  r.post('/collections/:id/move', 'member', saving.move);
+  r.post('/collections/:id/papers', 'member', saving.addPaper);
+  r.post('/collections/:id/papers/remove', 'member', saving.removePaper);
+  r.post('/collections/:id/papers/move', 'member', saving.movePaper);
+  r.post('/collections/:id/import', 'member', saving.importForm);
 
   r.get('/submit', 'member', submit.form);
   r.post('/submit', 'member', submit.submit);
@@ -169,6 +195,7 @@ async function paperPage(c: Context, deps: AppDeps) {
   if (!ref) return sendPage(c, <PaperNotFound id={null} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
   if (raw !== ref.id) return c.redirect(`/papers/${ref.id}`, 301);
   const found = await getPaperPage(db.db, ref.id);
+  const me = member(c).user;
   if (!found) return sendPage(c, <PaperNotFound id={ref.id} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
   return sendPage(
     c,
@@ -179,6 +206,7 @@ async function paperPage(c: Context, deps: AppDeps) {
       similar={await similarList(deps, ref.id)}
       comments={await commentsSection(db, ref.id)}
       pendingUpvotes={found.featured ? 0 : await countVotes(db.db, ref.id)}
+      library={me ? await libraryBox(db.db, me, ref.id) : undefined}
     />,
   );
 }

@@ -46,6 +46,30 @@ export function UpvoteForm(props: { id: string; upvoted?: boolean | undefined })
   );
 }
 
+/**
+ * The "Save" form: a POST to /papers/ID/save, or /unsave once saved (app.js sends it without a
+ * reload and swaps the two). Like the upvote form, visitors get it labelled "Log in to save", and
+ * the overlay lays each member's state over shared pages (overlay.tsx).
+ */
+export function SaveForm(props: { id: string; saved?: boolean | undefined }) {
+  const me = currentMember();
+  const saved = props.saved ?? me.saved?.has(props.id) ?? false;
+  return (
+    <form class="save" method="post" action={`/papers/${props.id}/${saved ? 'unsave' : 'save'}`}>
+      <input type="hidden" name="csrf" value={me.csrf} />
+      {me.user ? (
+        <button type="submit" class="linklike" aria-pressed={saved ? 'true' : 'false'} title={saved ? 'In your library: remove it' : 'Save to your library'}>
+          {saved ? 'Saved' : 'Save'}
+        </button>
+      ) : (
+        <button type="submit" class="linklike" title="Log in to save">
+          Save
+        </button>
+      )}
+    </form>
+  );
+}
+
 /** The upvote box: the form and the count. */
 export function Votes(props: { id: string; upvotes: number; upvoted?: boolean }) {
   const label = plural(props.upvotes, 'upvote');
@@ -112,6 +136,9 @@ export function Card(props: { item: ListedPaper; badge?: string | undefined }) {
           {paper.categories.slice(0, 3).map((c) => (
             <li class="tag">{c}</li>
           ))}
+          <li>
+            <SaveForm id={paper.id} />
+          </li>
           <li>
             <HideForm id={paper.id} />
           </li>

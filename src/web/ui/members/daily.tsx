@@ -93,6 +93,7 @@ export function dailyPages(m: Members) {
           token,
           [...hidden].sort(),
           [...(me.read ?? [])].sort(),
+          [...(me.saved ?? [])].sort(),
           [...me.voted].sort(),
           me.csrf,
           user.username,

@@ -1,9 +1,10 @@
-// Public pages about people: /users/NAME (submissions, upvotes if public, comments, organizations,
-// verified authorships) and /authors/NAME (papers by that author name, with verified claims and a
+// Public pages about people: /users/NAME (submissions, upvotes if public, public collections,
+// comments, organizations, verified authorships) and /authors/NAME (papers by that author name, with verified claims and a
 // claim button for members).
 import type { Context } from 'hono';
 import { approvedClaimsFor, ClaimError, claimAuthorship, claimsBy, papersByAuthor } from '../../../store/claims.js';
 import { listCommentsBy } from '../../../store/comments.js';
+import { listCollections } from '../../../store/collections.js';
 import { orgsOf } from '../../../store/orgs.js';
 import { listSubmittedBy } from '../../../store/submissions.js';
 import { getUserByName } from '../../../store/users.js';
@@ -28,12 +29,13 @@ export function peoplePages(m: Members) {
     const user = await getUserByName(db, c.req.param('name') ?? '');
     if (!user || user.suspended) return notFound(c, 'No such member.');
     const me = currentMember().user;
-    const [submitted, upvoted, comments, orgs, claims] = await Promise.all([
+    const [submitted, upvoted, comments, orgs, claims, collections] = await Promise.all([
       listSubmittedBy(db, user.id),
       user.upvotesPublic || me?.id === user.id ? listUpvotedBy(db, user.id) : Promise.resolve(null),
       listCommentsBy(db, user.id),
       orgsOf(db, user.id),
       claimsBy(db, user.id),
+      listCollections(db, user.id, { publicOnly: true }),
     ]);
     const verified = claims.filter((x) => x.status === 'approved');
     return c.html(
@@ -92,6 +94,18 @@ export function peoplePages(m: Members) {
         ) : (
           <p class="slot">Nothing yet.</p>
         )}
+        {collections.length ? (
+          <>
+            <h2>Collections</h2>
+            <ul class="collections">
+              {collections.map((col) => (
+                <li>
+                  <a href={`/collections/${col.id}`}>{col.title}</a> <small>({col.papers === 1 ? '1 paper' : `${col.papers} papers`})</small>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
         <h2>Comments</h2>
         {comments.length ? (
           <ul>

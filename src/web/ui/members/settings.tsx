@@ -2,7 +2,8 @@
 // create and revoke API tokens (shown once, stored hashed, scoped read or read+write), see the
 // account's sessions and sign out everywhere.
 import type { Context } from 'hono';
-import { changePassword, signOutEverywhere } from '../../../members/accounts.js';
+import { changePassword, closeAccount, signOutEverywhere } from '../../../members/accounts.js';
+import { accountData } from '../../../store/account-data.js';
 import { listSessions } from '../../../store/sessions.js';
 import { createApiToken, listApiTokens, revokeApiToken, type Scope } from '../../../store/tokens.js';
 import { setUpvotesPublic, type User } from '../../../store/users.js';
@@ -159,6 +160,27 @@ async function SettingsPage(props: { m: Members; user: User; sessionHash: string
           </tbody>
         </table>
       ) : null}
+
+      <h2 id="your-data">Your data</h2>
+      <p>
+        <a class="btn" href="/settings/export.json" download>
+          Download everything you made
+        </a>{' '}
+        (one JSON file: your library, collections, notes, upvotes, comments, follows, hidden papers and subscriptions). Your library alone, as BibTeX, RIS or
+        CSL-JSON, is on <a href="/library">Library</a>.
+      </p>
+      <form method="post" action="/settings/delete" class="stack">
+        <CsrfField />
+        <p>
+          Deleting your account ends every session and revokes every token, and removes your upvotes, library, collections, notes, follows and subscriptions.
+          Your comments stay in their threads as "[deleted]", their text erased. It cannot be undone.
+        </p>
+        <label for="delete-password">Your password, to confirm</label>
+        <input id="delete-password" name="password" type="password" required autocomplete="current-password" />
+        <button class="btn" type="submit">
+          Delete my account
+        </button>
+      </form>
     </Page>
   );
 }
@@ -170,6 +192,36 @@ export function settingsPages(m: Members) {
     c.html(await SettingsPage({ m, user, sessionHash: member(c).sessionHash, ...extra }), status);
 
   return {
+    /** GET /settings/export.json: everything the member made, as one file (store/account-data.ts). */
+    exportData: async (c: Context) => {
+      const user = userOf(c);
+      const data = await accountData(db, user.id);
+      return c.body(JSON.stringify({ exportedAt: new Date().toISOString(), instance: m.config.baseUrl, ...data }, null, 2), 200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-disposition': `attachment; filename="dailypapers-${user.username}.json"`,
+        'cache-control': 'private, no-store',
+      });
+    },
+    /** POST /settings/delete: the account goes, with the password as confirmation. */
+    deleteAccount: async (c: Context) => {
+      const user = userOf(c);
+      const f = await readForm(c, m);
+      if (f instanceof Response) return f;
+      const r = await closeAccount(accountDeps(m), user, f.password ?? '', clientOf(c));
+      if (r.kind === 'throttled') return tooMany(c, r.seconds);
+      if (r.kind === 'wrong') return page(c, user, { error: 'That is not your password: the account is not deleted.' }, 403);
+      if (r.kind === 'last-admin')
+        return page(c, user, { error: 'You are the only administrator: make another member an administrator (on /admin) before you leave.' }, 400);
+      clearSessionCookie(c, m.names);
+      return c.html(
+        <Page title="Account deleted">
+          <h1>Your account is deleted</h1>
+          <p>
+            Everything listed on the settings page is gone, and this browser is signed out. <a href="/papers">Back to the papers</a>.
+          </p>
+        </Page>,
+      );
+    },
     show: async (c: Context) => {
       const user = userOf(c);
       if (c.req.query('changed') !== 'password') return page(c, user);

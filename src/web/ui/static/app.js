@@ -3,7 +3,9 @@
 // 2. An upvote form (POST /papers/ID/upvote) is sent without a reload when it exists.
 // 3. "Not interested" (POST /papers/ID/hide) hides the card at once; a member's paper page marks
 //    the paper read in the background (its form.mark-read[data-auto]).
-// 4. The BibTeX "Copy" button copies. (The date picker keeps its Go button: submitting on
+// 4. "Save" (POST /papers/ID/save, or /unsave once saved) adds to the library without a reload,
+//    and the form becomes its opposite.
+// 5. The BibTeX "Copy" button copies. (The date picker keeps its Go button: submitting on
 //    change would fire on every keystroke of a keyboard user.)
 (() => {
   'use strict';
@@ -75,6 +77,34 @@
       if (card) card.hidden = true;
     } catch {
       form.submit();
+    }
+  });
+
+  document.addEventListener('submit', async (e) => {
+    const form = e.target;
+    if (!(form instanceof HTMLFormElement) || !form.matches('form.save')) return;
+    e.preventDefault();
+    const button = form.querySelector('button');
+    if (button) button.disabled = true;
+    try {
+      const res = await fetch(form.action, { method: 'POST', body: new FormData(form), headers: { accept: 'application/json' } });
+      if (res.status === 401 || res.status === 403) {
+        location.href = '/login?next=' + encodeURIComponent(location.pathname);
+        return;
+      }
+      if (!res.ok) throw new Error(String(res.status));
+      const data = await res.json();
+      if (typeof data.saved !== 'boolean') throw new Error('unexpected answer');
+      form.action = form.action.replace(/\/(un)?save$/, data.saved ? '/unsave' : '/save');
+      if (button) {
+        button.setAttribute('aria-pressed', String(data.saved));
+        button.textContent = data.saved ? 'Saved' : 'Save';
+        button.title = data.saved ? 'In your library: remove it' : 'Save to your library';
+      }
+    } catch {
+      form.submit();
+    } finally {
+      if (button) button.disabled = false;
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Paper } from '../../../papers/types.js';
+import type { Paper } from './types.js';
 import { bibtex, bibtexKey } from './bibtex.js';
 
 const paper: Paper = {

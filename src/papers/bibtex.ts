@@ -1,7 +1,8 @@
-// A BibTeX entry for a paper, in the @misc form arXiv itself offers ("Export BibTeX citation" on
-// an abstract page), which biblatex and natbib styles both read.
-import type { Paper } from '../../../papers/types.js';
-import { idMonth } from '../../../papers/arxiv-id.js';
+// A BibTeX entry for a paper (the paper page, and the library's exports: papers/citations.ts), in
+// the @misc form arXiv itself offers ("Export BibTeX citation" on an abstract page), which biblatex
+// and natbib styles both read.
+import type { Paper } from './types.js';
+import { idMonth } from './arxiv-id.js';
 
 /** LaTeX specials outside math ($...$ is kept as written, it is already TeX). */
 function texEscape(text: string): string {
@@ -41,7 +42,7 @@ export function bibtexKey(paper: Paper): string {
   }${year}${word.toLowerCase()}`;
 }
 
-export function bibtex(paper: Paper): string {
+export function bibtex(paper: Paper, key = bibtexKey(paper)): string {
   const year = (paper.publishedAt ?? idMonth(paper.id) ?? '').slice(0, 4);
   const fields: Array<[string, string | null]> = [
     ['title', `{${balance(texEscape(paper.title))}}`],
@@ -57,5 +58,5 @@ export function bibtex(paper: Paper): string {
     .filter(([, v]) => v)
     .map(([k, v]) => `  ${k} = {${v}},`)
     .join('\n');
-  return `@misc{${bibtexKey(paper)},\n${body}\n}`;
+  return `@misc{${key},\n${body}\n}`;
 }
