@@ -59,7 +59,8 @@ export async function startHubStandIn(repos: Record<string, string>, opts: { pag
       ...(m ? { 'content-range': `bytes ${start}-${content.length - 1}/${content.length}` } : {}),
     });
     if (state.cutOnce.delete(p)) {
-      res.write(body.subarray(0, body.length >> 1), () => res.destroy());
+      // FIN after the bytes (not a reset, which may drop them unread): the client reads half, then the end.
+      res.write(body.subarray(0, body.length >> 1), () => setTimeout(() => res.socket?.end(), 20));
       return;
     }
     res.end(body);

@@ -2,7 +2,7 @@
 // hub-server.ts speaks the Hub's revision, tree and resolve endpoints, with LFS redirects and
 // Range), checked file by file, resumed after a cut, refused when corrupted; then EMBEDDER=onnx:REPO
 // loads it. The model is the tiny ONNX model the onnx tests write (tiny-onnx.ts).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -79,6 +79,7 @@ describe('models pull', () => {
     const dest = path.join(modelsDir(), 'example-org', 'tiny-minilm', 'onnx', 'model.onnx');
     expect(existsSync(dest)).toBe(false);
     expect(existsSync(`${dest}.partial`)).toBe(true);
+    expect(statSync(`${dest}.partial`).size).toBeGreaterThan(0);
 
     hub.requests.length = 0;
     const states: string[] = [];
