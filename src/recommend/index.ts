@@ -1,0 +1,264 @@
+// "For you": each member's papers ranked by their own model (model.ts), with a reason per paper.
+// The model is trained on demand and kept per member with the signals it learned from (saved,
+// upvoted, hidden papers and follows, read on every request: a few index reads); a save, a vote or
+// a hide changes them, so the next request retrains (about a hundred milliseconds, in slices that
+// never hold the event loop). Candidates: the last days' announcements (read once per data version
+// and shared by every member, vectors and words included), or for the whole corpus the model's
+// nearest papers in the vector index (the linear score of unit vectors is an inner product, which
+// the HNSW index answers directly), the papers with the profile's words, and the followed authors'.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { followingRange } from '../members/follows.js';
+import type { SearchService } from '../search/index.js';
+import { emptyQuery, STOP_WORDS } from '../search/query.js';
+import { type Follow, listFollows } from '../store/follows.js';
+import { announcedTexts, memberSignals, type PaperText, paperTexts, type Signals } from '../store/recommend.js';
+import { dataVersion } from '../store/versions.js';
+import { type Candidate, dot, type Example, normalized, type Scored, scoreCandidate, type Taste, termsOf, trainLogistic, wordProfile } from './model.js';
+import { reasonOf } from './reasons.js';
+
+export type Scope = 'new' | 'all';
+
+export interface Recommendation {
+  id: string;
+  score: number;
+  /** Why, in a line: "like “Saved title” (saved) · by Jane Doe (followed) · words: diffusion, sampler". */
+  reason: string;
+}
+
+export interface ForYou {
+  items: Recommendation[];
+  /** Candidates ranked. */
+  total: number;
+  /** Nothing to learn from yet (no saves, upvotes or follows): the page shows the cold start. */
+  cold: boolean;
+}
+
+export interface RecommendDeps {
+  db: Kysely<Database>;
+  search: Pick<SearchService, 'embedder' | 'vectors' | 'lexical'>;
+}
+
+/** Background papers (negatives) drawn from the window: enough for a stable boundary, few enough to train fast. */
+const BACKGROUND = 600;
+/** Most papers of a window that are ranked (a week of a busy instance's categories). */
+const WINDOW_MAX = 20_000;
+/** Candidates asked of the vector index and of the words, for the whole corpus. */
+const CORPUS_CANDIDATES = 300;
+/** Members whose models are kept in memory (least recently used out). */
+const MODELS_KEPT = 2000;
+
+interface Known extends PaperText {
+  words: Set<string>;
+  vec: Float32Array | null;
+}
+
+interface Window {
+  key: string;
+  papers: Known[];
+}
+
+interface MemberModel {
+  sig: string;
+  taste: Taste;
+  positives: Array<{ id: string; title: string; vec: Float32Array | null; how: 'saved' | 'upvoted' }>;
+  exclude: Set<string>;
+  cold: boolean;
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function createRecommender(deps: RecommendDeps) {
+  const { db, search } = deps;
+  let window: Promise<Window> | null = null;
+  let windowKey = '';
+  const models = new Map<number, { sig: string; model: Promise<MemberModel> }>();
+
+  async function modelName(): Promise<string | null> {
+    const [emb, vec] = await Promise.all([search.embedder().catch(() => null), search.vectors()]);
+    return emb && vec.available ? emb.model : null;
+  }
+
+  /** Words and vectors of papers, tokenised in slices. */
+  async function known(texts: PaperText[], model: string | null): Promise<Known[]> {
+    const vecs = model ? await (await search.vectors()).vectorsOf(model, texts.map((t) => t.id)) : new Map<string, Float32Array>();
+    const out: Known[] = [];
+    for (let i = 0; i < texts.length; i++) {
+      const t = texts[i]!;
+      out.push({ ...t, words: new Set(termsOf(`${t.title} ${t.abstract}`, STOP_WORDS)), vec: vecs.get(t.id) ?? null });
+      if (i % 500 === 499) await turn();
+    }
+    return out;
+  }
+
+  /** The window's papers, read once per data version, range and model. */
+  async function windowPapers(model: string | null): Promise<Window> {
+    const [version, range] = await Promise.all([dataVersion(db), followingRange(db)]);
+    const key = `${version}|${range.from}|${range.to}|${model}`;
+    if (!window || windowKey !== key) {
+      windowKey = key;
+      const previous = window;
+      window = (async () => ({ key, papers: await known(await announcedTexts(db, range.from, range.to, WINDOW_MAX), model) }))();
+      window.catch(() => {
+        if (window && windowKey === key) window = previous;
+      });
+    }
+    return window;
+  }
+
+  async function train(userId: number, signals: Signals, follows: Follow[], model: string | null, win: Window, sig: string): Promise<MemberModel> {
+    const followedAuthors = new Set(follows.filter((f) => f.kind === 'author').map((f) => f.value));
+    const followedCategories = new Set(follows.filter((f) => f.kind === 'category').map((f) => f.value));
+    const how = new Map<string, 'saved' | 'upvoted'>();
+    for (const id of signals.upvoted) how.set(id, 'upvoted');
+    for (const id of signals.saved) how.set(id, 'saved');
+    const [pos, neg] = await Promise.all([known(await paperTexts(db, [...how.keys()]), model), known(await paperTexts(db, signals.hidden), model)]);
+    const exclude = new Set([...how.keys(), ...signals.hidden]);
+    // Followed categories add their window papers as weak positives: a member who only picked
+    // categories still gets a direction in meaning.
+    const inFollowed = win.papers.filter((p) => !exclude.has(p.id) && p.categories.some((c) => followedCategories.has(c)));
+    const background = sample(
+      win.papers.filter((p) => !exclude.has(p.id)),
+      BACKGROUND,
+      userId,
+    );
+    const examples: Example[] = [];
+    for (const p of pos) if (p.vec) examples.push({ vec: p.vec, label: 1, weight: 1 });
+    for (const p of sample(inFollowed, 50, userId)) if (p.vec) examples.push({ vec: p.vec, label: 1, weight: 0.3 });
+    for (const p of neg) if (p.vec) examples.push({ vec: p.vec, label: 0, weight: 3 });
+    for (const p of background) if (p.vec) examples.push({ vec: p.vec, label: 0, weight: 1 });
+    const dim = examples[0]?.vec.length ?? 0;
+    const hasPositive = examples.some((e) => e.label === 1);
+    const linear = dim && hasPositive ? await trainLogistic(examples, dim) : null;
+    const knownAuthors = new Map<string, number>();
+    for (const p of pos) for (const a of p.authors) knownAuthors.set(a, (knownAuthors.get(a) ?? 0) + 1);
+    const df = dfOf(win.papers);
+    const profile = wordProfile(
+      pos.map((p) => [...p.words]),
+      neg.map((p) => [...p.words]),
+      (w) => df.get(w) ?? 0,
+      win.papers.length,
+    );
+    return {
+      sig,
+      taste: { linear, profile, followedAuthors, followedCategories, knownAuthors },
+      positives: pos.map((p) => ({ id: p.id, title: p.title, vec: p.vec, how: how.get(p.id)! })),
+      exclude,
+      cold: pos.length === 0 && follows.length === 0,
+    };
+  }
+
+  /** The member's model, retrained when their signals changed since it was made. */
+  async function modelOf(userId: number, model: string | null, win: Window): Promise<MemberModel> {
+    const [signals, follows] = await Promise.all([memberSignals(db, userId), listFollows(db, { userId })]);
+    const sig = JSON.stringify([signals, follows.map((f) => [f.kind, f.value]), model, win.key]);
+    const kept = models.get(userId);
+    if (kept?.sig === sig) {
+      models.delete(userId);
+      models.set(userId, kept);
+      return kept.model;
+    }
+    const made = train(userId, signals, follows, model, win, sig);
+    models.delete(userId);
+    models.set(userId, { sig, model: made });
+    made.catch(() => models.delete(userId));
+    if (models.size > MODELS_KEPT) models.delete(models.keys().next().value!);
+    return made;
+  }
+
+  function ranked(m: MemberModel, papers: Known[]): Array<{ s: Scored; p: Known }> {
+    const out: Array<{ s: Scored; p: Known }> = [];
+    for (const p of papers) {
+      if (m.exclude.has(p.id)) continue;
+      out.push({ s: scoreCandidate(m.taste, p as Candidate), p });
+    }
+    return out.sort((a, b) => b.s.score - a.s.score || (a.p.id < b.p.id ? 1 : -1));
+  }
+
+  /** Candidates from the whole corpus: nearest to the model's direction, the profile's words, the followed authors. */
+  async function corpusCandidates(m: MemberModel, model: string | null): Promise<Known[]> {
+    const ids = new Set<string>();
+    const vectors = await search.vectors();
+    if (model && m.taste.linear) {
+      for (const n of await vectors.nearest(model, normalized(m.taste.linear.w), CORPUS_CANDIDATES)) ids.add(n.id);
+    }
+    const words = [...m.taste.profile.keys()].slice(0, 12);
+    if (words.length) {
+      const r = await search.lexical.search({ query: { ...emptyQuery(), words }, sort: 'relevance', limit: CORPUS_CANDIDATES / 3, offset: 0, words: 'most' });
+      for (const id of r.ids) ids.add(id);
+    }
+    for (const a of [...m.taste.followedAuthors].slice(0, 10)) {
+      const r = await search.lexical.search({ query: { ...emptyQuery(), authors: [a] }, sort: 'date', limit: 20, offset: 0 });
+      for (const id of r.ids) ids.add(id);
+    }
+    for (const id of m.exclude) ids.delete(id);
+    return known(await paperTexts(db, [...ids]), model);
+  }
+
+  return {
+    /** The member's ranked papers: the window's (`new`) or the whole corpus's (`all`). */
+    async forYou(userId: number, opts: { scope: Scope; limit: number; offset?: number }): Promise<ForYou> {
+      const model = await modelName();
+      const win = await windowPapers(model);
+      const m = await modelOf(userId, model, win);
+      const papers = opts.scope === 'new' ? win.papers : await corpusCandidates(m, model);
+      // A cold member sees the window newest first (the page offers the cold start beside it).
+      const list = m.cold ? papers.filter((p) => !m.exclude.has(p.id)).map((p) => ({ s: scoreCandidate(m.taste, p as Candidate), p })) : ranked(m, papers);
+      const offset = opts.offset ?? 0;
+      const items = list.slice(offset, offset + opts.limit).map(({ s, p }) => ({ id: p.id, score: s.score, reason: m.cold ? 'new' : reasonOf(s, nearestPositive(m, p.vec)) }));
+      return { items, total: list.length, cold: m.cold };
+    },
+    /** Drops every kept model and window (tests; a model change is seen by its name already). */
+    forget() {
+      models.clear();
+      window = null;
+    },
+  };
+}
+
+export type Recommender = ReturnType<typeof createRecommender>;
+
+/** One recommender per database handle: the window and the members' models are shared by pages, feeds and digests. */
+const recommenders = new WeakMap<Kysely<Database>, Recommender>();
+export function recommenderFor(deps: RecommendDeps): Recommender {
+  let r = recommenders.get(deps.db);
+  if (!r) {
+    r = createRecommender(deps);
+    recommenders.set(deps.db, r);
+  }
+  return r;
+}
+
+/** The window's document frequencies stand for the corpus's (a week is a fair sample of the vocabulary). */
+function dfOf(papers: Known[]): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const p of papers) for (const w of p.words) df.set(w, (df.get(w) ?? 0) + 1);
+  return df;
+}
+
+/** The positive closest in meaning to a paper (the reason's "like ..."), or null. */
+function nearestPositive(m: MemberModel, vec: Float32Array | null): { title: string; how: 'saved' | 'upvoted'; sim: number } | null {
+  if (!vec) return null;
+  let best: { title: string; how: 'saved' | 'upvoted'; sim: number } | null = null;
+  for (const p of m.positives) {
+    if (!p.vec) continue;
+    const sim = dot(p.vec, vec);
+    if (!best || sim > best.sim) best = { title: p.title, how: p.how, sim };
+  }
+  return best;
+}
+
+/** A repeatable sample of `n` (the same for a member between retrains, so rankings do not flicker). */
+function sample<T>(xs: T[], n: number, seed: number): T[] {
+  if (xs.length <= n) return xs;
+  let s = (seed * 2654435761) >>> 0 || 1;
+  const idx = xs.map((_, i) => i);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    const j = i + ((s >>> 0) % (idx.length - i));
+    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+  }
+  return idx.slice(0, n).map((i) => xs[i]!);
+}
