@@ -6,6 +6,7 @@ import { connect } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { digestJob, parseDigestSchedule } from '../digests/job.js';
 import { harvestJob } from '../jobs/harvest.js';
+import { mapJob } from '../recommend/map-job.js';
 import { parseSchedule, ScheduleError } from '../jobs/schedule.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../log.js';
@@ -59,6 +60,8 @@ export const serveCommand: Command = {
     // The scheduled jobs (the daily arXiv harvest, the digests); `off` leaves them to the CLI.
     const jobs = [
       ...(schedule ? [harvestJob({ db: db.db, config, log }, schedule)] : []),
+      // The paper map's layout, refreshed every few hours when the papers changed.
+      ...(schedule ? [mapJob({ db: db.db, search, log })] : []),
       ...(digestSchedule ? [digestJob({ db, config, log, mailer: createMailer(config, log), search }, digestSchedule)] : []),
     ];
     const scheduler = jobs.length ? await startScheduler({ db: db.db, log, jobs }) : null;

@@ -30,6 +30,8 @@ import { submitPages } from './members/submit.js';
 import { digestSettings } from './digest-settings.js';
 import { subscribePages } from './subscribe.js';
 import { dailyPages } from './members/daily.js';
+import { forYouPages } from './members/for-you.js';
+import { mapPages } from './map.js';
 import { renderNew } from './new-papers.js';
 import { cookieNames } from '../middleware/session.js';
 import { routes } from '../routing.js';
@@ -48,6 +50,8 @@ export function uiRoutes(deps: AppDeps): Hono {
   const visitorPage = shared({ db: db.db, cache });
   const m: Members = { ...deps, names: cookieNames(config.baseUrl) };
   const daily = dailyPages(m);
+  const forYou = forYouPages(m);
+  const map = mapPages(deps);
   const [account, settings, comments, submit, people, orgs, admin, subs] = [
     accountPages(m),
     settingsPages(m),
@@ -120,6 +124,13 @@ export function uiRoutes(deps: AppDeps): Hono {
   r.post('/following/:id{[0-9]+}/delete', 'member', daily.unfollow);
   r.post('/following/feed-token', 'member', daily.feedToken);
   r.post('/following/feed-token/revoke', 'member', daily.feedToken);
+  r.get('/for-you', 'member', forYou.show);
+  r.post('/for-you/start', 'member', forYou.start);
+  // The map: a shared page with its script; its points as compact JSON (the stored layout), and a
+  // member's own marks (saved papers) or a search's hits to highlight, asked for separately.
+  r.get('/map', 'anyone', visitorPage, map.page);
+  r.get('/map/points.json', 'anyone', map.points);
+  r.get('/map/highlight.json', 'anyone', map.highlight); // a member's saved papers need their session; a search anyone
 
   r.get('/submit', 'member', submit.form);
   r.post('/submit', 'member', submit.submit);
