@@ -14,7 +14,7 @@ import { emptyQuery, STOP_WORDS } from '../search/query.js';
 import { type Follow, listFollows } from '../store/follows.js';
 import { announcedTexts, memberSignals, type PaperText, paperTexts, type Signals } from '../store/recommend.js';
 import { dataVersion } from '../store/versions.js';
-import { type Candidate, dot, type Example, normalized, type Scored, scoreCandidate, type Taste, termsOf, trainLogistic, wordProfile } from './model.js';
+import { dot, learnTaste, normalized, type Scored, scoreCandidate, type Taste, termsOf } from './model.js';
 import { reasonOf } from './reasons.js';
 
 export type Scope = 'new' | 'all';
@@ -56,6 +56,8 @@ interface Known extends PaperText {
 interface Window {
   key: string;
   papers: Known[];
+  /** Document frequency of each word in the window (the profile's idf). */
+  df: Map<string, number>;
 }
 
 interface MemberModel {
@@ -98,7 +100,10 @@ export function createRecommender(deps: RecommendDeps) {
     if (!window || windowKey !== key) {
       windowKey = key;
       const previous = window;
-      window = (async () => ({ key, papers: await known(await announcedTexts(db, range.from, range.to, WINDOW_MAX), model) }))();
+      window = (async () => {
+        const papers = await known(await announcedTexts(db, range.from, range.to, WINDOW_MAX), model);
+        return { key, papers, df: dfOf(papers) };
+      })();
       window.catch(() => {
         if (window && windowKey === key) window = previous;
       });
@@ -114,34 +119,31 @@ export function createRecommender(deps: RecommendDeps) {
     for (const id of signals.saved) how.set(id, 'saved');
     const [pos, neg] = await Promise.all([known(await paperTexts(db, [...how.keys()]), model), known(await paperTexts(db, signals.hidden), model)]);
     const exclude = new Set([...how.keys(), ...signals.hidden]);
-    // Followed categories add their window papers as weak positives: a member who only picked
-    // categories still gets a direction in meaning.
-    const inFollowed = win.papers.filter((p) => !exclude.has(p.id) && p.categories.some((c) => followedCategories.has(c)));
-    const background = sample(
-      win.papers.filter((p) => !exclude.has(p.id)),
-      BACKGROUND,
-      userId,
-    );
-    const examples: Example[] = [];
-    for (const p of pos) if (p.vec) examples.push({ vec: p.vec, label: 1, weight: 1 });
-    for (const p of sample(inFollowed, 50, userId)) if (p.vec) examples.push({ vec: p.vec, label: 1, weight: 0.3 });
-    for (const p of neg) if (p.vec) examples.push({ vec: p.vec, label: 0, weight: 3 });
-    for (const p of background) if (p.vec) examples.push({ vec: p.vec, label: 0, weight: 1 });
-    const dim = examples[0]?.vec.length ?? 0;
-    const hasPositive = examples.some((e) => e.label === 1);
-    const linear = dim && hasPositive ? await trainLogistic(examples, dim) : null;
-    const knownAuthors = new Map<string, number>();
-    for (const p of pos) for (const a of p.authors) knownAuthors.set(a, (knownAuthors.get(a) ?? 0) + 1);
-    const df = dfOf(win.papers);
-    const profile = wordProfile(
-      pos.map((p) => [...p.words]),
-      neg.map((p) => [...p.words]),
-      (w) => df.get(w) ?? 0,
-      win.papers.length,
+    const df = win.df;
+    const taste = await learnTaste(
+      {
+        positives: pos,
+        hidden: neg,
+        background: sample(
+          win.papers.filter((p) => !exclude.has(p.id)),
+          BACKGROUND,
+          userId,
+        ),
+        // Followed categories add their window papers as weak positives: a member who only picked
+        // categories still gets a direction in meaning.
+        inFollowedCategories: sample(
+          win.papers.filter((p) => !exclude.has(p.id) && p.categories.some((c) => followedCategories.has(c))),
+          50,
+          userId,
+        ),
+        followedAuthors,
+        followedCategories,
+      },
+      { df: (w) => df.get(w) ?? 0, papers: win.papers.length },
     );
     return {
       sig,
-      taste: { linear, profile, followedAuthors, followedCategories, knownAuthors },
+      taste,
       positives: pos.map((p) => ({ id: p.id, title: p.title, vec: p.vec, how: how.get(p.id)! })),
       exclude,
       cold: pos.length === 0 && follows.length === 0,
@@ -170,7 +172,7 @@ export function createRecommender(deps: RecommendDeps) {
     const out: Array<{ s: Scored; p: Known }> = [];
     for (const p of papers) {
       if (m.exclude.has(p.id)) continue;
-      out.push({ s: scoreCandidate(m.taste, p as Candidate), p });
+      out.push({ s: scoreCandidate(m.taste, p), p });
     }
     return out.sort((a, b) => b.s.score - a.s.score || (a.p.id < b.p.id ? 1 : -1));
   }
@@ -203,7 +205,7 @@ export function createRecommender(deps: RecommendDeps) {
       const m = await modelOf(userId, model, win);
       const papers = opts.scope === 'new' ? win.papers : await corpusCandidates(m, model);
       // A cold member sees the window newest first (the page offers the cold start beside it).
-      const list = m.cold ? papers.filter((p) => !m.exclude.has(p.id)).map((p) => ({ s: scoreCandidate(m.taste, p as Candidate), p })) : ranked(m, papers);
+      const list = m.cold ? papers.filter((p) => !m.exclude.has(p.id)).map((p) => ({ s: scoreCandidate(m.taste, p), p })) : ranked(m, papers);
       const offset = opts.offset ?? 0;
       const items = list.slice(offset, offset + opts.limit).map(({ s, p }) => ({ id: p.id, score: s.score, reason: m.cold ? 'new' : reasonOf(s, nearestPositive(m, p.vec)) }));
       return { items, total: list.length, cold: m.cold };

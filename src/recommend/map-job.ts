@@ -84,5 +84,7 @@ export function mapJob(deps: MapJobDeps): Job {
     run: (signal) => buildMap(deps, { signal }),
     next: (after) => new Date(after.getTime() + EVERY_MS),
     retry: (after) => new Date(after.getTime() + EVERY_MS / 6),
+    // A fresh instance (or one whose last layout is old) lays the map out at start.
+    overdue: (row, now) => row.last_success_at === null || now.getTime() - Date.parse(row.last_success_at) > EVERY_MS,
   };
 }

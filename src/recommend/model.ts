@@ -147,13 +147,7 @@ export const WEIGHTS = {
   words: 4,
 };
 
-export interface Candidate {
-  id: string;
-  vec: Float32Array | null;
-  authors: string[];
-  categories: string[];
-  words: ReadonlySet<string>;
-}
+export type Candidate = Known;
 
 export interface Taste {
   linear: Linear | null;
@@ -197,4 +191,46 @@ export function scoreCandidate(t: Taste, c: Candidate): Scored {
     (category ? WEIGHTS.followedCategory : 0) +
     WEIGHTS.words * wm.score;
   return { id: c.id, score, parts: { meaning, author, authorFollowed, authorCount, category, words: wm.words.slice(0, 4) } };
+}
+
+/** A paper as the model learns from it: its vector (if embedded), authors and words. */
+export interface Known {
+  id: string;
+  vec: Float32Array | null;
+  authors: string[];
+  categories: string[];
+  words: ReadonlySet<string>;
+}
+
+/** Example weights: a hidden paper says more than a paper merely not saved; a followed category's paper less than a save. */
+export const EXAMPLE_WEIGHTS = { positive: 1, followedCategory: 0.3, hidden: 3, background: 1 };
+
+/**
+ * The member's taste from what they kept (saved, upvoted), hid, and follow, against a background
+ * of papers they did not keep (the service's: a sample of the window's announcements), with
+ * `corpus` (the window) giving the words' document frequencies.
+ */
+export async function learnTaste(
+  p: { positives: Known[]; hidden: Known[]; background: Known[]; inFollowedCategories: Known[]; followedAuthors: Set<string>; followedCategories: Set<string> },
+  corpus: { df: (w: string) => number; papers: number },
+): Promise<Taste> {
+  const examples: Example[] = [];
+  const add = (xs: Known[], label: 0 | 1, weight: number) => {
+    for (const x of xs) if (x.vec) examples.push({ vec: x.vec, label, weight });
+  };
+  add(p.positives, 1, EXAMPLE_WEIGHTS.positive);
+  add(p.inFollowedCategories, 1, EXAMPLE_WEIGHTS.followedCategory);
+  add(p.hidden, 0, EXAMPLE_WEIGHTS.hidden);
+  add(p.background, 0, EXAMPLE_WEIGHTS.background);
+  const dim = examples[0]?.vec.length ?? 0;
+  const linear = dim && examples.some((e) => e.label === 1) ? await trainLogistic(examples, dim) : null;
+  const knownAuthors = new Map<string, number>();
+  for (const x of p.positives) for (const a of x.authors) knownAuthors.set(a, (knownAuthors.get(a) ?? 0) + 1);
+  const profile = wordProfile(
+    p.positives.map((x) => [...x.words]),
+    p.hidden.map((x) => [...x.words]),
+    corpus.df,
+    corpus.papers,
+  );
+  return { linear, profile, followedAuthors: p.followedAuthors, followedCategories: p.followedCategories, knownAuthors };
 }
