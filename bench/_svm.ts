@@ -14,33 +14,42 @@ export interface Sparse {
 
 const TOKEN = /\b[a-zA-Z_][a-zA-Z0-9_]+\b/g;
 
-function grams(text: string): string[] {
-  const words = (text.toLowerCase().match(TOKEN) ?? []).filter((w) => !STOP_WORDS.has(w));
-  const out = [...words];
-  for (let i = 0; i + 1 < words.length; i++) out.push(`${words[i]} ${words[i + 1]}`);
-  return out;
-}
+const wordsOf = (text: string) => (text.toLowerCase().match(TOKEN) ?? []).filter((w) => !STOP_WORDS.has(w));
 
-/** tf-idf vectors of `texts` as arxiv-sanity-lite's vectorizer makes them. */
+/**
+ * tf-idf vectors of `texts` as arxiv-sanity-lite's vectorizer makes them. Three passes over the
+ * texts rather than sklearn's one, to keep memory small: word frequencies; pairs of words that can
+ * both pass min_df (a pair is never in more documents than its rarer word); the vectors.
+ */
 export function tfidf(texts: string[], opts = { maxFeatures: 20_000, minDf: 5, maxDf: 0.1 }): Sparse[] {
-  const docs = texts.map(grams);
+  const n = texts.length;
   const df = new Map<string, number>();
   const cf = new Map<string, number>();
-  for (const d of docs) {
-    for (const g of d) cf.set(g, (cf.get(g) ?? 0) + 1);
-    for (const g of new Set(d)) df.set(g, (df.get(g) ?? 0) + 1);
-  }
-  const n = docs.length;
+  const count = (grams: string[]) => {
+    for (const g of grams) cf.set(g, (cf.get(g) ?? 0) + 1);
+    for (const g of new Set(grams)) df.set(g, (df.get(g) ?? 0) + 1);
+  };
+  for (const t of texts) count(wordsOf(t));
+  const common = new Set([...df].filter(([, f]) => f >= opts.minDf).map(([w]) => w));
+  const pairsOf = (words: string[]) => {
+    const out: string[] = [];
+    for (let i = 0; i + 1 < words.length; i++) if (common.has(words[i]!) && common.has(words[i + 1]!)) out.push(`${words[i]} ${words[i + 1]}`);
+    return out;
+  };
+  for (const t of texts) count(pairsOf(wordsOf(t)));
   // max_features keeps the most frequent terms over the corpus, after the df limits.
   const vocab = [...df]
     .filter(([, f]) => f >= opts.minDf && f <= opts.maxDf * n)
     .sort((a, b) => (cf.get(b[0]) ?? 0) - (cf.get(a[0]) ?? 0) || (a[0] < b[0] ? -1 : 1))
     .slice(0, opts.maxFeatures);
+  df.clear();
+  cf.clear();
   const index = new Map(vocab.map(([g], i) => [g, i]));
   const idf = vocab.map(([, f]) => Math.log((1 + n) / (1 + f)) + 1);
-  return docs.map((d) => {
+  return texts.map((t) => {
+    const words = wordsOf(t);
     const tf = new Map<number, number>();
-    for (const g of d) {
+    for (const g of [...words, ...pairsOf(words)]) {
       const i = index.get(g);
       if (i !== undefined) tf.set(i, (tf.get(i) ?? 0) + 1);
     }

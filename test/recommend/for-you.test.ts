@@ -27,7 +27,7 @@ describe.each(DIALECTS)('For you and the map (%s)', (dialect) => {
   let ann: Client;
   let annId: number;
   // The authors as the records write them (the fixture's authors_parsed would name others).
-  const papers = corpus(10).map((p) => ({ ...p, record: { ...p.record, authors_parsed: undefined } }));
+  const papers = corpus(10).map((p) => ({ ...p, record: { ...p.record, authors_parsed: undefined } as Record<string, unknown> }));
   const ofTopic = (topic: string) => papers.filter((p) => p.topic === topic).map((p) => p.record.id as string);
   const titleOf = (id: string) => papers.find((p) => p.record.id === id)!.record.title as string;
 

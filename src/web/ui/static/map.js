@@ -38,19 +38,27 @@
   }
   const W = () => canvas.getBoundingClientRect().width;
   const H = () => canvas.getBoundingClientRect().height;
-  const toScreen = (gx, gy) => [((gx / GRID) * Math.min(W(), H()) - view.x) * view.s, ((gy / GRID) * Math.min(W(), H()) - view.y) * view.s];
+  // The layout's square, centred with a margin, then the view's pan and zoom.
+  const MARGIN = 0.92;
+  function toScreen(gx, gy) {
+    const side = Math.min(W(), H()) * MARGIN;
+    const bx = (gx / GRID) * side + (W() - side) / 2;
+    const by = (gy / GRID) * side + (H() - side) / 2;
+    return [(bx - view.x) * view.s, (by - view.y) * view.s];
+  }
 
   function draw() {
     if (!data) return;
     ctx.clearRect(0, 0, W(), H());
-    const r = Math.max(1, Math.min(4, 1.2 * Math.sqrt(view.s)));
+    const r = Math.min(8, (data.n > 20000 ? 1.5 : 3.5) * Math.sqrt(view.s));
     for (let i = 0; i < data.n; i++) {
       const [x, y] = toScreen(data.x[i], data.y[i]);
       if (x < -5 || y < -5 || x > W() + 5 || y > H() + 5) continue;
       ctx.fillStyle = colourOf(i);
       const big = hits.has(data.ids[i]);
       ctx.globalAlpha = hits.size && !big ? 0.35 : 0.8;
-      ctx.fillRect(x - r / 2, y - r / 2, big ? r * 3 : r, big ? r * 3 : r);
+      const d = big ? r * 2.5 : r;
+      ctx.fillRect(x - d / 2, y - d / 2, d, d);
     }
     ctx.globalAlpha = 1;
     ctx.lineWidth = 1.5;
