@@ -7,6 +7,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { digestJob, parseDigestSchedule } from '../digests/job.js';
 import { harvestJob } from '../jobs/harvest.js';
 import { mapJob } from '../recommend/map-job.js';
+import { recommenderFor } from '../recommend/index.js';
 import { parseSchedule, ScheduleError } from '../jobs/schedule.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../log.js';
@@ -62,7 +63,7 @@ export const serveCommand: Command = {
       ...(schedule ? [harvestJob({ db: db.db, config, log }, schedule)] : []),
       // The paper map's layout, refreshed every few hours when the papers changed.
       ...(schedule ? [mapJob({ db: db.db, search, log })] : []),
-      ...(digestSchedule ? [digestJob({ db, config, log, mailer: createMailer(config, log), search }, digestSchedule)] : []),
+      ...(digestSchedule ? [digestJob({ db, config, log, mailer: createMailer(config, log), search, recommender: recommenderFor({ db: db.db, search }) }, digestSchedule)] : []),
     ];
     const scheduler = jobs.length ? await startScheduler({ db: db.db, log, jobs }) : null;
 

@@ -66,6 +66,8 @@ interface MemberModel {
   positives: Array<{ id: string; title: string; vec: Float32Array | null; how: 'saved' | 'upvoted' }>;
   exclude: Set<string>;
   cold: boolean;
+  /** The whole-corpus tab's candidates, found once per model (they depend on nothing else but the data). */
+  corpus?: Promise<Known[]>;
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -203,7 +205,7 @@ export function createRecommender(deps: RecommendDeps) {
       const model = await modelName();
       const win = await windowPapers(model);
       const m = await modelOf(userId, model, win);
-      const papers = opts.scope === 'new' ? win.papers : await corpusCandidates(m, model);
+      const papers = opts.scope === 'new' ? win.papers : await (m.corpus ??= corpusCandidates(m, model));
       // A cold member sees the window newest first (the page offers the cold start beside it).
       const list = m.cold ? papers.filter((p) => !m.exclude.has(p.id)).map((p) => ({ s: scoreCandidate(m.taste, p), p })) : ranked(m, papers);
       const offset = opts.offset ?? 0;

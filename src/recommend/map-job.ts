@@ -40,16 +40,18 @@ export async function buildMap(deps: MapJobDeps, opts: { force?: boolean; signal
     if (was && was.model === emb.model && was.version !== undefined && was.version + 1 === version) return { skipped: 'unchanged', papers: was.n };
   }
   const max = opts.max ?? MAP_MAX;
-  const rows: Array<{ id: string; vec: Float32Array }> = [];
+  // The newest `max`: arXiv ids sort by month then number, so the last ones scanned are the newest;
+  // only those are kept while scanning, so memory stays that of the map.
+  let kept: Array<{ id: string; vec: Float32Array }> = [];
   for (let after: string | null = null; ; ) {
     opts.signal?.throwIfAborted();
     const page = await vectors.scan(emb.model, after, 5000);
     if (page.length === 0) break;
-    rows.push(...page);
+    kept.push(...page);
+    if (kept.length > 2 * max) kept = kept.slice(-max);
     after = page.at(-1)!.id;
   }
-  // Newest: arXiv ids sort by month then number, so the last ones are the newest.
-  const kept = rows.slice(-max);
+  kept = kept.slice(-max);
   if (kept.length === 0) return { skipped: 'no papers with vectors' };
   const meta = new Map((await mapMeta(db, kept.map((r) => r.id))).map((m) => [m.id, m]));
   const dim = kept[0]!.vec.length;
