@@ -104,32 +104,42 @@ export default async function evalRecommend(argv: string[]) {
     window: P[];
     relevant: Map<string, number>;
   }
-  const all: Case[] = [];
+  // Candidates first (cheap), then the judgments of the sampled ones only.
+  const all: Array<{ author: string; cutoff: string; saves: P[]; window: P[] }> = [];
   for (const cutoff of CUTOFFS) {
     const end = new Date(Date.parse(cutoff) + windowDays * 86_400_000).toISOString().slice(0, 10);
     const yearBefore = new Date(Date.parse(cutoff) - 365 * 86_400_000).toISOString().slice(0, 10);
     const window = papers.filter((p) => p.day >= cutoff && p.day < end);
     const before = new Map<string, P[]>();
-    for (const p of papers) if (p.day >= yearBefore && p.day < cutoff) for (const a of p.authors) before.set(a, [...(before.get(a) ?? []), p]);
+    for (const p of papers) {
+      if (p.day < yearBefore || p.day >= cutoff) continue;
+      for (const a of p.authors) {
+        const list = before.get(a);
+        if (list) list.push(p);
+        else before.set(a, [p]);
+      }
+    }
     const inWindow = new Set(window.flatMap((p) => p.authors));
     for (const [author, earlier] of before) {
-      if (earlier.length < SAVES_MIN || !inWindow.has(author)) continue;
-      const saves = earlier.slice(-SAVES_MAX);
-      const coauthors = new Set(saves.flatMap((p) => p.authors));
-      const relevant = new Map<string, number>();
-      for (const p of window) {
-        if (p.authors.includes(author)) relevant.set(p.id, 2);
-        else if (p.authors.some((a) => coauthors.has(a))) relevant.set(p.id, 1);
-      }
-      all.push({ author, cutoff, saves, window, relevant });
+      if (earlier.length >= SAVES_MIN && inWindow.has(author)) all.push({ author, cutoff, saves: earlier.slice(-SAVES_MAX), window });
     }
   }
-  const cases = pick(all, nCases, 42);
+  const judged = (c: (typeof all)[number]): Case => {
+    const coauthors = new Set(c.saves.flatMap((p) => p.authors));
+    const relevant = new Map<string, number>();
+    for (const p of c.window) {
+      if (p.authors.includes(c.author)) relevant.set(p.id, 2);
+      else if (p.authors.some((a) => coauthors.has(a))) relevant.set(p.id, 1);
+    }
+    return { ...c, relevant };
+  };
+  const cases = pick(all, nCases, 42).map(judged);
   console.log(`${all.length} author-cutoff cases at ${CUTOFFS.length} cutoffs (${windowDays}-day windows); evaluating ${cases.length}`);
 
   const methods: Record<string, { scores: Scores[]; aucs: number[]; ms: number }> = {};
   const run = async (name: string, c: Case, rank: () => Promise<string[]> | string[]) => {
-    const m = (methods[name] ??= { scores: [], aucs: [], ms: 0 });
+    if (!methods[name]) methods[name] = { scores: [], aucs: [], ms: 0 };
+    const m = methods[name];
     const t0 = performance.now();
     const ranked = await rank();
     m.ms += performance.now() - t0;
@@ -168,7 +178,14 @@ export default async function evalRecommend(argv: string[]) {
     for (const p of c.window) for (const w of p.words) df.set(w, (df.get(w) ?? 0) + 1);
     const ours = async (opts: { authors: boolean; words: boolean }) => {
       const taste = await learnTaste(
-        { positives: c.saves, hidden: [], background: pick(c.window, BACKGROUND, i + 1), inFollowedCategories: [], followedAuthors: new Set(), followedCategories: new Set() },
+        {
+          positives: c.saves,
+          hidden: [],
+          background: pick(c.window, BACKGROUND, i + 1),
+          inFollowedCategories: [],
+          followedAuthors: new Set(),
+          followedCategories: new Set(),
+        },
         { df: (w) => df.get(w) ?? 0, papers: c.window.length },
       );
       if (!opts.authors) taste.knownAuthors.clear();
@@ -190,7 +207,9 @@ export default async function evalRecommend(argv: string[]) {
   ];
   for (const [name, m] of Object.entries(methods)) {
     const s = mean(m.scores);
-    lines.push(`| ${name} | ${s.ndcg.toFixed(3)} | ${(m.aucs.reduce((a, b) => a + b, 0) / m.aucs.length).toFixed(3)} | ${s.recall.toFixed(3)} | ${(m.ms / m.scores.length).toFixed(1)} |`);
+    lines.push(
+      `| ${name} | ${s.ndcg.toFixed(3)} | ${(m.aucs.reduce((a, b) => a + b, 0) / m.aucs.length).toFixed(3)} | ${s.recall.toFixed(3)} | ${(m.ms / m.scores.length).toFixed(1)} |`,
+    );
   }
   console.log(`\n${lines.join('\n')}`);
   await db.close();

@@ -21,7 +21,9 @@ export async function evalDatabase(dir: string): Promise<{ db: Db; search: Searc
   let search = createSearch({ db, config });
   if (Number(n.n) === 0) {
     let t = Date.now();
-    const s = await importFiles(db.db, [path.join(DATA, 'arxiv-sample.jsonl.gz'), path.join(DATA, 'hf-daily-papers.jsonl.gz')], { rejectsDir: path.join(dir, 'rejects') });
+    const s = await importFiles(db.db, [path.join(DATA, 'arxiv-sample.jsonl.gz'), path.join(DATA, 'hf-daily-papers.jsonl.gz')], {
+      rejectsDir: path.join(dir, 'rejects'),
+    });
     console.log(`imported ${s.new} papers in ${((Date.now() - t) / 1000).toFixed(0)} s`);
     t = Date.now();
     await trainBuiltin(db.db, {});

@@ -105,7 +105,8 @@ export default async function recommendBench(argv: string[]) {
   console.log(`vector index ready in ${((Date.now() - t) / 1000).toFixed(0)} s`);
 
   const user =
-    (await getUserByName(db.db, 'bench')) ?? (await createUser(db.db, { username: 'bench', email: 'bench@example.org', passwordHash: 'x', emailConfirmed: true }));
+    (await getUserByName(db.db, 'bench')) ??
+    (await createUser(db.db, { username: 'bench', email: 'bench@example.org', passwordHash: 'x', emailConfirmed: true }));
   // 200 saves: papers of topics 3 and 5 spread over the embedded part of the corpus.
   for (let k = 0; k < 200; k++) await setSaved(db.db, user.id, idOf(N - V + ((k * 4999) % Math.floor(V / TOPICS)) * TOPICS + (k % 2 ? 3 : 5)), true);
   const session = await createSession(db.db, user.id);
@@ -129,8 +130,11 @@ export default async function recommendBench(argv: string[]) {
   const floor = await series('/healthz', R, false);
   const fresh = await series('/for-you', R);
   const corpus = await series('/for-you?tab=all', Math.ceil(R / 2));
-  const line = (label: string, xs: number[]) => console.log(`${label.padEnd(44)} p50 ${pct(xs, 50).toFixed(1)} ms  p99 ${pct(xs, 99).toFixed(1)} ms  (${xs.length} requests)`);
-  console.log(`\n${N.toLocaleString('en')} papers (the newest ${V.toLocaleString('en')} with vectors), a member with 200 saves, SQLite, in-process, sequential`);
+  const line = (label: string, xs: number[]) =>
+    console.log(`${label.padEnd(44)} p50 ${pct(xs, 50).toFixed(1)} ms  p99 ${pct(xs, 99).toFixed(1)} ms  (${xs.length} requests)`);
+  console.log(
+    `\n${N.toLocaleString('en')} papers (the newest ${V.toLocaleString('en')} with vectors), a member with 200 saves, SQLite, in-process, sequential`,
+  );
   line('/healthz (floor)', floor);
   line('/for-you (new papers of the last 7 days)', fresh);
   line('/for-you?tab=all (whole corpus)', corpus);

@@ -16,7 +16,17 @@ import type { Scope } from '../store/tokens.js';
 import type { User } from '../store/users.js';
 import { listingMarkdown } from './markdown.js';
 import { FOLLOWING_DAYS } from '../members/follows.js';
-import { followingListing, forYouListing, type Loaded, paperDoc, periodListing, type ReadDeps, searchListing, similarListing, trendingListing } from './reads.js';
+import {
+  followingListing,
+  forYouListing,
+  type Loaded,
+  paperDoc,
+  periodListing,
+  type ReadDeps,
+  searchListing,
+  similarListing,
+  trendingListing,
+} from './reads.js';
 
 export interface McpDeps extends ReadDeps {
   /** The per-account limits of votes (auth/ratelimit.ts), shared with the pages and the API. */
@@ -183,7 +193,9 @@ export function createMcpServer(d: McpDeps, caller: McpCaller = ANYONE): McpServ
       },
       async (a) => {
         const rec = d.recommender;
-        return text(listingMarkdown(a.for_you && rec ? await forYouListing({ ...d, recommender: rec }, user, a.limit) : await followingListing(d, user, a.limit), base));
+        return text(
+          listingMarkdown(a.for_you && rec ? await forYouListing({ ...d, recommender: rec }, user, a.limit) : await followingListing(d, user, a.limit), base),
+        );
       },
     );
   }

@@ -39,7 +39,10 @@ export const mcpCommand: Command = {
       caller = { user: found.user, scopes: found.scopes, ip: 'stdio' };
     }
     const search = searchFor({ db, config, log });
-    const server = createMcpServer({ db, search, recommender: recommenderFor({ db: db.db, search }), baseUrl: config.baseUrl, limiter: new RateLimiter(), config }, caller);
+    const server = createMcpServer(
+      { db, search, recommender: recommenderFor({ db: db.db, search }), baseUrl: config.baseUrl, limiter: new RateLimiter(), config },
+      caller,
+    );
     const transport = new StdioServerTransport();
     const closed = new Promise<void>((resolve) => {
       transport.onclose = () => resolve();

@@ -63,7 +63,9 @@ export const serveCommand: Command = {
       ...(schedule ? [harvestJob({ db: db.db, config, log }, schedule)] : []),
       // The paper map's layout, refreshed every few hours when the papers changed.
       ...(schedule ? [mapJob({ db: db.db, search, log })] : []),
-      ...(digestSchedule ? [digestJob({ db, config, log, mailer: createMailer(config, log), search, recommender: recommenderFor({ db: db.db, search }) }, digestSchedule)] : []),
+      ...(digestSchedule
+        ? [digestJob({ db, config, log, mailer: createMailer(config, log), search, recommender: recommenderFor({ db: db.db, search }) }, digestSchedule)]
+        : []),
     ];
     const scheduler = jobs.length ? await startScheduler({ db: db.db, log, jobs }) : null;
 

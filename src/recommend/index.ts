@@ -85,7 +85,12 @@ export function createRecommender(deps: RecommendDeps) {
 
   /** Words and vectors of papers, tokenised in slices. */
   async function known(texts: PaperText[], model: string | null): Promise<Known[]> {
-    const vecs = model ? await (await search.vectors()).vectorsOf(model, texts.map((t) => t.id)) : new Map<string, Float32Array>();
+    const vecs = model
+      ? await (await search.vectors()).vectorsOf(
+          model,
+          texts.map((t) => t.id),
+        )
+      : new Map<string, Float32Array>();
     const out: Known[] = [];
     for (let i = 0; i < texts.length; i++) {
       const t = texts[i]!;
@@ -205,11 +210,14 @@ export function createRecommender(deps: RecommendDeps) {
       const model = await modelName();
       const win = await windowPapers(model);
       const m = await modelOf(userId, model, win);
-      const papers = opts.scope === 'new' ? win.papers : await (m.corpus ??= corpusCandidates(m, model));
+      if (opts.scope === 'all' && !m.corpus) m.corpus = corpusCandidates(m, model);
+      const papers = opts.scope === 'new' || !m.corpus ? win.papers : await m.corpus;
       // A cold member sees the window newest first (the page offers the cold start beside it).
       const list = m.cold ? papers.filter((p) => !m.exclude.has(p.id)).map((p) => ({ s: scoreCandidate(m.taste, p), p })) : ranked(m, papers);
       const offset = opts.offset ?? 0;
-      const items = list.slice(offset, offset + opts.limit).map(({ s, p }) => ({ id: p.id, score: s.score, reason: m.cold ? 'new' : reasonOf(s, nearestPositive(m, p.vec)) }));
+      const items = list
+        .slice(offset, offset + opts.limit)
+        .map(({ s, p }) => ({ id: p.id, score: s.score, reason: m.cold ? 'new' : reasonOf(s, nearestPositive(m, p.vec)) }));
       return { items, total: list.length, cold: m.cold };
     },
     /** Drops every kept model and window (tests; a model change is seen by its name already). */

@@ -53,7 +53,14 @@ export async function buildMap(deps: MapJobDeps, opts: { force?: boolean; signal
   }
   kept = kept.slice(-max);
   if (kept.length === 0) return { skipped: 'no papers with vectors' };
-  const meta = new Map((await mapMeta(db, kept.map((r) => r.id))).map((m) => [m.id, m]));
+  const meta = new Map(
+    (
+      await mapMeta(
+        db,
+        kept.map((r) => r.id),
+      )
+    ).map((m) => [m.id, m]),
+  );
   const dim = kept[0]!.vec.length;
   const vecs = new Float32Array(kept.length * dim);
   kept.forEach((r, i) => {
@@ -73,7 +80,11 @@ export async function buildMap(deps: MapJobDeps, opts: { force?: boolean; signal
   );
   const createdAt = new Date().toISOString();
   // The layout's own id is known after the insert; the page reads it from the row.
-  const id = await saveLayout(db, { model: emb.model, papers: kept.length, data: JSON.stringify({ ...data, model: emb.model, createdAt, version, layout: 0 }) });
+  const id = await saveLayout(db, {
+    model: emb.model,
+    papers: kept.length,
+    data: JSON.stringify({ ...data, model: emb.model, createdAt, version, layout: 0 }),
+  });
   // The /map page (shared, cached per data version) shows the new layout's clusters.
   await bumpDataVersion(db);
   deps.log?.info({ papers: kept.length, clusters: data.labels.length, ms: Date.now() - started }, 'paper map laid out');

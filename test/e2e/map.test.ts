@@ -58,13 +58,10 @@ browserDescribe('the paper map in a browser', () => {
     await page.mouse.move(at.x, at.y);
     const hovered = await page.locator('#map').getAttribute('data-hover');
     expect(data.ids).toContain(hovered);
-    await page.waitForFunction(
-      (id) => {
-        const tip = (globalThis as unknown as { document: { getElementById(id: string): any } }).document.getElementById('map-tip');
-        return !tip.hidden && tip.textContent !== id && tip.textContent.length > 0;
-      },
-      hovered,
-    );
+    await page.waitForFunction((id) => {
+      const tip = (globalThis as unknown as { document: { getElementById(id: string): any } }).document.getElementById('map-tip');
+      return !tip.hidden && tip.textContent !== id && tip.textContent.length > 0;
+    }, hovered);
     const title = await page.locator('#map-tip').textContent();
     expect(title).toMatch(/^On /);
     await page.mouse.down();

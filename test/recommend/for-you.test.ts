@@ -68,7 +68,11 @@ describe.each(DIALECTS)('For you and the map (%s)', (dialect) => {
     expect([titleOf(games[0]!), titleOf(games[1]!)]).toContain(named);
     // The whole-corpus tab ranks by the same model.
     const all = await ann.get('/for-you?tab=all');
-    expect(cards(all.html).slice(0, 3).every((id) => games.includes(id))).toBe(true);
+    expect(
+      cards(all.html)
+        .slice(0, 3)
+        .every((id) => games.includes(id)),
+    ).toBe(true);
   });
 
   it('names a followed author', async () => {

@@ -83,7 +83,12 @@ export function mapPages(deps: AppDeps) {
         {m ? (
           <>
             <div class="map-wrap">
-              <canvas id="map" data-points="/map/points.json" data-highlight={`/map/highlight.json${q ? `?q=${encodeURIComponent(q)}` : ''}`} aria-label="Map of the papers: drag to pan, wheel to zoom, click a point to open its paper"></canvas>
+              <canvas
+                id="map"
+                data-points="/map/points.json"
+                data-highlight={`/map/highlight.json${q ? `?q=${encodeURIComponent(q)}` : ''}`}
+                aria-label="Map of the papers: drag to pan, wheel to zoom, click a point to open its paper"
+              ></canvas>
               <div id="map-tip" class="map-tip" hidden></div>
             </div>
             <p class="count">Your saved papers are ringed; search hits are drawn larger. Scroll to zoom, drag to pan, click a point to open its paper.</p>
@@ -118,9 +123,15 @@ export function mapPages(deps: AppDeps) {
     const m = await latest();
     if (!m) return c.json({ error: 'the map is not laid out yet' }, 404, { 'cache-control': 'no-store' });
     const tag = `"map-${m.id}"`;
-    const headers: Record<string, string> = { etag: tag, 'cache-control': 'public, max-age=300', 'content-type': 'application/json; charset=utf-8', vary: 'accept-encoding' };
+    const headers: Record<string, string> = {
+      etag: tag,
+      'cache-control': 'public, max-age=300',
+      'content-type': 'application/json; charset=utf-8',
+      vary: 'accept-encoding',
+    };
     if (c.req.header('if-none-match') === tag) return new Response(null, { status: 304, headers });
-    if ((c.req.header('accept-encoding') ?? '').includes('gzip')) return new Response(new Uint8Array(m.gzip), { headers: { ...headers, 'content-encoding': 'gzip' } });
+    if ((c.req.header('accept-encoding') ?? '').includes('gzip'))
+      return new Response(new Uint8Array(m.gzip), { headers: { ...headers, 'content-encoding': 'gzip' } });
     return new Response(m.json, { headers });
   };
 

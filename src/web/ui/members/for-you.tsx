@@ -38,7 +38,10 @@ export function forYouPages(m: Members) {
     const tab = (s: Scope) => `/for-you${s === 'all' ? '?tab=all' : ''}`;
     const more = (p: number) => `/for-you?${scope === 'all' ? 'tab=all&' : ''}p=${p}`;
     const html = (
-      <Layout title="For you - dailypapers" math={items.some((i) => hasMath(i.paper.title) || hasMath(cardSummary(i))) || sample.some((i) => hasMath(i.paper.title))}>
+      <Layout
+        title="For you - dailypapers"
+        math={items.some((i) => hasMath(i.paper.title) || hasMath(cardSummary(i))) || sample.some((i) => hasMath(i.paper.title))}
+      >
         <div class="feed-head">
           <h1>
             For you
@@ -92,8 +95,7 @@ export function forYouPages(m: Members) {
           <h2 id="private-feed">Your private For-you feed</h2>
           <p>
             The New tab as a feed: <code>{`${m.config.baseUrl}/for-you/feed.atom?token=…`}</code>, with the secret address token of your{' '}
-            <a href="/following#private-feed">private feed</a> (one token serves both).{' '}
-            {user.hasFeedToken ? 'You have one.' : 'Create one on /following.'}
+            <a href="/following#private-feed">private feed</a> (one token serves both). {user.hasFeedToken ? 'You have one.' : 'Create one on /following.'}
           </p>
         </section>
       </Layout>
@@ -134,8 +136,8 @@ function ColdStart(props: { categories: string[]; sample: Array<{ paper: { id: s
     <section class="prose members cold-start" aria-labelledby="cold-start">
       <h2 id="cold-start">Start your feed</h2>
       <p>
-        Nothing to learn from yet. Pick the categories you read and a few papers you like; or import a BibTeX file into your <a href="/library#import">library</a>.
-        Saving and upvoting papers later teaches the ranking too.
+        Nothing to learn from yet. Pick the categories you read and a few papers you like; or import a BibTeX file into your{' '}
+        <a href="/library#import">library</a>. Saving and upvoting papers later teaches the ranking too.
       </p>
       <form method="post" action="/for-you/start" class="stack">
         <CsrfField />

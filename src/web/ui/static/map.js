@@ -12,7 +12,7 @@
   let data = null;
   let saved = new Set();
   let hits = new Set();
-  let view = { x: 0, y: 0, s: 1 };
+  const view = { x: 0, y: 0, s: 1 };
   let hover = -1;
   const titles = new Map();
   const params = new URLSearchParams(location.search);
@@ -117,7 +117,7 @@
   canvas.addEventListener('mousedown', (e) => {
     drag = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y, moved: false };
   });
-  window.addEventListener('mouseup', (e) => {
+  window.addEventListener('mouseup', () => {
     if (drag && !drag.moved && hover >= 0) location.href = `/papers/${data.ids[hover]}`;
     drag = null;
   });
