@@ -3,6 +3,7 @@
 // paper leaves the list (a negative example); the private For-you feed needs the token; the map
 // job runs under the scheduler's lease and /map/points.json serves the stored points.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pickedByModel } from '../../src/digests/picked.js';
 import { mapJob } from '../../src/recommend/map-job.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { getJob } from '../../src/store/jobs.js';
@@ -66,6 +67,10 @@ describe.each(DIALECTS)('For you and the map (%s)', (dialect) => {
     const reason = reasonOf(html, ids[0]!);
     const named = /like “([^”]+)” \(saved\)/.exec(reason)?.[1];
     expect([titleOf(games[0]!), titleOf(games[1]!)]).toContain(named);
+    // The digest's "Picked for you" is the same model's list, with the same reasons.
+    const picked = await pickedByModel(t.db, t.deps.recommender, annId, 5);
+    expect(picked.map((p) => p.id)).toEqual(ids.slice(0, 5));
+    expect(picked[0]!.why).toBe(reason);
     // The whole-corpus tab ranks by the same model.
     const all = await ann.get('/for-you?tab=all');
     expect(
