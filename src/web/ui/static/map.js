@@ -55,10 +55,20 @@
       const [x, y] = toScreen(data.x[i], data.y[i]);
       if (x < -5 || y < -5 || x > W() + 5 || y > H() + 5) continue;
       ctx.fillStyle = colourOf(i);
-      const big = hits.has(data.ids[i]);
-      ctx.globalAlpha = hits.size && !big ? 0.35 : 0.8;
-      const d = big ? r * 2.5 : r;
+      ctx.globalAlpha = hits.size ? 0.3 : 0.8;
+      ctx.fillRect(x - r / 2, y - r / 2, r, r);
+    }
+    // Search hits on top, larger, outlined.
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = '#000';
+    ctx.lineWidth = 1;
+    for (let i = 0; i < data.n; i++) {
+      if (!hits.has(data.ids[i])) continue;
+      const [x, y] = toScreen(data.x[i], data.y[i]);
+      const d = Math.max(6, r * 2.5);
+      ctx.fillStyle = colourOf(i);
       ctx.fillRect(x - d / 2, y - d / 2, d, d);
+      ctx.strokeRect(x - d / 2, y - d / 2, d, d);
     }
     ctx.globalAlpha = 1;
     ctx.lineWidth = 1.5;
@@ -72,12 +82,18 @@
     }
     ctx.font = '12px system-ui, sans-serif';
     ctx.textAlign = 'center';
-    for (const l of data.labels) {
-      if (!l.text || l.n < data.n / 400) continue;
+    // Labels of the larger clusters first; one that would overlap a label drawn is left out
+    // (zooming in makes room for it).
+    const drawn = [];
+    for (const l of [...data.labels].sort((a, b) => b.n - a.n)) {
+      if (!l.text) continue;
       const [x, y] = toScreen(l.x, l.y);
-      ctx.fillStyle = 'rgba(255,255,255,0.75)';
-      const w = ctx.measureText(l.text).width;
-      ctx.fillRect(x - w / 2 - 3, y - 10, w + 6, 15);
+      const w = ctx.measureText(l.text).width + 6;
+      const box = [x - w / 2, y - 10, x + w / 2, y + 5];
+      if (drawn.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
+      drawn.push(box);
+      ctx.fillStyle = 'rgba(255,255,255,0.8)';
+      ctx.fillRect(box[0], box[1], w, 15);
       ctx.fillStyle = '#111';
       ctx.fillText(l.text, x, y + 1);
     }
