@@ -14,7 +14,7 @@ import { emptyQuery, STOP_WORDS } from '../search/query.js';
 import { type Follow, listFollows } from '../store/follows.js';
 import { announcedTexts, memberSignals, type PaperText, paperTexts, type Signals } from '../store/recommend.js';
 import { dataVersion } from '../store/versions.js';
-import { dot, learnTaste, normalized, type Scored, scoreCandidate, type Taste, termsOf } from './model.js';
+import { dot, type Indexed, indexCandidates, learnTaste, normalized, scoreAll, scoreCandidate, type Taste, termsOf } from './model.js';
 import { reasonOf } from './reasons.js';
 
 export type Scope = 'new' | 'all';
@@ -56,6 +56,7 @@ interface Known extends PaperText {
 interface Window {
   key: string;
   papers: Known[];
+  index: Indexed;
   /** Document frequency of each word in the window (the profile's idf). */
   df: Map<string, number>;
 }
@@ -67,7 +68,9 @@ interface MemberModel {
   exclude: Set<string>;
   cold: boolean;
   /** The whole-corpus tab's candidates, found once per model (they depend on nothing else but the data). */
-  corpus?: Promise<Known[]>;
+  corpus?: Promise<Indexed>;
+  /** The rankings made for this model, by scope and window: a second page or a reload only slices them. */
+  ranked: Map<string, number[]>;
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -109,7 +112,7 @@ export function createRecommender(deps: RecommendDeps) {
       const previous = window;
       window = (async () => {
         const papers = await known(await announcedTexts(db, range.from, range.to, WINDOW_MAX), model);
-        return { key, papers, df: dfOf(papers) };
+        return { key, papers, index: indexCandidates(papers), df: dfOf(papers) };
       })();
       window.catch(() => {
         if (window && windowKey === key) window = previous;
@@ -153,6 +156,7 @@ export function createRecommender(deps: RecommendDeps) {
       taste,
       positives: pos.map((p) => ({ id: p.id, title: p.title, vec: p.vec, how: how.get(p.id)! })),
       exclude,
+      ranked: new Map(),
       cold: pos.length === 0 && follows.length === 0,
     };
   }
@@ -160,7 +164,9 @@ export function createRecommender(deps: RecommendDeps) {
   /** The member's model, retrained when their signals changed since it was made. */
   async function modelOf(userId: number, model: string | null, win: Window): Promise<MemberModel> {
     const [signals, follows] = await Promise.all([memberSignals(db, userId), listFollows(db, { userId })]);
-    const sig = JSON.stringify([signals, follows.map((f) => [f.kind, f.value]), model, win.key]);
+    // The window is not part of it: new announcements change the candidates (rankings are kept per
+    // window), not what the member taught the model; its background sample may be a day old.
+    const sig = JSON.stringify([signals, follows.map((f) => [f.kind, f.value]), model]);
     const kept = models.get(userId);
     if (kept?.sig === sig) {
       models.delete(userId);
@@ -175,17 +181,17 @@ export function createRecommender(deps: RecommendDeps) {
     return made;
   }
 
-  function ranked(m: MemberModel, papers: Known[]): Array<{ s: Scored; p: Known }> {
-    const out: Array<{ s: Scored; p: Known }> = [];
-    for (const p of papers) {
-      if (m.exclude.has(p.id)) continue;
-      out.push({ s: scoreCandidate(m.taste, p), p });
-    }
-    return out.sort((a, b) => b.s.score - a.s.score || (a.p.id < b.p.id ? 1 : -1));
+  /** Indexes of the candidates, best first (a cold member's: in the window's order, newest first). */
+  function ranked(m: MemberModel, ix: Indexed): number[] {
+    const order: number[] = [];
+    for (let i = 0; i < ix.papers.length; i++) if (!m.exclude.has(ix.papers[i]!.id)) order.push(i);
+    if (m.cold) return order;
+    const scores = scoreAll(m.taste, ix);
+    return order.sort((a, b) => scores[b]! - scores[a]! || (ix.papers[a]!.id < ix.papers[b]!.id ? 1 : -1));
   }
 
   /** Candidates from the whole corpus: nearest to the model's direction, the profile's words, the followed authors. */
-  async function corpusCandidates(m: MemberModel, model: string | null): Promise<Known[]> {
+  async function corpusCandidates(m: MemberModel, model: string | null): Promise<Indexed> {
     const ids = new Set<string>();
     const vectors = await search.vectors();
     if (model && m.taste.linear) {
@@ -201,7 +207,7 @@ export function createRecommender(deps: RecommendDeps) {
       for (const id of r.ids) ids.add(id);
     }
     for (const id of m.exclude) ids.delete(id);
-    return known(await paperTexts(db, [...ids]), model);
+    return indexCandidates(await known(await paperTexts(db, [...ids]), model));
   }
 
   return {
@@ -211,13 +217,20 @@ export function createRecommender(deps: RecommendDeps) {
       const win = await windowPapers(model);
       const m = await modelOf(userId, model, win);
       if (opts.scope === 'all' && !m.corpus) m.corpus = corpusCandidates(m, model);
-      const papers = opts.scope === 'new' || !m.corpus ? win.papers : await m.corpus;
+      const ix = opts.scope === 'new' || !m.corpus ? win.index : await m.corpus;
       // A cold member sees the window newest first (the page offers the cold start beside it).
-      const list = m.cold ? papers.filter((p) => !m.exclude.has(p.id)).map((p) => ({ s: scoreCandidate(m.taste, p), p })) : ranked(m, papers);
+      const key = `${opts.scope}|${win.key}`;
+      let list = m.ranked.get(key);
+      if (!list) {
+        list = ranked(m, ix);
+        m.ranked.set(key, list);
+      }
       const offset = opts.offset ?? 0;
-      const items = list
-        .slice(offset, offset + opts.limit)
-        .map(({ s, p }) => ({ id: p.id, score: s.score, reason: m.cold ? 'new' : reasonOf(s, nearestPositive(m, p.vec)) }));
+      const items = list.slice(offset, offset + opts.limit).map((i) => {
+        const p = ix.papers[i]!;
+        const s = scoreCandidate(m.taste, p);
+        return { id: p.id, score: s.score, reason: m.cold ? 'new' : reasonOf(s, nearestPositive(m, p.vec)) };
+      });
       return { items, total: list.length, cold: m.cold };
     },
     /** Drops every kept model and window (tests; a model change is seen by its name already). */

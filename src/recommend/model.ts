@@ -234,3 +234,77 @@ export async function learnTaste(
   );
   return { linear, profile, followedAuthors: p.followedAuthors, followedCategories: p.followedCategories, knownAuthors };
 }
+
+/**
+ * A set of candidates indexed for scoring all at once: vectors in one row-major array, and
+ * inverted lists from each author, category (and archive) and word to the candidates that have it.
+ * Built once per window (shared by every member); scoring then touches only the member's profile
+ * words, authors and categories, instead of every candidate's.
+ */
+export interface Indexed {
+  papers: Known[];
+  dim: number;
+  /** Row i is papers[i]'s vector (zeros when it has none). */
+  vecs: Float32Array;
+  hasVec: Uint8Array;
+  byAuthor: Map<string, number[]>;
+  byCategory: Map<string, number[]>;
+  byWord: Map<string, number[]>;
+}
+
+export function indexCandidates(papers: Known[]): Indexed {
+  const dim = papers.find((p) => p.vec)?.vec?.length ?? 0;
+  const vecs = new Float32Array(papers.length * dim);
+  const hasVec = new Uint8Array(papers.length);
+  const byAuthor = new Map<string, number[]>();
+  const byCategory = new Map<string, number[]>();
+  const byWord = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, k: string, i: number) => {
+    const l = m.get(k);
+    if (!l) m.set(k, [i]);
+    else if (l[l.length - 1] !== i) l.push(i);
+  };
+  papers.forEach((p, i) => {
+    if (p.vec && p.vec.length === dim) {
+      vecs.set(p.vec, i * dim);
+      hasVec[i] = 1;
+    }
+    for (const a of p.authors) add(byAuthor, a, i);
+    for (const c of p.categories) {
+      add(byCategory, c, i);
+      add(byCategory, c.split('.')[0]!, i);
+    }
+    for (const w of p.words) add(byWord, w, i);
+  });
+  return { papers, dim, vecs, hasVec, byAuthor, byCategory, byWord };
+}
+
+/** Every candidate's score under the taste: the same sum as scoreCandidate, computed column-wise. */
+export function scoreAll(t: Taste, ix: Indexed): Float32Array {
+  const n = ix.papers.length;
+  const out = new Float32Array(n);
+  const { linear } = t;
+  if (linear && linear.w.length === ix.dim) {
+    const { w, b } = linear;
+    const d = ix.dim;
+    for (let i = 0; i < n; i++) {
+      if (!ix.hasVec[i]) continue;
+      let s = b;
+      const o = i * d;
+      for (let j = 0; j < d; j++) s += w[j]! * ix.vecs[o + j]!;
+      out[i] = s;
+    }
+  }
+  const followed = new Uint8Array(n);
+  for (const a of t.followedAuthors) for (const i of ix.byAuthor.get(a) ?? []) followed[i] = 1;
+  const known = new Float32Array(n);
+  for (const [a, count] of t.knownAuthors) for (const i of ix.byAuthor.get(a) ?? []) if (count > known[i]!) known[i] = count;
+  const inCategory = new Uint8Array(n);
+  for (const c of t.followedCategories) for (const i of ix.byCategory.get(c) ?? []) inCategory[i] = 1;
+  for (const [w, x] of t.profile) for (const i of ix.byWord.get(w) ?? []) out[i]! += WEIGHTS.words * x;
+  for (let i = 0; i < n; i++) {
+    out[i]! += followed[i] ? WEIGHTS.followedAuthor : WEIGHTS.knownAuthor * Math.min(3, known[i]!);
+    if (inCategory[i]) out[i]! += WEIGHTS.followedCategory;
+  }
+  return out;
+}
