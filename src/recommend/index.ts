@@ -63,6 +63,10 @@ interface Window {
 
 interface MemberModel {
   sig: string;
+  /** The embedding model it was trained on. */
+  model: string | null;
+  /** The papers it learned from, by id, for the next update to reuse. */
+  read: Map<string, Known>;
   taste: Taste;
   positives: Array<{ id: string; title: string; vec: Float32Array | null; how: 'saved' | 'upvoted' }>;
   exclude: Set<string>;
@@ -121,13 +125,32 @@ export function createRecommender(deps: RecommendDeps) {
     return window;
   }
 
-  async function train(userId: number, signals: Signals, follows: Follow[], model: string | null, win: Window, sig: string): Promise<MemberModel> {
+  async function train(
+    userId: number,
+    signals: Signals,
+    follows: Follow[],
+    model: string | null,
+    win: Window,
+    sig: string,
+    before: MemberModel | null,
+  ): Promise<MemberModel> {
     const followedAuthors = new Set(follows.filter((f) => f.kind === 'author').map((f) => f.value));
     const followedCategories = new Set(follows.filter((f) => f.kind === 'category').map((f) => f.value));
     const how = new Map<string, 'saved' | 'upvoted'>();
     for (const id of signals.upvoted) how.set(id, 'upvoted');
     for (const id of signals.saved) how.set(id, 'saved');
-    const [pos, neg] = await Promise.all([known(await paperTexts(db, [...how.keys()]), model), known(await paperTexts(db, signals.hidden), model)]);
+    // Papers the previous model already read are reused: an update reads only what changed.
+    const reuse = before?.model === model ? before.read : new Map<string, Known>();
+    const read = async (ids: string[]) => {
+      const missing = ids.filter((id) => !reuse.has(id));
+      const fresh = await known(await paperTexts(db, missing), model);
+      const byId = new Map([...fresh.map((p): [string, Known] => [p.id, p])]);
+      return ids.flatMap((id) => {
+        const p = reuse.get(id) ?? byId.get(id);
+        return p ? [p] : [];
+      });
+    };
+    const [pos, neg] = await Promise.all([read([...how.keys()]), read(signals.hidden)]);
     const exclude = new Set([...how.keys(), ...signals.hidden]);
     const df = win.df;
     const taste = await learnTaste(
@@ -150,10 +173,13 @@ export function createRecommender(deps: RecommendDeps) {
         followedCategories,
       },
       { df: (w) => df.get(w) ?? 0, papers: win.papers.length },
+      before?.model === model ? (before.taste.linear ?? null) : null,
     );
     return {
       sig,
       taste,
+      model,
+      read: new Map([...pos, ...neg].map((p) => [p.id, p])),
       positives: pos.map((p) => ({ id: p.id, title: p.title, vec: p.vec, how: how.get(p.id)! })),
       exclude,
       ranked: new Map(),
@@ -173,7 +199,8 @@ export function createRecommender(deps: RecommendDeps) {
       models.set(userId, kept);
       return kept.model;
     }
-    const made = train(userId, signals, follows, model, win, sig);
+    const before = kept ? await kept.model.catch(() => null) : null;
+    const made = train(userId, signals, follows, model, win, sig, before);
     models.delete(userId);
     models.set(userId, { sig, model: made });
     made.catch(() => models.delete(userId));
