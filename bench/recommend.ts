@@ -18,7 +18,7 @@ import { buildMap } from '../src/recommend/map-job.js';
 import { trainBuiltin } from '../src/search/embedders/index.js';
 import { mulberry32 } from '../src/search/embedders/linalg.js';
 import { buildServices } from '../src/services.js';
-import { setSaved } from '../src/store/library.js';
+import { savedIds, setSaved } from '../src/store/library.js';
 import { createSession } from '../src/store/sessions.js';
 import { createUser, getUserByName } from '../src/store/users.js';
 import { createApp } from '../src/web/app.js';
@@ -107,7 +107,8 @@ export default async function recommendBench(argv: string[]) {
   const user =
     (await getUserByName(db.db, 'bench')) ??
     (await createUser(db.db, { username: 'bench', email: 'bench@example.org', passwordHash: 'x', emailConfirmed: true }));
-  // 200 saves: papers of topics 3 and 5 spread over the embedded part of the corpus.
+  // 200 saves (an earlier run's removed first): papers of topics 3 and 5 spread over the embedded part of the corpus.
+  for (const id of await savedIds(db.db, user.id)) await setSaved(db.db, user.id, id, false);
   for (let k = 0; k < 200; k++) await setSaved(db.db, user.id, idOf(N - V + ((k * 4999) % Math.floor(V / TOPICS)) * TOPICS + (k % 2 ? 3 : 5)), true);
   const session = await createSession(db.db, user.id);
   const app = createApp(services);
@@ -141,7 +142,7 @@ export default async function recommendBench(argv: string[]) {
 
   // A save, then the next request: answered by the retrained model (the reason names the new save).
   const updates: number[] = [];
-  for (let k = 0; k < 5; k++) {
+  for (let k = 0; k < 20; k++) {
     const id = idOf((Math.floor((N - 1) / TOPICS) - k) * TOPICS + 7); // a recent paper of topic 7
     const s = performance.now();
     await setSaved(db.db, user.id, id, true);

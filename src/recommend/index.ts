@@ -2,7 +2,7 @@
 // The model is trained on demand and kept per member with the signals it learned from (saved,
 // upvoted, hidden papers and follows, read on every request: a few index reads); a save, a vote or
 // a hide changes them, so the next request retrains (about a hundred milliseconds, in slices that
-// never hold the event loop). Candidates: the last days' announcements (read once per data version
+// never hold the event loop). Candidates: the last days' announcements (read once per announcement
 // and shared by every member, vectors and words included), or for the whole corpus the model's
 // nearest papers in the vector index (the linear score of unit vectors is an inner product, which
 // the HNSW index answers directly), the papers with the profile's words, and the followed authors'.
@@ -12,8 +12,8 @@ import { followingRange } from '../members/follows.js';
 import type { SearchService } from '../search/index.js';
 import { emptyQuery, STOP_WORDS } from '../search/query.js';
 import { type Follow, listFollows } from '../store/follows.js';
+import { announcementSpan } from '../store/new-papers.js';
 import { announcedTexts, memberSignals, type PaperText, paperTexts, type Signals } from '../store/recommend.js';
-import { dataVersion } from '../store/versions.js';
 import { dot, type Indexed, indexCandidates, learnTaste, normalized, scoreAll, scoreCandidate, type Taste, termsOf } from './model.js';
 import { reasonOf } from './reasons.js';
 
@@ -107,10 +107,12 @@ export function createRecommender(deps: RecommendDeps) {
     return out;
   }
 
-  /** The window's papers, read once per data version, range and model. */
+  /** The window's papers, read once per announcement, range and model. */
   async function windowPapers(model: string | null): Promise<Window> {
-    const [version, range] = await Promise.all([dataVersion(db), followingRange(db)]);
-    const key = `${version}|${range.from}|${range.to}|${model}`;
+    // Not the data version: every upvote bumps it, and the window's papers change only when
+    // arXiv announces (the latest announcement moves) or the range moves on (every 10 minutes).
+    const [range, span] = await Promise.all([followingRange(db), announcementSpan(db)]);
+    const key = `${span?.last}|${range.from}|${range.to}|${model}`;
     if (!window || windowKey !== key) {
       windowKey = key;
       const previous = window;
