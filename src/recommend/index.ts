@@ -12,8 +12,7 @@ import { followingRange } from '../members/follows.js';
 import type { SearchService } from '../search/index.js';
 import { emptyQuery, STOP_WORDS } from '../search/query.js';
 import { type Follow, listFollows } from '../store/follows.js';
-import { announcementSpan } from '../store/new-papers.js';
-import { announcedTexts, memberSignals, type PaperText, paperTexts, type Signals } from '../store/recommend.js';
+import { announcedTexts, latestAnnouncement, memberSignals, type PaperText, paperTexts, type Signals } from '../store/recommend.js';
 import { dot, type Indexed, indexCandidates, learnTaste, normalized, scoreAll, scoreCandidate, type Taste, termsOf } from './model.js';
 import { reasonOf } from './reasons.js';
 
@@ -111,8 +110,8 @@ export function createRecommender(deps: RecommendDeps) {
   async function windowPapers(model: string | null): Promise<Window> {
     // Not the data version: every upvote bumps it, and the window's papers change only when
     // arXiv announces (the latest announcement moves) or the range moves on (every 10 minutes).
-    const [range, span] = await Promise.all([followingRange(db), announcementSpan(db)]);
-    const key = `${span?.last}|${range.from}|${range.to}|${model}`;
+    const [range, last] = await Promise.all([followingRange(db), latestAnnouncement(db)]);
+    const key = `${last}|${range.from}|${range.to}|${model}`;
     if (!window || windowKey !== key) {
       windowKey = key;
       const previous = window;

@@ -75,6 +75,18 @@ export async function announcedTexts(db: Kysely<Database>, from: string, to: str
   return rows.map(toText);
 }
 
+/**
+ * The latest announcement instant: max() alone, which both engines answer from the announced_at
+ * index's end (min and max together make SQLite read the whole index).
+ */
+export async function latestAnnouncement(db: Kysely<Database>): Promise<string | null> {
+  const r = await db
+    .selectFrom('papers')
+    .select((eb) => eb.fn.max('announced_at').as('last'))
+    .executeTakeFirst();
+  return r?.last ?? null;
+}
+
 /** Title, first category and announcement (or publication) day of papers, for the map. */
 export async function mapMeta(db: Kysely<Database>, ids: string[]): Promise<Array<{ id: string; title: string; category: string; day: string }>> {
   const out: Array<{ id: string; title: string; category: string; day: string }> = [];
