@@ -79,11 +79,11 @@ export async function buildMap(deps: MapJobDeps, opts: { force?: boolean; signal
     STOP_WORDS,
   );
   const createdAt = new Date().toISOString();
-  // The layout's own id is known after the insert; the page reads it from the row.
+  // Stored as served: the web layer sends these bytes (gzipped once) without parsing them again.
   const id = await saveLayout(db, {
     model: emb.model,
     papers: kept.length,
-    data: JSON.stringify({ ...data, model: emb.model, createdAt, version, layout: 0 }),
+    data: JSON.stringify({ ...data, model: emb.model, createdAt, version }),
   });
   // The /map page (shared, cached per data version) shows the new layout's clusters.
   await bumpDataVersion(db);

@@ -18,7 +18,6 @@ export interface MapInput {
 
 /** What /map/points.json serves: columns of small integers, compact in JSON and quick to draw. */
 export interface MapData {
-  layout: number;
   model: string;
   createdAt: string;
   n: number;
@@ -181,7 +180,7 @@ export function tsneSmall(sims: number[][], seed = 1): Array<[number, number]> {
 }
 
 /** The layout of every paper, its clusters and their labels. */
-export async function layoutMap(input: MapInput, stop: ReadonlySet<string>): Promise<Omit<MapData, 'layout' | 'model' | 'createdAt'>> {
+export async function layoutMap(input: MapInput, stop: ReadonlySet<string>): Promise<Omit<MapData, 'model' | 'createdAt'>> {
   const { ids, vecs, dim } = input;
   const n = ids.length;
   const k = Math.max(1, Math.min(64, Math.round(Math.sqrt(n / 15))));

@@ -40,8 +40,8 @@ export function mapPages(deps: AppDeps) {
       const row = await getLayout(db, id);
       if (!row) return null;
       const data = JSON.parse(row.data) as MapData;
-      const json = JSON.stringify({ ...data, layout: id });
-      return { id, json, gzip: gzipSync(json, { level: 6 }), labels: data.labels, n: data.n, createdAt: data.createdAt };
+      // Level 4: within a few per cent of 9's size on this JSON, at a fraction of the time.
+      return { id, json: row.data, gzip: gzipSync(row.data, { level: 4 }), labels: data.labels, n: data.n, createdAt: data.createdAt };
     })();
     cached.catch(() => {
       cached = null;
