@@ -24,9 +24,13 @@ const DIR = '/tmp/dailypapers-eval';
 
 async function main(argv: string[]) {
   const [what, ...rest] = argv;
+  if (what === 'recommend') {
+    const { default: evalRecommend } = await import('./_eval-recommend.js');
+    return evalRecommend(rest);
+  }
   if (what !== 'search') {
     console.error(
-      'usage: npm run eval -- search [--queries N] [--sets keywords,paraphrase,similar] [--dims 128,256] [--modes lexical,semantic,hybrid] [--database URL] [--no-train] [--contrastive] [--fresh]',
+      'usage: npm run eval -- recommend [--cases N] [--window-days D] | search [--queries N] [--sets keywords,paraphrase,similar] [--dims 128,256] [--modes lexical,semantic,hybrid] [--database URL] [--no-train] [--contrastive] [--fresh]',
     );
     process.exit(2);
   }

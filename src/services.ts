@@ -7,12 +7,14 @@ import type { Db } from './db/connect.js';
 import type { Logger } from './log.js';
 import { oneShotMailer } from './mail/transport.js';
 import { arxivLookup } from './members/submit.js';
+import { recommenderFor } from './recommend/index.js';
 import { searchFor } from './search/index.js';
 import { PageCache } from './web/cache.js';
 import type { AppDeps } from './web/deps.js';
 
 export function buildServices(base: { db: Db; config: Config; log?: Logger | undefined }, overrides: Partial<AppDeps> = {}): AppDeps {
   const { db, config, log } = base;
+  const search = overrides.search ?? searchFor({ db, config, log });
   return {
     db,
     config,
@@ -20,7 +22,8 @@ export function buildServices(base: { db: Db; config: Config; log?: Logger | und
     secret: resolveSecret(config),
     mailer: oneShotMailer(config, log),
     limiter: new RateLimiter(),
-    search: searchFor({ db, config, log }),
+    search,
+    recommender: recommenderFor({ db: db.db, search }),
     arxiv: arxivLookup(config),
     pageCache: new PageCache(),
     ...overrides,

@@ -17,7 +17,17 @@ import type { Scope } from '../store/tokens.js';
 import type { User } from '../store/users.js';
 import { listingMarkdown } from './markdown.js';
 import { FOLLOWING_DAYS } from '../members/follows.js';
-import { followingListing, type Loaded, paperDoc, periodListing, type ReadDeps, searchListing, similarListing, trendingListing } from './reads.js';
+import {
+  followingListing,
+  forYouListing,
+  type Loaded,
+  paperDoc,
+  periodListing,
+  type ReadDeps,
+  searchListing,
+  similarListing,
+  trendingListing,
+} from './reads.js';
 
 export interface McpDeps extends ReadDeps {
   /** The per-account limits of votes (auth/ratelimit.ts), shared with the pages and the API. */
@@ -175,11 +185,19 @@ export function createMcpServer(d: McpDeps, caller: McpCaller = ANYONE): McpServ
       'my_feed',
       {
         title: 'My feed',
-        description: `New papers of the last ${FOLLOWING_DAYS} days matching what ${user.username} follows (categories, authors, organizations, saved searches), each with why.`,
-        inputSchema: { limit: limit(100, 20) },
+        description: `New papers of the last ${FOLLOWING_DAYS} days for ${user.username}, each with why: those matching what they follow (categories, authors, organizations, saved searches), or with for_you: true, all of them ranked by their For-you model (what they saved, upvoted, followed and hid).`,
+        inputSchema: {
+          limit: limit(100, 20),
+          for_you: z.boolean().default(false).describe('true: the For-you ranking (as /for-you) instead of the follows.'),
+        },
         annotations: read,
       },
-      async (a) => text(listingMarkdown(await followingListing(d, user, a.limit), base)),
+      async (a) => {
+        const rec = d.recommender;
+        return text(
+          listingMarkdown(a.for_you && rec ? await forYouListing({ ...d, recommender: rec }, user, a.limit) : await followingListing(d, user, a.limit), base),
+        );
+      },
     );
   }
   if (user && caller.scopes.includes('write')) {

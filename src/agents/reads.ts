@@ -2,6 +2,7 @@
 // search. The Markdown pages (web/agents) and the MCP tools (mcp.ts) call these same loaders, which
 // use the one read model (store/papers.ts, store/lists.ts) and the search service, and return the
 // Listing that markdown.ts renders.
+import type { Recommender } from '../recommend/index.js';
 import type { Db } from '../db/connect.js';
 import { dayInZone, formatDay, formatMonth, formatWeek, isoWeekOf, monthOf, type PeriodKind, parseDay, parsePeriod } from '../papers/dates.js';
 import { dayBoundsInZone } from '../papers/announce.js';
@@ -23,6 +24,8 @@ export interface ReadDeps {
   db: Db;
   search: SearchService;
   baseUrl: string;
+  /** The members' For-you models (recommend/): my_feed's `for_you` list. */
+  recommender?: Pick<Recommender, 'forYou'> | undefined;
 }
 
 export type Loaded<T> = { ok: true; value: T } | { ok: false; status: 400 | 404; error: string };
@@ -182,6 +185,25 @@ export async function followingListing(d: ReadDeps, user: User, limit: number): 
     items,
     total: matches.length,
     notes: new Map(shown.map((m) => [m.id, `Because you follow ${m.reasons.join(' · ')}`])),
+  };
+}
+
+/** The member's For-you list (the last days' new papers ranked by their model), each with its reason. */
+export async function forYouListing(d: ReadDeps & { recommender: Pick<Recommender, 'forYou'> }, user: User, limit: number): Promise<Listing> {
+  const r = await d.recommender.forYou(user.id, { scope: 'new', limit });
+  const items = await listedPapersByIds(
+    d.db.db,
+    r.items.map((i) => i.id),
+  );
+  return {
+    title: `For you, ${user.username}`,
+    description: r.cold
+      ? `Nothing to learn from yet: save, upvote or follow papers on ${d.baseUrl}/for-you; meanwhile the newest papers.`
+      : `New papers of the last ${FOLLOWING_DAYS} days ranked by what ${user.username} saved, upvoted, followed and hid.`,
+    page: `${d.baseUrl}/for-you`,
+    items,
+    total: r.total,
+    notes: new Map(r.items.map((i) => [i.id, `Why: ${i.reason}`])),
   };
 }
 

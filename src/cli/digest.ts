@@ -1,5 +1,6 @@
 // `digest send`: the digest run by hand (the same function the scheduler calls), or one digest
 // printed (--dry-run) or mailed to one address (--to) without touching the outbox.
+import { recommenderFor } from '../recommend/index.js';
 import { loadConfig, resolveSecret } from '../config.js';
 import { connect } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -75,7 +76,7 @@ export const digestCommand: Command = {
         io.stdout.write(`sent a ${f} digest (${p.period.label}) to ${to}: ${sent.destination}\n`);
         return 0;
       }
-      const s = await sendDigests({ db, config, log, mailer, search }, { frequency: f, date });
+      const s = await sendDigests({ db, config, log, mailer, search, recommender: recommenderFor({ db: db.db, search }) }, { frequency: f, date });
       if (s.reason) {
         io.stdout.write(`nothing to send: ${s.reason}\n`);
         return 0;

@@ -9,6 +9,7 @@ import { loadConfig } from '../config.js';
 import { connect } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLogger } from '../log.js';
+import { recommenderFor } from '../recommend/index.js';
 import { searchFor } from '../search/index.js';
 import { apiTokenUser } from '../store/tokens.js';
 import { parse, UsageError } from './args.js';
@@ -37,7 +38,11 @@ export const mcpCommand: Command = {
       }
       caller = { user: found.user, scopes: found.scopes, ip: 'stdio' };
     }
-    const server = createMcpServer({ db, search: searchFor({ db, config, log }), baseUrl: config.baseUrl, limiter: new RateLimiter(), config }, caller);
+    const search = searchFor({ db, config, log });
+    const server = createMcpServer(
+      { db, search, recommender: recommenderFor({ db: db.db, search }), baseUrl: config.baseUrl, limiter: new RateLimiter(), config },
+      caller,
+    );
     const transport = new StdioServerTransport();
     const closed = new Promise<void>((resolve) => {
       transport.onclose = () => resolve();

@@ -6,6 +6,8 @@ import { connect } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { digestJob, parseDigestSchedule } from '../digests/job.js';
 import { harvestJob } from '../jobs/harvest.js';
+import { mapJob } from '../recommend/map-job.js';
+import { recommenderFor } from '../recommend/index.js';
 import { parseSchedule, ScheduleError } from '../jobs/schedule.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../log.js';
@@ -59,7 +61,11 @@ export const serveCommand: Command = {
     // The scheduled jobs (the daily arXiv harvest, the digests); `off` leaves them to the CLI.
     const jobs = [
       ...(schedule ? [harvestJob({ db: db.db, config, log }, schedule)] : []),
-      ...(digestSchedule ? [digestJob({ db, config, log, mailer: createMailer(config, log), search }, digestSchedule)] : []),
+      // The paper map's layout, refreshed every few hours when the papers changed.
+      ...(schedule ? [mapJob({ db: db.db, search, log })] : []),
+      ...(digestSchedule
+        ? [digestJob({ db, config, log, mailer: createMailer(config, log), search, recommender: recommenderFor({ db: db.db, search }) }, digestSchedule)]
+        : []),
     ];
     const scheduler = jobs.length ? await startScheduler({ db: db.db, log, jobs }) : null;
 

@@ -312,6 +312,15 @@ export interface PaperNotesTable {
   updated_at: string;
 }
 
+/** The stored paper map (migration 0018): the latest layout, as the JSON the page draws. */
+export interface MapLayoutsTable {
+  id: Generated<number>;
+  model: string;
+  papers: number;
+  data: string;
+  created_at: string;
+}
+
 export interface Database {
   papers: PapersTable;
   featured: FeaturedTable;
@@ -342,6 +351,7 @@ export interface Database {
   collections: CollectionsTable;
   collection_papers: CollectionPapersTable;
   paper_notes: PaperNotesTable;
+  map_layouts: MapLayoutsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

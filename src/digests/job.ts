@@ -1,6 +1,7 @@
 // The digest run as a scheduled job (jobs/scheduler.ts): at DIGEST_SCHEDULE (weekdays 07:00 New
 // York by default) the daily digests, and on Mondays (in the schedule's zone) the weekly ones too.
 // The same sendDigests is behind `digest send`; a repeated run sends nothing twice.
+import type { Recommender } from '../recommend/index.js';
 import { type Config, ConfigError } from '../config.js';
 import type { Db } from '../db/connect.js';
 import { nextRun, parseSchedule, type Schedule, ScheduleError } from '../jobs/schedule.js';
@@ -22,6 +23,7 @@ export interface DigestJobDeps {
   mailer: Mailer;
   log?: Logger | undefined;
   search?: Pick<SearchService, 'similar' | 'search'> | undefined;
+  recommender?: Pick<Recommender, 'forYou'> | undefined;
 }
 
 /** One scheduled run: daily, and weekly on Mondays. */

@@ -33,7 +33,8 @@ import { newForYou, prefetchFollows } from './new-for-you.js';
 import { anyFollows } from '../store/follows.js';
 import { manageUrl, unsubscribeMailto } from './links.js';
 import { DAILY_LOOKBACK_DAYS, type Frequency, type Period, periodOf, scheduledPeriod } from './period.js';
-import { pickedForYou, SEED_UPVOTES } from './picked.js';
+import { pickedByModel, pickedForYou, SEED_UPVOTES } from './picked.js';
+import type { Recommender } from '../recommend/index.js';
 import { describeChoices, type RenderedMail, renderDigest } from './render.js';
 
 export interface DigestDeps {
@@ -43,6 +44,8 @@ export interface DigestDeps {
   log?: Logger | undefined;
   /** For members' "picked for you" and saved searches in "New for you"; without it, neither. */
   search?: Pick<SearchService, 'similar' | 'search'> | undefined;
+  /** Members' "Picked for you" from their For-you model (recommend/); without it, neighbours of their upvotes. */
+  recommender?: Pick<Recommender, 'forYou'> | undefined;
 }
 
 export interface SendOptions {
@@ -114,7 +117,13 @@ export async function digestMessage(deps: DigestDeps, period: Period, ranked: Di
   const { config } = deps;
   const secret = resolveSecret(config);
   let picked: DigestPaper[] = [];
-  if (sub.userId !== null && deps.search) {
+  if (sub.userId !== null && deps.recommender) {
+    try {
+      picked = await pickedByModel(deps.db, deps.recommender, sub.userId);
+    } catch (e) {
+      deps.log?.warn({ err: (e as Error).message, subscription: sub.id }, 'digest: no "picked for you" (the model failed)');
+    }
+  } else if (sub.userId !== null && deps.search) {
     try {
       picked = await pickedForYou(deps.search, await recentUpvotes(deps.db.db, sub.userId, SEED_UPVOTES));
     } catch (e) {

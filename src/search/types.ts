@@ -64,6 +64,10 @@ export interface VectorBackend {
   similarities(model: string, vector: Float32Array, ids: string[]): Promise<Map<string, number>>;
   /** The stored vector of a paper, if embedded by `model`. */
   vectorOf(model: string, id: string): Promise<Float32Array | null>;
+  /** The stored vectors of many papers (those embedded by `model`; others are absent). */
+  vectorsOf(model: string, ids: string[]): Promise<Map<string, Float32Array>>;
+  /** Up to `limit` vectors of `model`, in paper id order after `after` (a background scan: the map). */
+  scan(model: string, after: string | null, limit: number): Promise<Array<{ id: string; vec: Float32Array }>>;
   /** Stores vectors (replacing earlier ones) made by `model`. */
   put(model: string, dim: number, items: Array<{ id: string; vector: Float32Array }>): Promise<void>;
   /** Ids (ascending, after `after`) of up to `limit` papers without a vector from `model`. */

@@ -190,6 +190,24 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
       return r.rows[0] ? parse(r.rows[0].vec) : null;
     },
 
+    async vectorsOf(model, ids) {
+      const out = new Map<string, Float32Array>();
+      if (!available || ids.length === 0 || (await tableDim()) === null) return out;
+      for (let i = 0; i < ids.length; i += 2000) {
+        const r = await sql<{ paper_id: string; vec: string }>`select paper_id, vec::text as vec from paper_vector
+          where model = ${model} and paper_id = any(${ids.slice(i, i + 2000)})`.execute(db);
+        for (const row of r.rows) out.set(row.paper_id, parse(row.vec));
+      }
+      return out;
+    },
+
+    async scan(model, after, limit) {
+      if (!available || (await tableDim()) === null) return [];
+      const r = await sql<{ paper_id: string; vec: string }>`select paper_id, vec::text as vec from paper_vector
+        where model = ${model} ${after === null ? sql`` : sql`and paper_id > ${after}`} order by paper_id limit ${limit}`.execute(db);
+      return r.rows.map((row) => ({ id: row.paper_id, vec: parse(row.vec) }));
+    },
+
     async put(model, dim, items) {
       if (!available || items.length === 0) return;
       await ensureTable(dim);

@@ -295,6 +295,23 @@ export function sqliteVectors(db: Kysely<Database>, opts: SqliteVectorOptions = 
       return row ? fromBlob(row.vec) : null;
     },
 
+    async vectorsOf(model, ids) {
+      const out = new Map<string, Float32Array>();
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await sql<{ paper_id: string; vec: Uint8Array }>`select d.paper_id, e.vec from paper_embedding e
+          join search_doc d on d.doc_id = e.doc_id where d.paper_id in (${sql.join(ids.slice(i, i + 500))}) and e.model = ${model}`.execute(db);
+        for (const r of rows.rows) out.set(r.paper_id, fromBlob(r.vec));
+      }
+      return out;
+    },
+
+    async scan(model, after, limit) {
+      const rows = await sql<{ paper_id: string; vec: Uint8Array }>`select d.paper_id, e.vec from search_doc d
+        join paper_embedding e on e.doc_id = d.doc_id
+        where e.model = ${model} ${after === null ? sql`` : sql`and d.paper_id > ${after}`} order by d.paper_id limit ${limit}`.execute(db);
+      return rows.rows.map((r) => ({ id: r.paper_id, vec: fromBlob(r.vec) }));
+    },
+
     async put(model, _dim, items) {
       if (items.length === 0) return;
       await db.transaction().execute(async (trx) => {

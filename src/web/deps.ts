@@ -7,6 +7,7 @@ import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mailer.js';
 import type { ArxivLookup } from '../members/submit.js';
+import type { Recommender } from '../recommend/index.js';
 import type { SearchService } from '../search/index.js';
 import type { RateLimitOptions } from './api/ratelimit.js';
 import type { PageCache } from './cache.js';
@@ -22,6 +23,8 @@ export interface AppDeps {
   /** Per-client and per-account limits of the forms and the members' API. */
   limiter: RateLimiter;
   search: SearchService;
+  /** "For you": each member's model, shared by the page, the private feed, the digest and MCP. */
+  recommender: Recommender;
   /** Papers by arXiv id, for submissions of papers not yet here. */
   arxiv: ArxivLookup;
   pageCache: PageCache;

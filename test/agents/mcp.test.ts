@@ -136,6 +136,11 @@ describe.each(DIALECTS)('the MCP server (%s)', (dialect) => {
     expect(feed.match(/^\d+\. /gm)).toHaveLength(1);
     expect(feed).toContain(`${t.config.baseUrl}/papers/${FEATURED[1]!.id}`);
     expect(feed).toContain('Because you follow author: Jane Doe.');
+    // The For-you ranking of the same days: the followed author's paper first, saying why.
+    const forYou = textOf(await reader.callTool({ name: 'my_feed', arguments: { for_you: true } }));
+    expect(forYou).toContain('# For you, ada');
+    expect(forYou.split(/^2\. /m)[0]).toContain(`/papers/${FEATURED[1]!.id}`);
+    expect(forYou).toContain('Why: by Jane Doe, whom you follow');
     const refused = await reader.callTool({ name: 'upvote', arguments: { id: FEATURED[0]!.id } });
     expect(refused.isError).toBe(true);
     const notSaved = await reader.callTool({ name: 'save_paper', arguments: { id: FEATURED[0]!.id } });

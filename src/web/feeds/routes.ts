@@ -253,6 +253,34 @@ export function feedRoutes(deps: AppDeps): Hono {
     });
   }
 
+  // The member's For-you feed (the New tab of /for-you, with each paper's reason): the same
+  // private token as /following's feed.
+  for (const format of FORMATS) {
+    r.get(`/for-you/feed.${format}`, 'anyone', tagged, async (c) => {
+      const token = c.req.query('token') ?? '';
+      const user = token.startsWith('dpf_') ? await userOfFeedToken(db.db, sha256(token)) : null;
+      if (!user) return fail(c, 404, 'no feed at this address (the token is unknown or was revoked)');
+      const r = await deps.recommender.forYou(user.id, { scope: 'new', limit: FEED_SIZE });
+      const why = new Map(r.items.map((x) => [x.id, x.reason]));
+      const items = await listedPapersByIds(
+        db.db,
+        r.items.map((x) => x.id),
+      );
+      const res = send(c, format, {
+        title: `For you, ${user.username}`,
+        description: `New papers of the last ${FOLLOWING_DAYS} days ranked for ${user.username} by what they saved, upvoted, followed and hid.`,
+        page: '/for-you',
+        entries: items.map((item) => {
+          const e = entry(item);
+          return { ...e, summary: `${why.get(item.paper.id) ?? ''}\n\n${e.summary}` };
+        }),
+      });
+      res.headers.set('Cache-Control', 'private, no-store');
+      res.headers.delete('Access-Control-Allow-Origin');
+      return res;
+    });
+  }
+
   function send(c: Context, format: Format, l: Listing) {
     const [path, query] = l.page.split('?') as [string, string | undefined];
     const feedUrl = (f: Format) => `${base}${path === '/' ? '' : path}/feed.${f}${query ? `?${query}` : ''}`;

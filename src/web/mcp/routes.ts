@@ -28,6 +28,7 @@ export function mcpRoutes(deps: AppDeps): Hono {
   const mcp: McpDeps = {
     db: deps.db,
     search: deps.search,
+    recommender: deps.recommender,
     baseUrl: deps.config.baseUrl,
     limiter: deps.limiter,
     config: deps.config,

@@ -34,6 +34,8 @@ import { libraryPages } from './members/library.js';
 import { libraryActions } from './members/library-actions.js';
 import { libraryBox } from './members/library-paper.js';
 import { member } from '../middleware/context.js';
+import { forYouPages } from './members/for-you.js';
+import { mapPages } from './map.js';
 import { renderNew } from './new-papers.js';
 import { cookieNames } from '../middleware/session.js';
 import { routes } from '../routing.js';
@@ -54,6 +56,8 @@ export function uiRoutes(deps: AppDeps): Hono {
   const daily = dailyPages(m);
   const library = libraryPages(m);
   const saving = libraryActions(m);
+  const forYou = forYouPages(m);
+  const map = mapPages(deps);
   const [account, settings, comments, submit, people, orgs, admin, subs] = [
     accountPages(m),
     settingsPages(m),
@@ -131,6 +135,13 @@ export function uiRoutes(deps: AppDeps): Hono {
   r.post('/following/:id{[0-9]+}/delete', 'member', daily.unfollow);
   r.post('/following/feed-token', 'member', daily.feedToken);
   r.post('/following/feed-token/revoke', 'member', daily.feedToken);
+  r.get('/for-you', 'member', forYou.show);
+  r.post('/for-you/start', 'member', forYou.start);
+  // The map: a shared page with its script; its points as compact JSON (the stored layout), and a
+  // member's own marks (saved papers) or a search's hits to highlight, asked for separately.
+  r.get('/map', 'anyone', visitorPage, map.page);
+  r.get('/map/points.json', 'anyone', map.points);
+  r.get('/map/highlight.json', 'anyone', map.highlight); // a member's saved papers need their session; a search anyone
 
   // The library: saved papers and collections (members/library.tsx, library-actions.tsx). A
   // collection's page, export and feed are for anyone when unlisted or public, else 404.

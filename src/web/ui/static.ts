@@ -37,7 +37,7 @@ interface Asset {
 const own = new Map<string, Asset>(); // by fingerprinted name
 const urls = new Map<string, string>(); // plain name -> URL
 
-for (const name of ['style.css', 'app.js']) {
+for (const name of ['style.css', 'app.js', 'map.js']) {
   const body = readFileSync(path.join(OWN_DIR, name));
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
   const ext = path.extname(name);
@@ -48,8 +48,8 @@ for (const name of ['style.css', 'app.js']) {
 // font-display: swap variant: text shows at once in a fallback font while KaTeX's fonts load.
 urls.set('katex.css', `/static/katex-${KATEX_VERSION}/katex-swap.min.css`);
 
-/** The cache-busting URL of one of our assets: 'style.css', 'app.js' or 'katex.css'. */
-export function assetUrl(name: 'style.css' | 'app.js' | 'katex.css'): string {
+/** The cache-busting URL of one of our assets: 'style.css', 'app.js', 'map.js' or 'katex.css'. */
+export function assetUrl(name: 'style.css' | 'app.js' | 'map.js' | 'katex.css'): string {
   return urls.get(name)!;
 }
 
