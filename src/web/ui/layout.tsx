@@ -7,7 +7,7 @@ import { assetUrl } from './static.js';
 import { AccountMenu } from './components/account.js';
 import { SubscribeBox } from './components/subscribe-box.js';
 
-export type Section = 'daily' | 'new' | 'weekly' | 'monthly' | 'trending' | 'following' | 'about';
+export type Section = 'daily' | 'new' | 'weekly' | 'monthly' | 'trending' | 'map' | 'following' | 'about';
 
 export interface LayoutProps {
   title: string;
@@ -33,6 +33,7 @@ const SECTIONS: Array<[Section, string, string]> = [
   ['weekly', '/papers/week', 'Weekly'],
   ['monthly', '/papers/month', 'Monthly'],
   ['trending', '/papers/trending', 'Trending'],
+  ['map', '/map', 'Map'],
 ];
 
 export function Layout(props: LayoutProps) {

@@ -53,7 +53,7 @@ export function mapPages(deps: AppDeps) {
     const m = await latest();
     const q = (c.req.query('q') ?? '').trim().slice(0, 500);
     return c.html(
-      <Layout title="Map of the papers - dailypapers" query={q || undefined}>
+      <Layout title="Map of the papers - dailypapers" query={q || undefined} section="map">
         <div class="feed-head">
           <h1>
             Map of the papers
