@@ -19,8 +19,8 @@ export function AccountMenu() {
   }
   return (
     <nav class="account" aria-label="Account">
-      <a href="/for-you">For you</a> <a href="/following">Following</a> <a href="/library">Library</a> <a href="/submit">Submit</a> <a href={`/users/${user.username}`}>{user.username}</a>{' '}
-      <a href="/settings">Settings</a>
+      <a href="/for-you">For you</a> <a href="/following">Following</a> <a href="/library">Library</a> <a href="/submit">Submit</a>{' '}
+      <a href={`/users/${user.username}`}>{user.username}</a> <a href="/settings">Settings</a>
       {isStaff(user) ? (
         <>
           {' '}
