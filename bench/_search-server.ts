@@ -7,13 +7,16 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { searchFor } from '../src/search/index.js';
 import { createApp } from '../src/web/app.js';
 import { buildServices } from '../src/services.js';
+import { PageCache } from '../src/web/cache.js';
 
 const config = loadConfig({ ...process.env, SECRET: 'bench', LOG_LEVEL: 'silent' });
 const db = await connect(config.database);
 await migrateToLatest(db.db, db.dialect);
 // Warm the vector copy and the model before the first measured request, as a running server has.
 await searchFor({ db, config }).warm();
-serve({ fetch: createApp(buildServices({ db, config })).fetch, port: config.port, hostname: '127.0.0.1' }, () => {
+// A page cache that keeps nothing: the benchmark cycles through its queries, and the shared cache
+// (web/cache.ts) would answer every repeat without searching; this measures the search itself.
+serve({ fetch: createApp(buildServices({ db, config }, { pageCache: new PageCache(0) })).fetch, port: config.port, hostname: '127.0.0.1' }, () => {
   process.stdout.write('ready\n');
 });
 setInterval(() => {
