@@ -70,7 +70,7 @@ export async function postComment(
   ip: string,
   input: { paperId: string; parentId: number | null; body: string },
 ): Promise<CommentOutcome<Comment> | { kind: 'throttled'; seconds: number }> {
-  const wait = d.limiter.hit('commentPerUser', String(user.id)) ?? d.limiter.hit('commentPerIp', ip);
+  const wait = (await d.limiter.hit('commentPerUser', String(user.id))) ?? (await d.limiter.hit('commentPerIp', ip));
   if (wait !== null) return { kind: 'throttled', seconds: wait };
   const problem = lengthProblem(input.body);
   if (problem) return { kind: 'refused', status: 400, message: problem };
