@@ -14,6 +14,9 @@ export const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   users: async () => (await import('./users.js')).usersCommand,
   papers: async () => (await import('./papers.js')).papersCommand,
   mcp: async () => (await import('./mcp.js')).mcpCommand,
+  doctor: async () => (await import('./doctor.js')).doctorCommand,
+  backup: async () => (await import('./backup.js')).backupCommand,
+  restore: async () => (await import('./backup.js')).restoreCommand,
 };
 
 export const COMMAND_NAMES = Object.keys(COMMAND_LOADERS);

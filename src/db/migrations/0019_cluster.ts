@@ -12,6 +12,9 @@
 // changed a role), by whom, when and why; the public /moderation page lists it without the
 // moderator's name, as Lobsters' moderation log does.
 //
+// digest_outbox_pending: a partial index, so that the queue's depth is counted without reading
+// the whole outbox.
+//
 // The secret that signs form tokens and mail links, when SECRET is unset, goes into the existing
 // `meta` key-value table (key 'secret'), so it needs no table of its own.
 import { type Kysely, sql } from 'kysely';
@@ -38,4 +41,8 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     reason text not null default ''
   )`.execute(db);
   await db.schema.createIndex('moderation_log_at').on('moderation_log').column('at').execute();
+
+  // The digest queue's depth for /metrics and doctor: pending rows only, a small part of an outbox
+  // that keeps every message ever sent.
+  await sql`create index digest_outbox_pending on digest_outbox (next_attempt_at) where status = 'pending'`.execute(db);
 }
