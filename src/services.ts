@@ -10,6 +10,7 @@ import { arxivLookup } from './members/submit.js';
 import { searchFor } from './search/index.js';
 import { DbLimitStore } from './store/ratelimits.js';
 import { PageCache } from './web/cache.js';
+import { Metrics } from './web/metrics.js';
 import type { AppDeps } from './web/deps.js';
 
 export function buildServices(base: { db: Db; config: Config; log?: Logger | undefined }, overrides: Partial<AppDeps> = {}): AppDeps {
@@ -25,6 +26,7 @@ export function buildServices(base: { db: Db; config: Config; log?: Logger | und
     search: searchFor({ db, config, log }),
     arxiv: arxivLookup(config),
     pageCache: new PageCache(),
+    metrics: new Metrics(),
     ...overrides,
   };
 }

@@ -63,7 +63,7 @@ export const serveCommand: Command = {
       ...(schedule ? [harvestJob({ db: db.db, config, log }, schedule)] : []),
       ...(digestSchedule ? [digestJob({ db, config, log, mailer: createMailer(config, log), search }, digestSchedule)] : []),
     ];
-    const scheduler = jobs.length ? await startScheduler({ db: db.db, log, jobs }) : null;
+    const scheduler = jobs.length ? await startScheduler({ db: db.db, log, jobs, onFinish: services.metrics?.jobFinished }) : null;
 
     const signal = await Promise.race([signalled, failed]);
     // Graceful shutdown: stop accepting, let requests in flight finish, stop the jobs, close the database.

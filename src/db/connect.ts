@@ -24,6 +24,8 @@ export interface Db {
    * database, which other connections cannot see.
    */
   readers?: () => Kysely<Database>;
+  /** PostgreSQL: the connection pool's state, for /metrics. */
+  pool?: () => { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 
@@ -69,7 +71,12 @@ export async function connect(config: DatabaseConfig): Promise<Db> {
     process.emitWarning(`PostgreSQL closed an idle connection: ${err.message}`);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: 10 }),
+    close: () => db.destroy(),
+  };
 }
 
 /**
