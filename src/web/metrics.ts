@@ -37,7 +37,7 @@ export class Metrics {
    * route tables; requests no route took count under `unmatched`.
    */
   observe(route: string, method: string, status: number, seconds: number) {
-    const key = `route="${escape(route)}",method="${method}",status="${Math.floor(status / 100)}xx"`;
+    const key = `route="${labelValue(route)}",method="${method}",status="${Math.floor(status / 100)}xx"`;
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
     let h = this.histograms.get(route);
     if (!h) {
@@ -51,7 +51,7 @@ export class Metrics {
 
   /** A scheduled job's run in this instance ended (the scheduler's onFinish). */
   jobFinished = (job: string, outcome: 'ok' | 'error') => {
-    const key = `job="${escape(job)}",outcome="${outcome}"`;
+    const key = `job="${labelValue(job)}",outcome="${outcome}"`;
     this.jobRuns.set(key, (this.jobRuns.get(key) ?? 0) + 1);
   };
 
@@ -66,7 +66,7 @@ export class Metrics {
     );
     const hist: string[] = [];
     for (const [route, h] of this.histograms) {
-      const r = escape(route);
+      const r = labelValue(route);
       BUCKETS.forEach((le, i) => {
         hist.push(`dailypapers_http_request_duration_seconds_bucket{route="${r}",le="${le}"} ${h.buckets[i]}`);
       });
@@ -122,21 +122,21 @@ export class Metrics {
       'gauge',
       'When each scheduled job last succeeded, on any instance.',
       jobs.map(
-        (j) => `dailypapers_job_last_success_timestamp_seconds{job="${escape(j.name)}"} ${j.last_success_at ? Date.parse(j.last_success_at) / 1000 : 0}`,
+        (j) => `dailypapers_job_last_success_timestamp_seconds{job="${labelValue(j.name)}"} ${j.last_success_at ? Date.parse(j.last_success_at) / 1000 : 0}`,
       ),
     );
     metric(
       'dailypapers_job_failing',
       'gauge',
       "1 when a job's last run failed, on any instance.",
-      jobs.map((j) => `dailypapers_job_failing{job="${escape(j.name)}"} ${j.last_outcome === 'error' ? 1 : 0}`),
+      jobs.map((j) => `dailypapers_job_failing{job="${labelValue(j.name)}"} ${j.last_outcome === 'error' ? 1 : 0}`),
     );
     return out.join('\n') + '\n';
   }
 }
 
 /** A label value in the exposition format: backslash, quote and newline escaped. */
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const labelValue = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 /**
  * Whether this request may read /metrics. A loopback peer counts only when no proxy forwarded the
