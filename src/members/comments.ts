@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { RateLimiter } from '../auth/ratelimit.js';
 import type { Database } from '../db/schema.js';
 import { CommentBoundError, renderComment } from '../markdown/render.js';
+import { recordModeration } from './moderation.js';
 import {
   addComment,
   type Comment,
@@ -111,7 +112,10 @@ export async function changeComment(
   const done = await refusing(async () => {
     if (html) await editComment(db, id, user.id, body, html.value);
     else if (action === 'delete') await deleteComment(db, id, user.id);
-    else await setCommentHidden(db, id, user.id, action === 'hide');
+    else {
+      await setCommentHidden(db, id, user.id, action === 'hide');
+      await recordModeration(db, user, action === 'hide' ? 'hid comment' : 'restored comment', { kind: 'comment', id, label: found.paperId });
+    }
     return found;
   });
   return { ...done, comment: found };
