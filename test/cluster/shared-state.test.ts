@@ -110,6 +110,18 @@ describe.each(DIALECTS)('two instances on one %s database, SECRET unset', (diale
     expect((await forged.post(`/papers/${PAPER}/comments`, { body: 'forged' })).status).toBe(403);
   });
 
+  it('ends on B the other sessions of a member who changes the password through A', async () => {
+    const first = await member(a.app, smtp, 'carol'); // logged in through A
+    const second = new Client(b.app, '198.51.100.77'); // and from another browser, through B
+    await second.get('/login');
+    expect((await second.post('/login', { login: 'carol', password: 'correct horse battery' })).status).toBe(303);
+    expect((await second.get('/settings')).res.status).toBe(200);
+    await first.get('/settings');
+    expect((await first.post('/settings/password', { current: 'correct horse battery', password: 'a brand new passphrase' })).status).toBe(303);
+    expect((await second.get('/settings')).res.status).toBe(303); // ended, though B never saw the change
+    expect((await sameBrowser(first, b.app).get('/settings')).res.status).toBe(200); // the changer's own session goes on, on both
+  });
+
   it("shows a vote cast through A on B's next page and API answer", async () => {
     const upvotes = async () => ((await (await b.app.request(`/api/papers/${PAPER}`)).json()) as { upvotes: number }).upvotes;
     const before = await upvotes(); // B has now cached this answer, and the page below
