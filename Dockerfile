@@ -24,6 +24,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/build ./build
 COPY --from=build /app/bin ./bin
+# The stylesheet and script are read from the source tree (tsc copies no assets into dist/).
+COPY --from=build /app/src/web/ui/static ./src/web/ui/static
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data

@@ -12,6 +12,7 @@ cp -r package.json package-lock.json .npmrc scripts tsconfig.json tsconfig.build
 (cd "$WORK/build" && npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund)
 cp -r "$WORK/build/package.json" "$WORK/build/node_modules" "$WORK/build/dist" "$WORK/build/bin" "$WORK/app/"
 [ -d "$WORK/build/build" ] && cp -r "$WORK/build/build" "$WORK/app/"
+mkdir -p "$WORK/app/src/web/ui" && cp -r "$WORK/build/src/web/ui/static" "$WORK/app/src/web/ui/"
 cd "$WORK/app"
 export DATA_DIR="$WORK/data" HOST=127.0.0.1 PORT=${PORT:-3917} ARXIV_SCHEDULE=off DIGEST_SCHEDULE=off NODE_ENV=production
 node bin/dailypapers migrate
