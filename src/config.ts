@@ -2,8 +2,7 @@
 // is passed to whatever needs it (no module reads process.env on its own). INTERFACE.md lists the
 // variables; every one has a flag of the same name in kebab case (DATABASE_URL -> --database-url),
 // and a flag wins over the environment.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseTrustProxy, type TrustProxy, TrustProxyError } from './auth/proxy.js';
 
@@ -14,9 +13,9 @@ export interface Config {
   port: number;
   host: string;
   baseUrl: string;
-  /** Folder for the SQLite file (by default), the generated secret, the mail outbox, rejects. */
+  /** Folder for the SQLite file (by default), the mail outbox, rejects. */
   dataDir: string;
-  /** Undefined until resolveSecret() reads or creates it in the data folder. */
+  /** SECRET; when unset, filled in by ensureSecret() from the database (auth/instance-secret.ts). */
   secret: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -212,24 +211,11 @@ export function redact(url: string): string {
 }
 
 /**
- * The secret that signs sessions and links: SECRET if given, else a random one generated once
- * into DATA_DIR/secret (mode 0600) so that restarts keep sessions and unsubscribe links valid.
+ * The secret that signs form tokens and mail links: SECRET, or the one auth/instance-secret.ts
+ * ensureSecret() settled in the database, which whoever opens the database calls first.
  */
 export function resolveSecret(config: Config): string {
-  if (config.secret) return config.secret;
-  const file = path.join(config.dataDir, 'secret');
-  try {
-    config.secret = readFileSync(file, 'utf8').trim();
-  } catch {
-    mkdirSync(config.dataDir, { recursive: true });
-    const secret = randomBytes(32).toString('base64url');
-    try {
-      writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
-      config.secret = secret;
-    } catch {
-      config.secret = readFileSync(file, 'utf8').trim(); // another process won the race
-    }
-  }
+  if (!config.secret) throw new Error('no secret yet: call ensureSecret(db, config) after opening the database');
   return config.secret;
 }
 

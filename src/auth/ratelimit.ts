@@ -1,7 +1,9 @@
-// Rate limits, in memory (one process serves the app; a restart forgets, which errs on the side of
-// letting people back in). Fixed windows per key are enough for abuse control; failed password
+// Rate limits. Fixed windows per key are enough for abuse control; the counts live in a LimitStore
+// (auth/limit-store.ts: this process's memory, or the database every instance shares); failed password
 // checks get growing delays instead (LoginThrottle below), kept so that an attacker can slow
 // guessing down but never lock the owner out (OWASP Authentication Cheat Sheet, "Account Lockout").
+
+import { type LimitStore, MemoryLimitStore } from './limit-store.js';
 
 export interface Limit {
   /** Requests allowed per window. */
@@ -47,35 +49,21 @@ export const LOGIN_THROTTLE = {
   forgetAfterMs: 60 * 60_000,
 };
 
-interface Failures {
-  count: number;
-  last: number;
-  until: number;
-}
-
 export class RateLimiter {
-  private windows = new Map<string, { start: number; count: number }>();
-  private failures = new Map<string, Failures>();
-
   constructor(
     private readonly limits: Record<LimitName, Limit> = LIMITS,
     private readonly now: () => number = Date.now,
     private readonly throttle: typeof LOGIN_THROTTLE = LOGIN_THROTTLE,
+    /** Where the counts live: this process, or the database every instance shares. */
+    readonly store: LimitStore = new MemoryLimitStore(),
   ) {}
 
   /** Counts one request; returns the seconds to wait if it is over the limit, else null. */
-  hit(name: LimitName, key: string): number | null {
+  async hit(name: LimitName, key: string): Promise<number | null> {
     const { max, windowMs } = this.limits[name];
-    const k = `${name}|${key}`;
     const t = this.now();
-    let w = this.windows.get(k);
-    if (!w || t - w.start >= windowMs) {
-      w = { start: t, count: 0 };
-      this.windows.set(k, w);
-      if (this.windows.size > 100_000) this.sweep(t);
-    }
-    w.count++;
-    return w.count > max ? Math.max(1, Math.ceil((w.start + windowMs - t) / 1000)) : null;
+    const w = await this.store.hit(`${name}|${key}`, windowMs, t);
+    return w.count > max ? Math.max(1, Math.ceil((w.resetAt - t) / 1000)) : null;
   }
 
   /**
@@ -83,56 +71,37 @@ export class RateLimiter {
    * `account` names the account as the client gave it (a user id when the name is known, the
    * lower-cased name otherwise, so unknown names are throttled alike); `client` is its address.
    */
-  loginBlocked(account: string, client: string): number | null {
+  async loginBlocked(account: string, client: string): Promise<number | null> {
     const t = this.now();
-    const pair = this.current(pairKey(account, client), t);
-    const waits = [this.current(`c|${client}`, t)?.until ?? 0, pair?.until ?? 0];
-    if (pair) waits.push(this.current(`a|${account}`, t)?.until ?? 0);
+    const [byClient, pair, byAccount] = await this.store.failures([`c|${client}`, pairKey(account, client), `a|${account}`], t, this.throttle.forgetAfterMs);
+    const waits = [byClient?.until ?? 0, pair?.until ?? 0];
+    if (pair) waits.push(byAccount?.until ?? 0);
     const until = Math.max(...waits);
     return until > t ? Math.ceil((until - t) / 1000) : null;
   }
 
-  loginFailed(account: string, client: string): void {
+  async loginFailed(account: string, client: string): Promise<void> {
     const t = this.now();
-    const { freePerPair, freePerClient, freePerAccount } = this.throttle;
-    this.fail(pairKey(account, client), freePerPair, t);
-    this.fail(`c|${client}`, freePerClient, t);
-    this.fail(`a|${account}`, freePerAccount, t);
+    const { freePerPair, freePerClient, freePerAccount, forgetAfterMs } = this.throttle;
+    await Promise.all([
+      this.store.fail(pairKey(account, client), t, forgetAfterMs, this.delay(freePerPair)),
+      this.store.fail(`c|${client}`, t, forgetAfterMs, this.delay(freePerClient)),
+      this.store.fail(`a|${account}`, t, forgetAfterMs, this.delay(freePerAccount)),
+    ]);
   }
 
-  loginSucceeded(account: string, client: string): void {
-    this.failures.delete(pairKey(account, client));
-  }
-
-  private current(key: string, t: number): Failures | null {
-    const f = this.failures.get(key);
-    if (!f) return null;
-    if (t - f.last >= this.throttle.forgetAfterMs) {
-      this.failures.delete(key);
-      return null;
-    }
-    return f;
-  }
-
-  private fail(key: string, free: number, t: number) {
-    const f = this.current(key, t) ?? { count: 0, last: t, until: 0 };
-    f.count++;
-    f.last = t;
-    if (f.count > free) f.until = t + Math.min(this.throttle.maxDelayMs, 1000 * 2 ** Math.min(30, f.count - free - 1));
-    this.failures.set(key, f);
-    if (this.failures.size > 100_000) {
-      for (const [k, v] of this.failures) if (t - v.last >= this.throttle.forgetAfterMs) this.failures.delete(k);
-    }
+  async loginSucceeded(account: string, client: string): Promise<void> {
+    await this.store.forget(pairKey(account, client));
   }
 
   /** Forgets every count (tests start each case from a clean slate). */
-  reset(): void {
-    this.windows.clear();
-    this.failures.clear();
+  reset(): Promise<void> {
+    return this.store.reset();
   }
 
-  private sweep(t: number) {
-    for (const [k, w] of this.windows) if (t - w.start > 60 * 60_000) this.windows.delete(k);
+  /** After `free` failures, a delay doubling from 1 s up to the throttle's maximum. */
+  private delay(free: number) {
+    return (count: number) => (count > free ? Math.min(this.throttle.maxDelayMs, 1000 * 2 ** Math.min(30, count - free - 1)) : 0);
   }
 }
 

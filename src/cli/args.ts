@@ -36,7 +36,7 @@ export const CONFIG_HELP = `Configuration (each flag overrides its environment v
   --database-url URL     DATABASE_URL   sqlite:PATH (default sqlite:./data/dailypapers.db) or postgres://...
   --port N, --host H     PORT, HOST     where serve listens (3000, 127.0.0.1)
   --base-url URL         BASE_URL       absolute links in mail and feeds
-  --data-dir DIR         DATA_DIR       data folder (./data): SQLite file, secret, outbox, rejects
+  --data-dir DIR         DATA_DIR       data folder (./data): SQLite file, outbox, rejects
   --log-level L          LOG_LEVEL      fatal|error|warn|info|debug|trace|silent
   --timezone TZ          TIMEZONE       feed days and arXiv announcement days (UTC)
   --feature-min-upvotes N FEATURE_MIN_UPVOTES upvotes that feature a new paper (1)

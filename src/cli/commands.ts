@@ -16,6 +16,9 @@ export const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   mcp: async () => (await import('./mcp.js')).mcpCommand,
   models: async () => (await import('./models.js')).modelsCommand,
   library: async () => (await import('./library.js')).libraryCommand,
+  doctor: async () => (await import('./doctor.js')).doctorCommand,
+  backup: async () => (await import('./backup.js')).backupCommand,
+  restore: async () => (await import('./backup.js')).restoreCommand,
 };
 
 export const COMMAND_NAMES = Object.keys(COMMAND_LOADERS);

@@ -1,7 +1,8 @@
 // `digest send`: the digest run by hand (the same function the scheduler calls), or one digest
 // printed (--dry-run) or mailed to one address (--to) without touching the outbox.
+import { ensureSecret } from '../auth/instance-secret.js';
+import { loadConfig } from '../config.js';
 import { recommenderFor } from '../recommend/index.js';
-import { loadConfig, resolveSecret } from '../config.js';
 import { connect } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { FREQUENCIES, type Frequency, PeriodError } from '../digests/period.js';
@@ -52,11 +53,11 @@ export const digestCommand: Command = {
 
     const config = loadConfig(io.env, args.config);
     const log = createLogger(config.logLevel);
-    resolveSecret(config);
     const db = await connect(config.database);
     const mailer = createMailer(config, log);
     try {
       await migrateToLatest(db.db, db.dialect);
+      await ensureSecret(db.db, config, log); // the links it mails must verify on every instance
       const search = searchFor({ db, config, log });
       const f = frequency as Frequency;
       if (args.values['dry-run'] || to) {

@@ -1,6 +1,7 @@
 // `serve`: migrate if needed, then serve pages, API and feeds until SIGINT/SIGTERM.
 import type { Server } from 'node:http';
 import { serve as listen } from '@hono/node-server';
+import { ensureSecret } from '../auth/instance-secret.js';
 import { ConfigError, loadConfig, redact } from '../config.js';
 import { connect } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -36,6 +37,7 @@ export const serveCommand: Command = {
       if (applied.length) log.info({ applied }, 'applied migrations');
       // New code may render pages differently: shared pages and their ETags start afresh.
       await bumpDataVersion(db.db);
+      await ensureSecret(db.db, config, log); // one secret for every instance on this database
     } catch (e) {
       await db.close();
       throw e;
@@ -67,7 +69,7 @@ export const serveCommand: Command = {
         ? [digestJob({ db, config, log, mailer: createMailer(config, log), search, recommender: recommenderFor({ db: db.db, search }) }, digestSchedule)]
         : []),
     ];
-    const scheduler = jobs.length ? await startScheduler({ db: db.db, log, jobs }) : null;
+    const scheduler = jobs.length ? await startScheduler({ db: db.db, log, jobs, onFinish: services.metrics?.jobFinished }) : null;
 
     const signal = await Promise.race([signalled, failed]);
     // Graceful shutdown: stop accepting, let requests in flight finish, stop the jobs, close the database.

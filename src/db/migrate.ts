@@ -19,6 +19,7 @@ import * as m0015 from './migrations/0015_data_version.js';
 import * as m0016 from './migrations/0016_daily_loop.js';
 import * as m0017 from './migrations/0017_library.js';
 import * as m0018 from './migrations/0018_recommend.js';
+import * as m0019 from './migrations/0019_cluster.js';
 import type { Database, Dialect } from './schema.js';
 
 type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
@@ -42,6 +43,7 @@ export const MIGRATIONS: Record<string, Step> = {
   '0016_daily_loop': m0016,
   '0017_library': m0017,
   '0018_recommend': m0018,
+  '0019_cluster': m0019,
 };
 
 const TABLE = 'schema_migration';

@@ -264,6 +264,27 @@ export interface DataVersionTable {
   version: number | string;
 }
 
+/** Rate-limit windows and log-in failure records shared by every instance (migration 0019). */
+export interface RateLimitsTable {
+  key: string;
+  start_ms: number;
+  count: number;
+  until_ms: Generated<number>;
+  expires_ms: number;
+}
+
+/** What staff did, for the admin audit and the public moderation log (migration 0019). */
+export interface ModerationLogTable {
+  id: Generated<number>;
+  at: string;
+  actor_id: number | null;
+  action: string;
+  subject_kind: string;
+  subject_id: string;
+  subject_label: Generated<string>;
+  reason: Generated<string>;
+}
+
 /** The daily loop (migration 0016): follows of a member or of a subscriber without an account. */
 export interface FollowsTable {
   id: Generated<number>;
@@ -352,6 +373,8 @@ export interface Database {
   collection_papers: CollectionPapersTable;
   paper_notes: PaperNotesTable;
   map_layouts: MapLayoutsTable;
+  rate_limits: RateLimitsTable;
+  moderation_log: ModerationLogTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -30,6 +30,8 @@ export interface SchedulerOptions {
   leaseMs?: number;
   /** Identifies this instance in the lease (host:pid:random). */
   owner?: string;
+  /** Told when a run this instance started has ended (for /metrics). */
+  onFinish?: (job: string, outcome: 'ok' | 'error') => void;
 }
 
 export interface Scheduler {
@@ -78,6 +80,7 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
         const next = job.next(new Date());
         await finishJob(db, job.name, owner, { outcome: 'ok', details: { ...details, seconds: (Date.now() - started) / 1000 }, nextRunAt: next });
         log?.info({ job: job.name, ...details, next: next.toISOString() }, `${job.name}: done`);
+        opts.onFinish?.(job.name, 'ok');
       } catch (e) {
         if (stopping.signal.aborted) {
           await releaseJob(db, job.name, owner);
@@ -87,6 +90,7 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
         const message = (e as Error)?.message ?? String(e);
         const next = (job.retry ?? job.next)(new Date());
         await finishJob(db, job.name, owner, { outcome: 'error', error: message, nextRunAt: next });
+        opts.onFinish?.(job.name, 'error');
         // One line, with what failed and when it will be tried again; the server goes on serving.
         log?.error({ job: job.name, next: next.toISOString() }, `${job.name} failed: ${message}; next try ${next.toISOString()}`);
       } finally {

@@ -86,3 +86,13 @@ export function oneShotMailer(config: Config, log?: Logger): Mailer {
     close() {},
   };
 }
+
+/** Connects to the SMTP server, says EHLO and logs in if the URL has credentials; throws what went wrong. */
+export async function verifySmtp(url: string, timeoutMs = 5000): Promise<void> {
+  const transport = nodemailer.createTransport({ url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs } as never);
+  try {
+    await transport.verify();
+  } finally {
+    transport.close();
+  }
+}

@@ -168,20 +168,20 @@ export async function logIn(d: AccountDeps, input: { login: string; password: st
   const password = input.password.slice(0, 1024);
   const row = login ? await findForLogin(d.db, login) : null;
   const account = row ? `user:${row.id}` : `name:${login.toLowerCase()}`;
-  const wait = d.limiter.loginBlocked(account, client.ip) ?? d.limiter.hit('loginPerIp', client.ip);
+  const wait = (await d.limiter.loginBlocked(account, client.ip)) ?? (await d.limiter.hit('loginPerIp', client.ip));
   if (wait !== null) return { kind: 'throttled', seconds: wait };
   let ok = false;
   if (row) ok = await verifyPassword(row.password_hash, password);
   else await burnPasswordCheck(password);
   if (!row || !ok) {
-    d.limiter.loginFailed(account, client.ip);
+    await d.limiter.loginFailed(account, client.ip);
     return { kind: 'failed' };
   }
-  d.limiter.loginSucceeded(account, client.ip);
+  await d.limiter.loginSucceeded(account, client.ip);
   if (row.suspended_at) return { kind: 'suspended' };
   if (!row.email_confirmed_at) {
     // An account made before sign-ups waited in pending_signups: send it a fresh link.
-    if (d.limiter.hit('mailPerIp', client.ip) === null) {
+    if ((await d.limiter.hit('mailPerIp', client.ip)) === null) {
       const token = await createMailToken(d.db, row.id, 'confirm');
       later(d, 'confirmation mail', () => sendLink(d, row.email, 'confirm', token));
     }
@@ -254,14 +254,14 @@ export async function changePassword(
   client: ClientInfo,
 ): Promise<ChangeResult> {
   const account = `user:${user.id}`;
-  const wait = d.limiter.loginBlocked(account, client.ip) ?? d.limiter.hit('loginPerIp', client.ip);
+  const wait = (await d.limiter.loginBlocked(account, client.ip)) ?? (await d.limiter.hit('loginPerIp', client.ip));
   if (wait !== null) return { kind: 'throttled', seconds: wait };
   const stored = await getPasswordHash(d.db, user.id);
   if (!stored || !(await verifyPassword(stored, input.current.slice(0, 1024)))) {
-    d.limiter.loginFailed(account, client.ip);
+    await d.limiter.loginFailed(account, client.ip);
     return { kind: 'wrong' };
   }
-  d.limiter.loginSucceeded(account, client.ip);
+  await d.limiter.loginSucceeded(account, client.ip);
   const problem = passwordProblem(input.password);
   if (problem) return { kind: 'invalid', message: problem };
   const revokedTokens = await storeChangePassword(d.db, user.id, await hashPassword(input.password), input.revokeTokens);
@@ -279,11 +279,11 @@ export async function closeAccount(
   client: ClientInfo,
 ): Promise<{ kind: 'deleted' | 'wrong' | 'last-admin' } | { kind: 'throttled'; seconds: number }> {
   const account = `user:${user.id}`;
-  const wait = d.limiter.loginBlocked(account, client.ip) ?? d.limiter.hit('loginPerIp', client.ip);
+  const wait = (await d.limiter.loginBlocked(account, client.ip)) ?? (await d.limiter.hit('loginPerIp', client.ip));
   if (wait !== null) return { kind: 'throttled', seconds: wait };
   const stored = await getPasswordHash(d.db, user.id);
   if (!stored || !(await verifyPassword(stored, password.slice(0, 1024)))) {
-    d.limiter.loginFailed(account, client.ip);
+    await d.limiter.loginFailed(account, client.ip);
     return { kind: 'wrong' };
   }
   // An instance keeps an administrator: the last one makes another first.

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { RateLimiter } from '../auth/ratelimit.js';
 import type { Database } from '../db/schema.js';
 import { CommentBoundError, renderComment } from '../markdown/render.js';
+import { recordModeration } from './moderation.js';
 import {
   addComment,
   type Comment,
@@ -70,7 +71,7 @@ export async function postComment(
   ip: string,
   input: { paperId: string; parentId: number | null; body: string },
 ): Promise<CommentOutcome<Comment> | { kind: 'throttled'; seconds: number }> {
-  const wait = d.limiter.hit('commentPerUser', String(user.id)) ?? d.limiter.hit('commentPerIp', ip);
+  const wait = (await d.limiter.hit('commentPerUser', String(user.id))) ?? (await d.limiter.hit('commentPerIp', ip));
   if (wait !== null) return { kind: 'throttled', seconds: wait };
   const problem = lengthProblem(input.body);
   if (problem) return { kind: 'refused', status: 400, message: problem };
@@ -111,7 +112,10 @@ export async function changeComment(
   const done = await refusing(async () => {
     if (html) await editComment(db, id, user.id, body, html.value);
     else if (action === 'delete') await deleteComment(db, id, user.id);
-    else await setCommentHidden(db, id, user.id, action === 'hide');
+    else {
+      await setCommentHidden(db, id, user.id, action === 'hide');
+      await recordModeration(db, user, action === 'hide' ? 'hid comment' : 'restored comment', { kind: 'comment', id, label: found.paperId });
+    }
     return found;
   });
   return { ...done, comment: found };

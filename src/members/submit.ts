@@ -57,8 +57,8 @@ export type SubmitOutcome =
   | { ok: false; status: 400 | 403 | 404 | 409 | 502; error: string; paperId?: string };
 
 /** Seconds to wait before this member (or this client) may submit again, or null: checked before submitPaper. */
-export function submissionWait(limiter: RateLimiter, user: User, ip: string): number | null {
-  return limiter.hit('submitPerUser', String(user.id)) ?? limiter.hit('submitPerIp', ip);
+export async function submissionWait(limiter: RateLimiter, user: User, ip: string): Promise<number | null> {
+  return (await limiter.hit('submitPerUser', String(user.id))) ?? (await limiter.hit('submitPerIp', ip));
 }
 
 export async function submitPaper(d: SubmitDeps, user: User, input: string, orgName: string | null, now = new Date()): Promise<SubmitOutcome> {

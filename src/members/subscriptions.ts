@@ -44,7 +44,7 @@ export type RequestOutcome = { kind: 'sent' } | { kind: 'throttled'; seconds: nu
  * the answer says nothing about the address; 'mail-failed' when the mail server refused.
  */
 export async function requestDigest(d: SubscriptionDeps, ip: string, email: string, choices: Choices): Promise<RequestOutcome> {
-  const wait = d.limiter.hit('mailPerIp', ip);
+  const wait = await d.limiter.hit('mailPerIp', ip);
   if (wait !== null) return { kind: 'throttled', seconds: wait };
   const outcome = await requestSubscription(d.db, email, choices);
   try {

@@ -26,7 +26,7 @@ export const featurePolicy = (config: VoteDeps['config'], now = new Date()): Fea
 
 /** `on`: true upvotes, false takes the upvote back, 'toggle' flips it (idempotent but the toggle). */
 export async function vote(d: VoteDeps, user: User, ip: string, paperId: string, on: boolean | 'toggle'): Promise<VoteOutcome> {
-  const wait = d.limiter.hit('votePerUser', String(user.id)) ?? d.limiter.hit('votePerIp', ip);
+  const wait = (await d.limiter.hit('votePerUser', String(user.id))) ?? (await d.limiter.hit('votePerIp', ip));
   if (wait !== null) return { kind: 'throttled', seconds: wait };
   const policy = featurePolicy(d.config);
   try {

@@ -14,6 +14,7 @@ import { mcpRoutes } from './mcp/routes.js';
 import { Metrics, metricsHandler, operatorOnly } from './metrics.js';
 import { clientIp, resolveClient } from './middleware/client.js';
 import { refuseCrossOrigin } from './middleware/csrf.js';
+import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security.js';
 import { cookieNames, loadMember, refuseTokensOnForms } from './middleware/session.js';
 import { mount, routes } from './routing.js';
@@ -25,11 +26,11 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** The app over the services built once by the composition root (src/services.ts). */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
-  const metrics = new Metrics();
+  const metrics = deps.metrics ?? new Metrics();
   const r = routes(app, { operator: operatorOnly(deps.config) });
   const names = cookieNames(deps.config.baseUrl);
   app.use('*', resolveClient(deps.config.trustProxy));
-  app.use('*', metrics.middleware());
+  app.use('*', requestLog(metrics, deps.log));
   app.use('*', refuseTokensOnForms());
 
   app.onError((err, c) => {
@@ -45,7 +46,7 @@ export function createApp(deps: AppDeps): Hono {
   // (the database answers and its schema is ours), metrics.
   r.get('/healthz', 'anyone', (c) => c.json({ status: 'ok' }));
   r.get('/readyz', 'anyone', (c) => readiness(c, deps));
-  r.get('/metrics', 'operator', metricsHandler(metrics, deps.db));
+  r.get('/metrics', 'operator', metricsHandler(metrics, { db: deps.db, pageCache: deps.pageCache }));
 
   // Every other request: security headers, a bounded body, cross-site refusal, its member.
   app.use('*', securityHeaders(names.https));

@@ -52,11 +52,22 @@ export class PageCache {
   private entries = new Map<string, Entry>();
   private inflight = new Map<string, Promise<Entry | null>>();
   private bytes = 0;
+  /** For /metrics: answers from a kept body, renders, and 304s answered from the version alone. */
+  readonly stats = { hits: 0, misses: 0, notModified: 0 };
   constructor(readonly maxBytes = 64 * 1024 * 1024) {}
+
+  /** Bytes of bodies kept, and how many. */
+  get size() {
+    return { bytes: this.bytes, entries: this.entries.size };
+  }
 
   get(key: string, tag: string): Entry | undefined {
     const e = this.entries.get(key);
-    if (!e || e.tag !== tag) return undefined;
+    if (!e || e.tag !== tag) {
+      this.stats.misses++;
+      return undefined;
+    }
+    this.stats.hits++;
     this.entries.delete(key); // re-insert: Map order is recency order
     this.entries.set(key, e);
     return e;
@@ -194,6 +205,7 @@ export function shared(opts: SharedOptions): MiddlewareHandler {
         : `public, max-age=${maxAge}, s-maxage=${SHARED_MAX_AGE}`;
     const vary = opts.sameForAll ? 'Accept-Encoding' : 'Accept-Encoding, Cookie';
     if (matches(c.req.header('if-none-match'), theirTag)) {
+      opts.cache.stats.notModified++;
       send(c, 304, null, { etag: theirTag, 'cache-control': cacheControl, vary });
       return;
     }

@@ -11,6 +11,7 @@ import type { Recommender } from '../recommend/index.js';
 import type { SearchService } from '../search/index.js';
 import type { RateLimitOptions } from './api/ratelimit.js';
 import type { PageCache } from './cache.js';
+import type { Metrics } from './metrics.js';
 
 export interface AppDeps {
   db: Db;
@@ -28,6 +29,8 @@ export interface AppDeps {
   /** Papers by arXiv id, for submissions of papers not yet here. */
   arxiv: ArxivLookup;
   pageCache: PageCache;
+  /** Request, cache and job counters for /metrics; serve hands the same one to the scheduler. */
+  metrics?: Metrics | undefined;
   /** The API's per-client read and write quotas; by default api/ratelimit.ts's policies. */
   apiLimits?: RateLimitOptions | undefined;
   /** Submission rules; by default from SUBMIT_MAX_AGE_DAYS. */

@@ -215,5 +215,17 @@ describe.each(DIALECTS)('community (%s)', (dialect) => {
     expect((await admin.post(`/admin/users/${annId}/suspend`, { suspended: '1' })).status).toBe(303);
     expect((await ann.get('/settings')).res.status).toBe(303);
     expect((await ben.get('/users/ann')).res.status).toBe(404);
+
+    // Each action that took effect is in the moderation log (the refused suspension is not): the
+    // public page without the moderators' names, the admin dashboard with them.
+    const log = await (await t.app.request('/moderation')).text();
+    for (const action of ['changed role', 'hid comment', 'removed featured paper']) expect(log).toContain(`<td>${action}</td>`);
+    expect(log.match(/<td>suspended account<\/td>/g)).toHaveLength(1);
+    expect(log).toContain(`href="/papers/2501.01234#c${cid}"`);
+    expect(log).toContain('account ben to moderator');
+    expect(log).not.toMatch(/<td>(root|ben)<\/td>/);
+    const audit = (await admin.get('/admin')).html;
+    expect(audit).toMatch(/<td>ben<\/td><td>hid comment<\/td>/);
+    expect(audit).toMatch(/<td>root<\/td><td>suspended account<\/td>/);
   });
 });

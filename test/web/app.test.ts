@@ -21,26 +21,44 @@ describe.each(DIALECTS)('web on %s', (dialect) => {
     expect(await ready.json()).toMatchObject({ status: 'ready', database: dialect, schema: { pending: [], unknown: [] }, search: 'loaded' });
   });
 
-  it('exposes Prometheus metrics: request counts, latency, papers', async () => {
+  it('exposes Prometheus metrics: requests and latency per route, cache, jobs, digest queue, papers', async () => {
     await t.load([hfItem()]);
     await t.app.request('/papers');
+    await t.app.request('/papers'); // the second is answered from the kept body
     await t.app.request('/api/papers/2509.99999');
+    await t.app.request('/no/such/page');
     const res = await t.app.request('/metrics', {}, { incoming: { socket: { remoteAddress: '127.0.0.1' } } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
     const text = await res.text();
-    expect(text).toContain('dailypapers_http_requests_total{route="page",method="GET",status="2xx"} 1');
-    expect(text).toContain('dailypapers_http_requests_total{route="api",method="GET",status="4xx"} 1');
-    expect(text).toMatch(/dailypapers_http_request_duration_seconds_count\{route="page"\} 1/);
+    expect(text).toContain('dailypapers_http_requests_total{route="/papers",method="GET",status="2xx"} 2');
+    expect(text).toContain('dailypapers_http_requests_total{route="/api/papers/:id{.+}",method="GET",status="4xx"} 1');
+    expect(text).toContain('dailypapers_http_requests_total{route="unmatched",method="GET",status="4xx"} 1');
+    expect(text).toMatch(/dailypapers_http_request_duration_seconds_count\{route="\/papers"\} 2/);
+    expect(text).toMatch(/dailypapers_http_request_duration_seconds_bucket\{route="\/papers",le="\+Inf"\} 2/);
+    expect(text).toMatch(/dailypapers_page_cache_requests_total\{result="hit"\} [1-9]/);
+    expect(text).toMatch(/dailypapers_page_cache_hit_ratio 0\.\d+/);
+    expect(text).toContain('dailypapers_digest_queue 0\n');
+    expect(text).toContain('# TYPE dailypapers_job_runs_total counter');
+    if (dialect === 'postgres') expect(text).toMatch(/dailypapers_db_pool_connections\{state="max"\} 10/);
     expect(text).toContain('dailypapers_papers 1\n');
     expect(text).toContain('dailypapers_featured_papers 1\n');
-    // Every sample line is NAME{labels} VALUE or NAME VALUE.
+    // Every sample line is NAME{labels} VALUE or NAME VALUE; label values are quoted, any characters inside.
     for (const line of text
       .trim()
       .split('\n')
       .filter((l) => !l.startsWith('#'))) {
-      expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$/);
+      expect(line).toMatch(/^[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)*\})? [0-9.e+-]+$/);
     }
+  });
+
+  it('gives every answer a request id, keeping a sane one the balancer sent', async () => {
+    const fresh = await t.app.request('/healthz');
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
+    const kept = await t.app.request('/healthz', { headers: { 'x-request-id': 'lb-42.a' } });
+    expect(kept.headers.get('x-request-id')).toBe('lb-42.a');
+    const odd = await t.app.request('/healthz', { headers: { 'x-request-id': 'has spaces and <tags>' } });
+    expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('redirects / to /papers', async () => {

@@ -80,7 +80,7 @@ export function membersApi(deps: AppDeps) {
 
   const index = async (c: Context) => {
     const user = userOf(c);
-    const wait = submissionWait(deps.limiter, user, member(c).ip);
+    const wait = await submissionWait(deps.limiter, user, member(c).ip);
     if (wait !== null) return tooMany(c, wait);
     const body = await jsonBody(c, IndexBody);
     if (body instanceof Response) return body;

@@ -2,10 +2,13 @@
 // ratelimit-headers-09 §§3-4, the structured-field form Hugging Face's API sends): a fixed window
 // of `w` seconds with a quota of `q` requests per client, and on every answer the remaining `r`
 // and the seconds `t` until the window resets. Over the quota: 429 with Retry-After (RFC 6585 §4).
-// Counters live in this process's memory: one instance, one budget; several instances behind a
-// balancer each count on their own (decision 0011). Clients are told apart by their address
+// Counters live in the app's LimitStore (auth/limit-store.ts): this process's memory on SQLite,
+// the database on PostgreSQL, so instances behind a balancer share one budget per client
+// (decisions 0011, 0046). Requests refused still count, which only keeps a hammering client
+// refused a little longer. Clients are told apart by their address
 // (middleware/client.ts: the socket's, or X-Forwarded-For's under TRUST_PROXY).
 import type { Context, MiddlewareHandler } from 'hono';
+import { type LimitStore, MemoryLimitStore } from '../../auth/limit-store.js';
 import { clientIp } from '../middleware/client.js';
 
 export interface Policy {
@@ -22,11 +25,6 @@ export const READ_POLICY: Policy = { name: 'read', quota: 600, windowSeconds: 60
 /** Writes (submit, upvote, comment): one a second on average; people do not click faster. */
 export const WRITE_POLICY: Policy = { name: 'write', quota: 60, windowSeconds: 60 };
 
-interface Window {
-  start: number;
-  used: number;
-}
-
 export interface RateLimitOptions {
   read?: Policy;
   write?: Policy;
@@ -34,43 +32,34 @@ export interface RateLimitOptions {
   now?: () => number;
   /** Who is asking; the client's address by default. */
   key?: (c: Context) => string;
+  /** Where the counts live; a store of its own in this process's memory by default. */
+  store?: LimitStore;
 }
-
-/** Past this many tracked clients, windows that have ended are dropped before counting more. */
-const SWEEP_AT = 10_000;
 
 export function rateLimit(opts: RateLimitOptions = {}): MiddlewareHandler {
   const read = opts.read ?? READ_POLICY;
   const write = opts.write ?? WRITE_POLICY;
   const now = opts.now ?? Date.now;
   const key = opts.key ?? clientIp;
-  const windows = new Map<string, Window>();
+  const store = opts.store ?? new MemoryLimitStore();
 
   return async (c, next) => {
     // Preflights are the browser's, not the client's, requests.
     if (c.req.method === 'OPTIONS') return next();
     const policy = c.req.method === 'GET' || c.req.method === 'HEAD' ? read : write;
     const t = now();
-    const span = policy.windowSeconds * 1000;
-    if (windows.size > SWEEP_AT) for (const [k, w] of windows) if (t - w.start >= span) windows.delete(k);
-    const id = `${policy.name}:${key(c)}`;
-    let w = windows.get(id);
-    if (!w || t - w.start >= span) {
-      w = { start: t, used: 0 };
-      windows.set(id, w);
-    }
-    const reset = Math.max(1, Math.ceil((w.start + span - t) / 1000));
+    const w = await store.hit(`api|${policy.name}|${key(c)}`, policy.windowSeconds * 1000, t);
+    const reset = Math.max(1, Math.ceil((w.resetAt - t) / 1000));
     const policyHeader = `"${policy.name}";q=${policy.quota};w=${policy.windowSeconds}`;
-    if (w.used >= policy.quota) {
+    if (w.count > policy.quota) {
       const res = c.json({ error: `rate limit exceeded: ${policy.quota} ${policy.name} requests per ${policy.windowSeconds} s; retry in ${reset} s` }, 429);
       res.headers.set('RateLimit-Policy', policyHeader);
       res.headers.set('RateLimit', `"${policy.name}";r=0;t=${reset}`);
       res.headers.set('Retry-After', String(reset));
       return res;
     }
-    w.used += 1;
     await next();
     c.res.headers.set('RateLimit-Policy', policyHeader);
-    c.res.headers.set('RateLimit', `"${policy.name}";r=${policy.quota - w.used};t=${reset}`);
+    c.res.headers.set('RateLimit', `"${policy.name}";r=${policy.quota - w.count};t=${reset}`);
   };
 }

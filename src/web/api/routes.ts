@@ -31,7 +31,7 @@ export function apiRoutes(deps: AppDeps, limits: RateLimitOptions = {}): Hono {
     '*',
     cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['Link', 'RateLimit', 'RateLimit-Policy', 'ETag', 'X-Total-Count'] }),
   );
-  api.use('*', rateLimit(limits));
+  api.use('*', rateLimit({ store: deps.limiter.store, ...limits }));
   api.use('*', cacheHeaders());
   api.use('*', etag());
 

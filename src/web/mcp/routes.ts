@@ -49,7 +49,7 @@ export function mcpRoutes(deps: AppDeps): Hono {
   );
   // MCP calls are reads but POSTs: they share one quota, the size of the API's read quota.
   const policy = { ...(deps.apiLimits?.read ?? READ_POLICY), name: 'mcp' };
-  table.use('*', rateLimit({ read: policy, write: policy, ...(deps.apiLimits?.now ? { now: deps.apiLimits.now } : {}) }));
+  table.use('*', rateLimit({ read: policy, write: policy, store: deps.limiter.store, ...(deps.apiLimits?.now ? { now: deps.apiLimits.now } : {}) }));
 
   const notAllowed = (c: Context) =>
     c.json(

@@ -3,6 +3,7 @@
 // answer with an ETag (a hash of the body: respond.ts for ours, hono/etag with a node:crypto digest
 // for the rest) and `Cache-Control: no-cache`, so a reload revalidates and an unchanged page is a
 // bodiless 304 (RFC 9110 §13.1.2, If-None-Match).
+import { moderationPage } from './moderation.js';
 import { createHash } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { etag } from 'hono/etag';
@@ -82,6 +83,7 @@ export function uiRoutes(deps: AppDeps): Hono {
     sendPage(c, <AboutPage timezone={config.timezone} minUpvotes={config.featureMinUpvotes} categories={config.arxivCategories} />),
   );
   r.get('/status', 'staff', (c) => statusPage(c, deps)); // job errors may name internal hosts
+  r.get('/moderation', 'anyone', (c) => moderationPage(c, deps));
   r.get('/search', 'anyone', listing, (c) => renderSearch(c, deps));
   r.get('/papers', 'anyone', listing, (c) => renderPeriod(c, deps, 'day', null));
   r.get('/papers/trending', 'anyone', listing, (c) => renderTrending(c, deps));

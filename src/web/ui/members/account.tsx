@@ -161,7 +161,7 @@ export function accountPages(m: Members) {
     signup: async (c: Context) => {
       const f = await readForm(c, m);
       if (f instanceof Response) return f;
-      const over = limited(c, m, [['signupPerIp', member(c).ip]]);
+      const over = await limited(c, m, [['signupPerIp', member(c).ip]]);
       if (over) return over;
       const values = { username: (f.username ?? '').trim(), email: (f.email ?? '').trim() };
       const r = await signUp(accountDeps(m), { ...values, password: f.password ?? '' });
@@ -244,7 +244,7 @@ export function accountPages(m: Members) {
     requestReset: async (c: Context) => {
       const f = await readForm(c, m);
       if (f instanceof Response) return f;
-      const over = limited(c, m, [['mailPerIp', member(c).ip]]);
+      const over = await limited(c, m, [['mailPerIp', member(c).ip]]);
       if (over) return over;
       requestReset(accountDeps(m), f.email ?? '');
       return c.html(<ResetRequest done />);

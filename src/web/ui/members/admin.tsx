@@ -6,8 +6,11 @@ import { decideClaim, pendingClaims } from '../../../store/claims.js';
 import { recentComments } from '../../../store/comments.js';
 import { addOrgMember, createOrg, getOrg, ORG_NAME, orgPapers, unclaimedOrgs } from '../../../store/orgs.js';
 import { unfeature } from '../../../store/submissions.js';
-import { getUserByName, listUsers, type Role, setRole, setSuspended, type User } from '../../../store/users.js';
+import { getUser, getUserByName, listUsers, type Role, setRole, setSuspended, type User } from '../../../store/users.js';
+import { recordModeration } from '../../../members/moderation.js';
+import { listModeration } from '../../../store/moderation.js';
 import { CsrfField } from '../components/account.js';
+import { ModerationTable } from '../moderation.js';
 import { type Fields, forbidden, type Members, Notice, notFound, Page, readForm, userOf } from './kit.js';
 
 /** The acting member and the POSTed form, or the 403 of a bad CSRF token. */
@@ -38,7 +41,8 @@ export function adminPages(m: Members) {
   const dashboard = async (c: Context) => {
     const g = { user: userOf(c) };
     const admin = g.user.role === 'admin';
-    const [comments, users, claims, orgs] = await Promise.all([
+    const [log, comments, users, claims, orgs] = await Promise.all([
+      listModeration(db, 30),
       recentComments(db, 50),
       admin ? listUsers(db, 100) : [],
       admin ? pendingClaims(db) : [],
@@ -57,6 +61,11 @@ export function adminPages(m: Members) {
             Remove from the feeds
           </button>
         </form>
+        <h2>Moderation log</h2>
+        <p>
+          The latest actions, with who took them; the public <a href="/moderation">moderation log</a> lists them without names.
+        </p>
+        <ModerationTable entries={log} withActor />
         <h2>Recent comments</h2>
         <table>
           <tbody>
@@ -159,7 +168,10 @@ export function adminPages(m: Members) {
   const removeFeatured = async (c: Context) => {
     const g = await acting(c, m);
     if (g instanceof Response) return g;
-    return (await unfeature(db, (g.f.paperId ?? '').trim())) ? c.redirect('/admin?done=1', 303) : notFound(c, 'That paper is not featured.');
+    const paperId = (g.f.paperId ?? '').trim();
+    if (!(await unfeature(db, paperId))) return notFound(c, 'That paper is not featured.');
+    await recordModeration(db, g.user, 'removed featured paper', { kind: 'paper', id: paperId, label: paperId }, g.f.reason);
+    return c.redirect('/admin?done=1', 303);
   };
 
   const changeUser = async (c: Context) => {
@@ -167,11 +179,17 @@ export function adminPages(m: Members) {
     if (g instanceof Response) return g;
     const id = Number(c.req.param('id'));
     if (id === g.user.id) return forbidden(c, 'Administrators cannot suspend or demote themselves.');
-    if (c.req.param('action') === 'suspend') await setSuspended(db, id, g.f.suspended === '1');
-    else {
+    const target = await getUser(db, id);
+    const subject = { kind: 'user' as const, id, label: target?.username ?? String(id) };
+    if (c.req.param('action') === 'suspend') {
+      const suspend = g.f.suspended === '1';
+      await setSuspended(db, id, suspend);
+      await recordModeration(db, g.user, suspend ? 'suspended account' : 'restored account', subject, g.f.reason);
+    } else {
       const role = g.f.role as Role;
       if (!['admin', 'moderator', 'member'].includes(role)) return c.text('role must be admin, moderator or member', 400);
       await setRole(db, id, role);
+      await recordModeration(db, g.user, 'changed role', { ...subject, label: `${subject.label} to ${role}` }, g.f.reason);
     }
     return c.redirect('/admin?done=1', 303);
   };
@@ -179,8 +197,11 @@ export function adminPages(m: Members) {
   const decide = async (c: Context) => {
     const g = await acting(c, m);
     if (g instanceof Response) return g;
-    const ok = await decideClaim(db, Number(c.req.param('id')), g.user.id, g.f.decision === 'approve');
-    return ok ? c.redirect('/admin?done=1', 303) : notFound(c, 'No such pending claim.');
+    const claimId = Number(c.req.param('id'));
+    const approve = g.f.decision === 'approve';
+    if (!(await decideClaim(db, claimId, g.user.id, approve))) return notFound(c, 'No such pending claim.');
+    await recordModeration(db, g.user, approve ? 'approved claim' : 'rejected claim', { kind: 'claim', id: claimId });
+    return c.redirect('/admin?done=1', 303);
   };
 
   const assignOrg = async (c: Context) => {

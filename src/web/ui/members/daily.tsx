@@ -2,6 +2,7 @@
 // papers matching what they follow, each saying why), adding and removing follows, the private
 // feed token, "not interested" and read marks, the remembered /papers/new filter, and a
 // moderator's pick into the Daily feed.
+import { recordModeration } from '../../../members/moderation.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { sha256 } from '../../../auth/secrets.js';
@@ -357,6 +358,7 @@ export function dailyPages(m: Members) {
     const exists = await listedPapersByIds(db, [id]);
     if (exists.length === 0) return notFound(c, `There is no paper ${id}.`);
     await insertFeatured(db, id, dayInZone(new Date(), m.config.timezone), 'pick', undefined, { userId: user.id, username: user.username });
+    await recordModeration(db, user, 'picked paper', { kind: 'paper', id, label: id });
     return c.redirect(`/papers/${id}`, 303);
   };
 

@@ -44,9 +44,9 @@ export async function readForm(c: Context, m: Members): Promise<Fields | Respons
 }
 
 /** Checks the limits named, for the member's account and the client's IP; a 429 when over. */
-export function limited(c: Context, m: Members, checks: Array<[LimitName, string]>): Response | Promise<Response> | null {
+export async function limited(c: Context, m: Members, checks: Array<[LimitName, string]>): Promise<Response | null> {
   for (const [name, key] of checks) {
-    const wait = m.limiter.hit(name, key);
+    const wait = await m.limiter.hit(name, key);
     if (wait !== null) return tooMany(c, wait);
   }
   return null;

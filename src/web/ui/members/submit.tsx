@@ -58,7 +58,7 @@ export function submitPages(m: Members) {
       const user = userOf(c);
       const f = await readForm(c, m);
       if (f instanceof Response) return f;
-      const wait = submissionWait(m.limiter, user, member(c).ip);
+      const wait = await submissionWait(m.limiter, user, member(c).ip);
       if (wait !== null) return tooMany(c, wait);
       const r = await submitPaper({ ...m, db: m.db.db }, user, f.arxivId ?? '', f.org || null);
       if (r.ok) return c.redirect(`/papers/${r.paperId}`, 303);

@@ -1,0 +1,92 @@
+// Rate limits shared by every instance on one database (store/ratelimits.ts): the log-in throttle
+// and the API quotas count one budget per client across instances, and behind a proxy the client
+// is the one X-Forwarded-For names under TRUST_PROXY. The store runs on both engines here; serve
+// uses it on PostgreSQL (on SQLite one process serves, and counts in memory).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIMITS, LOGIN_THROTTLE, RateLimiter } from '../../src/auth/ratelimit.js';
+import { loadConfig } from '../../src/config.js';
+import { connect, type Db } from '../../src/db/connect.js';
+import { buildServices } from '../../src/services.js';
+import { DbLimitStore } from '../../src/store/ratelimits.js';
+import { createApp } from '../../src/web/app.js';
+import { DIALECTS, openTestDb, PG_ADMIN_URL } from '../harness/db.js';
+
+describe.each(DIALECTS)('limits counted in the %s database', (dialect) => {
+  let t: Awaited<ReturnType<typeof openTestDb>>;
+  let other: Db;
+  const clock = { t: 1_000_000 };
+  let a: RateLimiter;
+  let b: RateLimiter;
+  beforeAll(async () => {
+    t = await openTestDb(dialect);
+    other = await connect(t.test.config);
+    a = new RateLimiter(LIMITS, () => clock.t, LOGIN_THROTTLE, new DbLimitStore(t.db.db));
+    b = new RateLimiter(LIMITS, () => clock.t, LOGIN_THROTTLE, new DbLimitStore(other.db));
+  });
+  afterAll(async () => {
+    await other.close();
+    await t.close();
+  });
+
+  it('counts one window across instances, and starts a new one when it ends', async () => {
+    await a.reset();
+    const { max, windowMs } = LIMITS.commentPerUser;
+    const waits = await Promise.all(Array.from({ length: max + 2 }, (_, i) => (i % 2 ? a : b).hit('commentPerUser', '7')));
+    expect(waits.filter((w) => w === null)).toHaveLength(max); // concurrent hits lose no count
+    expect(waits.filter((w) => w !== null).every((w) => w === windowMs / 1000)).toBe(true);
+    clock.t += windowMs;
+    expect(await b.hit('commentPerUser', '7')).toBeNull();
+    expect(await a.hit('commentPerUser', '8')).toBeNull(); // another key, its own window
+  });
+
+  it('throttles a guesser that spreads its guesses over instances, and forgets after an hour', async () => {
+    await a.reset();
+    const waits: Array<number | null> = [];
+    for (let i = 0; i < 8; i++) {
+      await (i % 2 ? a : b).loginFailed('user:1', 'x');
+      waits.push(await (i % 2 ? b : a).loginBlocked('user:1', 'x'));
+      clock.t += (waits.at(-1) ?? 0) * 1000;
+    }
+    expect(waits).toEqual([null, null, null, 1, 2, 4, 8, 16]);
+    expect(await a.loginBlocked('user:1', 'owner')).toBeNull(); // the owner's clean browser
+    await b.loginSucceeded('user:1', 'x');
+    await a.loginFailed('user:1', 'x');
+    expect(await b.loginBlocked('user:1', 'x')).toBeNull(); // the pair starts afresh after a success
+    for (let i = 0; i <= LOGIN_THROTTLE.freePerClient; i++) await a.loginFailed(`user:${100 + i}`, 'y');
+    expect(await b.loginBlocked('user:999', 'y')).toBe(1); // credential stuffing, seen by both
+    clock.t += LOGIN_THROTTLE.forgetAfterMs;
+    expect(await b.loginBlocked('user:999', 'y')).toBeNull();
+  });
+});
+
+describe.runIf(PG_ADMIN_URL)('the API quota of two instances on one PostgreSQL database', () => {
+  let t: Awaited<ReturnType<typeof openTestDb>>;
+  let other: Db;
+  const apps: Array<ReturnType<typeof createApp>> = [];
+  beforeAll(async () => {
+    t = await openTestDb('postgres');
+    other = await connect(t.test.config);
+    for (const db of [t.db, other]) {
+      const config = loadConfig({ DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, SECRET: 's', TRUST_PROXY: '1' });
+      apps.push(createApp(buildServices({ db, config }, { apiLimits: { read: { name: 'read', quota: 3, windowSeconds: 60 } } })));
+    }
+  });
+  afterAll(async () => {
+    await other.close();
+    await t.close();
+  });
+
+  // Every request comes through the same proxy (the socket peer); X-Forwarded-For names the client.
+  const get = (i: number, client: string) =>
+    apps[i % 2]!.request('/api/papers', { headers: { 'x-forwarded-for': client } }, { incoming: { socket: { remoteAddress: '10.0.0.1' } } });
+
+  it('gives a client one budget whichever instance answers, and each client its own', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await get(i, '198.51.100.1')).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const refused = await get(5, '198.51.100.1');
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(refused.headers.get('ratelimit')).toMatch(/^"read";r=0;t=\d+$/);
+    expect((await get(0, '198.51.100.2')).status).toBe(200); // another client behind the same proxy
+  });
+});
