@@ -7,6 +7,7 @@ import { pickedByModel } from '../../src/digests/picked.js';
 import { mapJob } from '../../src/recommend/map-job.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { getJob } from '../../src/store/jobs.js';
+import { addToCollection, createCollection } from '../../src/store/collections.js';
 import { setSaved } from '../../src/store/library.js';
 import { getUserByName } from '../../src/store/users.js';
 import { DIALECTS } from '../harness/db.js';
@@ -132,6 +133,16 @@ describe.each(DIALECTS)('For you and the map (%s)', (dialect) => {
     const marks = (await ann.json('GET', '/map/highlight.json?q=nash')).body as { saved: string[]; hits: string[] };
     expect(marks.saved.sort()).toEqual(ofTopic('games').slice(0, 2).sort());
     expect(marks.hits.length).toBeGreaterThan(0);
+    // A collection on the map: its papers drawn like hits, for those who may see it; a private
+    // one is unknown to anyone else.
+    const games = ofTopic('games');
+    const colId = await createCollection(t.db.db, annId, { title: 'Games', description: '', visibility: 'private' });
+    await addToCollection(t.db.db, annId, colId, games.slice(0, 3));
+    const own = (await ann.json('GET', `/map/highlight.json?collection=${colId}`)).body as { hits: string[] };
+    expect(own.hits.sort()).toEqual(games.slice(0, 3).sort());
+    expect((await t.app.request(`/map/highlight.json?collection=${colId}`)).status).toBe(404);
+    expect((await t.app.request('/map/highlight.json?collection=nope')).status).toBe(404);
+    expect((await ann.get(`/map?collection=${colId}`)).html).toContain(`data-highlight="/map/highlight.json?collection=${colId}"`);
     // A second instance finds nothing due: the job ran, and its next run is hours away.
     const other = await startScheduler({ db: t.db.db, jobs: [mapJob({ db: t.db.db, search: t.deps.search })], tickMs: 3_600_000, owner: 'test-b' });
     await other.tick();

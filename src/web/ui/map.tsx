@@ -6,6 +6,8 @@
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { MapData } from '../../recommend/map.js';
+import { canView } from '../../members/library.js';
+import { collectionPaperIds, getCollection, MAX_COLLECTION_PAPERS } from '../../store/collections.js';
 import { savedIds } from '../../store/library.js';
 import { getLayout, latestLayoutId } from '../../store/recommend.js';
 import type { AppDeps } from '../deps.js';
@@ -52,6 +54,10 @@ export function mapPages(deps: AppDeps) {
   const page = async (c: Context) => {
     const m = await latest();
     const q = (c.req.query('q') ?? '').trim().slice(0, 500);
+    const collection = (c.req.query('collection') ?? '').slice(0, 100);
+    const marks = new URLSearchParams();
+    if (q) marks.set('q', q);
+    if (collection) marks.set('collection', collection);
     return c.html(
       <Layout title="Map of the papers - dailypapers" query={q || undefined} section="map">
         <div class="feed-head">
@@ -74,6 +80,7 @@ export function mapPages(deps: AppDeps) {
             <label>
               Highlight a search <input name="q" value={q} placeholder="e.g. diffusion" />
             </label>
+            {collection ? <input type="hidden" name="collection" value={collection} /> : null}
             <button class="btn" type="submit">
               Show
             </button>
@@ -86,12 +93,15 @@ export function mapPages(deps: AppDeps) {
               <canvas
                 id="map"
                 data-points="/map/points.json"
-                data-highlight={`/map/highlight.json${q ? `?q=${encodeURIComponent(q)}` : ''}`}
+                data-highlight={`/map/highlight.json${marks.size ? `?${marks}` : ''}`}
                 aria-label="Map of the papers: drag to pan, wheel to zoom, click a point to open its paper"
               ></canvas>
               <div id="map-tip" class="map-tip" hidden></div>
             </div>
-            <p class="count">Your saved papers are ringed; search hits are drawn larger. Scroll to zoom, drag to pan, click a point to open its paper.</p>
+            <p class="count">
+              Your saved papers are ringed; search hits{collection ? " and the collection's papers" : ''} are drawn larger. Scroll to zoom, drag to pan, click a
+              point to open its paper.
+            </p>
             <script src={assetUrl('map.js')} defer></script>
           </>
         ) : (
@@ -135,16 +145,21 @@ export function mapPages(deps: AppDeps) {
     return new Response(m.json, { headers });
   };
 
-  /** GET /map/highlight.json[?q=]: the asking member's saved papers, and a search's hits. */
+  /** GET /map/highlight.json[?q=][&collection=ID]: the asking member's saved papers, a search's hits, a collection's papers. */
   const highlight = async (c: Context) => {
     const user = member(c).user;
     const q = (c.req.query('q') ?? '').trim();
     if (q.length > 500) return c.json({ error: 'q: at most 500 characters' }, 400);
-    const [saved, hits] = await Promise.all([
+    // A collection's papers are drawn like hits; one the asker may not see is as unknown (404).
+    const collectionId = c.req.query('collection');
+    const col = collectionId ? await getCollection(db, collectionId) : null;
+    if (collectionId && (!col || !canView(col, user))) return c.json({ error: 'no such collection' }, 404, { 'cache-control': 'no-store' });
+    const [saved, hits, inCollection] = await Promise.all([
       user ? savedIds(db, user.id).then((s) => [...s]) : Promise.resolve([] as string[]),
       q ? deps.search.search({ q, limit: HIGHLIGHT_HITS, page: 1 }).then((r) => r.hits.map((h) => h.paper.id)) : Promise.resolve([] as string[]),
+      col ? collectionPaperIds(db, col.id, { offset: 0, limit: MAX_COLLECTION_PAPERS }) : Promise.resolve([] as string[]),
     ]);
-    return c.json({ saved, hits }, 200, { 'cache-control': 'private, no-store' });
+    return c.json({ saved, hits: [...new Set([...hits, ...inCollection])] }, 200, { 'cache-control': 'private, no-store' });
   };
 
   return { page, points, highlight };

@@ -187,7 +187,8 @@ export function libraryPages(m: Members) {
           {col.description ? <p class="description">{col.description}</p> : null}
           <p class="count">
             {plural(col.papers, 'paper')} · {VISIBILITY_LABEL[col.visibility]}
-            {pages > 1 ? `; page ${page} of ${pages}` : ''} · <a href={`${here}/feed.atom`}>Atom</a> / <a href={`${here}/feed.rss`}>RSS</a>
+            {pages > 1 ? `; page ${page} of ${pages}` : ''} · <a href={`${here}/feed.atom`}>Atom</a> / <a href={`${here}/feed.rss`}>RSS</a> ·{' '}
+            <a href={`/map?collection=${encodeURIComponent(col.id)}`}>on the map</a>
           </p>
           {col.papers ? <ExportLinks base={here} /> : null}
         </div>
