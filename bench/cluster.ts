@@ -43,9 +43,18 @@ export default async function cluster(argv: string[]) {
   const admin = values.database ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const name = `dp_bench_cluster_${Date.now().toString(36)}`;
   const dirs = [0, 1, 2].map(() => mkdtempSync(path.join(tmpdir(), 'dp-cluster-')));
-  const adminClient = new pg.Client({ connectionString: admin });
-  await adminClient.connect();
-  await adminClient.query(`create database ${name}`);
+  // A connection for each administrative statement: one held across the run would die with
+  // --pg-restart.
+  const adminQuery = async (text: string) => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
+  await adminQuery(`create database ${name}`);
   const u = new URL(admin);
   u.pathname = `/${name}`;
   const url = u.toString();
@@ -179,8 +188,7 @@ export default async function cluster(argv: string[]) {
   } finally {
     for (const c of children) c?.kill('SIGTERM');
     await sleep(500);
-    await adminClient.query(`drop database if exists ${name} with (force)`);
-    await adminClient.end();
+    await adminQuery(`drop database if exists ${name} with (force)`);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 }
