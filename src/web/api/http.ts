@@ -9,6 +9,15 @@ export function zodMessage(error: z.ZodError): string {
   return error.issues.map((i) => (i.message.includes(':') || i.path.length === 0 ? i.message : `${i.path.join('.')}: ${i.message}`)).join('; ');
 }
 
+/** A write's JSON body parsed by `schema`, or the 400 answer naming what is wrong. */
+export async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T | Response> {
+  const raw = await c.req.json().catch(() => undefined);
+  if (raw === undefined) return c.json({ error: 'the body must be JSON' }, 400);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) return c.json({ error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }, 400);
+  return parsed.data;
+}
+
 export function badRequest(c: Context, error: z.ZodError | string) {
   return c.json({ error: typeof error === 'string' ? error : zodMessage(error) }, 400);
 }

@@ -25,7 +25,7 @@ import { getUserByName } from '../../store/users.js';
 import type { AppDeps } from '../deps.js';
 import { member } from '../middleware/context.js';
 import { userOf } from '../routing.js';
-import { badRequest } from './http.js';
+import { badRequest, jsonBody } from './http.js';
 import { presentPaper } from './papers.js';
 
 export const COLLECTION_ITEMS = 1_000;
@@ -44,14 +44,6 @@ export const PaperRef = z.object({ arxivId: z.string().min(1).max(200).describe(
 export const ImportBody = z.object({
   text: z.string().min(1).max(IMPORT_MAX_BYTES).describe('BibTeX entries, or arXiv ids or URLs one per line.'),
 });
-
-async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T | Response> {
-  const raw = await c.req.json().catch(() => undefined);
-  if (raw === undefined) return c.json({ error: 'the body must be JSON' }, 400);
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) return c.json({ error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }, 400);
-  return parsed.data;
-}
 
 export function libraryApi(deps: AppDeps) {
   const { db } = deps.db;

@@ -9,6 +9,7 @@ import { submissionWait, submitPaper } from '../../members/submit.js';
 import { vote } from '../../members/votes.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import type { AppDeps } from '../deps.js';
+import { jsonBody } from './http.js';
 import { member } from '../middleware/context.js';
 import { userOf } from '../routing.js';
 
@@ -25,14 +26,6 @@ export const presentComment = (c: Comment) => ({
   body: c.deleted || c.hidden ? null : c.body,
   html: c.deleted || c.hidden ? null : c.html,
 });
-
-async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T | Response> {
-  const raw = await c.req.json().catch(() => undefined);
-  if (raw === undefined) return c.json({ error: 'the body must be JSON' }, 400);
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) return c.json({ error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }, 400);
-  return parsed.data;
-}
 
 const tooMany = (c: Context, seconds: number) =>
   c.json({ error: `Too many requests: try again in ${seconds} second${seconds === 1 ? '' : 's'}.` }, 429, { 'retry-after': String(seconds) });
