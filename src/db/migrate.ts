@@ -20,6 +20,7 @@ import * as m0016 from './migrations/0016_daily_loop.js';
 import * as m0017 from './migrations/0017_library.js';
 import * as m0018 from './migrations/0018_recommend.js';
 import * as m0019 from './migrations/0019_cluster.js';
+import * as m0021 from './migrations/0021_cache_scopes.js';
 import type { Database, Dialect } from './schema.js';
 
 type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
@@ -44,6 +45,7 @@ export const MIGRATIONS: Record<string, Step> = {
   '0017_library': m0017,
   '0018_recommend': m0018,
   '0019_cluster': m0019,
+  '0021_cache_scopes': m0021,
 };
 
 const TABLE = 'schema_migration';

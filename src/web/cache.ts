@@ -19,7 +19,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { dataVersion } from '../store/versions.js';
+import { type Scope, scopeVersion } from '../store/versions.js';
 import { matches } from './etag.js';
 import { ANONYMOUS, type Member, member, runAs } from './middleware/context.js';
 
@@ -162,6 +162,8 @@ export interface SharedOptions {
   sameForAll?: boolean;
   /** Cache-Control max-age for browsers (default 0: revalidate every time, a 304 is cheap). */
   maxAge?: number;
+  /** What the answer shows besides content (store/versions.ts); by default every paper's counts. */
+  scope?: (c: Context) => Scope;
 }
 
 const keyOf = (c: Context) => {
@@ -169,9 +171,9 @@ const keyOf = (c: Context) => {
   return u.pathname + u.search;
 };
 
-/** The tag every anonymous copy of the page shares right now. */
-export async function sharedTag(db: Kysely<Database>, now = Date.now()): Promise<string> {
-  return `W/"${await dataVersion(db)}.${Math.floor(now / CLOCK_BUCKET_MS)}"`;
+/** The tag every anonymous copy of a page of this scope shares right now. */
+export async function sharedTag(db: Kysely<Database>, scope: Scope = 'all', now = Date.now()): Promise<string> {
+  return `W/"${await scopeVersion(db, scope)}.${Math.floor(now / CLOCK_BUCKET_MS)}"`;
 }
 
 /** The middleware that makes a GET route shared (see the top of this file). */
@@ -189,7 +191,7 @@ export function shared(opts: SharedOptions): MiddlewareHandler {
       }
       return;
     }
-    const tag = await sharedTag(opts.db);
+    const tag = await sharedTag(opts.db, opts.scope?.(c));
     const personal = who.user !== null && who.tokenScopes === null && !opts.sameForAll;
     const theirTag = personal
       ? `W/"${tag.slice(3, -1)}.${createHash('sha1')

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type DayRange, parsePeriod } from '../../papers/dates.js';
 import { type FeaturedFilter, listFeatured, listPapers, type Paging, type PaperCursor } from '../../store/lists.js';
 import type { PaperSort } from '../../store/papers.js';
+import type { Scope } from '../../store/versions.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest, okJson, urlWith } from './http.js';
 import { presentDailyPaper, presentPaper } from './papers.js';
@@ -26,6 +27,13 @@ export function rangeOf(q: Pick<DailyPapersQuery, 'date' | 'week' | 'month'>): D
           ? parsePeriod('month', q.month)
           : undefined;
   return r?.ok ? r.value : undefined;
+}
+
+/** What a daily_papers answer shows besides content: its period's counts, or every paper's. */
+export function dailyScope(c: Context): Scope {
+  const parsed = DailyPapersQuery.safeParse(c.req.query());
+  const range = parsed.success ? rangeOf(parsed.data) : undefined;
+  return range ? { days: range } : 'all';
 }
 
 const SORT: Record<(typeof DAILY_SORTS)[number], PaperSort> = { publishedAt: 'newest', trending: 'trending', upvotes: 'upvotes' };

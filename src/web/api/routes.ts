@@ -2,7 +2,7 @@
 // caller shares, `everyone` (a shared cache may hold the answer). Errors are JSON {"error": message}
 // with the right status. Every route passes the same middleware: CORS open for reads, rate limits
 // (ratelimit.ts), and caching headers with an ETag on GETs.
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
 import { parseArxivId } from '../../papers/arxiv-id.js';
@@ -10,7 +10,9 @@ import { getListedPaper } from '../../store/papers.js';
 import type { AppDeps } from '../deps.js';
 import { PageCache, shared } from '../cache.js';
 import { routes } from '../routing.js';
-import { allPapers, dailyPapers, newPapers } from './daily.js';
+import { byPaper, contentOnly } from '../scopes.js';
+import type { Scope } from '../../store/versions.js';
+import { allPapers, dailyPapers, dailyScope, newPapers } from './daily.js';
 import { apiDocs } from './docs.js';
 import { API_MAX_AGE, cacheHeaders, okJson } from './http.js';
 import { openApiDocument } from './openapi.js';
@@ -36,14 +38,17 @@ export function apiRoutes(deps: AppDeps, limits: RateLimitOptions = {}): Hono {
   api.use('*', etag());
 
   // API reads are the same whoever asks (no field depends on the caller): shared by all.
-  const everyone = shared({ db: db.db, cache: deps.pageCache ?? new PageCache(), sameForAll: true, maxAge: API_MAX_AGE });
+  // Each says what it shows besides content (web/scopes.ts): by default every paper's counts.
+  const cache = deps.pageCache ?? new PageCache();
+  const everyoneOf = (scope: (c: Context) => Scope) => shared({ db: db.db, cache, sameForAll: true, maxAge: API_MAX_AGE, scope });
+  const everyone = everyoneOf(() => 'all');
   const search = searchApi(deps);
   const members = membersApi(deps);
   const library = libraryApi(deps);
 
-  r.get('/', 'anyone', everyone, (c) => c.html(apiDocs(deps.config.baseUrl)));
-  r.get('/openapi.json', 'anyone', everyone, (c) => c.json(openApiDocument(deps.config.baseUrl)));
-  r.get('/daily_papers', 'anyone', everyone, (c) => dailyPapers(c, deps));
+  r.get('/', 'anyone', everyoneOf(contentOnly), (c) => c.html(apiDocs(deps.config.baseUrl)));
+  r.get('/openapi.json', 'anyone', everyoneOf(contentOnly), (c) => c.json(openApiDocument(deps.config.baseUrl)));
+  r.get('/daily_papers', 'anyone', everyoneOf(dailyScope), (c) => dailyPapers(c, deps));
   r.get('/papers', 'anyone', everyone, (c) => allPapers(c, deps));
   r.get('/papers/search', 'anyone', everyone, search.search);
   r.get('/papers/new', 'anyone', everyone, (c) => newPapers(c, deps));
@@ -58,7 +63,7 @@ export function apiRoutes(deps: AppDeps, limits: RateLimitOptions = {}): Hono {
   r.delete('/papers/:id{.+}/upvote', 'writer', members.unvote);
   r.post('/papers/:id{.+}/save', 'writer', library.save);
   r.delete('/papers/:id{.+}/save', 'writer', library.unsave);
-  r.get('/papers/:id{.+}', 'anyone', everyone, async (c) => {
+  r.get('/papers/:id{.+}', 'anyone', everyoneOf(byPaper), async (c) => {
     const raw = c.req.param('id') ?? '';
     const ref = parseArxivId(raw);
     if (!ref) return c.json({ error: `'${raw}' is not an arXiv identifier` }, 400);

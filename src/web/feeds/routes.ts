@@ -21,6 +21,8 @@ import { announcementSpan, listNewPapers } from '../../store/new-papers.js';
 import type { AppDeps } from '../deps.js';
 import { PageCache, shared } from '../cache.js';
 import { routes } from '../routing.js';
+import { byPeriod, contentOnly } from '../scopes.js';
+import type { Scope } from '../../store/versions.js';
 import { entryOf, type FeedDoc, type FeedEntry, renderAtom, renderRss } from './render.js';
 
 /** Entries per feed: a reader polling daily misses nothing, and a feed stays under ~100 KB. */
@@ -66,7 +68,10 @@ export function feedRoutes(deps: AppDeps): Hono {
 
   // Middleware goes on each route, not on '*': this table is mounted at '/', beside the pages.
   // A feed is the same for everyone who asks: one render per data version, shared by all.
-  const everyone = shared({ db: db.db, cache: deps.pageCache ?? new PageCache(), sameForAll: true, maxAge: FEED_MAX_AGE });
+  // Feeds show no counts: those sorted by date depend on content alone; those sorted by upvotes on
+  // their period's counts, trending and search on every paper's (web/scopes.ts).
+  const cache = deps.pageCache ?? new PageCache();
+  const everyoneOf = (scope: (c: Context) => Scope) => shared({ db: db.db, cache, sameForAll: true, maxAge: FEED_MAX_AGE, scope });
   const tagged = etag();
 
   const period =
@@ -120,15 +125,16 @@ export function feedRoutes(deps: AppDeps): Hono {
     };
   };
 
-  const loaders: Array<[string, Loader]> = [
-    ['/papers/new', newDay],
-    ['/papers/new/:v', newDay],
+  const loaders: Array<[string, Loader, (c: Context) => Scope]> = [
+    ['/papers/new', newDay, contentOnly],
+    ['/papers/new/:v', newDay, contentOnly],
     [
       '/papers',
       async () => {
         const list = await listFeatured(db.db, {}, 'newest', { offset: 0, limit: FEED_SIZE });
         return { title: 'Daily papers', description: 'The latest featured papers, newest first.', page: '/papers', entries: list.items.map(entry) };
       },
+      contentOnly,
     ],
     [
       '/papers/trending',
@@ -141,10 +147,11 @@ export function feedRoutes(deps: AppDeps): Hono {
           entries: list.items.map(entry),
         };
       },
+      () => 'all',
     ],
-    ['/papers/date/:v', period('date')],
-    ['/papers/week/:v', period('week')],
-    ['/papers/month/:v', period('month')],
+    ['/papers/date/:v', period('date'), byPeriod('day', 'v')],
+    ['/papers/week/:v', period('week'), byPeriod('week', 'v')],
+    ['/papers/month/:v', period('month'), byPeriod('month', 'v')],
     [
       '/search',
       async (c) => {
@@ -159,6 +166,7 @@ export function feedRoutes(deps: AppDeps): Hono {
           entries: r.hits.map(entry),
         };
       },
+      () => 'all',
     ],
     [
       '/orgs/:v',
@@ -174,6 +182,7 @@ export function feedRoutes(deps: AppDeps): Hono {
           entries: list.items.map(entry),
         };
       },
+      contentOnly,
     ],
     [
       '/authors/:v',
@@ -188,12 +197,13 @@ export function feedRoutes(deps: AppDeps): Hono {
           entries: list.items.map(entry),
         };
       },
+      contentOnly,
     ],
   ];
 
-  for (const [path, load] of loaders) {
+  for (const [path, load, scope] of loaders) {
     for (const format of FORMATS) {
-      r.get(`${path}/feed.${format}`, 'anyone', everyone, tagged, async (c) => {
+      r.get(`${path}/feed.${format}`, 'anyone', everyoneOf(scope), tagged, async (c) => {
         const listing = await load(c);
         if (listing instanceof Response) return listing;
         return send(c, format, listing);

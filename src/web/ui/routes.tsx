@@ -41,6 +41,8 @@ import { renderNew } from './new-papers.js';
 import { cookieNames } from '../middleware/session.js';
 import { routes } from '../routing.js';
 import { PageCache, shared } from '../cache.js';
+import { byPaper, byPeriod, contentOnly, latestDay } from '../scopes.js';
+import type { Scope } from '../../store/versions.js';
 import { memberOverlay, overlayTag } from './components/overlay.js';
 
 export function uiRoutes(deps: AppDeps): Hono {
@@ -51,7 +53,9 @@ export function uiRoutes(deps: AppDeps): Hono {
   // over them; `visitorPage`s are shared by visitors, and rendered for each member; pages with
   // neither are rendered for each request.
   const cache = deps.pageCache ?? new PageCache();
-  const listing = shared({ db: db.db, cache, overlay: memberOverlay, memberTag: overlayTag });
+  // Each says what it shows besides content (web/scopes.ts): by default every paper's counts.
+  const listingOf = (scope: (c: Context) => Scope) => shared({ db: db.db, cache, overlay: memberOverlay, memberTag: overlayTag, scope });
+  const listing = listingOf(() => 'all');
   const visitorPage = shared({ db: db.db, cache });
   const m: Members = { ...deps, names: cookieNames(config.baseUrl) };
   const daily = dailyPages(m);
@@ -79,24 +83,24 @@ export function uiRoutes(deps: AppDeps): Hono {
   ui.use('*', etag({ generateDigest: (body) => new Uint8Array(createHash('sha1').update(body).digest()).buffer }));
 
   r.get('/', 'anyone', (c) => c.redirect('/papers'));
-  r.get('/about', 'anyone', listing, (c) =>
+  r.get('/about', 'anyone', listingOf(contentOnly), (c) =>
     sendPage(c, <AboutPage timezone={config.timezone} minUpvotes={config.featureMinUpvotes} categories={config.arxivCategories} />),
   );
   r.get('/status', 'staff', (c) => statusPage(c, deps)); // job errors may name internal hosts
   r.get('/moderation', 'anyone', (c) => moderationPage(c, deps));
   r.get('/search', 'anyone', listing, (c) => renderSearch(c, deps));
-  r.get('/papers', 'anyone', listing, (c) => renderPeriod(c, deps, 'day', null));
+  r.get('/papers', 'anyone', listingOf(latestDay), (c) => renderPeriod(c, deps, 'day', null));
   r.get('/papers/trending', 'anyone', listing, (c) => renderTrending(c, deps));
   // The day's new arXiv papers; a member's remembered category filter applies when the URL has none.
   r.get('/papers/new', 'anyone', daily.applyRememberedFilter, listing, (c) => renderNew(c, deps, null));
   r.get('/papers/new/:day{[0-9]{4}-[0-9]{2}-[0-9]{2}}', 'anyone', daily.applyRememberedFilter, listing, (c) => renderNew(c, deps, c.req.param('day') ?? null));
   r.post('/papers/new/filter', 'member', daily.rememberFilter);
   r.get('/papers/date', 'anyone', (c) => pickedDate(c, deps));
-  r.get('/papers/date/:day', 'anyone', listing, (c) => renderPeriod(c, deps, 'day', c.req.param('day') ?? null));
+  r.get('/papers/date/:day', 'anyone', listingOf(byPeriod('day', 'day')), (c) => renderPeriod(c, deps, 'day', c.req.param('day') ?? null));
   r.get('/papers/week', 'anyone', listing, (c) => renderPeriod(c, deps, 'week', null));
-  r.get('/papers/week/:week', 'anyone', listing, (c) => renderPeriod(c, deps, 'week', c.req.param('week') ?? null));
+  r.get('/papers/week/:week', 'anyone', listingOf(byPeriod('week', 'week')), (c) => renderPeriod(c, deps, 'week', c.req.param('week') ?? null));
   r.get('/papers/month', 'anyone', listing, (c) => renderPeriod(c, deps, 'month', null));
-  r.get('/papers/month/:month', 'anyone', listing, (c) => renderPeriod(c, deps, 'month', c.req.param('month') ?? null));
+  r.get('/papers/month/:month', 'anyone', listingOf(byPeriod('month', 'month')), (c) => renderPeriod(c, deps, 'month', c.req.param('month') ?? null));
   // Old-style ids have a slash (hep-th/9901001), hence the catch-all parameter.
   r.post('/papers/:id{.+}/upvote', 'member', comments.upvote);
   r.post('/papers/:id{.+}/comments', 'member', comments.comment);
@@ -105,7 +109,7 @@ export function uiRoutes(deps: AppDeps): Hono {
   r.post('/papers/:id{.+}/save', 'member', saving.save);
   r.post('/papers/:id{.+}/unsave', 'member', saving.unsave);
   r.post('/papers/:id{.+}/note', 'member', saving.note); // the member's private note
-  r.get('/papers/:id{.+}', 'anyone', visitorPage, (c) => paperPage(c, deps));
+  r.get('/papers/:id{.+}', 'anyone', shared({ db: db.db, cache, scope: byPaper }), (c) => paperPage(c, deps));
   r.get('/comments/:id{[0-9]+}/edit', 'member', comments.editForm);
   r.post('/comments/:id{[0-9]+}/:action{edit|delete|hide|unhide}', 'member', comments.change); // hide: staff, checked by members/comments.ts
 

@@ -16,7 +16,7 @@ import { listedPapersByIds } from '../../../store/papers.js';
 import { insertFeatured } from '../../../store/votes.js';
 import { member } from '../../middleware/context.js';
 import { matches } from '../../etag.js';
-import { dataVersion } from '../../../store/versions.js';
+import { scopeVersion } from '../../../store/versions.js';
 import { CsrfField } from '../components/account.js';
 import { Card, cardSummary, plural } from '../components/card.js';
 import { hasMath, Tex } from '../components/math.js';
@@ -82,7 +82,7 @@ export function dailyPages(m: Members) {
     const page = Math.max(1, Math.min(10_000, Number(c.req.query('p') ?? 1) || 1));
     // The session's user row: a token made in this request is shown by newToken.
     const token = newToken !== null || user.hasFeedToken;
-    const [follows, version, range] = await Promise.all([listFollows(db, { userId: user.id }), dataVersion(db), followingRange(db)]);
+    const [follows, version, range] = await Promise.all([listFollows(db, { userId: user.id }), scopeVersion(db, 'all'), followingRange(db)]);
     const hidden = me.hidden ?? (await markedIds(db, 'hidden', user.id));
     const key = `${user.id}:${page}`;
     const tag = `W/"f${createHash('sha1')
