@@ -74,7 +74,8 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
       execute function bump_day_scope()`.execute(db);
     return;
   }
-  const bump = (scope: string) => sql.raw(`insert into data_version (scope, version) values (${scope}, 1) on conflict (scope) do update set version = version + 1;`);
+  const bump = (scope: string) =>
+    sql.raw(`insert into data_version (scope, version) values (${scope}, 1) on conflict (scope) do update set version = version + 1;`);
   const engagement = bump(`'engagement'`);
   for (const table of ['votes', 'comments', 'featured']) {
     for (const event of ['insert', 'update', 'delete']) await sql`drop trigger ${sql.raw(`${table}_data_version_${event}`)}`.execute(db);
