@@ -7,6 +7,9 @@
 // votes, each subscriber got exactly one digest.
 //
 //   npm run bench -- cluster [--seconds 60] [--concurrency 48] [--database postgres://.../test] [--pg-restart]
+//
+// BENCH_NODE_ARGS are the instances' node flags (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see
+// where their time goes; the killed instance writes no profile).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +34,7 @@ const WORDS = ['learning', 'graph', 'language', 'vision', 'diffusion', 'transfor
 const PAPERS = 400;
 const MEMBERS = 300;
 const SUBSCRIBERS = 200;
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export default async function cluster(argv: string[]) {
@@ -79,7 +83,7 @@ export default async function cluster(argv: string[]) {
     });
     const start = async (i: number) => {
       const log = openSync(path.join(dirs[i]!, `serve-${Date.now()}.log`), 'a');
-      const child = spawn(process.execPath, [BIN, 'serve'], { env: env(i), stdio: ['ignore', log, log] });
+      const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env: env(i), stdio: ['ignore', log, log] });
       children[i] = child;
       let exited: number | null = null;
       child.once('exit', (code) => (exited = code ?? -1));

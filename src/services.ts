@@ -10,6 +10,7 @@ import { arxivLookup } from './members/submit.js';
 import { recommenderFor } from './recommend/index.js';
 import { searchFor } from './search/index.js';
 import { DbLimitStore } from './store/ratelimits.js';
+import { ScopeVersions } from './store/versions.js';
 import { PageCache } from './web/cache.js';
 import { Metrics } from './web/metrics.js';
 import type { AppDeps } from './web/deps.js';
@@ -28,7 +29,7 @@ export function buildServices(base: { db: Db; config: Config; log?: Logger | und
     search,
     recommender: recommenderFor({ db: db.db, search }),
     arxiv: arxivLookup(config),
-    pageCache: new PageCache(),
+    pageCache: overrides.pageCache ?? new PageCache(undefined, db.listen ? new ScopeVersions(db) : null),
     metrics: new Metrics(),
     ...overrides,
   };

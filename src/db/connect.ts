@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { loadDpBm25 } from './dp-bm25.js';
+import { Listener } from './listen.js';
 import { tune } from './sqlite-tuning.js';
 import type { Database, Dialect } from './schema.js';
 import { sqliteReaders } from './sqlite-readers.js';
@@ -26,6 +27,8 @@ export interface Db {
   readers?: () => Kysely<Database>;
   /** PostgreSQL: the connection pool's state, for /metrics. */
   pool?: () => { total: number; idle: number; waiting: number; max: number };
+  /** PostgreSQL: hears NOTIFYs on a channel, on a connection of its own (db/listen.ts); until closed. */
+  listen?: Listener['add'];
   close(): Promise<void>;
 }
 
@@ -78,11 +81,19 @@ export async function connect(config: DatabaseConfig): Promise<Db> {
     client.on('error', (err) => process.emitWarning(`PostgreSQL closed a connection in use: ${err.message}`));
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let listener: Listener | null = null;
   return {
     db,
     dialect: 'postgres',
     pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: 10 }),
-    close: () => db.destroy(),
+    listen: (channel, onMessage, onState) => {
+      listener ??= new Listener(config.url);
+      return listener.add(channel, onMessage, onState);
+    },
+    close: async () => {
+      await listener?.stop();
+      await db.destroy();
+    },
   };
 }
 

@@ -71,13 +71,19 @@ export async function listFeatured(
   if (filter.organization !== undefined) q = q.where('f.organization', '=', filter.organization);
 
   if (sort === 'trending') {
+    // Candidates are ranked from featured's own columns (every featured row has its paper), then
+    // only the page's rows are read whole: abstracts of a window's hundreds of papers are not.
+    let c = db.selectFrom('featured as f').select(['f.paper_id', 'f.upvotes', 'f.featured_at']);
+    if (filter.range) c = c.where('f.day', '>=', filter.range.from).where('f.day', '<=', filter.range.to);
+    if (filter.submitter !== undefined) c = c.where('f.submitted_by_name', '=', filter.submitter);
+    if (filter.organization !== undefined) c = c.where('f.organization', '=', filter.organization);
     let clock: Date;
-    let rows: FeaturedPaperRow[];
+    let candidates: Array<{ paper_id: string; upvotes: number; featured_at: string }>;
     if (filter.range) {
-      rows = await q.execute();
+      candidates = await c.execute();
       clock = trendingClock(
         now,
-        rows.reduce<string | null>((m, r) => (m === null || r.featured_at > m ? r.featured_at : m), null),
+        candidates.reduce<string | null>((m, r) => (m === null || r.featured_at > m ? r.featured_at : m), null),
       );
     } else {
       const newest = await db
@@ -85,14 +91,17 @@ export async function listFeatured(
         .select((eb) => eb.fn.max('featured_at').as('t'))
         .executeTakeFirst();
       clock = trendingClock(now, newest?.t ?? null);
-      rows = await q.where('f.featured_at', '>=', new Date(clock.getTime() - WINDOW_DAYS * 86_400_000).toISOString()).execute();
+      candidates = await c.where('f.featured_at', '>=', new Date(clock.getTime() - WINDOW_DAYS * 86_400_000).toISOString()).execute();
     }
     const ranked = rankTrending(
-      rows.map((r) => ({ row: r, upvotes: r.upvotes, featuredAt: r.featured_at, id: r.paper_id })),
+      candidates.map((r) => ({ upvotes: r.upvotes, featuredAt: r.featured_at, id: r.paper_id })),
       clock,
     );
-    const page = ranked.slice(paging.offset, paging.offset + paging.limit + 1).map((x) => x.row);
-    return { ...listOf(page, paging.limit), total: rows.length, clock };
+    const ids = ranked.slice(paging.offset, paging.offset + paging.limit + 1).map((x) => x.id);
+    const rows = ids.length ? await q.where('f.paper_id', 'in', ids).execute() : [];
+    const at = new Map(ids.map((id, i) => [id, i]));
+    rows.sort((a, b) => at.get(a.paper_id)! - at.get(b.paper_id)!);
+    return { ...listOf(rows, paging.limit), total: candidates.length, clock };
   }
 
   q = sort === 'newest' ? q.orderBy('f.featured_at', 'desc').orderBy('f.upvotes', 'desc') : q.orderBy('f.upvotes', 'desc').orderBy('f.featured_at', 'desc');

@@ -4,6 +4,8 @@
 // scope before it answers: one indexed read, before any paper is read or rendered.
 import type { CompiledQuery, Kysely } from 'kysely';
 import { sql } from 'kysely';
+import type { Db } from '../db/connect.js';
+import type { Listening } from '../db/listen.js';
 import type { Database } from '../db/schema.js';
 import type { DayRange } from '../papers/dates.js';
 import { latestFeaturedDay } from './papers.js';
@@ -83,6 +85,93 @@ const contentOf = (rows: Row[]) => Number(rows.find((r) => r.scope === 'shared')
 
 function token(rows: Row[], scope: string): string {
   return `${contentOf(rows)}.${Number(rows.find((r) => r.scope === scope)?.version ?? 0)}`;
+}
+
+/** The channel of migration 0021's NOTIFY, whose payload is the bumped scope. */
+export const VERSIONS_CHANNEL = 'dp_versions';
+const MEMO_MAX = 50_000;
+
+const keyOf = (scope: Scope) =>
+  typeof scope === 'string' ? scope : 'paper' in scope ? `p:${scope.paper}` : scope.days === 'latest' ? 'latest' : `d:${scope.days.from}|${scope.days.to}`;
+
+/**
+ * The versions of scopes as this instance last read them. On PostgreSQL a read is a round trip
+ * that costs more than the cached page it validates, so a token is kept until a NOTIFY says that
+ * one of its scopes changed; nothing is kept while the listening connection is down, nor a read
+ * that a notification overtook. Another instance's write shows here once PostgreSQL delivers its
+ * notification (at its commit); a write through this instance shows on its next request, since
+ * `forget()` runs after every write request. On SQLite (one process, reads in microseconds)
+ * every read goes to the database.
+ */
+export class ScopeVersions {
+  private memo = new Map<string, string>();
+  private live = false;
+  /** Counts notifications: a read started before one is not kept. */
+  private generation = 0;
+  /** For /metrics: reads answered from what was kept, and reads that asked the database. */
+  readonly stats = { kept: 0, asked: 0 };
+
+  private readonly listening: Listening | undefined;
+
+  constructor(private readonly db: Db) {
+    this.listening = db.listen?.(
+      VERSIONS_CHANNEL,
+      (scope) => this.changed(scope),
+      (live) => {
+        this.live = live;
+        this.forget();
+      },
+    );
+  }
+
+  /** Whether notifications are heard, so that versions are kept. */
+  get heard(): boolean {
+    return this.live;
+  }
+
+  /** Resolves once every write committed before the call has been heard (tests, imports). */
+  async sync(): Promise<void> {
+    await this.listening?.sync();
+  }
+
+  async read(scope: Scope): Promise<string> {
+    const key = keyOf(scope);
+    const kept = this.live ? this.memo.get(key) : undefined;
+    if (kept !== undefined) {
+      this.stats.kept++;
+      return kept;
+    }
+    this.stats.asked++;
+    if (!this.live) return scopeVersion(this.db.db, scope);
+    const generation = this.generation;
+    const token = await scopeVersion(this.db.db, scope);
+    if (generation === this.generation && this.live) {
+      if (this.memo.size >= MEMO_MAX) this.memo.clear();
+      this.memo.set(key, token);
+    }
+    return token;
+  }
+
+  /** Drops every kept version (a write through this instance, a lost connection). */
+  forget(): void {
+    this.generation++;
+    this.memo.clear();
+  }
+
+  private changed(scope: string): void {
+    this.generation++;
+    if (scope === 'engagement') this.memo.delete('all');
+    else if (scope.startsWith('paper:')) this.memo.delete(`p:${scope.slice('paper:'.length)}`);
+    else if (scope.startsWith('day:')) {
+      const day = scope.slice('day:'.length);
+      this.memo.delete('latest');
+      for (const key of this.memo.keys()) {
+        if (!key.startsWith('d:')) continue;
+        const [from, to] = key.slice(2).split('|') as [string, string];
+        if (from <= day && day <= to) this.memo.delete(key);
+      }
+    } else this.memo.clear(); // `shared`, or a scope this code does not know
+  }
 }
 
 /** For writes no trigger sees (search vectors, written outside the migrated tables). */

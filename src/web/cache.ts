@@ -19,7 +19,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { type Scope, scopeVersion } from '../store/versions.js';
+import { type Scope, type ScopeVersions, scopeVersion } from '../store/versions.js';
 import { matches } from './etag.js';
 import { ANONYMOUS, type Member, member, runAs } from './middleware/context.js';
 
@@ -35,6 +35,8 @@ type Encoding = 'br' | 'gzip' | 'identity';
 
 interface Entry {
   tag: string;
+  /** When it was rendered (the cache's clock), for pages re-rendered at most once a second. */
+  at: number;
   status: number;
   type: string;
   headers: Array<[string, string]>;
@@ -54,7 +56,22 @@ export class PageCache {
   private bytes = 0;
   /** For /metrics: answers from a kept body, renders, and 304s answered from the version alone. */
   readonly stats = { hits: 0, misses: 0, notModified: 0 };
-  constructor(readonly maxBytes = 64 * 1024 * 1024) {}
+  /**
+   * @param versions the versions this instance keeps between notifications (PostgreSQL); without
+   *   them every shared answer reads its scope's versions first.
+   */
+  constructor(
+    readonly maxBytes = 64 * 1024 * 1024,
+    readonly versions: ScopeVersions | null = null,
+    /** Milliseconds, for the age of renders (tests move it by hand). */
+    readonly clock: () => number = () => performance.now(),
+  ) {}
+
+  /** The tag every anonymous copy of a page of this scope shares right now. */
+  async tag(db: Kysely<Database>, scope: Scope = 'all', now = Date.now()): Promise<string> {
+    const version = this.versions ? await this.versions.read(scope) : await scopeVersion(db, scope);
+    return `W/"${version}.${Math.floor(now / CLOCK_BUCKET_MS)}"`;
+  }
 
   /** Bytes of bodies kept, and how many. */
   get size() {
@@ -86,6 +103,18 @@ export class PageCache {
     }
   }
 
+  /**
+   * An entry rendered less than `ms` ago whose content and clock parts of the tag are those of
+   * `tag`: it differs only by votes and comments (see COALESCE_MS).
+   */
+  recent(key: string, tag: string, ms: number): Entry | undefined {
+    const e = this.entries.get(key);
+    if (!e || this.clock() - e.at >= ms || !sameContent(e.tag, tag)) return undefined;
+    this.stats.hits++;
+    this.stats.misses--; // get() counted it
+    return e;
+  }
+
   /** One render per key at a time: concurrent misses wait for the first. */
   once(key: string, render: () => Promise<Entry | null>): Promise<Entry | null> {
     let p = this.inflight.get(key);
@@ -100,6 +129,20 @@ export class PageCache {
     this.entries.clear();
     this.bytes = 0;
   }
+}
+
+/**
+ * Pages of the `all` scope (trending, search, lists across days: every vote changes them) are
+ * re-rendered at most this often per instance; their counts may lag a vote by as much. A paper's
+ * page and a day's listings follow each vote at once (store/versions.ts).
+ */
+export const COALESCE_MS = 1000;
+
+/** Tags are W/"<content>.<scope>.<clock>": equal but for the scope's part. */
+function sameContent(a: string, b: string): boolean {
+  const pa = a.slice(3, -1).split('.');
+  const pb = b.slice(3, -1).split('.');
+  return pa.length === pb.length && pa[0] === pb[0] && pa.at(-1) === pb.at(-1);
 }
 
 /** The encoding to send, from Accept-Encoding (RFC 9110 12.5.3): Brotli, then gzip, by q-value. */
@@ -171,9 +214,15 @@ const keyOf = (c: Context) => {
   return u.pathname + u.search;
 };
 
-/** The tag every anonymous copy of a page of this scope shares right now. */
-export async function sharedTag(db: Kysely<Database>, scope: Scope = 'all', now = Date.now()): Promise<string> {
-  return `W/"${await scopeVersion(db, scope)}.${Math.floor(now / CLOCK_BUCKET_MS)}"`;
+/**
+ * After a write through this instance, the versions it kept are forgotten, so that the writer's
+ * next page (the redirect after a form, the list after an API vote) shows the write.
+ */
+export function forgetVersionsAfterWrites(cache: PageCache): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') cache.versions?.forget();
+  };
 }
 
 /** The middleware that makes a GET route shared (see the top of this file). */
@@ -191,14 +240,17 @@ export function shared(opts: SharedOptions): MiddlewareHandler {
       }
       return;
     }
-    const tag = await sharedTag(opts.db, opts.scope?.(c));
+    const scope = opts.scope?.(c) ?? 'all';
+    const tag = await opts.cache.tag(opts.db, scope);
     const personal = who.user !== null && who.tokenScopes === null && !opts.sameForAll;
-    const theirTag = personal
-      ? `W/"${tag.slice(3, -1)}.${createHash('sha1')
-          .update(opts.memberTag?.(who) ?? String(who.user!.id))
-          .digest('base64url')
-          .slice(0, 16)}"`
-      : tag;
+    const tagFor = (base: string) =>
+      personal
+        ? `W/"${base.slice(3, -1)}.${createHash('sha1')
+            .update(opts.memberTag?.(who) ?? String(who.user!.id))
+            .digest('base64url')
+            .slice(0, 16)}"`
+        : base;
+    let theirTag = tagFor(tag);
     const maxAge = opts.maxAge ?? 0;
     const cacheControl = personal
       ? 'private, no-cache'
@@ -212,7 +264,17 @@ export function shared(opts: SharedOptions): MiddlewareHandler {
       return;
     }
     const key = keyOf(c);
-    let entry = opts.cache.get(key, tag);
+    let entry = opts.cache.get(key, tag) ?? (scope === 'all' ? opts.cache.recent(key, tag, COALESCE_MS) : undefined);
+    if (entry && entry.tag !== tag) {
+      // A render of a second ago: the tag is its own, so that a reload after the next render
+      // gets that render.
+      theirTag = tagFor(entry.tag);
+      if (matches(c.req.header('if-none-match'), theirTag)) {
+        opts.cache.stats.notModified++;
+        send(c, 304, null, { etag: theirTag, 'cache-control': cacheControl, vary });
+        return;
+      }
+    }
     if (!entry) {
       const rendered = await opts.cache.once(key, async () => {
         // Rendered as a visitor would see it, whoever asked first.
@@ -225,7 +287,7 @@ export function shared(opts: SharedOptions): MiddlewareHandler {
         res.headers.forEach((v, k) => {
           if (!['content-length', 'etag', 'cache-control', 'vary', 'set-cookie', 'content-encoding'].includes(k)) headers.push([k, v]);
         });
-        const e: Entry = { tag, status: 200, type: res.headers.get('content-type') ?? '', headers, body, size: body.length + 200 };
+        const e: Entry = { tag, at: opts.cache.clock(), status: 200, type: res.headers.get('content-type') ?? '', headers, body, size: body.length + 200 };
         opts.cache.set(key, e);
         return e;
       });
@@ -266,7 +328,7 @@ export async function sharedText(
   key: string,
   compute: () => Promise<{ text: string; keep: boolean }>,
 ): Promise<string> {
-  const tag = await sharedTag(db);
+  const tag = await cache.tag(db);
   const hit = cache.get(key, tag);
   if (hit) return hit.body.toString('utf8');
   let mine: string | null = null;
@@ -275,7 +337,7 @@ export async function sharedText(
     mine = r.text;
     if (!r.keep) return null;
     const body = Buffer.from(r.text);
-    const e: Entry = { tag, status: 200, type: 'text/plain', headers: [], body, size: body.length + 200 };
+    const e: Entry = { tag, at: cache.clock(), status: 200, type: 'text/plain', headers: [], body, size: body.length + 200 };
     cache.set(key, e);
     return e;
   });

@@ -92,6 +92,16 @@ export class Metrics {
         `dailypapers_page_cache_hit_ratio ${served ? ((hits + notModified) / served).toFixed(4) : 0}`,
       ]);
       metric('dailypapers_page_cache_bytes', 'gauge', 'Bytes of rendered bodies kept.', [`dailypapers_page_cache_bytes ${pageCache.size.bytes}`]);
+      const versions = pageCache.versions;
+      if (versions) {
+        metric('dailypapers_data_version_reads_total', 'counter', 'Data versions read: kept since the last NOTIFY (kept) or asked of the database.', [
+          `dailypapers_data_version_reads_total{result="kept"} ${versions.stats.kept}`,
+          `dailypapers_data_version_reads_total{result="asked"} ${versions.stats.asked}`,
+        ]);
+        metric('dailypapers_data_version_listening', 'gauge', '1 while the NOTIFY connection is up.', [
+          `dailypapers_data_version_listening ${versions.heard ? 1 : 0}`,
+        ]);
+      }
     }
     const pool = db.pool?.();
     if (pool) {

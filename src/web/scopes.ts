@@ -11,17 +11,26 @@ import type { Scope } from '../store/versions.js';
 /** Content alone: lists by date (feeds sorted newest first show no counts). */
 export const contentOnly = (): Scope => 'content';
 
-/** A paper's page or API item, by the canonical id its handler serves. */
-export function byPaper(c: Context): Scope {
-  const ref = parseArxivId(c.req.param('id') ?? '');
-  return ref ? { paper: ref.id } : 'all';
-}
+/** The route parameter without the format's suffix (`.md` of the agents' pages). */
+const param = (c: Context, name: string, suffix: string) => {
+  const v = c.req.param(name) ?? '';
+  return suffix && v.endsWith(suffix) ? v.slice(0, -suffix.length) : v;
+};
 
-/** A day's, week's or month's listing, from the route's parameter. */
-export const byPeriod =
-  (kind: PeriodKind, param: string) =>
+/** A paper's page or API item (`:id`, before `suffix`), by the canonical id its handler serves. */
+export const paperOf =
+  (suffix = '') =>
   (c: Context): Scope => {
-    const parsed = parsePeriod(kind, c.req.param(param) ?? '');
+    const ref = parseArxivId(param(c, 'id', suffix));
+    return ref ? { paper: ref.id } : 'all';
+  };
+export const byPaper = paperOf();
+
+/** A day's, week's or month's listing, from the route's parameter (before `suffix`). */
+export const byPeriod =
+  (kind: PeriodKind, name: string, suffix = '') =>
+  (c: Context): Scope => {
+    const parsed = parsePeriod(kind, param(c, name, suffix));
     return parsed.ok ? { days: parsed.value } : 'all';
   };
 

@@ -11,15 +11,21 @@ import { buildServices } from '../../src/services.js';
 export async function testApp(dialect: Dialect) {
   const t = await openTestDb(dialect);
   const config = loadConfig({ DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, SECRET: 'test-secret' });
-  const app = createApp(buildServices({ db: t.db, config }));
+  const services = buildServices({ db: t.db, config });
+  const app = createApp(services);
+  /** Once this returns, the app has heard of every write made around it (on PostgreSQL, by NOTIFY). */
+  const settle = () => services.pageCache.versions?.sync() ?? Promise.resolve();
   return {
     ...t,
     app,
     config,
-    /** Imports records through the real importer, as a user would. */
+    settle,
+    /** Imports records through the real importer, as a user would (a command beside the server). */
     async load(records: Array<Record<string, unknown>>) {
       const file = writeJsonl(path.join(t.test.dataDir, `load-${Date.now()}-${Math.random()}.jsonl`), records);
-      return importFiles(t.db.db, [file], { rejectsDir: path.join(t.test.dataDir, 'rejects') });
+      const report = await importFiles(t.db.db, [file], { rejectsDir: path.join(t.test.dataDir, 'rejects') });
+      await settle();
+      return report;
     },
   };
 }

@@ -11,8 +11,12 @@ import type { RateLimiter } from '../../src/auth/ratelimit.js';
 import { writeJsonl } from '../fixtures/records.js';
 import { openTestDb } from '../harness/db.js';
 import { buildServices } from '../../src/services.js';
+import { PageCache } from '../../src/web/cache.js';
 
-export async function memberApp(dialect: Dialect, opts: { smtpUrl?: string; baseUrl?: string; env?: Record<string, string>; limiter?: RateLimiter } = {}) {
+export async function memberApp(
+  dialect: Dialect,
+  opts: { smtpUrl?: string; baseUrl?: string; env?: Record<string, string>; limiter?: RateLimiter; clock?: () => number } = {},
+) {
   const t = await openTestDb(dialect);
   const config = loadConfig({
     DATABASE_URL: t.test.url,
@@ -24,6 +28,8 @@ export async function memberApp(dialect: Dialect, opts: { smtpUrl?: string; base
     ...opts.env,
   });
   const deps = buildServices({ db: t.db, config }, opts.limiter ? { limiter: opts.limiter } : {});
+  // A clock of the test's own for the page cache (renders' age), with the services' kept versions.
+  if (opts.clock) deps.pageCache = new PageCache(undefined, deps.pageCache.versions, opts.clock);
   const app = createApp(deps);
   return {
     ...t,
@@ -35,9 +41,13 @@ export async function memberApp(dialect: Dialect, opts: { smtpUrl?: string; base
       deps.mailer.close();
       await t.close();
     },
+    /** Once this returns, the app has heard of every write made around it (on PostgreSQL, by NOTIFY). */
+    settle: () => deps.pageCache.versions?.sync() ?? Promise.resolve(),
     async load(records: Array<Record<string, unknown>>) {
       const file = writeJsonl(path.join(t.test.dataDir, `load-${Date.now()}-${Math.random()}.jsonl`), records);
-      return importFiles(t.db.db, [file], { rejectsDir: path.join(t.test.dataDir, 'rejects') });
+      const report = await importFiles(t.db.db, [file], { rejectsDir: path.join(t.test.dataDir, 'rejects') });
+      await deps.pageCache.versions?.sync();
+      return report;
     },
   };
 }

@@ -2,6 +2,7 @@
 // tags of the pages that show it (the paper's, its day's listings, trending) and of no other shared
 // page; a member's private writes change none; content changes every one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COALESCE_MS } from '../../src/web/cache.js';
 import { hfItem } from '../fixtures/records.js';
 import { DIALECTS } from '../harness/db.js';
 import { startSmtp, type TestSmtp } from '../harness/smtp.js';
@@ -25,15 +26,19 @@ const PAGES = [
   `/api/daily_papers?date=${DAY_A}`,
   `/api/daily_papers?date=${DAY_B}`,
   '/about',
+  '/papers/2501.01234.md', // day A, for agents
+  `/papers/date/${DAY_B}.md`,
 ] as const;
 
 describe.each(DIALECTS)('cache versions per scope (%s)', (dialect) => {
   let t: Awaited<ReturnType<typeof memberApp>>;
   let smtp: TestSmtp;
   let alice: Client;
+  // The page cache's clock: renders are as old as the test says (COALESCE_MS below).
+  let now = 0;
   beforeAll(async () => {
     smtp = await startSmtp();
-    t = await memberApp(dialect, { smtpUrl: smtp.url });
+    t = await memberApp(dialect, { smtpUrl: smtp.url, clock: () => now });
     await t.load([
       hfItem(),
       hfItem({ paper: { id: '2501.05555', title: 'Second paper of day A' } }),
@@ -60,7 +65,7 @@ describe.each(DIALECTS)('cache versions per scope (%s)', (dialect) => {
   };
   const changed = (before: Record<string, string>, after: Record<string, string>) => PAGES.filter((u) => before[u] !== after[u]).sort();
 
-  it("a vote changes the paper's page, its day's listings and trending, and nothing else", async () => {
+  it("a vote changes the paper's page and its day's listings at once, trending within a second, and nothing else", async () => {
     const before = await tags();
     expect((await alice.post('/papers/2501.01234/upvote', {})).status).toBe(303);
     const after = await tags();
@@ -69,12 +74,22 @@ describe.each(DIALECTS)('cache versions per scope (%s)', (dialect) => {
         `/papers/date/${DAY_A}`,
         '/papers/week/2025-W01',
         '/papers/2501.01234',
-        '/papers/trending',
         `/papers/date/${DAY_A}/feed.rss`,
         '/api/papers/2501.01234',
         `/api/daily_papers?date=${DAY_A}`,
+        '/papers/2501.01234.md',
       ].sort(),
     );
+    // Trending mixes every paper's counts: rendered at most once a second (COALESCE_MS), so the
+    // copy of a moment ago is still served, with its own tag, and a reload with it is a 304; a
+    // second later the vote shows.
+    expect(after['/papers/trending']).toBe(before['/papers/trending']);
+    expect((await t.app.request('/papers/trending', { headers: { 'if-none-match': before['/papers/trending']! } })).status).toBe(304);
+    now += COALESCE_MS;
+    const fresh = await t.app.request('/papers/trending');
+    expect(fresh.headers.get('etag')).not.toBe(before['/papers/trending']);
+    expect(await fresh.text()).toContain('43 upvotes');
+    now += COALESCE_MS; // the other tests compare renders of their own time
     // The changed pages show the vote; a reload of an untouched page is still a 304.
     expect(await (await t.app.request(`/papers/date/${DAY_A}`)).text()).toContain('43 upvotes');
     expect(((await (await t.app.request('/api/papers/2501.01234')).json()) as { upvotes: number }).upvotes).toBe(43);

@@ -218,8 +218,9 @@ describe.each(DIALECTS)('pages on %s', (dialect) => {
       expect(again.status, path).toBe(304);
       expect(await again.text()).toBe('');
     }
-    // The tag follows the data: one more upvote (any write, here straight to the table), and the
-    // old tag no longer matches.
+    // The tag follows the data: one more upvote (any write, here straight to the table, as another
+    // instance's would be), and the old tag no longer matches. On PostgreSQL this instance hears of
+    // it by a NOTIFY at the writer's commit (store/versions.ts), which settle() waits for.
     const before = (await get('/papers')).headers.get('etag')!;
     await t.db.db
       .updateTable('featured')
@@ -227,6 +228,7 @@ describe.each(DIALECTS)('pages on %s', (dialect) => {
       .where('paper_id', '=', '2502.00006')
       .execute();
     try {
+      await t.settle();
       const after = await get('/papers', { 'if-none-match': before });
       expect(after.status).toBe(200);
       expect(await after.text()).toContain('<span class="n">2</span>');

@@ -6,6 +6,9 @@
 // - `day:YYYY-MM-DD`: the listings of that featured day (a featured row's count changed);
 // - `engagement`: any vote or comment, for what mixes all papers' counts (trending, search).
 //
+// On PostgreSQL each bump is also a NOTIFY on `dp_versions` naming the scope, so that instances can
+// keep the versions they read instead of asking before every page.
+//
 // `shared` is still bumped by every other write to what visitors see: papers, featured rows (other
 // than their two counts), members' names, organisations, claims. A page's tag is `shared` plus the
 // versions of its scope (store/versions.ts). Rows are never deleted, so a sum of a range of days
@@ -69,6 +72,15 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
       for each statement execute function bump_data_version()`.execute(db);
     await sql`create trigger featured_content_version after update of ${content} on featured
       for each statement execute function bump_data_version()`.execute(db);
+    // Every instance keeps the versions it read until PostgreSQL says one changed (store/versions.ts):
+    // a NOTIFY per bumped scope, delivered when the writer commits.
+    await sql`create function notify_data_version() returns trigger language plpgsql as $$
+      begin
+        perform pg_notify('dp_versions', new.scope);
+        return null;
+      end $$`.execute(db);
+    await sql`create trigger data_version_notify after insert or update on data_version
+      for each row execute function notify_data_version()`.execute(db);
     await sql`create trigger featured_counts_scope after update of upvotes, comment_count on featured
       for each row when (old.upvotes is distinct from new.upvotes or old.comment_count is distinct from new.comment_count)
       execute function bump_day_scope()`.execute(db);

@@ -14,6 +14,8 @@ import { PAPER_SORTS } from '../../store/papers.js';
 import { PageCache, shared } from '../cache.js';
 import type { AppDeps } from '../deps.js';
 import { routes } from '../routing.js';
+import { byPeriod, contentOnly, latestDay, paperOf } from '../scopes.js';
+import type { Scope } from '../../store/versions.js';
 
 /** Papers per Markdown page: a day fits; an agent reads the next page when it needs it. */
 export const MD_PAGE_SIZE = 50;
@@ -46,7 +48,10 @@ export function agentRoutes(deps: AppDeps): Hono {
   const table = new Hono();
   const r = routes(table);
   const reads: ReadDeps = { db: deps.db, search: deps.search, baseUrl: deps.config.baseUrl };
-  const everyone = shared({ db: deps.db.db, cache: deps.pageCache ?? new PageCache(), sameForAll: true });
+  // Each says what it shows besides content (web/scopes.ts): by default every paper's counts.
+  const cache = deps.pageCache ?? new PageCache();
+  const everyoneOf = (scope: (c: Context) => Scope) => shared({ db: deps.db.db, cache, sameForAll: true, scope });
+  const everyone = everyoneOf(() => 'all');
 
   const listing = (c: Context, l: Loaded<Listing>) => (l.ok ? markdown(c, listingMarkdown(l.value, reads.baseUrl)) : failure(c, l.status, l.error));
 
@@ -57,8 +62,8 @@ export function agentRoutes(deps: AppDeps): Hono {
     return listing(c, await periodListing(reads, { kind, value, sort: q.data.sort, page: q.data.p, limit: MD_PAGE_SIZE }));
   };
 
-  r.get('/llms.txt', 'anyone', everyone, (c) => c.body(llmsTxt(reads.baseUrl), 200, { 'content-type': 'text/plain; charset=utf-8' }));
-  r.get('/papers.md', 'anyone', everyone, period('day', null));
+  r.get('/llms.txt', 'anyone', everyoneOf(contentOnly), (c) => c.body(llmsTxt(reads.baseUrl), 200, { 'content-type': 'text/plain; charset=utf-8' }));
+  r.get('/papers.md', 'anyone', everyoneOf(latestDay), period('day', null));
   r.get('/papers/trending.md', 'anyone', everyone, async (c) => {
     const q = Paging.safeParse(c.req.query());
     if (!q.success || q.data.sort !== 'upvotes') return failure(c, 400, 'trending is sorted by its score; the one parameter it takes is p, a page number');
@@ -71,9 +76,9 @@ export function agentRoutes(deps: AppDeps): Hono {
   };
   r.get('/papers/new.md', 'anyone', everyone, newDay(null));
   r.get('/papers/new/:day{.+\\.md}', 'anyone', everyone, newDay('day'));
-  r.get('/papers/date/:day{.+\\.md}', 'anyone', everyone, period('day', 'day'));
-  r.get('/papers/week/:week{.+\\.md}', 'anyone', everyone, period('week', 'week'));
-  r.get('/papers/month/:month{.+\\.md}', 'anyone', everyone, period('month', 'month'));
+  r.get('/papers/date/:day{.+\\.md}', 'anyone', everyoneOf(byPeriod('day', 'day', '.md')), period('day', 'day'));
+  r.get('/papers/week/:week{.+\\.md}', 'anyone', everyoneOf(byPeriod('week', 'week', '.md')), period('week', 'week'));
+  r.get('/papers/month/:month{.+\\.md}', 'anyone', everyoneOf(byPeriod('month', 'month', '.md')), period('month', 'month'));
   r.get('/search.md', 'anyone', everyone, async (c) => {
     const q = SearchQuery.safeParse(c.req.query());
     if (!q.success) return failure(c, 400, issues(q.error));
@@ -84,7 +89,7 @@ export function agentRoutes(deps: AppDeps): Hono {
     return res;
   });
   // Old-style ids hold a slash (hep-th/9901001.md), hence the catch-all; after the listings above.
-  r.get('/papers/:id{.+\\.md}', 'anyone', everyone, async (c) => {
+  r.get('/papers/:id{.+\\.md}', 'anyone', everyoneOf(paperOf('.md')), async (c) => {
     const doc = await paperDoc(reads, stripMd(c, 'id'));
     if (!doc.ok) return failure(c, doc.status, doc.error);
     const raw = stripMd(c, 'id');

@@ -1,0 +1,86 @@
+// Data versions kept between notifications (store/versions.ts, db/listen.ts): on PostgreSQL an
+// instance reads a scope's version once and keeps it until a NOTIFY says that scope changed, so a
+// cached page costs no round trip. Another instance's write (here a second connection) shows once
+// its notification arrives; a notification of another scope leaves the kept version alone; while
+// the listening connection is cut nothing is kept, and it comes back by itself.
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { connect, type Db } from '../../src/db/connect.js';
+import { LISTENER_NAME } from '../../src/db/listen.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { ScopeVersions } from '../../src/store/versions.js';
+import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from '../harness/db.js';
+
+describe.runIf(PG_ADMIN_URL)('data versions kept between notifications (postgres)', () => {
+  let t: TestDatabase;
+  let here: Db;
+  let there: Db;
+  let versions: ScopeVersions;
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres');
+    here = await connect(t.config);
+    await migrateToLatest(here.db, here.dialect);
+    there = await connect(t.config);
+    versions = new ScopeVersions(here);
+    await vi.waitFor(() => expect(versions.heard).toBe(true), { timeout: 5000 });
+  });
+  afterAll(async () => {
+    await here.close();
+    await there.close();
+    await t.drop();
+  });
+
+  const bump = (scope: string) =>
+    sql`insert into data_version (scope, version) values (${scope}, 1)
+        on conflict (scope) do update set version = data_version.version + 1`.execute(there.db);
+
+  it('keeps a version until its scope changes, and follows a change from another connection', async () => {
+    const before = await versions.read({ paper: '2501.00001' });
+    const asked = versions.stats.asked;
+    expect(await versions.read({ paper: '2501.00001' })).toBe(before);
+    expect(versions.stats.asked).toBe(asked); // kept: no round trip
+
+    await bump('paper:2501.00002'); // another paper: ours is kept
+    await bump('paper:2501.00001');
+    await vi.waitFor(async () => expect(await versions.read({ paper: '2501.00001' })).not.toBe(before), { timeout: 2000, interval: 5 });
+    const after = await versions.read({ paper: '2501.00001' });
+    expect(after).toBe(`${before.split('.')[0]}.1`);
+  });
+
+  it("drops a day range's version when a day inside it changes, and everything on new content", async () => {
+    const week = { days: { from: '2025-01-06', to: '2025-01-12' } };
+    const day = { days: { from: '2025-01-13', to: '2025-01-13' } };
+    const [w0, d0] = [await versions.read(week), await versions.read(day)];
+    await bump('day:2025-01-08');
+    await vi.waitFor(async () => expect(await versions.read(week)).not.toBe(w0), { timeout: 2000, interval: 5 });
+    expect(await versions.read(day)).toBe(d0);
+    const all = await versions.read('all');
+    await sql`update data_version set version = version + 1 where scope = 'shared'`.execute(there.db);
+    await vi.waitFor(async () => expect(await versions.read(day)).not.toBe(d0), { timeout: 2000, interval: 5 });
+    expect(await versions.read('all')).not.toBe(all);
+  });
+
+  it('keeps nothing while the listening connection is cut, and listens again by itself', async () => {
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query('select pg_terminate_backend(pid) as cut from pg_stat_activity where application_name = $1 and datname = $2', [
+        LISTENER_NAME,
+        new URL(t.url).pathname.slice(1),
+      ]);
+      expect(rows).toHaveLength(1);
+    } finally {
+      await admin.end();
+    }
+    await vi.waitFor(() => expect(versions.heard).toBe(false), { timeout: 5000 });
+    // Unheard, a write elsewhere still shows at once: every read asks.
+    const before = await versions.read('content');
+    await sql`update data_version set version = version + 1 where scope = 'shared'`.execute(there.db);
+    if (!versions.heard) expect(await versions.read('content')).not.toBe(before);
+    await vi.waitFor(() => expect(versions.heard).toBe(true), { timeout: 10_000 });
+    const now = await versions.read('content');
+    await sql`update data_version set version = version + 1 where scope = 'shared'`.execute(there.db);
+    await vi.waitFor(async () => expect(await versions.read('content')).not.toBe(now), { timeout: 2000, interval: 5 });
+  });
+});
