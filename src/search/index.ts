@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
+import { getPapers } from '../store/papers.js';
 import { loadEmbedder, paperText } from './embedders/index.js';
 import type { Embedder } from './embedders/types.js';
 import { embedPending, type EmbedProgress, reindex } from './maintenance.js';
@@ -304,12 +305,8 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
       const emb = await embedder();
       let byText: Map<string, number> | undefined;
       if (emb?.termWeights) {
-        const candidates = await loadHits(db.db, [...new Set([...(Array.isArray(byMeaning) ? byMeaning : []), ...byWords])]);
-        byText = textCosines(
-          emb.termWeights,
-          hit.paper,
-          candidates.map((h) => h.paper),
-        );
+        const candidates = await getPapers(db.db, [...new Set([...(Array.isArray(byMeaning) ? byMeaning : []), ...byWords])]);
+        byText = textCosines(emb.termWeights, hit.paper, candidates);
       }
       const ids = fuseSimilar(Array.isArray(byMeaning) ? byMeaning : null, byWords, limit, byText);
       return { hits: await loadHits(db.db, ids), reason: ids.length ? null : typeof byMeaning === 'string' ? byMeaning : 'no similar papers yet' };
