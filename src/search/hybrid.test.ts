@@ -92,7 +92,17 @@ describe('fuseHybrid', () => {
       ['z', 0.4],
     ]);
     expect(fuseHybrid([['c', 'a']], same)).toEqual(['c', 'a', 'z']);
-    expect(fuseHybrid([[]], new Map([['y', 0.3], ['x', 0.9]]), 5, 0)).toEqual(['x', 'y']);
+    expect(
+      fuseHybrid(
+        [[]],
+        new Map([
+          ['y', 0.3],
+          ['x', 0.9],
+        ]),
+        5,
+        0,
+      ),
+    ).toEqual(['x', 'y']);
     expect(fuseHybrid([], new Map())).toEqual([]);
   });
 
