@@ -8,8 +8,8 @@
 // 50 candidates come from each side; every one of them gets a cosine (the lexical candidates
 // are scored against the query vector too), so a paper close in meaning that has the words is
 // lifted in proportion to how close it is, not by its rank among papers of similar closeness. On
-// the paraphrase and keyword sets this is above RRF of the two lists with either weight
-// (docs/decisions/0050). When the embedder does not answer within a second the lexical results
+// the paraphrase set this is above RRF of the two lists with any weight tried, and level with it
+// on the keyword set (docs/decisions/0050). When the embedder does not answer within a second the lexical results
 // are served alone, so a slow or dead embedding server never stalls a search; only while the
 // model loads (at start) does a search wait longer (LOAD_WAIT_MS).
 
