@@ -63,9 +63,9 @@ function draw(size: number, n: number, uniform: () => number): number[] {
   return out;
 }
 
-export function keywordQueries(papers: Featured[], n: number): KnownItem[] {
+export function keywordQueries(papers: Featured[], n: number, seed = 7): KnownItem[] {
   const candidates = papers.filter((p) => p.keywords.length >= 3);
-  const uniform = seeded(7);
+  const uniform = seeded(seed);
   const used = new Set<number>();
   const out: KnownItem[] = [];
   while (out.length < Math.min(n, candidates.length)) {
@@ -90,9 +90,9 @@ export function paraphrase(summary: string, title: string): string {
     .toLowerCase();
 }
 
-export function paraphraseQueries(papers: Featured[], n: number): KnownItem[] {
+export function paraphraseQueries(papers: Featured[], n: number, seed = 21): KnownItem[] {
   const candidates = papers.filter((p) => (p.summary ?? '').length > 40);
-  return draw(candidates.length, n, seeded(21)).map((i) => ({ q: paraphrase(candidates[i]!.summary!, candidates[i]!.title), id: candidates[i]!.id }));
+  return draw(candidates.length, n, seeded(seed)).map((i) => ({ q: paraphrase(candidates[i]!.summary!, candidates[i]!.title), id: candidates[i]!.id }));
 }
 
 export interface SimilarCase {
@@ -104,7 +104,7 @@ export interface SimilarCase {
 const normalise = (k: string) => wordsOf(k).join(' ');
 
 /** Query papers with at least three relevant featured papers; `n` of them, seeded. */
-export function similarCases(papers: Featured[], n: number): SimilarCase[] {
+export function similarCases(papers: Featured[], n: number, seed = 35): SimilarCase[] {
   const byKeyword = new Map<string, string[]>();
   for (const p of papers) for (const k of new Set(p.keywords.map(normalise))) byKeyword.set(k, [...(byKeyword.get(k) ?? []), p.id]);
   const cases: SimilarCase[] = [];
@@ -118,7 +118,7 @@ export function similarCases(papers: Featured[], n: number): SimilarCase[] {
     const relevant = new Map([...shared].filter(([, s]) => s >= 2));
     if (relevant.size >= 3) cases.push({ id: p.id, relevant });
   }
-  return draw(cases.length, n, seeded(35)).map((i) => cases[i]!);
+  return draw(cases.length, n, seeded(seed)).map((i) => cases[i]!);
 }
 
 export interface Scores {

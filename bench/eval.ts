@@ -1,11 +1,13 @@
 // `npm run eval -- search [--queries N] [--sets keywords,paraphrase,similar] [--dims 128,256]
-// [--modes lexical,semantic,hybrid] [--database URL] [--no-train] [--contrastive] [--fresh]`: retrieval quality on
+// [--modes lexical,semantic,hybrid] [--database URL] [--no-train] [--contrastive] [--fresh] [--split tune]`: retrieval quality on
 // the real data. Loads ../shared/data (84k arXiv + 9.9k Hugging Face papers) into a SQLite database
 // under /tmp (kept between runs unless --fresh), or into the PostgreSQL database of --database
 // (loaded when it has no papers; --fresh empties only the SQLite one), and prints, per engine and
 // mode, MRR@10 and Recall@10 on the query sets of _eval-sets.ts: known-item search by three
 // ai_keywords and by a paraphrase of the ai_summary, and the similar-papers lists against shared
-// keywords (with NDCG@10, beside a tf-idf baseline).
+// keywords (with NDCG@10, beside a tf-idf baseline). `--split tune` asks other questions, drawn with
+// other seeds and without the papers of the reported sets: weights are tuned on it, figures are
+// reported on the default split (docs/decisions/0050).
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +24,12 @@ const SIMILAR_DEPTH = 200;
 const DATA = path.resolve(import.meta.dirname, '../../shared/data');
 const DIR = '/tmp/dailypapers-eval';
 
+/** The first `n` of `other` whose paper is in none of `reported` (the tuning split). */
+function tuneSplit<T extends { id: string }>(reported: T[], other: T[], n: number): T[] {
+  const held = new Set(reported.map((x) => x.id));
+  return other.filter((x) => !held.has(x.id)).slice(0, n);
+}
+
 async function main(argv: string[]) {
   const [what, ...rest] = argv;
   if (what === 'recommend') {
@@ -30,7 +38,7 @@ async function main(argv: string[]) {
   }
   if (what !== 'search') {
     console.error(
-      'usage: npm run eval -- recommend [--cases N] [--window-days D] | search [--queries N] [--sets keywords,paraphrase,similar] [--dims 128,256] [--modes lexical,semantic,hybrid] [--database URL] [--no-train] [--contrastive] [--fresh]',
+      'usage: npm run eval -- recommend [--cases N] [--window-days D] | search [--queries N] [--sets keywords,paraphrase,similar] [--dims 128,256] [--modes lexical,semantic,hybrid] [--database URL] [--no-train] [--contrastive] [--fresh] [--split tune]',
     );
     process.exit(2);
   }
@@ -45,6 +53,7 @@ async function main(argv: string[]) {
       modes: { type: 'string' },
       database: { type: 'string' },
       sets: { type: 'string' },
+      split: { type: 'string' },
     },
   });
   const wanted = new Set((values.sets ?? 'keywords,paraphrase,similar').split(','));
@@ -78,11 +87,25 @@ async function main(argv: string[]) {
 
   const featured = await featuredPapers(db.db);
   const featuredIds = new Set(featured.map((p) => p.id));
+  const tune = values.split === 'tune';
   const sets: Array<{ name: string; queries: KnownItem[] }> = [
-    { name: 'keywords', queries: keywordQueries(featured, nQueries) },
-    { name: 'paraphrase', queries: paraphraseQueries(featured, nQueries) },
+    {
+      name: 'keywords',
+      queries: tune ? tuneSplit(keywordQueries(featured, 500), keywordQueries(featured, 4 * nQueries, 1007), nQueries) : keywordQueries(featured, nQueries),
+    },
+    {
+      name: 'paraphrase',
+      queries: tune
+        ? tuneSplit(paraphraseQueries(featured, 500), paraphraseQueries(featured, 4 * nQueries, 1021), nQueries)
+        : paraphraseQueries(featured, nQueries),
+    },
   ].filter((s) => wanted.has(s.name));
-  const cases = wanted.has('similar') ? similarCases(featured, Math.min(nQueries, 300)) : [];
+  const nCases = Math.min(nQueries, 300);
+  const cases = wanted.has('similar')
+    ? tune
+      ? tuneSplit(similarCases(featured, 300), similarCases(featured, 4 * nCases, 1035), nCases)
+      : similarCases(featured, nCases)
+    : [];
   console.log(
     `${papers} papers, ${featured.length} featured; ${sets.map((s) => `${s.queries.length} ${s.name} queries (e.g. "${s.queries[0]?.q}")`).join(', ')}; ${cases.length} similar-papers cases`,
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reciprocalRankFusion, semanticRanking, TimeoutError, withTimeout } from './hybrid.js';
+import { fuseHybrid, HYBRID_K, reciprocalRankFusion, SEMANTIC_WEIGHT, semanticScores, TimeoutError, withTimeout } from './hybrid.js';
 
 describe('reciprocalRankFusion', () => {
   it('sums 1/(k + rank) over the lists', () => {
@@ -37,9 +37,9 @@ describe('reciprocalRankFusion', () => {
   });
 });
 
-describe('semanticRanking', () => {
-  it('ranks neighbours and lexical candidates together by similarity, leaving out those without vectors', () => {
-    const r = semanticRanking(
+describe('semanticScores', () => {
+  it('takes the neighbours and the lexical candidates with a vector, leaving out those without', () => {
+    const r = semanticScores(
       ['l1', 'l2', 'n1', 'novec'],
       [
         { id: 'n1', score: 0.9 },
@@ -51,7 +51,66 @@ describe('semanticRanking', () => {
         ['n1', 0.9],
       ]),
     );
-    expect(r).toEqual(['n1', 'l1', 'n2', 'l2']);
+    expect([...r]).toEqual([
+      ['n1', 0.9],
+      ['n2', 0.5],
+      ['l1', 0.7],
+      ['l2', 0.2],
+    ]);
+  });
+});
+
+describe('fuseHybrid', () => {
+  it('adds 1/(K + rank) per lexical list and the weighted cosine, scaled between the lowest and the highest', () => {
+    const cos = new Map([
+      ['b', 0.8],
+      ['c', 0.2],
+      ['x', 0.5],
+    ]);
+    // a: 1/(K+1); b: 1/(K+2) + W/(K+1); c: 1/(K+3) + 0; x: W/2/(K+1).
+    const f = fuseHybrid([['a', 'b', 'c']], cos);
+    const k = HYBRID_K;
+    const w = SEMANTIC_WEIGHT;
+    const expected = new Map([
+      ['a', 1 / (k + 1)],
+      ['b', 1 / (k + 2) + w / (k + 1)],
+      ['c', 1 / (k + 3)],
+      ['x', w / 2 / (k + 1)],
+    ]);
+    expect(f).toEqual([...expected].sort((p, q) => q[1] - p[1]).map(([id]) => id));
+  });
+
+  it('counts a second lexical list (the papers with every word) again, and a duplicate once', () => {
+    expect(fuseHybrid([['a', 'b', 'b'], ['b']], new Map(), 5, 1)).toEqual(['b', 'a']);
+    expect(fuseHybrid([['a', 'b'], []], new Map(), 5, 1)).toEqual(['a', 'b']);
+  });
+
+  it('leaves the lexical order when every cosine is the same, ties to the lexical rank then the id', () => {
+    const same = new Map([
+      ['c', 0.4],
+      ['a', 0.4],
+      ['z', 0.4],
+    ]);
+    expect(fuseHybrid([['c', 'a']], same)).toEqual(['c', 'a', 'z']);
+    expect(
+      fuseHybrid(
+        [[]],
+        new Map([
+          ['y', 0.3],
+          ['x', 0.9],
+        ]),
+        5,
+        0,
+      ),
+    ).toEqual(['x', 'y']);
+    expect(fuseHybrid([], new Map())).toEqual([]);
+  });
+
+  it('a paper much closer in meaning than the others overtakes the few lexical ranks above it', () => {
+    const lex = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'];
+    const cos = new Map(lex.map((id, i) => [id, id === 'p4' ? 0.9 : 0.3 - i * 0.01]));
+    const f = fuseHybrid([lex], cos);
+    expect(f.indexOf('p4')).toBeLessThan(3);
   });
 });
 

@@ -1,15 +1,17 @@
 // Fusion of ranked lists, in one file. Reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR
 // 2009): score(d) = sum over lists of 1 / (K + rank), with K = 60 as in the paper and in Hugging
-// Face's paper search; it needs no calibration between bm25 and cosine scores. Search fuses its
-// lexical and semantic lists with it; the digests' "picked for you" fuses the neighbours of each of
-// a member's upvotes (digests/picked.ts).
-// About 50 candidates come from each side. The semantic list ranks the union of both sides by
-// similarity to the query, so a lexical candidate that is also close in meaning gets a semantic
-// rank even when it is not among the 50 nearest of the whole corpus; on the real data this is
-// what lifts hybrid above lexical alone (plain RRF of the two top-50 lists fell below it with the
-// built-in embedder: docs/decisions/0010). When the embedder does not answer within a second the
-// lexical results are served alone, so a slow or dead embedding server never stalls a search;
-// only while the model loads (at start) does a search wait longer (LOAD_WAIT_MS).
+// Face's paper search; it needs no calibration between bm25 and cosine scores. Similar papers fuse
+// their two lists with it (similar.ts); the digests' "picked for you" fuses the neighbours of each
+// of a member's upvotes (digests/picked.ts).
+// Search fuses its lexical and semantic sides differently (fuseHybrid): the lexical list by rank,
+// as RRF does, and the semantic side by the cosine itself, scaled to the candidates' range. About
+// 50 candidates come from each side; every one of them gets a cosine (the lexical candidates
+// are scored against the query vector too), so a paper close in meaning that has the words is
+// lifted in proportion to how close it is, not by its rank among papers of similar closeness. On
+// the paraphrase set this is above RRF of the two lists with any weight tried, and level with it
+// on the keyword set (docs/decisions/0050). When the embedder does not answer within a second the lexical results
+// are served alone, so a slow or dead embedding server never stalls a search; only while the
+// model loads (at start) does a search wait longer (LOAD_WAIT_MS).
 
 /** RRF's constant: large enough that the first few ranks of either list do not dominate. */
 export const RRF_K = 60;
@@ -60,18 +62,55 @@ export function reciprocalRankFusion(lists: readonly (readonly string[])[], k = 
   return [...byId.values()].sort((a, b) => b.score - a.score || byRanks(a, b));
 }
 
+/** The rank constant of search's fusion: small, so that the first lexical ranks count (0050). */
+export const HYBRID_K = 5;
 /**
- * The semantic side's list: the nearest neighbours and the lexical candidates together, by
- * similarity to the query, best first. Candidates without a vector are left out.
+ * What the closest candidate by meaning adds, as a share of a first lexical rank's 1 / (K + 1);
+ * the farthest adds nothing, the others in proportion to their cosine between the two (0050).
  */
-export function semanticRanking(lexical: string[], neighbours: Array<{ id: string; score: number }>, similarity: Map<string, number>): string[] {
+export const SEMANTIC_WEIGHT = 0.7;
+
+/**
+ * The semantic side's cosines: the nearest neighbours' and the lexical candidates' (those with a
+ * vector), together.
+ */
+export function semanticScores(lexical: string[], neighbours: Array<{ id: string; score: number }>, similarity: Map<string, number>): Map<string, number> {
   const score = new Map<string, number>();
   for (const n of neighbours) score.set(n.id, n.score);
   for (const id of lexical) {
     const s = similarity.get(id);
     if (s !== undefined && !score.has(id)) score.set(id, s);
   }
-  return [...score].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+  return score;
+}
+
+/**
+ * Search's fusion, best first: each lexical list (the ranked one, then the papers with every word
+ * when it went on past them) adds 1 / (K + rank); the cosine adds SEMANTIC_WEIGHT / (K + 1) times
+ * its place between the lowest and the highest cosine of the candidates. Ties go to the better
+ * lexical rank (absent counts as worst), then to the id.
+ */
+export function fuseHybrid(lists: readonly (readonly string[])[], cosines: Map<string, number>, k = HYBRID_K, weight = SEMANTIC_WEIGHT): string[] {
+  const score = new Map<string, number>();
+  const lexRank = new Map<string, number>();
+  for (const ids of lists) {
+    const seen = new Set<string>();
+    ids.forEach((id, i) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      score.set(id, (score.get(id) ?? 0) + 1 / (k + i + 1));
+      if (!lexRank.has(id)) lexRank.set(id, i);
+    });
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of cosines.values()) {
+    lo = Math.min(lo, c);
+    hi = Math.max(hi, c);
+  }
+  for (const [id, c] of cosines) score.set(id, (score.get(id) ?? 0) + (hi > lo ? (weight * (c - lo)) / (hi - lo) / (k + 1) : 0));
+  const rank = (id: string) => lexRank.get(id) ?? Infinity;
+  return [...score].sort((a, b) => b[1] - a[1] || rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([id]) => id);
 }
 
 export class TimeoutError extends Error {

@@ -6,16 +6,17 @@ import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
+import { getPapers } from '../store/papers.js';
 import { loadEmbedder, paperText } from './embedders/index.js';
 import type { Embedder } from './embedders/types.js';
 import { embedPending, type EmbedProgress, reindex } from './maintenance.js';
-import { CANDIDATES, EMBED_TIMEOUT_MS, LOAD_WAIT_MS, reciprocalRankFusion, semanticRanking, withTimeout } from './hybrid.js';
+import { CANDIDATES, EMBED_TIMEOUT_MS, fuseHybrid, LOAD_WAIT_MS, semanticScores, withTimeout } from './hybrid.js';
 import { type Hit, loadHits } from './hits.js';
 import { gracefulLexical } from './lexical-most.js';
 import { postgresLexical } from './lexical-postgres.js';
 import { sqliteLexical } from './lexical-sqlite.js';
 import { hasFilters, hasText, highlightTerms, type ParsedQuery, parseQuery, semanticText, type Sort } from './query.js';
-import { fuseSimilar, moreLikeThis } from './similar.js';
+import { fuseSimilar, moreLikeThis, textCosines } from './similar.js';
 import { type Segment, snippet } from './snippet.js';
 import type { LexicalBackend, Neighbour, VectorBackend } from './types.js';
 import { postgresVectors } from './vectors-postgres.js';
@@ -277,8 +278,7 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
       if (similarity === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical', lex.approximate === true, true);
       // When the lexical list went on past the papers with every word, those count once more: a
       // paper with some of the words that is also close in meaning would otherwise outrank them.
-      const lists = [lex.ids, ...(lex.allWords ? [lex.allWords] : []), semanticRanking(lex.ids.slice(0, CANDIDATES), sem.neighbours, similarity)];
-      const fused = reciprocalRankFusion(lists).map((f) => f.id);
+      const fused = fuseHybrid([lex.ids, ...(lex.allWords ? [lex.allWords] : [])], semanticScores(lex.ids.slice(0, CANDIDATES), sem.neighbours, similarity));
       const semanticOnly = fused.length - lex.ids.length;
       let ids = fused.slice(offset, offset + limit);
       // Past the fused candidates the list goes on with the rest of the lexical matches.
@@ -301,7 +301,14 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
           return [];
         }),
       ]);
-      const ids = fuseSimilar(Array.isArray(byMeaning) ? byMeaning : null, byWords, limit);
+      // With the built-in model, every candidate is compared with the paper word by word too.
+      const emb = await embedder();
+      let byText: Map<string, number> | undefined;
+      if (emb?.termWeights) {
+        const candidates = await getPapers(db.db, [...new Set([...(Array.isArray(byMeaning) ? byMeaning : []), ...byWords])]);
+        byText = textCosines(emb.termWeights, hit.paper, candidates);
+      }
+      const ids = fuseSimilar(Array.isArray(byMeaning) ? byMeaning : null, byWords, limit, byText);
       return { hits: await loadHits(db.db, ids), reason: ids.length ? null : typeof byMeaning === 'string' ? byMeaning : 'no similar papers yet' };
     },
 

@@ -1,10 +1,12 @@
 // Similar papers: the paper's nearest neighbours by meaning, fused (hybrid.ts, reciprocal rank) with
 // a "more like this" search by its words, as Lucene's MoreLikeThis does: its most distinctive words
-// (frequent in it, rare in the corpus) searched as "most of the words" (lexical-most.ts). On the
-// similar-papers evaluation the built-in model's neighbours alone fell below plain tf-idf cosine;
-// the fusion is above both (docs/results/2026-12-04-search-understands.md). Without vectors (the
+// (frequent in it, rare in the corpus) searched as "most of the words" (lexical-most.ts). With the
+// built-in model, the candidates of both lists are then compared with the paper word by word too
+// (tf-idf cosine over title and abstract, the model's IDFs), which adds a third vote: on the
+// similar-papers evaluation the neighbours alone fell below plain tf-idf cosine, the two lists
+// fused were a little above it, and the three clearly (docs/decisions/0050). Without vectors (the
 // model not trained yet, PostgreSQL without pgvector) the words alone answer.
-import { reciprocalRankFusion } from './hybrid.js';
+import { paperText } from './embedders/index.js';
 import { emptyQuery, STOP_WORDS, wordsOf } from './query.js';
 import type { LexicalBackend } from './types.js';
 
@@ -48,9 +50,51 @@ export async function moreLikeThis(lexical: LexicalBackend, paper: { id: string;
   return r.ids.filter((id) => id !== paper.id).slice(0, k);
 }
 
-/** Neighbours by meaning (null: none to be had) and by words, fused; the first `limit`. */
-export function fuseSimilar(byMeaning: string[] | null, byWords: string[], limit: number): string[] {
-  return reciprocalRankFusion(byMeaning ? [byMeaning, byWords] : [byWords])
-    .map((f) => f.id)
+/** RRF's constant for similar papers: the one of the paper (hybrid.ts). */
+const SIMILAR_K = 60;
+/** The neighbours by meaning count half as much as the words: alone they were the weakest (0050). */
+const MEANING_WEIGHT = 0.5;
+/** What the candidate closest in words adds, as a share of a first rank's 1 / (K + 1) (0050). */
+const TEXT_WEIGHT = 2;
+
+/** The tf-idf cosine of `paper` with each candidate, by the model's term weights (unit norm). */
+export function textCosines(
+  weights: (text: string) => Map<number, number>,
+  paper: { title: string; abstract: string },
+  candidates: Array<{ id: string; title: string; abstract: string }>,
+): Map<string, number> {
+  const q = weights(paperText(paper));
+  const out = new Map<string, number>();
+  for (const c of candidates) {
+    let s = 0;
+    for (const [t, w] of weights(paperText(c))) s += w * (q.get(t) ?? 0);
+    out.set(c.id, s);
+  }
+  return out;
+}
+
+/**
+ * Neighbours by meaning (null: none to be had) and by words, fused by weighted reciprocal rank;
+ * with `byText` (the candidates' tf-idf cosines), each adds TEXT_WEIGHT / (K + 1) times its place
+ * between the lowest and the highest cosine. The first `limit`.
+ */
+export function fuseSimilar(byMeaning: string[] | null, byWords: string[], limit: number, byText?: Map<string, number>): string[] {
+  const score = new Map<string, number>();
+  const add = (ids: string[], w: number) => {
+    ids.forEach((id, i) => {
+      score.set(id, (score.get(id) ?? 0) + w / (SIMILAR_K + i + 1));
+    });
+  };
+  if (byMeaning) add(byMeaning, MEANING_WEIGHT);
+  add(byWords, 1);
+  if (byText?.size) {
+    const vals = [...byText.values()];
+    const lo = Math.min(...vals);
+    const hi = Math.max(...vals);
+    for (const [id, c] of byText) if (score.has(id) && hi > lo) score.set(id, score.get(id)! + (TEXT_WEIGHT * (c - lo)) / (hi - lo) / (SIMILAR_K + 1));
+  }
+  return [...score]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([id]) => id)
     .slice(0, limit);
 }

@@ -16,18 +16,19 @@ describe.each(DIALECTS)('search web on %s', (dialect) => {
   afterEach(async () => t.close());
 
   it('answers /api/papers/search with Hugging Face-shaped items', async () => {
-    const res = await t.app.request('/api/papers/search?q=nash%20equilibrium&limit=3');
+    const res = await t.app.request('/api/papers/search?q=nash%20equilibrium&limit=4');
     expect(res.status).toBe(200);
     expect(res.headers.get('x-search-mode')).toBe('hybrid');
     const items = (await res.json()) as Array<Record<string, any>>;
-    expect(items).toHaveLength(3);
+    expect(items).toHaveLength(4);
     expect(items[0]).toMatchObject({
       paper: { id: expect.any(String), authors: expect.any(Array), title: expect.any(String), summary: expect.any(String), upvotes: expect.any(Number) },
       title: expect.any(String),
       summary: expect.any(String),
     });
-    // The fixture paper has both words in its abstract; RRF may put a paper that ranks well on
-    // both sides above it, but it stays in the top three, highlighted.
+    // Four papers have both words, the fixture paper fourth by words (in its abstract, the others
+    // in their titles). The fusion counts the papers with every word twice, so here the four stay
+    // first, and it is highlighted.
     const mine = items.find((i) => i.paper.id === '2501.01234');
     // Sorting by date ranks matches by words only (a ranking by meaning has no date order).
     const byDate = await t.app.request('/api/papers/search?q=nash%20-survey&sort=date');

@@ -5,7 +5,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { trainingPairs } from './contrastive.js';
 import { httpEmbedder } from './http.js';
-import { deserializeLsa, embedLsa, type LsaModel, serializeLsa } from './lsa.js';
+import { deserializeLsa, embedLsa, type LsaModel, serializeLsa, termWeights } from './lsa.js';
 import { trainLsaInWorker } from './lsa-train.js';
 import { type Embedder, UnsupportedEmbedderError } from './types.js';
 
@@ -20,6 +20,7 @@ export function lsaEmbedder(name: string, model: LsaModel): Embedder {
     async embed(texts) {
       return texts.map((t) => embedLsa(model, t));
     },
+    termWeights: (text) => termWeights(model, text),
   };
 }
 

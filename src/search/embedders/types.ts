@@ -6,6 +6,11 @@ export interface Embedder {
   readonly model: string;
   /** Unit-length vectors, one per text, in order. */
   embed(texts: string[], signal?: AbortSignal): Promise<Float32Array[]>;
+  /**
+   * A text's terms and their tf-idf weights (unit norm), for models that have them (the built-in
+   * one): similar papers compare the candidates' words with them (similar.ts).
+   */
+  termWeights?(text: string): Map<number, number>;
 }
 
 /** EMBEDDER names no kind of embedder we have, or one this machine cannot run. */
