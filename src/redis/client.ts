@@ -18,6 +18,8 @@ const RETRY_MS = 1000;
 interface Pending {
   resolve: (r: Reply) => void;
   reject: (e: Error) => void;
+  /** AUTH or SELECT: if refused, nothing after it on this connection may run. */
+  setup: boolean;
 }
 
 export class RedisClient {
@@ -65,19 +67,19 @@ export class RedisClient {
     // Written before any command, so they run first on this connection (RESP answers in order).
     const user = decodeURIComponent(this.url.username);
     const password = decodeURIComponent(this.url.password);
-    if (password) this.send(user ? ['AUTH', user, password] : ['AUTH', password]).catch(() => undefined);
+    if (password) this.send(user ? ['AUTH', user, password] : ['AUTH', password], true).catch(() => undefined);
     const db = this.url.pathname.replace(/^\//, '');
-    if (db && db !== '0') this.send(['SELECT', db]).catch(() => undefined);
+    if (db && db !== '0') this.send(['SELECT', db], true).catch(() => undefined);
   }
 
-  private send(args: Array<string | number>): Promise<Reply> {
+  private send(args: Array<string | number>, setup = false): Promise<Reply> {
     const parts = [`*${args.length}\r\n`];
     for (const a of args) {
       const s = String(a);
       parts.push(`$${Buffer.byteLength(s)}\r\n${s}\r\n`);
     }
     return new Promise<Reply>((resolve, reject) => {
-      this.pending.push({ resolve, reject });
+      this.pending.push({ resolve, reject, setup });
       this.socket!.ref(); // a pending command keeps the process alive; an idle connection does not
       this.socket!.write(parts.join(''));
       this.arm();
@@ -129,6 +131,7 @@ export class RedisClient {
       offset = parsed.end;
       const p = this.pending.shift();
       if (!p) continue;
+      if (parsed.value instanceof Error && p.setup) return this.drop(new RedisError(`redis ${this.where()}: ${parsed.value.message}`), true);
       if (parsed.value instanceof Error) p.reject(parsed.value);
       else p.resolve(parsed.value);
     }
