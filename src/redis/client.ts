@@ -56,8 +56,7 @@ export class RedisClient {
   private open() {
     const port = Number(this.url.port || 6379);
     const host = this.url.hostname.replace(/^\[|\]$/g, '');
-    const socket =
-      this.url.protocol === 'rediss:' ? tls.connect({ host, port, servername: host }) : net.connect({ host, port });
+    const socket = this.url.protocol === 'rediss:' ? tls.connect({ host, port, servername: host }) : net.connect({ host, port });
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.receive(chunk));
     socket.on('error', (e) => this.drop(new RedisError(`redis ${this.where()}: ${e.message}`), true));

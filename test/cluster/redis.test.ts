@@ -4,7 +4,7 @@
 // and counts in Redis again once it is back (decision 0052).
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FallbackLimitStore } from '../../src/auth/limit-store.js';
+import type { FallbackLimitStore } from '../../src/auth/limit-store.js';
 import { loadConfig } from '../../src/config.js';
 import { connect, type Db } from '../../src/db/connect.js';
 import { RedisClient } from '../../src/redis/client.js';
