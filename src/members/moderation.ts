@@ -27,7 +27,6 @@ export const MAX_REASON = 500;
  * checked before the action so that a refused reason leaves nothing half done.
  */
 export function parseReason(raw: string | undefined): { ok: true; reason: string } | { ok: false; message: string } {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
   const reason = (raw ?? '').replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
   if (reason.length > MAX_REASON) return { ok: false, message: `A reason is at most ${MAX_REASON} characters (this one has ${reason.length}).` };
   return { ok: true, reason };
