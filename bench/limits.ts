@@ -1,5 +1,5 @@
 // The cost of one counted rate-limit hit where several instances can share it: the PostgreSQL
-// table (store/ratelimits.ts) against Redis (store/ratelimits-redis.ts), each beside its own floor
+// table (store/ratelimits.ts) against Redis (redis/limit-store.ts), each beside its own floor
 // (`select 1` on the same pool, `PING` on the same connection), in one run on loopback. Bounded:
 // a fixed number of hits over a fixed set of keys, one after another, then `--parallel` at once,
 // the cases taking turns in rounds.
@@ -14,7 +14,7 @@ import { connect } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { RedisClient } from '../src/redis/client.js';
 import { DbLimitStore } from '../src/store/ratelimits.js';
-import { RedisLimitStore } from '../src/store/ratelimits-redis.js';
+import { RedisLimitStore } from '../src/redis/limit-store.js';
 
 export default async function limits(argv: string[]) {
   const { values } = parseArgs({

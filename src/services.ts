@@ -12,7 +12,7 @@ import { recommenderFor } from './recommend/index.js';
 import { searchFor } from './search/index.js';
 import { RedisClient } from './redis/client.js';
 import { DbLimitStore } from './store/ratelimits.js';
-import { RedisLimitStore } from './store/ratelimits-redis.js';
+import { RedisLimitStore } from './redis/limit-store.js';
 import { PageCache } from './web/cache.js';
 import { Metrics } from './web/metrics.js';
 import type { AppDeps } from './web/deps.js';

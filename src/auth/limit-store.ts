@@ -1,6 +1,6 @@
 // Where the counts of rate limits live. In this process's memory for one instance (SQLite serves
 // from one process), in the database every instance shares (store/ratelimits.ts, chosen for
-// PostgreSQL by services.ts), or in Redis when REDIS_URL is set (store/ratelimits-redis.ts):
+// PostgreSQL by services.ts), or in Redis when REDIS_URL is set (redis/limit-store.ts):
 // behind a balancer, a client would otherwise get one budget per instance (decisions 0046, 0052).
 
 /** A failure record of the log-in throttle: how many, the last one, and the delay it imposes. */

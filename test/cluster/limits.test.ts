@@ -1,5 +1,5 @@
 // Rate limits shared by every instance on one database (store/ratelimits.ts) or one Redis
-// (store/ratelimits-redis.ts, REDIS_URL): the log-in throttle and the API quotas count one budget
+// (redis/limit-store.ts, REDIS_URL): the log-in throttle and the API quotas count one budget
 // per client across instances, and behind a proxy the client is the one X-Forwarded-For names
 // under TRUST_PROXY. Each store runs on both engines here; serve uses the database's on
 // PostgreSQL (on SQLite one process serves, and counts in memory) and Redis whenever REDIS_URL is set.
@@ -11,7 +11,7 @@ import { connect, type Db } from '../../src/db/connect.js';
 import { RedisClient } from '../../src/redis/client.js';
 import { buildServices } from '../../src/services.js';
 import { DbLimitStore } from '../../src/store/ratelimits.js';
-import { RedisLimitStore } from '../../src/store/ratelimits-redis.js';
+import { RedisLimitStore } from '../../src/redis/limit-store.js';
 import { createApp } from '../../src/web/app.js';
 import { DIALECTS, openTestDb, PG_ADMIN_URL } from '../harness/db.js';
 import { TEST_REDIS_URL, uniquePrefix } from '../harness/redis.js';

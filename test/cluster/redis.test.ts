@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { connect, type Db } from '../../src/db/connect.js';
 import { RedisClient } from '../../src/redis/client.js';
 import { buildServices } from '../../src/services.js';
-import { REDIS_PREFIX } from '../../src/store/ratelimits-redis.js';
+import { REDIS_PREFIX } from '../../src/redis/limit-store.js';
 import { createApp } from '../../src/web/app.js';
 import { DIALECTS, openTestDb } from '../harness/db.js';
 import { redisProxy, TEST_REDIS_URL, uniqueClient } from '../harness/redis.js';

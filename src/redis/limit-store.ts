@@ -4,7 +4,7 @@
 // once never lose a hit. Windows are fixed and judged by the caller's clock, as in the database
 // store; the key's expiry only lets Redis forget what has run out.
 import type { Failures, LimitStore } from '../auth/limit-store.js';
-import type { RedisClient, Reply } from '../redis/client.js';
+import type { RedisClient, Reply } from './client.js';
 
 /** Every key starts with this, so that one Redis can hold other things (and tests their own prefix). */
 export const REDIS_PREFIX = 'dailypapers:limit:';
