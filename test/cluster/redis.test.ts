@@ -48,6 +48,10 @@ describe.each(DIALECTS)('two instances on one %s database with REDIS_URL', (dial
   // Every request comes through the same proxy (the socket peer); X-Forwarded-For names the client.
   const get = (i: number, client: string) =>
     apps[i % 2]!.request('/api/papers', { headers: { 'x-forwarded-for': client } }, { incoming: { socket: { remoteAddress: '10.0.0.1' } } });
+  const localGauge = async (i: number) => {
+    const text = await (await apps[i]!.request('/metrics', {}, { incoming: { socket: { remoteAddress: '127.0.0.1' } } })).text();
+    return /^dailypapers_rate_limits_local (\d)$/m.exec(text)?.[1];
+  };
   const statuses = async (client: string, order: number[]) => {
     const out = [];
     for (const i of order) out.push((await get(i, client)).status);
@@ -69,6 +73,7 @@ describe.each(DIALECTS)('two instances on one %s database with REDIS_URL', (dial
     // No request fails; each instance now gives the client a budget of its own.
     expect(await statuses(client, [0, 1, 0, 1, 0, 1, 0, 1])).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
     for (const d of instances) expect((d.limiter.store as FallbackLimitStore).isDegraded).toBe(true);
+    expect(await localGauge(0)).toBe('1'); // /metrics tells the operator
     const warned = logs.filter((l) => l.msg.startsWith('rate limits: Redis does not answer'));
     expect(warned).toHaveLength(2); // once per instance, not once per request
     expect(warned.every((l) => l.level === 40)).toBe(true);
@@ -84,6 +89,7 @@ describe.each(DIALECTS)('two instances on one %s database with REDIS_URL', (dial
     }
     expect(first).toBe(200);
     expect(logs.filter((l) => l.msg === 'rate limits: counting in Redis again')).toHaveLength(2);
+    expect(await localGauge(1)).toBe('0');
     // The shared budget holds again: the client counted before the outage still has its two hits.
     expect(await statuses(client, [0, 1])).toEqual([200, 429]);
   });
