@@ -6,8 +6,9 @@
 // folders at once. Afterwards: every acknowledged write is in the database, vote counts equal the
 // votes, each subscriber got exactly one digest.
 //
-//   npm run bench -- cluster [--seconds 60] [--concurrency 48] [--database postgres://.../test] [--pg-restart]
+//   npm run bench -- cluster [--seconds 60] [--concurrency 48] [--database postgres://.../test] [--pg-restart] [--redis redis://127.0.0.1:6379]
 //
+// With --redis the instances count their rate limits there (REDIS_URL) instead of in the database.
 // BENCH_NODE_ARGS are the instances' node flags (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see
 // where their time goes; the killed instance writes no profile).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -40,7 +41,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export default async function cluster(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: { seconds: { type: 'string' }, concurrency: { type: 'string' }, database: { type: 'string' }, 'pg-restart': { type: 'boolean' } },
+    options: {
+      seconds: { type: 'string' },
+      concurrency: { type: 'string' },
+      database: { type: 'string' },
+      'pg-restart': { type: 'boolean' },
+      redis: { type: 'string' },
+    },
   });
   const seconds = Number(values.seconds ?? 60);
   const concurrency = Number(values.concurrency ?? 48);
@@ -80,6 +87,7 @@ export default async function cluster(argv: string[]) {
       SMTP_URL: smtp.url,
       DIGEST_RATE: '0',
       LOG_LEVEL: 'warn', // a line per request would be the bench's largest cost on two shared cores
+      ...(values.redis ? { REDIS_URL: values.redis } : {}),
     });
     const start = async (i: number) => {
       const log = openSync(path.join(dirs[i]!, `serve-${Date.now()}.log`), 'a');

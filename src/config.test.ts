@@ -37,6 +37,7 @@ describe('loadConfig', () => {
     [{ SMTP_URL: 'http://user:hunter2@mail' }, 'SMTP_URL must start with smtp://'],
     [{ EMBEDDER: 'gpt' }, "EMBEDDER 'gpt'"],
     [{ BASE_URL: 'not a url' }, "BASE_URL 'not a url' is not a valid URL"],
+    [{ REDIS_URL: '127.0.0.1:6379' }, 'REDIS_URL must look like redis://'],
   ])('rejects %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -45,6 +46,13 @@ describe('loadConfig', () => {
   it('never echoes a password', () => {
     expect(() => loadConfig({ SMTP_URL: 'http://user:hunter2@mail' })).not.toThrow(/hunter2/);
     expect(redact('postgres://u:secret@h:5432/d')).toBe('postgres://u:***@h:5432/d');
+    expect(() => loadConfig({ REDIS_URL: 'http://:hunter2@cache' })).toThrow('http://:***@cache');
+    expect(redact('redis://:secret@h:6379/1')).toBe('redis://:***@h:6379/1');
+  });
+
+  it('reads REDIS_URL (unset by default)', () => {
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'rediss://u:p@cache.internal:6380/2' }).redisUrl).toBe('rediss://u:p@cache.internal:6380/2');
   });
 });
 

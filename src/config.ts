@@ -44,6 +44,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Bearer token that opens /metrics to a scraper that is not on loopback. */
   metricsToken: string | undefined;
+  /** Redis shared by the instances for their rate limits (decision 0052); else the database or memory. */
+  redisUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +77,7 @@ export const CONFIG_VARIABLES = [
   'FEATURE_MIN_UPVOTES',
   'TRUST_PROXY',
   'METRICS_TOKEN',
+  'REDIS_URL',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
@@ -138,6 +141,10 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
   const metricsToken = get('METRICS_TOKEN');
   if (metricsToken !== undefined && metricsToken.length < 16)
     throw new ConfigError('METRICS_TOKEN must be at least 16 characters (use a random value, e.g. openssl rand -hex 24)');
+  const redisUrl = get('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^/]/.test(redisUrl))
+    throw new ConfigError(`REDIS_URL must look like redis://[user:password@]host[:port][/db] (or rediss:// for TLS), got '${redact(redisUrl)}'`);
+  if (redisUrl !== undefined) parseUrl('REDIS_URL', redisUrl);
   return {
     database: parseDatabaseUrl(get('DATABASE_URL') ?? `sqlite:${path.join(dataDir, 'dailypapers.db')}`, cwd),
     port,
@@ -165,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
     featureMinUpvotes: Number(featureMin),
     trustProxy,
     metricsToken,
+    redisUrl,
   };
 }
 
@@ -207,7 +215,7 @@ function parseUrl(name: string, value: string): string {
 
 /** Hides the password of a URL before it reaches a message or a log. */
 export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+  return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 }
 
 /**

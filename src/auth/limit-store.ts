@@ -1,7 +1,7 @@
 // Where the counts of rate limits live. In this process's memory for one instance (SQLite serves
-// from one process), or in the database every instance shares (store/ratelimits.ts, chosen for
-// PostgreSQL by services.ts): behind a balancer, a client would otherwise get one budget per
-// instance (decision 0046).
+// from one process), in the database every instance shares (store/ratelimits.ts, chosen for
+// PostgreSQL by services.ts), or in Redis when REDIS_URL is set (redis/limit-store.ts):
+// behind a balancer, a client would otherwise get one budget per instance (decisions 0046, 0052).
 
 /** A failure record of the log-in throttle: how many, the last one, and the delay it imposes. */
 export interface Failures {
@@ -23,6 +23,8 @@ export interface LimitStore {
   forget(key: string): Promise<void>;
   /** Forgets every count (tests start each case from a clean slate). */
   reset(): Promise<void>;
+  /** Lets go of a connection the store holds, if any. */
+  close?(): void;
 }
 
 /** Bounded: past this many keys, windows and records that have ended are dropped. */
@@ -73,5 +75,62 @@ export class MemoryLimitStore implements LimitStore {
   async reset() {
     this.windows.clear();
     this.records.clear();
+  }
+}
+
+/**
+ * Counts in `shared` (Redis) and, while it does not answer, in `local` (this process's memory):
+ * limits then hold per instance instead of across instances, rather than refusing everyone or
+ * letting everyone through (decision 0052). `onChange` hears when that starts and ends, once each.
+ */
+export class FallbackLimitStore implements LimitStore {
+  private degraded = false;
+
+  constructor(
+    private readonly shared: LimitStore,
+    private readonly local: LimitStore,
+    private readonly onChange: (degraded: boolean, error?: Error) => void,
+  ) {}
+
+  /** True while the shared store does not answer and counts stay in this process. */
+  get isDegraded() {
+    return this.degraded;
+  }
+
+  hit(key: string, windowMs: number, now: number) {
+    return this.either((s) => s.hit(key, windowMs, now));
+  }
+  failures(keys: string[], now: number, forgetAfterMs: number) {
+    return this.either((s) => s.failures(keys, now, forgetAfterMs));
+  }
+  fail(key: string, now: number, forgetAfterMs: number, delay: (count: number) => number) {
+    return this.either((s) => s.fail(key, now, forgetAfterMs, delay));
+  }
+  forget(key: string) {
+    return this.either((s) => s.forget(key));
+  }
+  async reset() {
+    await this.local.reset();
+    await this.either((s) => s.reset());
+  }
+  close() {
+    this.shared.close?.();
+  }
+
+  private async either<T>(op: (s: LimitStore) => Promise<T>): Promise<T> {
+    try {
+      const r = await op(this.shared);
+      if (this.degraded) {
+        this.degraded = false;
+        this.onChange(false);
+      }
+      return r;
+    } catch (e) {
+      if (!this.degraded) {
+        this.degraded = true;
+        this.onChange(true, e as Error);
+      }
+      return op(this.local);
+    }
   }
 }

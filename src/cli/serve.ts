@@ -83,6 +83,7 @@ export const serveCommand: Command = {
     });
     clearTimeout(force);
     await stopped;
+    services.limiter.store.close?.();
     await db.close();
     return 0;
   },

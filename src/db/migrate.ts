@@ -49,6 +49,8 @@ export const MIGRATIONS: Record<string, Step> = {
 };
 
 const TABLE = 'schema_migration';
+/** How long a process waits for another that is migrating the same SQLite file. */
+const SQLITE_WAIT_MS = 10 * 60_000;
 const LOCK_TABLE = 'schema_migration_lock';
 
 function provider(dialect: Dialect): MigrationProvider {
@@ -102,10 +104,42 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
     );
   }
   if (state.pending.length === 0) return [];
-  const { error, results } = await migrator(db, dialect).migrateToLatest();
+  const { error, results } =
+    dialect === 'sqlite' ? await sqliteExclusively(db, () => migrator(db, dialect).migrateToLatest()) : await migrator(db, dialect).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new SchemaError(`migration ${failed ?? '?'} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Runs `work` (the migrator) inside one `BEGIN IMMEDIATE` transaction on SQLite's one connection.
+ * Kysely's SQLite migrator takes no lock and no transaction (its adapter has no transactional
+ * DDL), so two processes starting on one fresh file both applied the first migrations and one
+ * failed on "table already exists"; a crash midway left a half-applied migration. The write lock
+ * taken at BEGIN makes the others wait (busy_timeout, then again, up to SQLITE_WAIT_MS); when they
+ * get it the migrator reads the migrations table anew and finds nothing left to apply. A run that
+ * fails rolls back whole, leaving the schema as it was before it. PostgreSQL's migrator has its own advisory lock and transaction.
+ */
+async function sqliteExclusively<T extends { error?: unknown }>(db: Kysely<Database>, work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + SQLITE_WAIT_MS;
+  for (;;) {
+    try {
+      await sql`begin immediate`.execute(db);
+      break;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline)
+        throw new SchemaError(`could not lock the database to migrate it: ${(e as Error).message} (is another process migrating it?)`);
+    }
+  }
+  let result: T;
+  try {
+    result = await work();
+  } catch (e) {
+    await sql`rollback`.execute(db);
+    throw e;
+  }
+  await sql.raw(result.error ? 'rollback' : 'commit').execute(db);
+  return result;
 }

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { RateLimiter } from '../auth/ratelimit.js';
 import type { Database } from '../db/schema.js';
 import { CommentBoundError, renderComment } from '../markdown/render.js';
-import { recordModeration } from './moderation.js';
+import { parseReason, recordModeration } from './moderation.js';
 import {
   addComment,
   type Comment,
@@ -91,8 +91,9 @@ export async function editableComment(db: Kysely<Database>, user: User, id: numb
 export type CommentAction = 'edit' | 'delete' | 'hide' | 'unhide';
 
 /**
- * Edit or delete (the author), hide or unhide (moderators and admins). The outcome carries the
- * comment as it was, when there is one (an edit refused for its text is shown again with it).
+ * Edit or delete (the author), hide or unhide (moderators and admins, with an optional reason for
+ * the moderation log). The outcome carries the comment as it was, when there is one (an edit
+ * refused for its text is shown again with it).
  */
 export async function changeComment(
   db: Kysely<Database>,
@@ -100,6 +101,7 @@ export async function changeComment(
   id: number,
   action: CommentAction,
   body = '',
+  reason?: string,
 ): Promise<CommentOutcome<Comment> & { comment?: Comment }> {
   const found = await getComment(db, id);
   if (!found) return { kind: 'refused', status: 404, message: 'No such comment.' };
@@ -107,6 +109,8 @@ export async function changeComment(
   if (problem) return { kind: 'refused', status: 400, message: problem, comment: found };
   if ((action === 'hide' || action === 'unhide') && !isStaff(user))
     return { kind: 'refused', status: 403, message: 'Only moderators can hide comments.', comment: found };
+  const why = parseReason(reason);
+  if (!why.ok) return { kind: 'refused', status: 400, message: why.message, comment: found };
   const html = action === 'edit' ? rendered(body) : null;
   if (html?.kind === 'refused') return { ...html, comment: found };
   const done = await refusing(async () => {
@@ -114,7 +118,7 @@ export async function changeComment(
     else if (action === 'delete') await deleteComment(db, id, user.id);
     else {
       await setCommentHidden(db, id, user.id, action === 'hide');
-      await recordModeration(db, user, action === 'hide' ? 'hid comment' : 'restored comment', { kind: 'comment', id, label: found.paperId });
+      await recordModeration(db, user, action === 'hide' ? 'hid comment' : 'restored comment', { kind: 'comment', id, label: found.paperId }, why.reason);
     }
     return found;
   });

@@ -18,6 +18,20 @@ export type ModerationAction =
   | 'approved claim'
   | 'rejected claim';
 
+/** The longest reason a moderator may give; forms say so with maxlength too. */
+export const MAX_REASON = 500;
+
+/**
+ * A moderator's optional reason as the logs keep it: one line (runs of white space, line breaks
+ * and control characters become one space), trimmed; an error when it is longer than MAX_REASON,
+ * checked before the action so that a refused reason leaves nothing half done.
+ */
+export function parseReason(raw: string | undefined): { ok: true; reason: string } | { ok: false; message: string } {
+  const reason = (raw ?? '').replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+  if (reason.length > MAX_REASON) return { ok: false, message: `A reason is at most ${MAX_REASON} characters (this one has ${reason.length}).` };
+  return { ok: true, reason };
+}
+
 export function recordModeration(
   db: Kysely<Database>,
   actor: User,
@@ -31,6 +45,6 @@ export function recordModeration(
     subjectKind: subject.kind,
     subjectId: String(subject.id),
     subjectLabel: subject.label ?? '',
-    reason: reason.slice(0, 500),
+    reason: reason.slice(0, MAX_REASON), // parseReason() refused longer ones before the action
   });
 }

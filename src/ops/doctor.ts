@@ -10,6 +10,7 @@ import { DIGEST_JOB, parseDigestSchedule } from '../digests/job.js';
 import { HARVEST_JOB } from '../jobs/harvest.js';
 import { parseSchedule } from '../jobs/schedule.js';
 import { verifySmtp } from '../mail/transport.js';
+import { RedisClient } from '../redis/client.js';
 import { digestQueue, pgvectorState, pingDatabase, schemaHealth } from '../store/health.js';
 import { getJob } from '../store/jobs.js';
 
@@ -65,6 +66,7 @@ export async function checkConfig(config: Config): Promise<Check[]> {
       out.push({ name: 'smtp', level: 'problem', detail: `${redact(config.smtpUrl)}: ${(e as Error).message}` });
     }
   }
+  if (config.redisUrl) out.push(await checkRedis(config.redisUrl));
   try {
     const s = await statfs(config.dataDir);
     const free = s.bavail * s.bsize;
@@ -78,6 +80,23 @@ export async function checkConfig(config: Config): Promise<Check[]> {
     out.push({ name: 'disk', level: 'problem', detail: `DATA_DIR ${config.dataDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
   }
   return out;
+}
+
+/** REDIS_URL answers PING: while it does not, each instance counts rate limits on its own (decision 0052). */
+async function checkRedis(url: string): Promise<Check> {
+  const redis = new RedisClient(url, 3000);
+  try {
+    const pong = await redis.command(['PING']);
+    return { name: 'redis', level: 'ok', detail: `${redact(url)} answers (${String(pong)}): rate limits count there` };
+  } catch (e) {
+    return {
+      name: 'redis',
+      level: 'problem',
+      detail: `${redact(url)}: ${(e as Error).message}; each instance counts rate limits on its own until it answers`,
+    };
+  } finally {
+    redis.close();
+  }
 }
 
 /** Checks of the open database: it answers, its schema, pgvector, and the jobs' state. */

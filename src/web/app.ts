@@ -48,7 +48,7 @@ export function createApp(deps: AppDeps): Hono {
   // (the database answers and its schema is ours), metrics.
   r.get('/healthz', 'anyone', (c) => c.json({ status: 'ok' }));
   r.get('/readyz', 'anyone', (c) => readiness(c, deps));
-  r.get('/metrics', 'operator', metricsHandler(metrics, { db: deps.db, pageCache: deps.pageCache }));
+  r.get('/metrics', 'operator', metricsHandler(metrics, { db: deps.db, pageCache: deps.pageCache, limits: deps.limiter.store }));
 
   // Every other request: security headers, a bounded body, cross-site refusal, its member.
   app.use('*', securityHeaders(names.https));

@@ -7,6 +7,7 @@
 // token (Prometheus' `authorization` scrape setting). Request counts and memory tell an outsider
 // about load and users, so by default nobody else.
 import type { Context, MiddlewareHandler } from 'hono';
+import { FallbackLimitStore, type LimitStore } from '../auth/limit-store.js';
 import { isLoopback } from '../auth/proxy.js';
 import { safeEqual } from '../auth/secrets.js';
 import type { Config } from '../config.js';
@@ -25,6 +26,8 @@ const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 export interface MetricsSources {
   db: Db;
   pageCache?: PageCache | undefined;
+  /** Where the rate limits count; a Redis that does not answer shows as counting locally. */
+  limits?: LimitStore | undefined;
 }
 
 export class Metrics {
@@ -55,7 +58,7 @@ export class Metrics {
     this.jobRuns.set(key, (this.jobRuns.get(key) ?? 0) + 1);
   };
 
-  async render({ db, pageCache }: MetricsSources): Promise<string> {
+  async render({ db, pageCache, limits }: MetricsSources): Promise<string> {
     const out: string[] = [];
     const metric = (name: string, type: string, help: string, lines: string[]) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines);
     metric(
@@ -103,6 +106,10 @@ export class Metrics {
         ]);
       }
     }
+    if (limits instanceof FallbackLimitStore)
+      metric('dailypapers_rate_limits_local', 'gauge', '1 while REDIS_URL does not answer and this instance counts rate limits on its own.', [
+        `dailypapers_rate_limits_local ${limits.isDegraded ? 1 : 0}`,
+      ]);
     const pool = db.pool?.();
     if (pool) {
       metric('dailypapers_db_pool_connections', 'gauge', 'PostgreSQL connections of this instance, by state.', [

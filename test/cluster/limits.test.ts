@@ -1,31 +1,68 @@
-// Rate limits shared by every instance on one database (store/ratelimits.ts): the log-in throttle
-// and the API quotas count one budget per client across instances, and behind a proxy the client
-// is the one X-Forwarded-For names under TRUST_PROXY. The store runs on both engines here; serve
-// uses it on PostgreSQL (on SQLite one process serves, and counts in memory).
+// Rate limits shared by every instance on one database (store/ratelimits.ts) or one Redis
+// (redis/limit-store.ts, REDIS_URL): the log-in throttle and the API quotas count one budget
+// per client across instances, and behind a proxy the client is the one X-Forwarded-For names
+// under TRUST_PROXY. Each store runs on both engines here; serve uses the database's on
+// PostgreSQL (on SQLite one process serves, and counts in memory) and Redis whenever REDIS_URL is set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LimitStore } from '../../src/auth/limit-store.js';
 import { LIMITS, LOGIN_THROTTLE, RateLimiter } from '../../src/auth/ratelimit.js';
 import { loadConfig } from '../../src/config.js';
 import { connect, type Db } from '../../src/db/connect.js';
+import { RedisClient } from '../../src/redis/client.js';
 import { buildServices } from '../../src/services.js';
 import { DbLimitStore } from '../../src/store/ratelimits.js';
+import { RedisLimitStore } from '../../src/redis/limit-store.js';
 import { createApp } from '../../src/web/app.js';
 import { DIALECTS, openTestDb, PG_ADMIN_URL } from '../harness/db.js';
+import { TEST_REDIS_URL, uniquePrefix } from '../harness/redis.js';
 
-describe.each(DIALECTS)('limits counted in the %s database', (dialect) => {
-  let t: Awaited<ReturnType<typeof openTestDb>>;
-  let other: Db;
+/** Two instances' stores over one shared place: a database of the dialect, or Redis. */
+const SHARED: Array<[string, () => Promise<{ stores: [LimitStore, LimitStore]; close(): Promise<void> }>]> = [
+  ...DIALECTS.map((dialect): (typeof SHARED)[number] => [
+    `the ${dialect} database`,
+    async () => {
+      const t = await openTestDb(dialect);
+      const other = await connect(t.test.config);
+      return {
+        stores: [new DbLimitStore(t.db.db), new DbLimitStore(other.db)],
+        async close() {
+          await other.close();
+          await t.close();
+        },
+      };
+    },
+  ]),
+  [
+    'Redis',
+    async () => {
+      const prefix = uniquePrefix();
+      const stores: [RedisLimitStore, RedisLimitStore] = [
+        new RedisLimitStore(new RedisClient(TEST_REDIS_URL), prefix),
+        new RedisLimitStore(new RedisClient(TEST_REDIS_URL), prefix),
+      ];
+      return {
+        stores,
+        async close() {
+          await stores[0].reset();
+          for (const s of stores) s.close();
+        },
+      };
+    },
+  ],
+];
+
+describe.each(SHARED)('limits counted in %s', (_name, open) => {
+  let shared: Awaited<ReturnType<(typeof SHARED)[number][1]>>;
   const clock = { t: 1_000_000 };
   let a: RateLimiter;
   let b: RateLimiter;
   beforeAll(async () => {
-    t = await openTestDb(dialect);
-    other = await connect(t.test.config);
-    a = new RateLimiter(LIMITS, () => clock.t, LOGIN_THROTTLE, new DbLimitStore(t.db.db));
-    b = new RateLimiter(LIMITS, () => clock.t, LOGIN_THROTTLE, new DbLimitStore(other.db));
+    shared = await open();
+    a = new RateLimiter(LIMITS, () => clock.t, LOGIN_THROTTLE, shared.stores[0]);
+    b = new RateLimiter(LIMITS, () => clock.t, LOGIN_THROTTLE, shared.stores[1]);
   });
   afterAll(async () => {
-    await other.close();
-    await t.close();
+    await shared.close();
   });
 
   it('counts one window across instances, and starts a new one when it ends', async () => {

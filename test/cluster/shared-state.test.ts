@@ -67,12 +67,10 @@ describe.each(DIALECTS)('two instances on one %s database, SECRET unset', (diale
     // A's folder still holds the secret an older version generated there: it is moved in.
     const dirA = dir();
     writeFileSync(path.join(dirA, 'secret'), 'secret-from-an-older-version\n');
-    // A starts first and moves the old secret in; on PostgreSQL, B and C then start at once and
-    // must agree with it and with each other (on SQLite, one after the other, as two processes
-    // on one file would: migrations on SQLite take no lock across processes).
+    // A starts first and moves the old secret in; B and C then start at once and must agree with
+    // it and with each other (on SQLite, the second to migrate waits for the first's write lock).
     a = await instance(db.url, dirA, smtp.url);
-    if (dialect === 'postgres') [b, c] = await Promise.all([instance(db.url, dir(), smtp.url), instance(db.url, dir(), smtp.url)]);
-    else [b, c] = [await instance(db.url, dir(), smtp.url), await instance(db.url, dir(), smtp.url)];
+    [b, c] = await Promise.all([instance(db.url, dir(), smtp.url), instance(db.url, dir(), smtp.url)]);
     await seedPapers(a.db.db, [{ id: PAPER, day: DAY, upvotes: 0, title: 'Paper One', categories: ['cs.CL'] }]);
   });
   afterAll(async () => {

@@ -8,6 +8,7 @@ import { connect, type Db } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { runCli, startCli } from '../harness/cli.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../harness/db.js';
+import { TEST_REDIS_URL } from '../harness/redis.js';
 import { startSmtp } from '../harness/smtp.js';
 import { seedPapers } from '../digests/helpers.js';
 
@@ -28,19 +29,22 @@ describe.each(DIALECTS)('doctor, backup and restore (%s)', (dialect) => {
   });
 
   it('doctor: exit 1 with a line per problem, exit 0 once they are fixed', async () => {
-    // A fresh, unmigrated database and an SMTP server that is not there.
-    const bad = await runCli(['doctor'], { ...env, SMTP_URL: 'smtp://127.0.0.1:9' });
+    // A fresh, unmigrated database, and an SMTP server and a Redis that are not there.
+    const bad = await runCli(['doctor'], { ...env, SMTP_URL: 'smtp://127.0.0.1:9', REDIS_URL: 'redis://:hidden@127.0.0.1:9' });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^problem smtp: smtp:\/\/127\.0\.0\.1:9: .*ECONNREFUSED/m);
+    expect(bad.stdout).toMatch(/^problem redis: redis:\/\/:\*\*\*@127\.0\.0\.1:9: .*ECONNREFUSED.*counts rate limits on its own/m);
+    expect(bad.stdout).not.toContain('hidden');
     expect(bad.stdout).toMatch(/^problem schema: \d+ migration\(s\) pending .*run 'dailypapers migrate'/m);
-    expect(bad.stdout).toMatch(/^2 problem\(s\)$/m);
+    expect(bad.stdout).toMatch(/^3 problem\(s\)$/m);
 
     await migrateToLatest(db.db, db.dialect);
     if (dialect === 'postgres') await sql`create extension if not exists vector`.execute(db.db);
     const smtp = await startSmtp();
     try {
-      const good = await runCli(['doctor'], { ...env, SMTP_URL: smtp.url });
+      const good = await runCli(['doctor'], { ...env, SMTP_URL: smtp.url, REDIS_URL: TEST_REDIS_URL });
       expect(good.stdout).toMatch(/^ok {6}schema: /m);
+      expect(good.stdout).toMatch(/^ok {6}redis: .* answers \(PONG\)/m);
       expect(good.stdout).toMatch(/^ok {6}smtp: .* answers$/m);
       expect(good.stdout).toMatch(/^ok {6}disk: .* GiB free$/m);
       expect(good.stdout).toMatch(/^ok {6}digests: 0 pending/m);

@@ -13,6 +13,7 @@ import { ErrorPage } from './errors.js';
 import { Layout } from './layout.js';
 import { currentMember, isStaff } from '../middleware/context.js';
 import { CsrfField } from './components/account.js';
+import { InlineReason } from './components/reason.js';
 
 export interface PaperPageProps {
   paper: Paper;
@@ -66,7 +67,7 @@ export function PaperPage(props: PaperPageProps) {
             )}
             {!f && isStaff(me.user) ? (
               <form method="post" action={`/papers/${paper.id}/feature`} class="inline">
-                <CsrfField />{' '}
+                <CsrfField /> <InlineReason />{' '}
                 <button class="btn" type="submit" title="Feature it in today's Daily feed (a moderator's pick)">
                   Feature
                 </button>

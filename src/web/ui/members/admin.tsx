@@ -7,24 +7,35 @@ import { recentComments } from '../../../store/comments.js';
 import { addOrgMember, createOrg, getOrg, ORG_NAME, orgPapers, unclaimedOrgs } from '../../../store/orgs.js';
 import { unfeature } from '../../../store/submissions.js';
 import { getUser, getUserByName, listUsers, type Role, setRole, setSuspended, type User } from '../../../store/users.js';
-import { recordModeration } from '../../../members/moderation.js';
+import { parseReason, recordModeration } from '../../../members/moderation.js';
 import { listModeration } from '../../../store/moderation.js';
 import { CsrfField } from '../components/account.js';
+import { InlineReason, ReasonField } from '../components/reason.js';
 import { ModerationTable } from '../moderation.js';
-import { type Fields, forbidden, type Members, Notice, notFound, Page, readForm, userOf } from './kit.js';
+import { badRequest, type Fields, forbidden, type Members, Notice, notFound, Page, readForm, userOf } from './kit.js';
 
-/** The acting member and the POSTed form, or the 403 of a bad CSRF token. */
-async function acting(c: Context, m: Members): Promise<{ user: User; f: Fields } | Response> {
+/**
+ * The acting member, the POSTed form and the reason it gives (members/moderation.ts parseReason),
+ * or the 403 of a bad CSRF token, or the 400 of a reason too long.
+ */
+async function acting(c: Context, m: Members): Promise<{ user: User; f: Fields; reason: string } | Response> {
   const f = await readForm(c, m);
-  return f instanceof Response ? f : { user: userOf(c), f };
+  if (f instanceof Response) return f;
+  const why = parseReason(f.reason);
+  return why.ok ? { user: userOf(c), f, reason: why.reason } : badRequest(c, why.message);
 }
 
-const Post = (p: { action: string; label: string; fields?: Record<string, string> }) => (
+const Post = (p: { action: string; label: string; fields?: Record<string, string>; reason?: boolean }) => (
   <form method="post" action={p.action} class="inline">
     <CsrfField />
     {Object.entries(p.fields ?? {}).map(([k, v]) => (
       <input type="hidden" name={k} value={v} />
     ))}
+    {p.reason ? (
+      <>
+        <InlineReason />{' '}
+      </>
+    ) : null}
     <button class="linklike" type="submit">
       {p.label}
     </button>
@@ -57,6 +68,7 @@ export function adminPages(m: Members) {
           <CsrfField />
           <label for="paper">arXiv id</label>
           <input id="paper" name="paperId" required maxlength={40} />
+          <ReasonField id="remove-reason" />
           <button class="btn" type="submit">
             Remove from the feeds
           </button>
@@ -80,9 +92,9 @@ export function adminPages(m: Members) {
                   {x.deleted ? (
                     'deleted'
                   ) : x.hidden ? (
-                    <Post action={`/comments/${x.id}/unhide`} label="unhide" />
+                    <Post action={`/comments/${x.id}/unhide`} label="unhide" reason />
                   ) : (
-                    <Post action={`/comments/${x.id}/hide`} label="hide" />
+                    <Post action={`/comments/${x.id}/hide`} label="hide" reason />
                   )}
                 </td>
               </tr>
@@ -98,7 +110,7 @@ export function adminPages(m: Members) {
                   <li>
                     {x.username} claims to be {x.authorName} of <a href={`/papers/${x.paperId}`}>{x.paperId}</a>{' '}
                     <Post action={`/admin/claims/${x.id}`} label="approve" fields={{ decision: 'approve' }} />{' '}
-                    <Post action={`/admin/claims/${x.id}`} label="reject" fields={{ decision: 'reject' }} />
+                    <Post action={`/admin/claims/${x.id}`} label="reject" fields={{ decision: 'reject' }} reason />
                   </li>
                 ))}
               </ul>
@@ -144,6 +156,7 @@ export function adminPages(m: Members) {
                             action={`/admin/users/${u.id}/suspend`}
                             label={u.suspended ? 'restore' : 'suspend'}
                             fields={{ suspended: u.suspended ? '0' : '1' }}
+                            reason
                           />{' '}
                           {(['member', 'moderator', 'admin'] as Role[])
                             .filter((r) => r !== u.role)
@@ -170,7 +183,7 @@ export function adminPages(m: Members) {
     if (g instanceof Response) return g;
     const paperId = (g.f.paperId ?? '').trim();
     if (!(await unfeature(db, paperId))) return notFound(c, 'That paper is not featured.');
-    await recordModeration(db, g.user, 'removed featured paper', { kind: 'paper', id: paperId, label: paperId }, g.f.reason);
+    await recordModeration(db, g.user, 'removed featured paper', { kind: 'paper', id: paperId, label: paperId }, g.reason);
     return c.redirect('/admin?done=1', 303);
   };
 
@@ -184,12 +197,12 @@ export function adminPages(m: Members) {
     if (c.req.param('action') === 'suspend') {
       const suspend = g.f.suspended === '1';
       await setSuspended(db, id, suspend);
-      await recordModeration(db, g.user, suspend ? 'suspended account' : 'restored account', subject, g.f.reason);
+      await recordModeration(db, g.user, suspend ? 'suspended account' : 'restored account', subject, g.reason);
     } else {
       const role = g.f.role as Role;
       if (!['admin', 'moderator', 'member'].includes(role)) return c.text('role must be admin, moderator or member', 400);
       await setRole(db, id, role);
-      await recordModeration(db, g.user, 'changed role', { ...subject, label: `${subject.label} to ${role}` }, g.f.reason);
+      await recordModeration(db, g.user, 'changed role', { ...subject, label: `${subject.label} to ${role}` }, g.reason);
     }
     return c.redirect('/admin?done=1', 303);
   };
@@ -200,7 +213,7 @@ export function adminPages(m: Members) {
     const claimId = Number(c.req.param('id'));
     const approve = g.f.decision === 'approve';
     if (!(await decideClaim(db, claimId, g.user.id, approve))) return notFound(c, 'No such pending claim.');
-    await recordModeration(db, g.user, approve ? 'approved claim' : 'rejected claim', { kind: 'claim', id: claimId });
+    await recordModeration(db, g.user, approve ? 'approved claim' : 'rejected claim', { kind: 'claim', id: claimId }, g.reason);
     return c.redirect('/admin?done=1', 303);
   };
 

@@ -12,7 +12,8 @@ import { listComments } from '../../../store/comments.js';
 import { currentMember, isStaff, member } from '../../middleware/context.js';
 import { assetUrl } from '../static.js';
 import { CsrfField } from '../components/account.js';
-import { forbidden, type Members, Notice, notFound, Page, readForm, tooMany, userOf, wantsJson } from './kit.js';
+import { InlineReason } from '../components/reason.js';
+import { badRequest, forbidden, type Members, Notice, notFound, Page, readForm, tooMany, userOf, wantsJson } from './kit.js';
 
 const when = (iso: string) => iso.slice(0, 16).replace('T', ' ') + ' UTC';
 
@@ -47,6 +48,7 @@ function CommentItem(props: { c: Comment; reply?: boolean }) {
           {isStaff(me) ? (
             <form method="post" action={`/comments/${c.id}/hide`} class="inline">
               <CsrfField />
+              <InlineReason />{' '}
               <button class="linklike" type="submit">
                 hide
               </button>
@@ -57,6 +59,7 @@ function CommentItem(props: { c: Comment; reply?: boolean }) {
       {me && isStaff(me) && c.hidden ? (
         <form method="post" action={`/comments/${c.id}/unhide`} class="inline">
           <CsrfField />
+          <InlineReason />{' '}
           <button class="linklike" type="submit">
             unhide
           </button>
@@ -183,9 +186,10 @@ export function commentPages(m: Members) {
     const id = Number(c.req.param('id'));
     const action = c.req.param('action') as CommentAction;
     const body = (f.body ?? '').trim();
-    const r = await changeComment(db, user, id, action, body);
+    const r = await changeComment(db, user, id, action, body, f.reason);
     if (r.kind === 'ok') return c.redirect(`/papers/${r.value.paperId}#c${id}`, 303);
     if (r.status === 400 && action === 'edit' && r.comment) return c.html(<EditPage c={r.comment} body={body} error={r.message} />, 400);
+    if (r.status === 400) return badRequest(c, r.message);
     return r.status === 404 ? notFound(c, r.message) : forbidden(c, r.message);
   };
 

@@ -2,7 +2,7 @@
 // papers matching what they follow, each saying why), adding and removing follows, the private
 // feed token, "not interested" and read marks, the remembered /papers/new filter, and a
 // moderator's pick into the Daily feed.
-import { recordModeration } from '../../../members/moderation.js';
+import { parseReason, recordModeration } from '../../../members/moderation.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { sha256 } from '../../../auth/secrets.js';
@@ -21,7 +21,7 @@ import { CsrfField } from '../components/account.js';
 import { Card, cardSummary, plural } from '../components/card.js';
 import { hasMath, Tex } from '../components/math.js';
 import { Layout } from '../layout.js';
-import { type Members, Notice, notFound, readForm, safeNext, userOf, wantsJson } from './kit.js';
+import { badRequest, type Members, Notice, notFound, readForm, safeNext, userOf, wantsJson } from './kit.js';
 
 export const FOLLOWING_PAGE = 50;
 
@@ -355,10 +355,12 @@ export function dailyPages(m: Members) {
     if (!id) return notFound(c, `'${c.req.param('id')}' is not an arXiv identifier`);
     const f = await readForm(c, m);
     if (f instanceof Response) return f;
+    const why = parseReason(f.reason);
+    if (!why.ok) return badRequest(c, why.message);
     const exists = await listedPapersByIds(db, [id]);
     if (exists.length === 0) return notFound(c, `There is no paper ${id}.`);
     await insertFeatured(db, id, dayInZone(new Date(), m.config.timezone), 'pick', undefined, { userId: user.id, username: user.username });
-    await recordModeration(db, user, 'picked paper', { kind: 'paper', id, label: id });
+    await recordModeration(db, user, 'picked paper', { kind: 'paper', id, label: id }, why.reason);
     return c.redirect(`/papers/${id}`, 303);
   };
 

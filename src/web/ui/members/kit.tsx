@@ -79,6 +79,18 @@ export function forbidden(c: Context, message = 'You are not allowed to do this.
       );
 }
 
+export function badRequest(c: Context, message: string): Response | Promise<Response> {
+  return wantsJson(c)
+    ? c.json({ error: message }, 400)
+    : c.html(
+        <Page title="Not done">
+          <h1>Not done</h1>
+          <p>{message}</p>
+        </Page>,
+        400,
+      );
+}
+
 export function notFound(c: Context, message: string): Response | Promise<Response> {
   return wantsJson(c)
     ? c.json({ error: message }, 404)
