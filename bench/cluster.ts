@@ -190,6 +190,7 @@ export default async function cluster(argv: string[]) {
 
     console.log(`\nmixed load, ${seconds} s, ${concurrency} concurrent clients, 2 instances + proxy on loopback (CPU shared with other work on this machine):`);
     console.log(`  ${run.count} requests, ${run.rate.toFixed(0)} req/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms`);
+    for (const k of run.kinds) console.log(`    ${k.kind.padEnd(28)} ${String(k.count).padStart(6)}  p50 ${k.p50.toFixed(1)} ms  p99 ${k.p99.toFixed(1)} ms`);
     console.log(`  reads ${state.reads}, writes ${state.writes} (${state.acknowledged} acknowledged)`);
     console.log(`  statuses: ${[...run.statuses].map(([s, n]) => `${s}: ${n}`).join(', ')}`);
     console.log(`  errors (no answer or 5xx): ${run.errors}`);
@@ -216,6 +217,8 @@ interface Op {
 /** Runs `concurrency` loops for `seconds`, each sending next() and waiting for the answer. */
 async function drive(port: number, seconds: number, concurrency: number, next: () => Op | null, settle?: (op: Op, a: Answer) => void) {
   const latencies: number[] = [];
+  /** By kind: the reads' path without its query, and each kind of write. */
+  const byKind = new Map<string, number[]>();
   const statuses = new Map<number, number>();
   let errors = 0;
   const end = Date.now() + seconds * 1000;
@@ -229,6 +232,8 @@ async function drive(port: number, seconds: number, concurrency: number, next: (
         }
         const a = await request(port, op.method, op.path, op.headers, op.body);
         latencies.push(a.ms);
+        const kind = op.write ? op.write.kind : op.path.replace(/\?.*$/, '').replace(/[0-9][0-9.-]+[0-9]/g, 'N');
+        byKind.set(kind, [...(byKind.get(kind) ?? []), a.ms]);
         statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
         if (a.status === 0 || a.status >= 500) errors++;
         settle?.(op, a);
@@ -236,7 +241,13 @@ async function drive(port: number, seconds: number, concurrency: number, next: (
     }),
   );
   latencies.sort((a, b) => a - b);
-  return { count: latencies.length, rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), statuses, errors };
+  const kinds = [...byKind]
+    .map(([k, l]) => {
+      l.sort((a, b) => a - b);
+      return { kind: k, count: l.length, p50: percentile(l, 50), p99: percentile(l, 99) };
+    })
+    .sort((a, b) => b.count - a.count);
+  return { count: latencies.length, rate: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), statuses, errors, kinds };
 }
 
 class Load {

@@ -5,6 +5,7 @@
 // autocannon, anonymous and signed in, plus a cookieless reload answered 304, printing req/s and
 // p50/p99 latency beside /healthz as the floor of the same run (a ratio holds better on a shared,
 // noisy machine). Bytes are what went over the wire (compressed when the client asks for it).
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -201,11 +202,13 @@ export default async function bench(argv: string[]) {
 
 /**
  * The floor for a body of this size: a bare node:http server sending that many bytes. On this
- * loopback, throughput is not monotonic in size (here 22 KB: ~9,000 req/s, 37 KB: ~2,000, 127 KB:
- * ~5,000), so a large answer is compared with the same size, not with /healthz.
+ * machine's loopback the rate depends on the bytes themselves, not only their number: 35 KB of
+ * one repeated letter go at ~10,000 req/s, 35 KB of random bytes at ~2,000 (docs/results/
+ * 2026-12-04-web-scopes.md). A compressed body is as incompressible as random bytes, so the floor
+ * sends random bytes of the answer's size.
  */
 async function sizeFloor(bytes: number, connections: number, duration: number) {
-  const body = Buffer.alloc(bytes, 97);
+  const body = randomBytes(bytes);
   const bare = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length });
     res.end(body);

@@ -327,8 +327,9 @@ export async function sharedText(
   cache: PageCache,
   key: string,
   compute: () => Promise<{ text: string; keep: boolean }>,
+  scope: Scope = 'all',
 ): Promise<string> {
-  const tag = await cache.tag(db);
+  const tag = await cache.tag(db, scope);
   const hit = cache.get(key, tag);
   if (hit) return hit.body.toString('utf8');
   let mine: string | null = null;

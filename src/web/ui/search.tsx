@@ -10,6 +10,8 @@ import { formatQuery, highlightTerms, type ParsedQuery, SORTS } from '../../sear
 import { type Segment, snippet } from '../../search/snippet.js';
 import { COUNT_CAP } from '../../search/types.js';
 import type { AppDeps } from '../deps.js';
+import { sharedText } from '../cache.js';
+import { raw } from 'hono/html';
 import { authorLine, plural, Votes } from './components/card.js';
 import { Layout } from './layout.js';
 
@@ -169,9 +171,26 @@ export function SearchPage(props: { q: string; results: SearchResults }) {
   );
 }
 
-/** The paper page's "Similar papers" list (nearest by meaning, the paper itself excluded). */
+/**
+ * The paper page's "Similar papers" list (nearest by meaning, the paper itself excluded). It shows
+ * no counts, so it is kept until content changes (a vote re-renders the page, not this list);
+ * a list that found nothing is not kept (the model may be loading).
+ */
 export async function similarList(deps: AppDeps, id: string) {
-  const s = await deps.search.similar(id, 5).catch(() => ({ hits: [] as Hit[], reason: 'search failed' }));
+  const html = await sharedText(
+    deps.db.db,
+    deps.pageCache,
+    `similar:${id}`,
+    async () => {
+      const s = await deps.search.similar(id, 5).catch(() => ({ hits: [] as Hit[], reason: 'search failed' }));
+      return { text: await similarHtml(s).toString(), keep: s.hits.length > 0 };
+    },
+    'content',
+  );
+  return raw(html);
+}
+
+function similarHtml(s: { hits: Hit[]; reason?: string | null | undefined }) {
   if (s.hits.length === 0) return <p class="slot">No similar papers yet{s.reason ? ` (${s.reason})` : ''}.</p>;
   return (
     <ul class="similar">
