@@ -52,56 +52,28 @@ export async function limited(c: Context, m: Members, checks: Array<[LimitName, 
   return null;
 }
 
-export function tooMany(c: Context, seconds: number): Response | Promise<Response> {
-  const headers = { 'retry-after': String(seconds) };
-  const message = `Too many requests: try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+/** A refusal: JSON on the API (`{"error": message}`), else a page titled `title` saying `message`. */
+function refuse(c: Context, status: 400 | 403 | 404 | 429, title: string, message: string, headers: Record<string, string> = {}): Response | Promise<Response> {
   return wantsJson(c)
-    ? c.json({ error: message }, 429, headers)
+    ? c.json({ error: message }, status, headers)
     : c.html(
-        <Page title="Slow down">
-          <h1>Slow down</h1>
+        <Page title={title}>
+          <h1>{title}</h1>
           <p>{message}</p>
         </Page>,
-        429,
+        status,
         headers,
       );
 }
 
-export function forbidden(c: Context, message = 'You are not allowed to do this.'): Response | Promise<Response> {
-  return wantsJson(c)
-    ? c.json({ error: message }, 403)
-    : c.html(
-        <Page title="Not allowed">
-          <h1>Not allowed</h1>
-          <p>{message}</p>
-        </Page>,
-        403,
-      );
+export function tooMany(c: Context, seconds: number): Response | Promise<Response> {
+  const message = `Too many requests: try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+  return refuse(c, 429, 'Slow down', message, { 'retry-after': String(seconds) });
 }
 
-export function badRequest(c: Context, message: string): Response | Promise<Response> {
-  return wantsJson(c)
-    ? c.json({ error: message }, 400)
-    : c.html(
-        <Page title="Not done">
-          <h1>Not done</h1>
-          <p>{message}</p>
-        </Page>,
-        400,
-      );
-}
-
-export function notFound(c: Context, message: string): Response | Promise<Response> {
-  return wantsJson(c)
-    ? c.json({ error: message }, 404)
-    : c.html(
-        <Page title="Not found">
-          <h1>Not found</h1>
-          <p>{message}</p>
-        </Page>,
-        404,
-      );
-}
+export const forbidden = (c: Context, message = 'You are not allowed to do this.') => refuse(c, 403, 'Not allowed', message);
+export const badRequest = (c: Context, message: string) => refuse(c, 400, 'Not done', message);
+export const notFound = (c: Context, message: string) => refuse(c, 404, 'Not found', message);
 
 /** A local path to return to: only same-origin paths, never //host or scheme-relative tricks. */
 export function safeNext(next: string | undefined): string {
