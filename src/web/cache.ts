@@ -34,6 +34,8 @@ const COMPRESSIBLE = /^(text\/|application\/(json|xml|rss\+xml|atom\+xml|javascr
 type Encoding = 'br' | 'gzip' | 'identity';
 
 interface Entry {
+  /** The URL it is kept under. */
+  key: string;
   tag: string;
   /** When it was rendered (the cache's clock), for pages re-rendered at most once a second. */
   at: number;
@@ -96,6 +98,38 @@ export class PageCache {
     this.entries.delete(key);
     this.entries.set(key, e);
     this.bytes += e.size;
+    this.evict();
+  }
+
+  /** The body in this encoding, compressed on first use and kept with the entry (and counted). */
+  encoded(e: Entry, encoding: Encoding): Buffer {
+    if (encoding === 'identity' || e.body.length < MIN_COMPRESS || !COMPRESSIBLE.test(e.type)) return e.body;
+    const have = e[encoding];
+    if (have) return have;
+    const out = encode(e.body, encoding, 'stored');
+    e[encoding] = out;
+    this.grow(e, out.length);
+    if (encoding === 'br' && e.body.length >= BEST_BROTLI_MIN) {
+      // Brotli's best quality takes ~50x longer (~130 ms for a 75 KB feed) and saves another ~13%:
+      // worth it for what is sent many times, done in the thread pool while quality 6 is served.
+      brotliCompress(e.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: e.body.length } }, (err, best) => {
+        if (err || !e.br || best.length >= e.br.length) return;
+        this.grow(e, best.length - e.br.length);
+        e.br = best;
+      });
+    }
+    return out;
+  }
+
+  /** An entry changed size (an encoding added or replaced): counted while kept, oldest dropped if over. */
+  private grow(e: Entry, n: number) {
+    e.size += n;
+    if (this.entries.get(e.key) !== e) return;
+    this.bytes += n;
+    this.evict();
+  }
+
+  private evict() {
     for (const [k, v] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(k);
@@ -169,25 +203,6 @@ function encode(body: Buffer, encoding: Encoding, quality: 'stored' | 'live'): B
     });
   }
   return gzipSync(body, { level: quality === 'stored' ? 9 : 5 });
-}
-
-function encoded(e: Entry, encoding: Encoding): Buffer {
-  if (encoding === 'identity' || e.body.length < MIN_COMPRESS || !COMPRESSIBLE.test(e.type)) return e.body;
-  const have = e[encoding];
-  if (have) return have;
-  const out = encode(e.body, encoding, 'stored');
-  e[encoding] = out;
-  e.size += out.length;
-  if (encoding === 'br' && e.body.length >= BEST_BROTLI_MIN) {
-    // Brotli's best quality takes ~50x longer (~130 ms for a 75 KB feed) and saves another ~13%:
-    // worth it for what is sent many times, done in the thread pool while quality 6 is served.
-    brotliCompress(e.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: e.body.length } }, (err, best) => {
-      if (err || !e.br || best.length >= e.br.length) return;
-      e.size += best.length - e.br.length;
-      e.br = best;
-    });
-  }
-  return out;
 }
 
 /** Bodies from this size up are compressed again at Brotli's best quality, in the background. */
@@ -299,7 +314,7 @@ export function shared(opts: SharedOptions): MiddlewareHandler {
         res.headers.forEach((v, k) => {
           if (!['content-length', 'etag', 'cache-control', 'vary', 'set-cookie', 'content-encoding'].includes(k)) headers.push([k, v]);
         });
-        const e: Entry = { tag, at: opts.cache.clock(), status: 200, type: res.headers.get('content-type') ?? '', headers, body, size: body.length + 200 };
+        const e: Entry = { key, tag, at: opts.cache.clock(), status: 200, type: res.headers.get('content-type') ?? '', headers, body, size: body.length + 200 };
         opts.cache.set(key, e);
         return e;
       });
@@ -322,7 +337,7 @@ export function shared(opts: SharedOptions): MiddlewareHandler {
       return;
     }
     const encoding = pickEncoding(c.req.header('accept-encoding'));
-    const body = encoded(entry, encoding);
+    const body = opts.cache.encoded(entry, encoding);
     const contentEncoding: Record<string, string> = body === entry.body ? {} : { 'content-encoding': encoding };
     send(c, 200, body, { etag: theirTag, 'cache-control': cacheControl, vary, ...contentEncoding }, entry.headers);
   };
@@ -350,7 +365,7 @@ export async function sharedText(
     mine = r.text;
     if (!r.keep) return null;
     const body = Buffer.from(r.text);
-    const e: Entry = { tag, at: cache.clock(), status: 200, type: 'text/plain', headers: [], body, size: body.length + 200 };
+    const e: Entry = { key, tag, at: cache.clock(), status: 200, type: 'text/plain', headers: [], body, size: body.length + 200 };
     cache.set(key, e);
     return e;
   });

@@ -21,7 +21,8 @@ it('sends a large shared body at quality 6, then at quality 11, decoding to the 
     return words[seed % words.length];
   }).join(' ');
   const app = new Hono();
-  app.get('/feed', shared({ db: t.db.db, cache: new PageCache(), sameForAll: true, scope: () => 'content' }), (c) => c.text(text));
+  const cache = new PageCache();
+  app.get('/feed', shared({ db: t.db.db, cache, sameForAll: true, scope: () => 'content' }), (c) => c.text(text));
   const get = async () => {
     const res = await app.request('/feed', { headers: { 'accept-encoding': 'br' } });
     expect(res.headers.get('content-encoding')).toBe('br');
@@ -29,6 +30,11 @@ it('sends a large shared body at quality 6, then at quality 11, decoding to the 
   };
   const first = await get();
   expect(brotliDecompressSync(first).toString()).toBe(text);
+  // The cache counts what it keeps: the text (and its entry's overhead) and each encoding.
+  const overhead = 200;
+  expect(cache.size.bytes).toBe(text.length + overhead + first.length);
   await vi.waitFor(async () => expect((await get()).length).toBeLessThan(first.length), { timeout: 5000, interval: 20 });
-  expect(brotliDecompressSync(await get()).toString()).toBe(text);
+  const best = await get();
+  expect(brotliDecompressSync(best).toString()).toBe(text);
+  expect(cache.size.bytes).toBe(text.length + overhead + best.length);
 });
