@@ -177,6 +177,7 @@ describe.each(DIALECTS)('pages on %s', (dialect) => {
     expect(page).toContain('<li class="tag">Nash equilibrium</li>');
     expect(page).toContain('id="comments"');
     expect(page).toContain('id="similar"');
+    expect(page).toMatch(/<h2 id="similar-h">Similar papers<\/h2><(p|ul) class="(slot|similar)">/); // kept as HTML, not text
     expect(page).toContain('<meta property="og:title" content="Paper 2501.00003"/>');
     expect(page).toContain('<meta property="og:type" content="article"/>');
     expect(page).toContain('<meta name="description" content="An AI summary with $x^2$ math."/>');
