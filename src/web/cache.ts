@@ -80,9 +80,14 @@ export class PageCache {
     return { bytes: this.bytes, entries: this.entries.size };
   }
 
-  get(key: string, tag: string): Entry | undefined {
+  /**
+   * The entry for `key` rendered at `tag`; with `coalesceMs`, also one rendered less than that long
+   * ago whose tag differs only by votes and comments (see COALESCE_MS).
+   */
+  get(key: string, tag: string, coalesceMs = 0): Entry | undefined {
     const e = this.entries.get(key);
-    if (!e || e.tag !== tag) {
+    const usable = e && (e.tag === tag || (coalesceMs > 0 && this.clock() - e.at < coalesceMs && sameContent(e.tag, tag)));
+    if (!usable) {
       this.stats.misses++;
       return undefined;
     }
@@ -135,18 +140,6 @@ export class PageCache {
       this.entries.delete(k);
       this.bytes -= v.size;
     }
-  }
-
-  /**
-   * An entry rendered less than `ms` ago whose content and clock parts of the tag are those of
-   * `tag`: it differs only by votes and comments (see COALESCE_MS).
-   */
-  recent(key: string, tag: string, ms: number): Entry | undefined {
-    const e = this.entries.get(key);
-    if (!e || this.clock() - e.at >= ms || !sameContent(e.tag, tag)) return undefined;
-    this.stats.hits++;
-    this.stats.misses--; // get() counted it
-    return e;
   }
 
   /** One render per key at a time: concurrent misses wait for the first. */
@@ -291,7 +284,7 @@ export function shared(opts: SharedOptions): MiddlewareHandler {
       return;
     }
     const key = keyOf(c);
-    let entry = opts.cache.get(key, tag) ?? (scope === 'all' ? opts.cache.recent(key, tag, COALESCE_MS) : undefined);
+    let entry = opts.cache.get(key, tag, scope === 'all' ? COALESCE_MS : 0);
     if (entry && entry.tag !== tag) {
       // A render of a second ago: the tag is its own, so that a reload after the next render
       // gets that render.
