@@ -233,7 +233,9 @@ async function drive(port: number, seconds: number, concurrency: number, next: (
         const a = await request(port, op.method, op.path, op.headers, op.body);
         latencies.push(a.ms);
         const kind = op.write ? op.write.kind : op.path.replace(/\?.*$/, '').replace(/[0-9][0-9.-]+[0-9]/g, 'N');
-        byKind.set(kind, [...(byKind.get(kind) ?? []), a.ms]);
+        const list = byKind.get(kind);
+        if (list) list.push(a.ms);
+        else byKind.set(kind, [a.ms]);
         statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
         if (a.status === 0 || a.status >= 500) errors++;
         settle?.(op, a);

@@ -1,6 +1,7 @@
 // The composition root's builder: every service the app and the commands share, made once from the
 // configuration and the open database and handed down (web/deps.ts lists them). `serve`, the CLI,
 // tests and benchmarks all build the app this way; nothing below reaches back up for a service.
+import { LeasedLimitStore } from './auth/limit-lease.js';
 import { FallbackLimitStore, type LimitStore, MemoryLimitStore } from './auth/limit-store.js';
 import { LIMITS, LOGIN_THROTTLE, RateLimiter } from './auth/ratelimit.js';
 import { type Config, redact, resolveSecret } from './config.js';
@@ -45,10 +46,12 @@ export function buildServices(base: { db: Db; config: Config; log?: Logger | und
 export function limitStore(db: Db, config: Config, log?: Logger): LimitStore {
   if (config.redisUrl) {
     const where = redact(config.redisUrl);
-    return new FallbackLimitStore(new RedisLimitStore(new RedisClient(config.redisUrl)), new MemoryLimitStore(), (degraded, error) => {
-      if (degraded) log?.warn({ redis: where, err: error?.message }, 'rate limits: Redis does not answer; counting in this process until it does');
-      else log?.info({ redis: where }, 'rate limits: counting in Redis again');
-    });
+    return new LeasedLimitStore(
+      new FallbackLimitStore(new RedisLimitStore(new RedisClient(config.redisUrl)), new MemoryLimitStore(), (degraded, error) => {
+        if (degraded) log?.warn({ redis: where, err: error?.message }, 'rate limits: Redis does not answer; counting in this process until it does');
+        else log?.info({ redis: where }, 'rate limits: counting in Redis again');
+      }),
+    );
   }
-  return db.dialect === 'postgres' ? new DbLimitStore(db.db) : new MemoryLimitStore();
+  return db.dialect === 'postgres' ? new LeasedLimitStore(new DbLimitStore(db.db)) : new MemoryLimitStore();
 }

@@ -13,9 +13,13 @@ export interface Failures {
 export interface LimitStore {
   /**
    * Counts one hit on `key` in its window (which starts at the first hit and lasts `windowMs`);
-   * returns the hits so far in the window, this one included, and when the window ends.
+   * returns the hits so far in the window, this one included, and when the window ends. `quota`
+   * is the most hits the caller admits in a window: a store that counts ahead in batches
+   * (LeasedLimitStore, auth/limit-lease.ts) needs it, the others ignore it.
    */
-  hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
+  hit(key: string, windowMs: number, now: number, quota?: number): Promise<{ count: number; resetAt: number }>;
+  /** Counts `n` hits at once, as `hit` counts one. */
+  add(key: string, windowMs: number, now: number, n: number): Promise<{ count: number; resetAt: number }>;
   /** The failure records of these keys (null where none, or forgotten: `forgetAfterMs` after the last). */
   failures(keys: string[], now: number, forgetAfterMs: number): Promise<Array<Failures | null>>;
   /** Adds a failure to `key`; `delay(count)` is the wait the new count imposes, in ms (0: none). */
@@ -34,14 +38,18 @@ export class MemoryLimitStore implements LimitStore {
   private windows = new Map<string, { start: number; count: number; end: number }>();
   private records = new Map<string, Failures>();
 
-  async hit(key: string, windowMs: number, now: number) {
+  hit(key: string, windowMs: number, now: number) {
+    return this.add(key, windowMs, now, 1);
+  }
+
+  async add(key: string, windowMs: number, now: number, n: number) {
     let w = this.windows.get(key);
     if (!w || now >= w.end) {
       w = { start: now, count: 0, end: now + windowMs };
       this.windows.set(key, w);
       if (this.windows.size > SWEEP_AT) for (const [k, v] of this.windows) if (now >= v.end) this.windows.delete(k);
     }
-    w.count++;
+    w.count += n;
     return { count: w.count, resetAt: w.end };
   }
 
@@ -98,7 +106,10 @@ export class FallbackLimitStore implements LimitStore {
   }
 
   hit(key: string, windowMs: number, now: number) {
-    return this.either((s) => s.hit(key, windowMs, now));
+    return this.add(key, windowMs, now, 1);
+  }
+  add(key: string, windowMs: number, now: number, n: number) {
+    return this.either((s) => s.add(key, windowMs, now, n));
   }
   failures(keys: string[], now: number, forgetAfterMs: number) {
     return this.either((s) => s.failures(keys, now, forgetAfterMs));

@@ -62,7 +62,7 @@ export class RateLimiter {
   async hit(name: LimitName, key: string): Promise<number | null> {
     const { max, windowMs } = this.limits[name];
     const t = this.now();
-    const w = await this.store.hit(`${name}|${key}`, windowMs, t);
+    const w = await this.store.hit(`${name}|${key}`, windowMs, t, max);
     return w.count > max ? Math.max(1, Math.ceil((w.resetAt - t) / 1000)) : null;
   }
 

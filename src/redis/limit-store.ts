@@ -9,13 +9,14 @@ import type { RedisClient, Reply } from './client.js';
 /** Every key starts with this, so that one Redis can hold other things (and tests their own prefix). */
 export const REDIS_PREFIX = 'dailypapers:limit:';
 
-// KEYS[1] the window; ARGV now, window length. A window that has ended starts afresh at this hit.
+// KEYS[1] the window; ARGV now, window length, hits. A window that has ended starts afresh with
+// these hits.
 const HIT = `
-local now, len = tonumber(ARGV[1]), tonumber(ARGV[2])
+local now, len, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local v = redis.call('HMGET', KEYS[1], 'count', 'end')
 local count, e = tonumber(v[1]) or 0, tonumber(v[2])
 if not e or e <= now then count = 0; e = now + len end
-count = count + 1
+count = count + n
 redis.call('HSET', KEYS[1], 'count', count, 'end', e)
 redis.call('PEXPIRE', KEYS[1], math.max(1, e - now))
 return {count, e}`;
@@ -43,8 +44,12 @@ export class RedisLimitStore implements LimitStore {
     private readonly prefix = REDIS_PREFIX,
   ) {}
 
-  async hit(key: string, windowMs: number, now: number) {
-    const r = (await this.redis.command(['EVAL', HIT, 1, this.prefix + key, now, windowMs])) as Reply[];
+  hit(key: string, windowMs: number, now: number) {
+    return this.add(key, windowMs, now, 1);
+  }
+
+  async add(key: string, windowMs: number, now: number, n: number) {
+    const r = (await this.redis.command(['EVAL', HIT, 1, this.prefix + key, now, windowMs, n])) as Reply[];
     return { count: Number(r[0]), resetAt: Number(r[1]) };
   }
 

@@ -1,5 +1,5 @@
 // The rate limits' counts in the database (migration 0019), shared by every instance on it. Each
-// hit is one upsert that returns the new count: atomic on both engines (PostgreSQL takes the
+// hit (or batch of hits) is one upsert that returns the new count: atomic on both engines (PostgreSQL takes the
 // row's lock for ON CONFLICT DO UPDATE; SQLite has one writer), so two instances counting the same
 // client at once never lose a hit. Rows that have run out are swept at most once a minute.
 import { type Kysely, sql } from 'kysely';
@@ -12,15 +12,19 @@ export class DbLimitStore implements LimitStore {
   private swept = 0;
   constructor(private readonly db: Kysely<Database>) {}
 
-  async hit(key: string, windowMs: number, now: number) {
+  hit(key: string, windowMs: number, now: number) {
+    return this.add(key, windowMs, now, 1);
+  }
+
+  async add(key: string, windowMs: number, now: number, n: number) {
     this.sweep(now);
     const end = now + windowMs;
-    // A window that has ended starts afresh at this hit; otherwise the count goes up by one.
+    // A window that has ended starts afresh with these hits; otherwise the count goes up by n.
     const { rows } = await sql<{ count: number; expires_ms: number | string }>`
-      insert into rate_limits (key, start_ms, count, expires_ms) values (${key}, ${now}, 1, ${end})
+      insert into rate_limits (key, start_ms, count, expires_ms) values (${key}, ${now}, ${n}, ${end})
       on conflict (key) do update set
         start_ms = case when rate_limits.expires_ms <= ${now} then ${now} else rate_limits.start_ms end,
-        count = case when rate_limits.expires_ms <= ${now} then 1 else rate_limits.count + 1 end,
+        count = case when rate_limits.expires_ms <= ${now} then ${n} else rate_limits.count + ${n} end,
         expires_ms = case when rate_limits.expires_ms <= ${now} then ${end} else rate_limits.expires_ms end
       returning count, expires_ms`.execute(this.db);
     const row = rows[0]!;

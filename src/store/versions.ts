@@ -100,7 +100,7 @@ const keyOf = (scope: Scope) =>
  * one of its scopes changed; nothing is kept while the listening connection is down, nor a read
  * that a notification overtook. Another instance's write shows here once PostgreSQL delivers its
  * notification (at its commit); a write through this instance shows on its next request, since
- * `forget()` runs after every write request. On SQLite (one process, reads in microseconds)
+ * a write request is answered after `sync()` (web/cache.ts). On SQLite (one process, reads in microseconds)
  * every read goes to the database.
  */
 export class ScopeVersions {
@@ -152,7 +152,7 @@ export class ScopeVersions {
     return token;
   }
 
-  /** Drops every kept version (a write through this instance, a lost connection). */
+  /** Drops every kept version (the listening connection lost or found again). */
   forget(): void {
     this.generation++;
     this.memo.clear();

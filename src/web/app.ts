@@ -10,7 +10,7 @@ import { agentRoutes } from './agents/routes.js';
 import { apiRoutes } from './api/routes.js';
 import type { AppDeps } from './deps.js';
 import { feedRoutes } from './feeds/routes.js';
-import { forgetVersionsAfterWrites } from './cache.js';
+import { hearOwnWrites } from './cache.js';
 import { mcpRoutes } from './mcp/routes.js';
 import { Metrics, metricsHandler, operatorOnly } from './metrics.js';
 import { clientIp, resolveClient } from './middleware/client.js';
@@ -33,7 +33,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', resolveClient(deps.config.trustProxy));
   app.use('*', requestLog(metrics, deps.log));
   app.use('*', refuseTokensOnForms());
-  app.use('*', forgetVersionsAfterWrites(deps.pageCache));
+  app.use('*', hearOwnWrites(deps.pageCache));
 
   app.onError((err, c) => {
     deps.log?.error({ err, path: c.req.path, client: clientIp(c) }, 'request failed');

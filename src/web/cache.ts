@@ -235,13 +235,15 @@ const keyOf = (c: Context) => {
 };
 
 /**
- * After a write through this instance, the versions it kept are forgotten, so that the writer's
- * next page (the redirect after a form, the list after an API vote) shows the write.
+ * A write through this instance is answered once this instance has heard its notifications, so
+ * that the writer's next page (the redirect after a form, the list after an API vote) shows it:
+ * one round trip on the listening connection per write, and the versions of the scopes it did
+ * not touch stay kept.
  */
-export function forgetVersionsAfterWrites(cache: PageCache): MiddlewareHandler {
+export function hearOwnWrites(cache: PageCache): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') cache.versions?.forget();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') await cache.versions?.sync();
   };
 }
 

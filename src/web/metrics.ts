@@ -7,6 +7,7 @@
 // token (Prometheus' `authorization` scrape setting). Request counts and memory tell an outsider
 // about load and users, so by default nobody else.
 import type { Context, MiddlewareHandler } from 'hono';
+import { LeasedLimitStore } from '../auth/limit-lease.js';
 import { FallbackLimitStore, type LimitStore } from '../auth/limit-store.js';
 import { isLoopback } from '../auth/proxy.js';
 import { safeEqual } from '../auth/secrets.js';
@@ -106,9 +107,15 @@ export class Metrics {
         ]);
       }
     }
-    if (limits instanceof FallbackLimitStore)
+    const counted = limits instanceof LeasedLimitStore ? limits.shared : limits;
+    if (counted instanceof FallbackLimitStore)
       metric('dailypapers_rate_limits_local', 'gauge', '1 while REDIS_URL does not answer and this instance counts rate limits on its own.', [
-        `dailypapers_rate_limits_local ${limits.isDegraded ? 1 : 0}`,
+        `dailypapers_rate_limits_local ${counted.isDegraded ? 1 : 0}`,
+      ]);
+    if (limits instanceof LeasedLimitStore)
+      metric('dailypapers_rate_limit_hits_total', 'counter', 'Rate-limited hits: admitted from a lease this instance holds (leased), or counted in the shared store (shared).', [
+        `dailypapers_rate_limit_hits_total{counted="leased"} ${limits.stats.local}`,
+        `dailypapers_rate_limit_hits_total{counted="shared"} ${limits.stats.shared}`,
       ]);
     const pool = db.pool?.();
     if (pool) {

@@ -4,6 +4,7 @@
 // under TRUST_PROXY. Each store runs on both engines here; serve uses the database's on
 // PostgreSQL (on SQLite one process serves, and counts in memory) and Redis whenever REDIS_URL is set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LeasedLimitStore, leaseSize } from '../../src/auth/limit-lease.js';
 import type { LimitStore } from '../../src/auth/limit-store.js';
 import { LIMITS, LOGIN_THROTTLE, RateLimiter } from '../../src/auth/ratelimit.js';
 import { loadConfig } from '../../src/config.js';
@@ -74,6 +75,19 @@ describe.each(SHARED)('limits counted in %s', (_name, open) => {
     clock.t += windowMs;
     expect(await b.hit('commentPerUser', '7')).toBeNull();
     expect(await a.hit('commentPerUser', '8')).toBeNull(); // another key, its own window
+  });
+
+  it('leases hits of a large quota to each instance, and together they admit no more than the quota', async () => {
+    await a.reset();
+    const [x, y] = shared.stores.map((s) => new LeasedLimitStore(s));
+    const quota = 600;
+    const answers = await Promise.all(Array.from({ length: quota + 100 }, (_, i) => (i % 3 ? x! : y!).hit('api|read|c', 60_000, clock.t, quota)));
+    const admitted = answers.filter((w) => w.count <= quota).length;
+    expect(admitted).toBeLessThanOrEqual(quota);
+    expect(admitted).toBeGreaterThanOrEqual(quota - 2 * (leaseSize(quota) - 1));
+    expect(x!.stats.shared + y!.stats.shared).toBeLessThan(40); // against 700 round trips hit by hit
+    const w = await shared.stores[0].add('api|read|c', 60_000, clock.t, 0);
+    expect(w.count).toBeGreaterThanOrEqual(quota); // every lease was counted in the shared store
   });
 
   it('throttles a guesser that spreads its guesses over instances, and forgets after an hour', async () => {

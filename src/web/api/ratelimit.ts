@@ -48,7 +48,7 @@ export function rateLimit(opts: RateLimitOptions = {}): MiddlewareHandler {
     if (c.req.method === 'OPTIONS') return next();
     const policy = c.req.method === 'GET' || c.req.method === 'HEAD' ? read : write;
     const t = now();
-    const w = await store.hit(`api|${policy.name}|${key(c)}`, policy.windowSeconds * 1000, t);
+    const w = await store.hit(`api|${policy.name}|${key(c)}`, policy.windowSeconds * 1000, t, policy.quota);
     const reset = Math.max(1, Math.ceil((w.resetAt - t) / 1000));
     const policyHeader = `"${policy.name}";q=${policy.quota};w=${policy.windowSeconds}`;
     if (w.count > policy.quota) {

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { LeasedLimitStore, leaseSize } from './limit-lease.js';
+import { MemoryLimitStore } from './limit-store.js';
+
+/** A shared store that counts its round trips. */
+class Counted extends MemoryLimitStore {
+  trips = 0;
+  override async add(key: string, windowMs: number, now: number, n: number) {
+    this.trips++;
+    return super.add(key, windowMs, now, n);
+  }
+}
+
+const WINDOW = 60_000;
+
+describe('leased rate limits', () => {
+  it('sizes leases at a twentieth of the quota, and counts small quotas one by one', () => {
+    expect([10, 39, 40, 60, 120, 600, 5000].map(leaseSize)).toEqual([1, 1, 2, 3, 6, 30, 50]);
+  });
+
+  it('admits exactly the quota from one instance, in a round trip per lease', async () => {
+    const shared = new Counted();
+    const store = new LeasedLimitStore(shared);
+    const quota = 600;
+    const counts: number[] = [];
+    for (let i = 0; i < quota + 5; i++) counts.push((await store.hit('k', WINDOW, 1000, quota)).count);
+    expect(counts.filter((c) => c <= quota)).toHaveLength(quota);
+    expect(counts.slice(0, quota)).toEqual(Array.from({ length: quota }, (_, i) => i + 1));
+    expect(counts.slice(quota).every((c) => c > quota)).toBe(true);
+    // 20 leases of 30; the last one reaches the quota, so the refusals after it ask nothing.
+    expect(shared.trips).toBe(20);
+    // A new window: a new lease.
+    expect((await store.hit('k', WINDOW, 1000 + WINDOW, quota)).count).toBe(1);
+    expect(shared.trips).toBe(21);
+  });
+
+  it('never admits more than the quota across instances, whatever the interleaving', async () => {
+    for (const quota of [41, 60, 120, 600]) {
+      const shared = new MemoryLimitStore();
+      const instances = [new LeasedLimitStore(shared), new LeasedLimitStore(shared), new LeasedLimitStore(shared)];
+      let admitted = 0;
+      // Concurrent bursts from random instances: leases are taken while others are in flight.
+      for (let round = 0; round < 20; round++) {
+        const answers = await Promise.all(
+          Array.from({ length: quota / 4 }, () => instances[Math.floor(Math.random() * instances.length)]!.hit('client', WINDOW, 5000, quota)),
+        );
+        admitted += answers.filter((a) => a.count <= quota).length;
+      }
+      expect(admitted).toBeLessThanOrEqual(quota);
+      // What leases hold back from the others is at most (lease - 1) per instance.
+      expect(admitted).toBeGreaterThanOrEqual(quota - instances.length * (leaseSize(quota) - 1));
+    }
+  });
+
+  it('lets the hits that arrive while a lease is taken share it', async () => {
+    const shared = new Counted();
+    const store = new LeasedLimitStore(shared);
+    const answers = await Promise.all(Array.from({ length: 30 }, () => store.hit('k', WINDOW, 1000, 600)));
+    expect(shared.trips).toBe(1);
+    expect(answers.map((a) => a.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
+  it('counts quotas under 40 in the shared store, one hit at a time', async () => {
+    const shared = new Counted();
+    const store = new LeasedLimitStore(shared);
+    for (let i = 0; i < 12; i++) await store.hit('k', WINDOW, 1000, 10);
+    expect(shared.trips).toBe(12);
+    expect((await shared.hit('k', WINDOW, 1000)).count).toBe(13);
+  });
+});
