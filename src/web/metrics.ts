@@ -113,10 +113,15 @@ export class Metrics {
         `dailypapers_rate_limits_local ${counted.isDegraded ? 1 : 0}`,
       ]);
     if (limits instanceof LeasedLimitStore)
-      metric('dailypapers_rate_limit_hits_total', 'counter', 'Rate-limited hits: admitted from a lease this instance holds (leased), or counted in the shared store (shared).', [
-        `dailypapers_rate_limit_hits_total{counted="leased"} ${limits.stats.local}`,
-        `dailypapers_rate_limit_hits_total{counted="shared"} ${limits.stats.shared}`,
-      ]);
+      metric(
+        'dailypapers_rate_limit_hits_total',
+        'counter',
+        'Rate-limited hits: admitted from a lease this instance holds (leased), or counted in the shared store (shared).',
+        [
+          `dailypapers_rate_limit_hits_total{counted="leased"} ${limits.stats.local}`,
+          `dailypapers_rate_limit_hits_total{counted="shared"} ${limits.stats.shared}`,
+        ],
+      );
     const pool = db.pool?.();
     if (pool) {
       metric('dailypapers_db_pool_connections', 'gauge', 'PostgreSQL connections of this instance, by state.', [
