@@ -1,6 +1,6 @@
 // The loopback pieces of the cluster benchmark (bench/cluster.ts): a round-robin reverse proxy in
-// front of the instances, an SMTP sink that counts messages per recipient, and a keep-alive HTTP
-// client that times each request.
+// front of the instances, an SMTP sink that counts messages per recipient, a keep-alive HTTP
+// client that times each request, and a replaying server for the benchmark's floor.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -84,9 +84,14 @@ export async function startSmtpSink() {
 
 export interface Answer {
   status: number;
-  body: string;
+  headers: http.IncomingHttpHeaders;
+  /** The body as it came (compressed when the server compressed it). */
+  raw: Buffer;
   ms: number;
 }
+
+/** The body as text (only decoded when asked: a load generator has no use for most bodies). */
+export const text = (a: Answer) => a.raw.toString('utf8');
 
 const clientAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
@@ -99,12 +104,12 @@ export function request(port: number, method: string, path: string, headers: Rec
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
-        res.on('error', () => resolve({ status: 0, body: '', ms: performance.now() - started }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: Buffer.concat(chunks), ms: performance.now() - started }));
+        res.on('error', () => resolve({ status: 0, headers: {}, raw: Buffer.alloc(0), ms: performance.now() - started }));
       },
     );
     req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-    req.on('error', (e) => resolve({ status: 0, body: e.message, ms: performance.now() - started }));
+    req.on('error', (e) => resolve({ status: 0, headers: {}, raw: Buffer.from(e.message), ms: performance.now() - started }));
     req.end(body);
   });
 }
@@ -113,3 +118,31 @@ export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
+
+/** One answer of each kind, as an instance sent it: what the replaying server sends back. */
+export interface Recorded {
+  status: number;
+  headers: Record<string, string>;
+  body: string; // base64
+}
+
+// A bare node:http server (no framework, no database) that answers every request with the
+// recorded answer of its kind: the same bytes, headers and statuses the instances sent. Run as a
+// process of its own per instance, so that the machine's cost of moving those bytes through the
+// proxy and the load generator is measured apart from the app's.
+export const REPLAY_SERVER = `
+const http = require('node:http');
+const fs = require('node:fs');
+const [file, port] = process.argv.slice(1);
+const recorded = JSON.parse(fs.readFileSync(file, 'utf8'));
+const answers = new Map(Object.entries(recorded).map(([k, a]) => [k, { status: a.status, headers: a.headers, body: Buffer.from(a.body, 'base64') }]));
+http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    const a = answers.get(req.method + ' ' + req.url.replace(/\\?.*$/, '').replace(/[0-9][0-9.-]+[0-9]/g, 'N'));
+    if (!a) return res.writeHead(404).end();
+    res.writeHead(a.status, a.headers);
+    res.end(a.body);
+  });
+}).listen(Number(port), '127.0.0.1', () => process.send && process.send('ready'));
+`;

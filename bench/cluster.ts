@@ -12,7 +12,7 @@
 // BENCH_NODE_ARGS are the instances' node flags (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see
 // where their time goes; the killed instance writes no profile).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,7 +26,7 @@ import { upsertRecords } from '../src/store/papers.js';
 import { confirmSubscription, requestSubscription } from '../src/store/subscriptions.js';
 import { createApiToken } from '../src/store/tokens.js';
 import { createUser } from '../src/store/users.js';
-import { type Answer, percentile, request, startProxy, startSmtpSink } from './_cluster-net.js';
+import { type Answer, percentile, REPLAY_SERVER, type Recorded, request, startProxy, startSmtpSink, text } from './_cluster-net.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'bin/dailypapers');
@@ -178,13 +178,19 @@ export default async function cluster(argv: string[]) {
       const [d1, d2] = await Promise.all([digest(0), digest(1)]);
       note(`t=${((Date.now() - began) / 1000).toFixed(0)} s: digest send on both at once: ${d1} | ${d2}`);
     })();
+    const cpuBefore = cpuNow(children, name);
+    const recorded: Record<string, Recorded> = {};
     const run = await drive(
       proxy.port,
       seconds,
       concurrency,
       () => state.next(),
-      (op, a) => state.settle(op, a),
+      (op, a) => {
+        state.settle(op, a);
+        record(recorded, op, a);
+      },
     );
+    const cpuAfter = cpuNow(children, name);
     await timeline;
     await proxy.close();
 
@@ -192,18 +198,126 @@ export default async function cluster(argv: string[]) {
     console.log(`  ${run.count} requests, ${run.rate.toFixed(0)} req/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms`);
     for (const k of run.kinds) console.log(`    ${k.kind.padEnd(28)} ${String(k.count).padStart(6)}  p50 ${k.p50.toFixed(1)} ms  p99 ${k.p99.toFixed(1)} ms`);
     console.log(`  reads ${state.reads}, writes ${state.writes} (${state.acknowledged} acknowledged)`);
+    const used = (k: keyof CpuTimes) => (cpuAfter[k] - cpuBefore[k]) / run.count;
+    console.log(
+      `  CPU per request (ms): instances ${used('instances').toFixed(2)}, PostgreSQL ${used('postgres').toFixed(2)}, load generator and proxy ${used('bench').toFixed(2)}, whole machine ${used('machine').toFixed(2)} (2 cores: ${((2 * 1000 * seconds) / run.count).toFixed(2)} ms per request available)`,
+    );
     console.log(`  statuses: ${[...run.statuses].map(([s, n]) => `${s}: ${n}`).join(', ')}`);
     console.log(`  errors (no answer or 5xx): ${run.errors}`);
     for (const f of faults) console.log(`  ${f}`);
     const check = await verify(url, state, smtp.received, seed.subscribers);
     for (const line of check) console.log(`  ${line}`);
     await smtp.close();
+
+    // The floor of this load on this machine: the same answers, sent by bare servers.
+    const replay = await replayFloor(recorded, dirs[2]!, seed, Math.min(seconds, 20), concurrency);
+    console.log(
+      `\nfloor: the same load answered with the recorded answers (one of each kind: same bytes, headers, statuses) by two bare node:http processes through the same proxy, ${Math.min(seconds, 20)} s:`,
+    );
+    console.log(
+      `  ${replay.run.count} requests, ${replay.run.rate.toFixed(0)} req/s, p50 ${replay.run.p50.toFixed(1)} ms, p99 ${replay.run.p99.toFixed(1)} ms`,
+    );
+    console.log(
+      `  CPU per request (ms): servers ${replay.cpu.instances.toFixed(2)}, load generator and proxy ${replay.cpu.bench.toFixed(2)}, whole machine ${replay.cpu.machine.toFixed(2)}`,
+    );
+    console.log(`  bytes per answer: ${Math.round(replay.bytes)} on average over the kinds as requested`);
   } finally {
     for (const c of children) c?.kill('SIGTERM');
     await sleep(500);
     await adminQuery(`drop database if exists ${name} with (force)`);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
+}
+
+/** Keeps the first successful answer of each kind (method and path without ids or query). */
+function record(into: Record<string, Recorded>, op: Op, a: Answer) {
+  if (a.status < 200 || a.status >= 300) return;
+  const key = `${op.method} ${kindOf(op.path)}`;
+  if (into[key]) return;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(a.headers)) {
+    if (['connection', 'keep-alive', 'transfer-encoding', 'date', 'content-length'].includes(k) || v === undefined) continue;
+    headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  into[key] = { status: a.status, headers, body: a.raw.toString('base64') };
+}
+
+const kindOf = (path: string) => path.replace(/\?.*$/, '').replace(/[0-9][0-9.-]+[0-9]/g, 'N');
+
+/** Two bare servers replaying `recorded` behind the proxy, under the same load for `seconds`. */
+async function replayFloor(recorded: Record<string, Recorded>, dir: string, seed: Seed, seconds: number, concurrency: number) {
+  const file = path.join(dir, 'recorded.json');
+  writeFileSync(file, JSON.stringify(recorded));
+  const ports = [0, 1].map((i) => 43000 + (process.pid % 1000) * 2 + i);
+  const servers = await Promise.all(
+    ports.map(
+      (port) =>
+        new Promise<ChildProcess>((resolve, reject) => {
+          const child = spawn(process.execPath, ['-e', REPLAY_SERVER, file, String(port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+          child.once('message', () => resolve(child));
+          child.once('exit', (code) => reject(new Error(`replay server exited ${code}`)));
+        }),
+    ),
+  );
+  const proxy = await startProxy(ports);
+  const load = new Load(seed);
+  let bytes = 0;
+  try {
+    const before = cpuNow(servers);
+    const run = await drive(
+      proxy.port,
+      seconds,
+      concurrency,
+      () => load.next(),
+      (op, a) => {
+        load.settle(op, a);
+        bytes += a.raw.length;
+      },
+    );
+    const after = cpuNow(servers);
+    const per = (k: keyof CpuTimes) => (after[k] - before[k]) / run.count;
+    return { run, bytes: bytes / run.count, cpu: { instances: per('instances'), bench: per('bench'), machine: per('machine') } };
+  } finally {
+    await proxy.close();
+    for (const c of servers) c.kill('SIGTERM');
+  }
+}
+
+interface CpuTimes {
+  instances: number;
+  postgres: number;
+  bench: number;
+  machine: number;
+}
+
+/**
+ * CPU milliseconds used so far by the instances (the killed one's time is lost), the PostgreSQL
+ * backends of the bench's database (those that ended in between are lost), this process, and the
+ * whole machine.
+ */
+function cpuNow(children: ChildProcess[], database?: string): CpuTimes {
+  const tick = 10; // USER_HZ 100
+  const ofPid = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(f[11]) + Number(f[12])) * tick;
+    } catch {
+      return 0;
+    }
+  };
+  let postgres = 0;
+  for (const d of database ? readdirSync('/proc') : []) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      // A backend's title names its database; other databases' work on this server is not ours.
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(` ${database} `)) postgres += ofPid(Number(d));
+    } catch {}
+  }
+  const self = process.cpuUsage();
+  const stat = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  const machine = (stat[0]! + stat[1]! + stat[2]! + stat[5]! + stat[6]!) * tick;
+  return { instances: children.reduce((n, c) => n + (c?.pid ? ofPid(c.pid) : 0), 0), postgres, bench: (self.user + self.system) / 1000, machine };
 }
 
 interface Op {
@@ -232,7 +346,7 @@ async function drive(port: number, seconds: number, concurrency: number, next: (
         }
         const a = await request(port, op.method, op.path, op.headers, op.body);
         latencies.push(a.ms);
-        const kind = op.write ? op.write.kind : op.path.replace(/\?.*$/, '').replace(/[0-9][0-9.-]+[0-9]/g, 'N');
+        const kind = op.write ? op.write.kind : kindOf(op.path);
         const list = byKind.get(kind);
         if (list) list.push(a.ms);
         else byKind.set(kind, [a.ms]);
@@ -308,7 +422,7 @@ class Load {
     this.busy.delete(w.member);
     if (a.status === 200 || a.status === 201) {
       this.acknowledged++;
-      if (w.kind === 'comment') this.comments.push((JSON.parse(a.body) as { id: number }).id);
+      if (w.kind === 'comment') this.comments.push((JSON.parse(text(a)) as { id: number }).id);
       else {
         const set = this.voted.get(w.member) ?? new Set<string>();
         if (w.kind === 'vote') set.add(w.paper);

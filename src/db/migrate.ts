@@ -21,6 +21,7 @@ import * as m0017 from './migrations/0017_library.js';
 import * as m0018 from './migrations/0018_recommend.js';
 import * as m0019 from './migrations/0019_cluster.js';
 import * as m0021 from './migrations/0021_cache_scopes.js';
+import * as m0022 from './migrations/0022_version_payloads.js';
 import type { Database, Dialect } from './schema.js';
 
 type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
@@ -46,6 +47,7 @@ export const MIGRATIONS: Record<string, Step> = {
   '0018_recommend': m0018,
   '0019_cluster': m0019,
   '0021_cache_scopes': m0021,
+  '0022_version_payloads': m0022,
 };
 
 const TABLE = 'schema_migration';

@@ -87,28 +87,46 @@ function token(rows: Row[], scope: string): string {
   return `${contentOf(rows)}.${Number(rows.find((r) => r.scope === scope)?.version ?? 0)}`;
 }
 
-/** The channel of migration 0021's NOTIFY, whose payload is the bumped scope. */
+/** The channel of the versions' NOTIFY (migrations 0021, 0022), whose payload is `scope version`. */
 export const VERSIONS_CHANNEL = 'dp_versions';
-const MEMO_MAX = 50_000;
+/** Bounded: past this many scopes (papers voted on since the start), everything is read again. */
+const KNOWN_MAX = 50_000;
 
-const keyOf = (scope: Scope) =>
-  typeof scope === 'string' ? scope : 'paper' in scope ? `p:${scope.paper}` : scope.days === 'latest' ? 'latest' : `d:${scope.days.from}|${scope.days.to}`;
+/** A scope with the latest day resolved to a day. */
+type Resolved = 'content' | 'all' | { paper: string } | { days: DayRange };
+
+/** The rows a scope's token is made of. */
+async function rowsOf(db: Kysely<Database>, scope: Resolved): Promise<Row[]> {
+  const q = queries(db);
+  if (scope === 'content') return run(db, q.one, []);
+  if (scope === 'all') return run(db, q.two, ['engagement']);
+  if ('paper' in scope) return run(db, q.two, [`paper:${scope.paper}`]);
+  return run(db, q.range, [`day:${scope.days.from}`, `day:${scope.days.to}`]);
+}
 
 /**
- * The versions of scopes as this instance last read them. On PostgreSQL a read is a round trip
- * that costs more than the cached page it validates, so a token is kept until a NOTIFY says that
- * one of its scopes changed; nothing is kept while the listening connection is down, nor a read
- * that a notification overtook. Another instance's write shows here once PostgreSQL delivers its
- * notification (at its commit); a write through this instance shows on its next request, since
- * a write request is answered after `sync()` (web/cache.ts). On SQLite (one process, reads in microseconds)
- * every read goes to the database.
+ * The versions of scopes as this instance knows them. On PostgreSQL a read is a round trip that
+ * costs more than the cached page it validates, so each scope's version is read once and then
+ * followed through the NOTIFY its every bump sends with the new version (migration 0022): a page's
+ * token is computed here, without asking. Nothing is kept while the listening connection is down.
+ * Another instance's write shows here once PostgreSQL delivers its notification (at its commit);
+ * a write through this instance shows on its next request, since a write request is answered after
+ * `sync()` (web/cache.ts). On SQLite (one process, reads in microseconds) every read goes to the
+ * database.
  */
 export class ScopeVersions {
-  private memo = new Map<string, string>();
+  /** `shared`, `engagement` and `paper:ID` versions, read or notified while listening. */
+  private known = new Map<string, number>();
+  /** Featured days' versions, read or notified while listening. */
+  private days = new Map<string, number>();
+  /** Day ranges (`from|to`) whose rows were all read while listening: later ones are notified. */
+  private ranges = new Set<string>();
+  /** The latest featured day, with the content version it was read at. */
+  private latest: { at: number; day: string | null } | null = null;
   private live = false;
-  /** Counts notifications: a read started before one is not kept. */
-  private generation = 0;
-  /** For /metrics: reads answered from what was kept, and reads that asked the database. */
+  /** Counts the starts and ends of listening: a read from before one is not kept. */
+  private epoch = 0;
+  /** For /metrics: tokens computed from what is known, and reads that asked the database. */
   readonly stats = { kept: 0, asked: 0 };
 
   private readonly listening: Listening | undefined;
@@ -116,7 +134,7 @@ export class ScopeVersions {
   constructor(private readonly db: Db) {
     this.listening = db.listen?.(
       VERSIONS_CHANNEL,
-      (scope) => this.changed(scope),
+      (payload) => this.changed(payload),
       (live) => {
         this.live = live;
         this.forget();
@@ -135,42 +153,98 @@ export class ScopeVersions {
   }
 
   async read(scope: Scope): Promise<string> {
-    const key = keyOf(scope);
-    const kept = this.live ? this.memo.get(key) : undefined;
-    if (kept !== undefined) {
-      this.stats.kept++;
-      return kept;
+    if (!this.live) {
+      this.stats.asked++;
+      return scopeVersion(this.db.db, scope);
     }
-    this.stats.asked++;
-    if (!this.live) return scopeVersion(this.db.db, scope);
-    const generation = this.generation;
-    const token = await scopeVersion(this.db.db, scope);
-    if (generation === this.generation && this.live) {
-      if (this.memo.size >= MEMO_MAX) this.memo.clear();
-      this.memo.set(key, token);
-    }
-    return token;
-  }
-
-  /** Drops every kept version (the listening connection lost or found again). */
-  forget(): void {
-    this.generation++;
-    this.memo.clear();
-  }
-
-  private changed(scope: string): void {
-    this.generation++;
-    if (scope === 'engagement') this.memo.delete('all');
-    else if (scope.startsWith('paper:')) this.memo.delete(`p:${scope.slice('paper:'.length)}`);
-    else if (scope.startsWith('day:')) {
-      const day = scope.slice('day:'.length);
-      this.memo.delete('latest');
-      for (const key of this.memo.keys()) {
-        if (!key.startsWith('d:')) continue;
-        const [from, to] = key.slice(2).split('|') as [string, string];
-        if (from <= day && day <= to) this.memo.delete(key);
+    let resolved: Resolved;
+    if (typeof scope === 'object' && 'days' in scope && scope.days === 'latest') {
+      const at = this.known.get('shared') ?? (await this.ask('content'), this.known.get('shared'));
+      if (at === undefined) return scopeVersion(this.db.db, scope); // listening stopped meanwhile
+      let day = this.latest?.at === at ? this.latest.day : undefined;
+      if (day === undefined) {
+        const epoch = this.epoch;
+        day = await latestFeaturedDay(this.db.db);
+        if (epoch === this.epoch) this.latest = { at, day };
       }
-    } else this.memo.clear(); // `shared`, or a scope this code does not know
+      if (day === null) return `${at}.none`;
+      resolved = { days: { from: day, to: day } };
+    } else resolved = scope as typeof resolved;
+    const token = this.fromKnown(resolved);
+    if (token !== undefined) {
+      this.stats.kept++;
+      return token;
+    }
+    return this.ask(resolved);
+  }
+
+  /** Drops everything known (the listening connection lost or found again). */
+  forget(): void {
+    this.epoch++;
+    this.known.clear();
+    this.days.clear();
+    this.ranges.clear();
+    this.latest = null;
+  }
+
+  private fromKnown(scope: Resolved): string | undefined {
+    const shared = this.known.get('shared');
+    if (shared === undefined) return undefined;
+    if (scope === 'content') return String(shared);
+    const own = scope === 'all' ? this.known.get('engagement') : 'paper' in scope ? this.known.get(`paper:${scope.paper}`) : this.rangeSum(scope.days);
+    return own === undefined ? undefined : `${shared}.${own}`;
+  }
+
+  private rangeSum({ from, to }: DayRange): number | undefined {
+    if (!this.ranges.has(`${from}|${to}`)) return undefined;
+    let sum = 0;
+    for (const [day, v] of this.days) if (from <= day && day <= to) sum += v;
+    return sum;
+  }
+
+  /** Reads the scope's rows, keeps them (unless listening stopped or started meanwhile), and answers its token. */
+  private async ask(scope: Resolved): Promise<string> {
+    this.stats.asked++;
+    const epoch = this.epoch;
+    const rows = await rowsOf(this.db.db, scope);
+    const shared = contentOf(rows);
+    if (epoch !== this.epoch || !this.live) {
+      if (scope === 'content') return String(shared);
+      if (scope === 'all') return token(rows, 'engagement');
+      if ('paper' in scope) return token(rows, `paper:${scope.paper}`);
+      let sum = 0;
+      for (const r of rows) if (r.scope !== 'shared') sum += Number(r.version);
+      return `${shared}.${sum}`;
+    }
+    if (this.known.size + this.days.size >= KNOWN_MAX) this.forget();
+    this.raise('shared', shared);
+    if (scope === 'all') this.raise('engagement', Number(rows.find((r) => r.scope === 'engagement')?.version ?? 0));
+    else if (typeof scope === 'object' && 'paper' in scope)
+      this.raise(`paper:${scope.paper}`, Number(rows.find((r) => r.scope === `paper:${scope.paper}`)?.version ?? 0));
+    else if (typeof scope === 'object') {
+      for (const r of rows) if (r.scope.startsWith('day:')) this.raise(r.scope, Number(r.version));
+      this.ranges.add(`${scope.days.from}|${scope.days.to}`);
+    }
+    return this.fromKnown(scope)!;
+  }
+
+  /** Versions only grow: a read and a notification arriving in either order keep the newer. */
+  private raise(scope: string, version: number): void {
+    if (scope.startsWith('day:')) {
+      const day = scope.slice('day:'.length);
+      this.days.set(day, Math.max(this.days.get(day) ?? 0, version));
+    } else this.known.set(scope, Math.max(this.known.get(scope) ?? 0, version));
+  }
+
+  private changed(payload: string): void {
+    const [scope, v] = payload.split(' ');
+    const version = Number(v);
+    if (!scope || !Number.isFinite(version)) {
+      this.forget(); // a payload this code does not know: read everything again
+      return;
+    }
+    if (this.known.size + this.days.size >= KNOWN_MAX) this.forget();
+    this.raise(scope, version);
   }
 }
 

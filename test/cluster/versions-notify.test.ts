@@ -1,6 +1,6 @@
 // Data versions kept between notifications (store/versions.ts, db/listen.ts): on PostgreSQL an
-// instance reads a scope's version once and keeps it until a NOTIFY says that scope changed, so a
-// cached page costs no round trip. Another instance's write (here a second connection) shows once
+// instance reads a scope's version once and follows it through the NOTIFY of each bump, which
+// carries the new version, so a cached page costs no round trip, even under a stream of votes. Another instance's write (here a second connection) shows once
 // its notification arrives; a notification of another scope leaves the kept version alone; while
 // the listening connection is cut nothing is kept, and it comes back by itself.
 import { sql } from 'kysely';
@@ -46,15 +46,31 @@ describe.runIf(PG_ADMIN_URL)('data versions kept between notifications (postgres
     await vi.waitFor(async () => expect(await versions.read({ paper: '2501.00001' })).not.toBe(before), { timeout: 2000, interval: 5 });
     const after = await versions.read({ paper: '2501.00001' });
     expect(after).toBe(`${before.split('.')[0]}.1`);
+    // The notification carried the new version: followed without asking the database.
+    expect(versions.stats.asked).toBe(asked);
+    // Two bumps in one transaction are two notifications (distinct payloads), both followed.
+    await there.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 2; i++)
+        await sql`insert into data_version (scope, version) values ('paper:2501.00001', 1)
+          on conflict (scope) do update set version = data_version.version + 1`.execute(trx);
+    });
+    await versions.sync();
+    expect(await versions.read({ paper: '2501.00001' })).toBe(`${before.split('.')[0]}.3`);
+    expect(versions.stats.asked).toBe(asked);
   });
 
   it("drops a day range's version when a day inside it changes, and everything on new content", async () => {
     const week = { days: { from: '2025-01-06', to: '2025-01-12' } };
     const day = { days: { from: '2025-01-13', to: '2025-01-13' } };
     const [w0, d0] = [await versions.read(week), await versions.read(day)];
-    await bump('day:2025-01-08');
+    const asked = versions.stats.asked;
+    await bump('day:2025-01-08'); // a day of the range that had no row yet
     await vi.waitFor(async () => expect(await versions.read(week)).not.toBe(w0), { timeout: 2000, interval: 5 });
+    await bump('day:2025-01-08');
+    await versions.sync();
+    expect(await versions.read(week)).toBe(`${w0.split('.')[0]}.${Number(w0.split('.')[1]) + 2}`);
     expect(await versions.read(day)).toBe(d0);
+    expect(versions.stats.asked).toBe(asked);
     const all = await versions.read('all');
     await sql`update data_version set version = version + 1 where scope = 'shared'`.execute(there.db);
     await vi.waitFor(async () => expect(await versions.read(day)).not.toBe(d0), { timeout: 2000, interval: 5 });
