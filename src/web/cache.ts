@@ -159,9 +159,10 @@ export class PageCache {
 }
 
 /**
- * Pages of the `all` scope (trending, search, lists across days: every vote changes them) are
- * re-rendered at most this often per instance; their counts may lag a vote by as much. A paper's
- * page and a day's listings follow each vote at once (store/versions.ts).
+ * Under a stream of votes and comments, a page of counts (a paper, a day, trending, search) is
+ * re-rendered for visitors at most this often per instance: their counts may lag a vote by as
+ * much. Members (who vote) get the current render, so that their own vote shows on their next page;
+ * a change of content shows at once to everyone (decision 0045).
  */
 export const COALESCE_MS = 1000;
 
@@ -286,7 +287,8 @@ export function shared(opts: SharedOptions): MiddlewareHandler {
       return;
     }
     const key = keyOf(c);
-    let entry = opts.cache.get(key, tag, scope === 'all' ? COALESCE_MS : 0);
+    // A visitor's page of counts may be a second old under a stream of votes; a member's is exact.
+    let entry = opts.cache.get(key, tag, who.user === null ? COALESCE_MS : 0);
     if (entry && entry.tag !== tag) {
       // A render of a second ago: the tag is its own, so that a reload after the next render
       // gets that render.

@@ -3,15 +3,18 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import type { Dialect } from '../../src/db/schema.js';
 import { importFiles } from '../../src/ingest/import.js';
+import { PageCache } from '../../src/web/cache.js';
 import { createApp } from '../../src/web/app.js';
 import { writeJsonl } from '../fixtures/records.js';
 import { openTestDb } from './db.js';
 import { buildServices } from '../../src/services.js';
 
-export async function testApp(dialect: Dialect) {
+export async function testApp(dialect: Dialect, opts: { clock?: () => number } = {}) {
   const t = await openTestDb(dialect);
   const config = loadConfig({ DATABASE_URL: t.test.url, DATA_DIR: t.test.dataDir, SECRET: 'test-secret' });
   const services = buildServices({ db: t.db, config });
+  // A clock of the test's own for the page cache (renders' age, COALESCE_MS), with the services' kept versions.
+  if (opts.clock) services.pageCache = new PageCache(undefined, services.pageCache.versions, opts.clock);
   const app = createApp(services);
   /** Once this returns, the app has heard of every write made around it (on PostgreSQL, by NOTIFY). */
   const settle = () => services.pageCache.versions?.sync() ?? Promise.resolve();
