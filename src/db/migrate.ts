@@ -22,6 +22,7 @@ import * as m0018 from './migrations/0018_recommend.js';
 import * as m0019 from './migrations/0019_cluster.js';
 import * as m0021 from './migrations/0021_cache_scopes.js';
 import * as m0022 from './migrations/0022_version_payloads.js';
+import * as m0024 from './migrations/0024_paper_neighbours.js';
 import type { Database, Dialect } from './schema.js';
 
 type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
@@ -48,6 +49,7 @@ export const MIGRATIONS: Record<string, Step> = {
   '0019_cluster': m0019,
   '0021_cache_scopes': m0021,
   '0022_version_payloads': m0022,
+  '0024_paper_neighbours': m0024,
 };
 
 const TABLE = 'schema_migration';

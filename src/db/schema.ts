@@ -374,7 +374,17 @@ export interface Database {
   paper_notes: PaperNotesTable;
   map_layouts: MapLayoutsTable;
   rate_limits: RateLimitsTable;
+  paper_neighbours: PaperNeighboursTable;
   moderation_log: ModerationLogTable;
+}
+
+/** A paper's similar papers as last computed (migration 0024). */
+export interface PaperNeighboursTable {
+  paper_id: string;
+  model: string;
+  /** JSON array of paper ids, best first. */
+  ids: string;
+  computed_at: string;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -9,6 +9,7 @@ import type { Hit } from '../../search/hits.js';
 import { formatQuery, highlightTerms, type ParsedQuery, SORTS } from '../../search/query.js';
 import { type Segment, snippet } from '../../search/snippet.js';
 import { COUNT_CAP } from '../../search/types.js';
+import { keptSimilar } from '../../search/kept-similar.js';
 import type { AppDeps } from '../deps.js';
 import { sharedText } from '../cache.js';
 import { raw } from 'hono/html';
@@ -172,9 +173,10 @@ export function SearchPage(props: { q: string; results: SearchResults }) {
 }
 
 /**
- * The paper page's "Similar papers" list (nearest by meaning, the paper itself excluded). It shows
- * no counts, so it is kept until content changes (a vote re-renders the page, not this list);
- * a list that found nothing is not kept (the model may be loading).
+ * The paper page's "Similar papers" list (nearest by meaning, the paper itself excluded), computed
+ * once a day across instances (search/kept-similar.ts). It shows no counts, so its rendering is
+ * kept until content changes (a vote re-renders the page, not this list); a list that found
+ * nothing is not kept (the model may be loading).
  */
 export async function similarList(deps: AppDeps, id: string) {
   const html = await sharedText(
@@ -182,7 +184,7 @@ export async function similarList(deps: AppDeps, id: string) {
     deps.pageCache,
     `similar:${id}`,
     async () => {
-      const s = await deps.search.similar(id, 5).catch(() => ({ hits: [] as Hit[], reason: 'search failed' }));
+      const s = await keptSimilar(deps.search, deps.db.db, id, 5).catch(() => ({ hits: [] as Hit[], reason: 'search failed' }));
       return { text: await similarHtml(s).toString(), keep: s.hits.length > 0 };
     },
     'content',
