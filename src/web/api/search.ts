@@ -7,6 +7,7 @@ import { escapeHtml } from '../../papers/html.js';
 import type { Hit } from '../../search/hits.js';
 import { SORTS } from '../../search/query.js';
 import type { AppDeps } from '../deps.js';
+import { searchResults } from '../search-results.js';
 import { okJson } from './http.js';
 
 export const SearchParams = z.object({
@@ -51,7 +52,7 @@ export function searchApi(deps: AppDeps) {
   const search = async (c: Context) => {
     const parsed = SearchParams.safeParse(c.req.query());
     if (!parsed.success) return c.json({ error: parsed.error.issues.map((i) => i.message).join('; ') }, 400);
-    const r = await deps.search.search(parsed.data);
+    const r = await searchResults(deps, parsed.data);
     c.header('x-search-mode', r.mode);
     c.header('x-total-count', String(r.total));
     c.header('server-timing', `search;dur=${r.tookMs.toFixed(1)}`);

@@ -11,6 +11,7 @@ import { type Segment, snippet } from '../../search/snippet.js';
 import { COUNT_CAP } from '../../search/types.js';
 import { keptSimilar } from '../../search/kept-similar.js';
 import type { AppDeps } from '../deps.js';
+import { searchResults } from '../search-results.js';
 import { sharedText } from '../cache.js';
 import { raw } from 'hono/html';
 import { authorLine, plural, Votes } from './components/card.js';
@@ -26,7 +27,7 @@ const PAGE_SIZE = 20;
 
 export async function renderSearch(c: Context, deps: AppDeps) {
   const { q, sort, page } = Params.parse({ q: c.req.query('q') ?? '', sort: c.req.query('sort') ?? 'relevance', page: c.req.query('page') ?? 1 });
-  const results = await deps.search.search({ q, sort, page, limit: PAGE_SIZE });
+  const results = await searchResults(deps, { q, sort, page, limit: PAGE_SIZE });
   // An arXiv id or URL typed in the box opens that paper.
   if (results.opens) return c.redirect(`/papers/${results.opens}`, 302);
   // Words alone while the model loads: fine for this visitor, not to keep for the next ones.
