@@ -10,6 +10,14 @@ export interface Failures {
   until: number;
 }
 
+/** Hits to count on a key, as `add` takes them. */
+export interface AddItem {
+  key: string;
+  windowMs: number;
+  now: number;
+  n: number;
+}
+
 export interface LimitStore {
   /**
    * Counts one hit on `key` in its window (which starts at the first hit and lasts `windowMs`);
@@ -20,6 +28,8 @@ export interface LimitStore {
   hit(key: string, windowMs: number, now: number, quota?: number): Promise<{ count: number; resetAt: number }>;
   /** Counts `n` hits at once, as `hit` counts one. */
   add(key: string, windowMs: number, now: number, n: number): Promise<{ count: number; resetAt: number }>;
+  /** `add` for several keys (each at most once), in one round trip where the store can; answers in order. */
+  addMany(items: AddItem[]): Promise<Array<{ count: number; resetAt: number }>>;
   /** The failure records of these keys (null where none, or forgotten: `forgetAfterMs` after the last). */
   failures(keys: string[], now: number, forgetAfterMs: number): Promise<Array<Failures | null>>;
   /** Adds a failure to `key`; `delay(count)` is the wait the new count imposes, in ms (0: none). */
@@ -40,6 +50,12 @@ export class MemoryLimitStore implements LimitStore {
 
   hit(key: string, windowMs: number, now: number) {
     return this.add(key, windowMs, now, 1);
+  }
+
+  async addMany(items: AddItem[]) {
+    const out = [];
+    for (const i of items) out.push(await this.add(i.key, i.windowMs, i.now, i.n));
+    return out;
   }
 
   async add(key: string, windowMs: number, now: number, n: number) {
@@ -110,6 +126,9 @@ export class FallbackLimitStore implements LimitStore {
   }
   add(key: string, windowMs: number, now: number, n: number) {
     return this.either((s) => s.add(key, windowMs, now, n));
+  }
+  addMany(items: AddItem[]) {
+    return this.either((s) => s.addMany(items));
   }
   failures(keys: string[], now: number, forgetAfterMs: number) {
     return this.either((s) => s.failures(keys, now, forgetAfterMs));

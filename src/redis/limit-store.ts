@@ -3,7 +3,7 @@
 // updates in one step: Redis runs a script alone, so two instances counting the same client at
 // once never lose a hit. Windows are fixed and judged by the caller's clock, as in the database
 // store; the key's expiry only lets Redis forget what has run out.
-import type { Failures, LimitStore } from '../auth/limit-store.js';
+import type { AddItem, Failures, LimitStore } from '../auth/limit-store.js';
 import type { RedisClient, Reply } from './client.js';
 
 /** Every key starts with this, so that one Redis can hold other things (and tests their own prefix). */
@@ -46,6 +46,11 @@ export class RedisLimitStore implements LimitStore {
 
   hit(key: string, windowMs: number, now: number) {
     return this.add(key, windowMs, now, 1);
+  }
+
+  addMany(items: AddItem[]) {
+    // Pipelined: all sent at once, answered in order.
+    return Promise.all(items.map((i) => this.add(i.key, i.windowMs, i.now, i.n)));
   }
 
   async add(key: string, windowMs: number, now: number, n: number) {

@@ -3,7 +3,7 @@
 // row's lock for ON CONFLICT DO UPDATE; SQLite has one writer), so two instances counting the same
 // client at once never lose a hit. Rows that have run out are swept at most once a minute.
 import { type Kysely, sql } from 'kysely';
-import type { Failures, LimitStore } from '../auth/limit-store.js';
+import type { AddItem, Failures, LimitStore } from '../auth/limit-store.js';
 import type { Database } from '../db/schema.js';
 
 const SWEEP_EVERY_MS = 60_000;
@@ -17,18 +17,33 @@ export class DbLimitStore implements LimitStore {
   }
 
   async add(key: string, windowMs: number, now: number, n: number) {
-    this.sweep(now);
-    const end = now + windowMs;
-    // A window that has ended starts afresh with these hits; otherwise the count goes up by n.
-    const { rows } = await sql<{ count: number; expires_ms: number | string }>`
-      insert into rate_limits (key, start_ms, count, expires_ms) values (${key}, ${now}, ${n}, ${end})
-      on conflict (key) do update set
-        start_ms = case when rate_limits.expires_ms <= ${now} then ${now} else rate_limits.start_ms end,
-        count = case when rate_limits.expires_ms <= ${now} then ${n} else rate_limits.count + ${n} end,
-        expires_ms = case when rate_limits.expires_ms <= ${now} then ${end} else rate_limits.expires_ms end
-      returning count, expires_ms`.execute(this.db);
-    const row = rows[0]!;
-    return { count: Number(row.count), resetAt: Number(row.expires_ms) };
+    const [w] = await this.addMany([{ key, windowMs, now, n }]);
+    return w!;
+  }
+
+  /**
+   * One statement for every key. A window that has ended starts afresh with the new hits;
+   * otherwise its count goes up by them (the row's start_ms is the hits' time, count their
+   * number, expires_ms the end of a window that would start now).
+   */
+  async addMany(items: AddItem[]) {
+    if (items.length === 0) return [];
+    this.sweep(items[0]!.now);
+    const rows = items.map((i) => ({ key: i.key, start_ms: i.now, count: i.n, expires_ms: i.now + i.windowMs }));
+    const answered = await this.db
+      .insertInto('rate_limits')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          start_ms: sql`case when rate_limits.expires_ms <= excluded.start_ms then excluded.start_ms else rate_limits.start_ms end`,
+          count: sql`case when rate_limits.expires_ms <= excluded.start_ms then excluded.count else rate_limits.count + excluded.count end`,
+          expires_ms: sql`case when rate_limits.expires_ms <= excluded.start_ms then excluded.expires_ms else rate_limits.expires_ms end`,
+        }),
+      )
+      .returning(['key', 'count', 'expires_ms'])
+      .execute();
+    const byKey = new Map(answered.map((r) => [r.key, { count: Number(r.count), resetAt: Number(r.expires_ms) }]));
+    return items.map((i) => byKey.get(i.key)!);
   }
 
   async failures(keys: string[], now: number, _forgetAfterMs: number): Promise<Array<Failures | null>> {

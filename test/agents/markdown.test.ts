@@ -10,6 +10,7 @@ import { setVote } from '../../src/store/votes.js';
 import { featuredRecords, FEATURED } from '../api/fixtures.js';
 import { hfItem } from '../fixtures/records.js';
 import { DIALECTS } from '../harness/db.js';
+import { COALESCE_MS } from '../../src/web/cache.js';
 import { testApp } from '../harness/app.js';
 
 const TEX_ID = '2501.01234';
@@ -17,10 +18,12 @@ const ABSTRACT = 'We bound $\\|x_t - x^*\\|_2 \\le \\rho^t$ for gradient play, w
 
 describe.each(DIALECTS)('Markdown for agents (%s)', (dialect) => {
   let t: Awaited<ReturnType<typeof testApp>>;
+  // The page cache's clock: a visitor's page of counts is re-rendered at most once per COALESCE_MS.
+  let now = 0;
   let ada: User;
   let bo: User;
   beforeAll(async () => {
-    t = await testApp(dialect);
+    t = await testApp(dialect, { clock: () => now });
     await t.load(featuredRecords());
     await t.load([hfItem({ paper: { summary: ABSTRACT }, _listed_date: '2025-01-08' })]);
     ada = await createUser(t.db.db, { username: 'ada', email: 'ada@example.org', passwordHash: 'x', role: 'member', emailConfirmed: true });
@@ -128,6 +131,7 @@ describe.each(DIALECTS)('Markdown for agents (%s)', (dialect) => {
     await setVote(t.db.db, bo.id, TEX_ID, true, { minUpvotes: 3, day: '2025-01-08' });
     // Written around the app, as another instance would: on PostgreSQL heard by a NOTIFY.
     await t.settle();
+    now += COALESCE_MS;
     const changed = await get(`/papers/${TEX_ID}.md`, { 'if-none-match': tag });
     expect(changed.res.status).toBe(200);
     expect(changed.res.headers.get('etag')).not.toBe(tag);

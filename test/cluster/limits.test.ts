@@ -77,15 +77,17 @@ describe.each(SHARED)('limits counted in %s', (_name, open) => {
     expect(await a.hit('commentPerUser', '8')).toBeNull(); // another key, its own window
   });
 
-  it('leases hits of a large quota to each instance, and together they admit no more than the quota', async () => {
+  it('leases hits of a large quota to each instance, and together they admit the quota, give or take a lease each', async () => {
     await a.reset();
     const [x, y] = shared.stores.map((s) => new LeasedLimitStore(s));
     const quota = 600;
     const answers = await Promise.all(Array.from({ length: quota + 100 }, (_, i) => (i % 3 ? x! : y!).hit('api|read|c', 60_000, clock.t, quota)));
     const admitted = answers.filter((w) => w.count <= quota).length;
-    expect(admitted).toBeLessThanOrEqual(quota);
+    // At most a first lease per instance beyond the quota, at most a lease per instance short of it.
+    expect(admitted).toBeLessThanOrEqual(quota + 2 * leaseSize(quota));
     expect(admitted).toBeGreaterThanOrEqual(quota - 2 * (leaseSize(quota) - 1));
     expect(x!.stats.shared + y!.stats.shared).toBeLessThan(40); // against 700 round trips hit by hit
+    await Promise.all([x!.settle(), y!.settle()]);
     const w = await shared.stores[0].add('api|read|c', 60_000, clock.t, 0);
     expect(w.count).toBeGreaterThanOrEqual(quota); // every lease was counted in the shared store
   });
