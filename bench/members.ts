@@ -83,14 +83,14 @@ export default async function members(args: string[]) {
     let n = 0;
     for (const u of users.slice(0, 20))
       for (const p of papers) {
-        await setVote(db.db, u.id, p, true, POLICY);
+        await setVote(db.db, db.dialect, u.id, p, true, POLICY);
         n++;
       }
     const seq = ms(t);
     console.log(`votes, one after another: ${n} in ${seq.toFixed(0)} ms = ${Math.round((n / seq) * 1000)}/s`);
 
     t = process.hrtime.bigint();
-    await Promise.all(users.flatMap((u) => [0, 1, 2].map(() => setVote(db.db, u.id, papers[0]!, true, POLICY))));
+    await Promise.all(users.flatMap((u) => [0, 1, 2].map(() => setVote(db.db, db.dialect, u.id, papers[0]!, true, POLICY))));
     const row = await db.db.selectFrom('featured').select('upvotes').where('paper_id', '=', papers[0]!).executeTakeFirstOrThrow();
     console.log(`300 concurrent votes by 100 members on one paper: ${ms(t).toFixed(0)} ms, count ${row.upvotes} (expected ${10 + 100})`);
 

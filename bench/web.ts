@@ -109,7 +109,7 @@ async function memberCookie(db: Db): Promise<string> {
   const user = await createUser(db.db, { username: 'bench', email: 'bench@example.org', passwordHash: 'x', emailConfirmed: true });
   const day = (await latestFeaturedDay(db.db))!;
   const papers = await db.db.selectFrom('featured').select('paper_id').where('day', '=', day).limit(3).execute();
-  for (const p of papers) await setVote(db.db, user.id, p.paper_id, true, POLICY);
+  for (const p of papers) await setVote(db.db, db.dialect, user.id, p.paper_id, true, POLICY);
   const owner = { userId: user.id };
   for (const c of ['cs.CL', 'cs.RO', 'stat.ML', 'eess.AS', 'math.OC']) await addFollow(db.db, owner, 'category', c);
   const recent = await db.db.selectFrom('papers').select('authors').orderBy('announced_at', 'desc').limit(400).execute();

@@ -212,7 +212,7 @@ export function createMcpServer(d: McpDeps, caller: McpCaller = ANYONE): McpServ
       async (a) => {
         const ref = parseArxivId(a.id);
         if (!ref) return error(`'${a.id}' is not an arXiv identifier`);
-        const r = await vote({ db: d.db.db, limiter: d.limiter, config: d.config }, user, caller.ip, ref.id, a.on);
+        const r = await vote({ db: d.db.db, dialect: d.db.dialect, limiter: d.limiter, config: d.config }, user, caller.ip, ref.id, a.on);
         if (r.kind === 'throttled') return error(`too many votes; try again in ${r.seconds} s`);
         if (r.kind === 'unknown') return error(r.message);
         return text(

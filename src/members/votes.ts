@@ -6,13 +6,14 @@
 import type { Kysely } from 'kysely';
 import type { RateLimiter } from '../auth/ratelimit.js';
 import type { Config } from '../config.js';
-import type { Database } from '../db/schema.js';
+import type { Database, Dialect } from '../db/schema.js';
 import { dayInZone } from '../papers/dates.js';
 import type { User } from '../store/users.js';
 import { type FeaturePolicy, setVote, toggleVote, UnknownPaperError, type VoteResult } from '../store/votes.js';
 
 export interface VoteDeps {
   db: Kysely<Database>;
+  dialect: Dialect;
   limiter: RateLimiter;
   config: Pick<Config, 'featureMinUpvotes' | 'timezone'>;
 }
@@ -30,7 +31,7 @@ export async function vote(d: VoteDeps, user: User, ip: string, paperId: string,
   if (wait !== null) return { kind: 'throttled', seconds: wait };
   const policy = featurePolicy(d.config);
   try {
-    const result = on === 'toggle' ? await toggleVote(d.db, user.id, paperId, policy) : await setVote(d.db, user.id, paperId, on, policy);
+    const result = on === 'toggle' ? await toggleVote(d.db, d.dialect, user.id, paperId, policy) : await setVote(d.db, d.dialect, user.id, paperId, on, policy);
     return { kind: 'ok', result };
   } catch (e) {
     if (e instanceof UnknownPaperError) return { kind: 'unknown', message: e.message };

@@ -159,7 +159,8 @@ export class ScopeVersions {
     }
     let resolved: Resolved;
     if (typeof scope === 'object' && 'days' in scope && scope.days === 'latest') {
-      const at = this.known.get('shared') ?? (await this.ask('content'), this.known.get('shared'));
+      if (!this.known.has('shared')) await this.ask('content');
+      const at = this.known.get('shared');
       if (at === undefined) return scopeVersion(this.db.db, scope); // listening stopped meanwhile
       let day = this.latest?.at === at ? this.latest.day : undefined;
       if (day === undefined) {

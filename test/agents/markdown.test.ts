@@ -128,7 +128,7 @@ describe.each(DIALECTS)('Markdown for agents (%s)', (dialect) => {
     expect(first.headers.get('cache-control')).toMatch(/^public/);
     const again = await t.app.request(`/papers/${TEX_ID}.md`, { headers: { 'if-none-match': tag } });
     expect(again.status).toBe(304);
-    await setVote(t.db.db, bo.id, TEX_ID, true, { minUpvotes: 3, day: '2025-01-08' });
+    await setVote(t.db.db, t.db.dialect, bo.id, TEX_ID, true, { minUpvotes: 3, day: '2025-01-08' });
     // Written around the app, as another instance would: on PostgreSQL heard by a NOTIFY.
     await t.settle();
     now += COALESCE_MS;

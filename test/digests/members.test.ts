@@ -64,7 +64,7 @@ describe.each(DIALECTS)('digests for members (%s)', (dialect) => {
     expect(await subscriptionOfUser(a.db.db, user.id)).toMatchObject({ status: 'active', email: 'reader@example.com', maxPapers: 5, userId: user.id });
     expect((await client.get('/settings')).html).toContain('Stop digest');
 
-    await setVote(a.db.db, user.id, '2608.10002', true, POLICY);
+    await setVote(a.db.db, a.db.dialect, user.id, '2608.10002', true, POLICY);
     // The search service's similarity (its own tests cover the embeddings): the neighbour of the upvote.
     const search = {
       similar: async (id: string) => ({ hits: id === '2608.10002' ? [await hit('2608.10003')] : [], reason: null }),

@@ -38,11 +38,11 @@ describe.each(DIALECTS)('members store (%s)', (dialect) => {
     const before = (await getFeaturedPaper(t.db.db, '2501.01234'))!.upvotes;
     expect(before).toBe(42);
     const voters = await Promise.all(['v1', 'v2', 'v3'].map(user));
-    await Promise.all(voters.flatMap((v) => Array.from({ length: 5 }, () => setVote(t.db.db, v.id, '2501.01234', true, POLICY))));
+    await Promise.all(voters.flatMap((v) => Array.from({ length: 5 }, () => setVote(t.db.db, t.db.dialect, v.id, '2501.01234', true, POLICY))));
     expect((await getFeaturedPaper(t.db.db, '2501.01234'))!.upvotes).toBe(45);
-    const off = await toggleVote(t.db.db, voters[0]!.id, '2501.01234', POLICY);
+    const off = await toggleVote(t.db.db, t.db.dialect, voters[0]!.id, '2501.01234', POLICY);
     expect(off).toEqual({ upvoted: false, upvotes: 44, featured: false });
-    await Promise.all(Array.from({ length: 4 }, () => setVote(t.db.db, voters[1]!.id, '2501.01234', false, POLICY)));
+    await Promise.all(Array.from({ length: 4 }, () => setVote(t.db.db, t.db.dialect, voters[1]!.id, '2501.01234', false, POLICY)));
     expect((await getFeaturedPaper(t.db.db, '2501.01234'))!.upvotes).toBe(43);
     const n = await t.db.db
       .selectFrom('votes')

@@ -40,7 +40,7 @@ function paperOf(c: Context): string | Response {
 /** The handlers of the members' API routes (api/routes.ts lists them with who may call each). */
 export function membersApi(deps: AppDeps) {
   const { db } = deps.db;
-  const use = { db, limiter: deps.limiter, config: deps.config };
+  const use = { db, dialect: deps.db.dialect, limiter: deps.limiter, config: deps.config };
 
   const comments = async (c: Context) => {
     const id = paperOf(c);

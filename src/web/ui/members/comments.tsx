@@ -170,7 +170,7 @@ const paperPath = (raw: string) => {
 /** The handlers of the comment and upvote forms (web/ui/routes.tsx lists them); members only. */
 export function commentPages(m: Members) {
   const { db } = m.db;
-  const use = { db, limiter: m.limiter, config: m.config };
+  const use = { db, dialect: m.db.dialect, limiter: m.limiter, config: m.config };
 
   const editForm = async (c: Context) => {
     const r = await editableComment(db, userOf(c), Number(c.req.param('id')));
