@@ -185,9 +185,17 @@ export async function postgresVectors(db: Kysely<Database>, log?: Logger): Promi
     },
 
     async vectorOf(model, id) {
-      if (!available || (await tableDim()) === null) return null;
-      const r = await sql<{ vec: string }>`select vec::text as vec from paper_vector where paper_id = ${id} and model = ${model}`.execute(db);
-      return r.rows[0] ? parse(r.rows[0].vec) : null;
+      // The dimension as searches see it (read again after 5 s): a paper page's similar papers ask
+      // for a vector each, and the table remade meanwhile is a failed read, answered as no vector.
+      if (!available || (await searchDim()) === null) return null;
+      try {
+        const r = await sql<{ vec: string }>`select vec::text as vec from paper_vector where paper_id = ${id} and model = ${model}`.execute(db);
+        return r.rows[0] ? parse(r.rows[0].vec) : null;
+      } catch (e) {
+        if (!/paper_vector/.test((e as Error).message)) throw e;
+        forgetDim();
+        return null;
+      }
     },
 
     async vectorsOf(model, ids) {
