@@ -134,8 +134,8 @@ describe.each(DIALECTS)('scheduler on %s', (dialect) => {
     const s = await startScheduler({ db: db.db, jobs: [job], tickMs: 3_600_000 });
     await makeDue('long');
     const running = s.tick();
-    await sleep(100);
-    expect((await getJob(db.db, 'long'))!.locked_by).toBe(s.owner);
+    // Taken once the tick has locked it (a loaded machine may take a while).
+    await expect.poll(async () => (await getJob(db.db, 'long'))!.locked_by, { timeout: 10_000, interval: 20 }).toBe(s.owner);
     await s.stop();
     await running;
     expect(sawAbort).toBe(true);
