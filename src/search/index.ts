@@ -282,14 +282,15 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
       const lex = await lexical.search({ query, sort, limit: n, offset: 0 });
       const sem = await semantic;
       if (sem === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical', lex.approximate === true, true);
-      // The lexical candidates' texts, for the query's word pairs (none to look for: not read).
+      // The lexical candidates' texts, for the query's word pairs (none to look for: not read), on
+      // SQLite's reader threads as the lexical side, while the main thread scores the cosines.
       const pairs = wordPairs(input.q ?? '');
       const [similarity, texts] = await Promise.all([
         sem.similarity(lex.ids.slice(0, CANDIDATES)).catch((e: Error) => {
           log?.warn({ err: e.message }, 'semantic search failed; answering with lexical results');
           return null;
         }),
-        pairs.length ? paperTexts(db.db, lex.ids.slice(0, PAIR_DEPTH)) : new Map<string, string>(),
+        pairs.length ? paperTexts(db.readers?.() ?? db.db, lex.ids.slice(0, PAIR_DEPTH)) : new Map<string, string>(),
       ]);
       if (similarity === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical', lex.approximate === true, true);
       // When the lexical list went on past the papers with every word, those count once more: a
