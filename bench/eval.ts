@@ -155,7 +155,7 @@ async function main(argv: string[]) {
             ),
           );
         }
-        const label = mode === 'lexical' ? (db.dialect === 'sqlite' ? 'none (FTS5 bm25)' : 'none (tsvector, ts_rank_cd)') : embLabel;
+        const label = mode === 'lexical' ? (db.dialect === 'sqlite' ? 'none (FTS5 bm25)' : 'none (tsvector: ts_rank_cd, most of the words by bm25)') : embLabel;
         row(set.name, degraded ? `${label} (${degraded} answered by words alone)` : label, mode, mean(scores), (performance.now() - t) / set.queries.length);
       }
     }

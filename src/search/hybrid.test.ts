@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fuseHybrid, HYBRID_K, reciprocalRankFusion, SEMANTIC_WEIGHT, semanticScores, TimeoutError, withTimeout } from './hybrid.js';
+import { fuseHybrid, HYBRID_K, PAIR_WEIGHT, pairShares, reciprocalRankFusion, SEMANTIC_WEIGHT, semanticScores, TimeoutError, withTimeout } from './hybrid.js';
 
 describe('reciprocalRankFusion', () => {
   it('sums 1/(k + rank) over the lists', () => {
@@ -111,6 +111,46 @@ describe('fuseHybrid', () => {
     const cos = new Map(lex.map((id, i) => [id, id === 'p4' ? 0.9 : 0.3 - i * 0.01]));
     const f = fuseHybrid([lex], cos);
     expect(f.indexOf('p4')).toBeLessThan(3);
+  });
+});
+
+describe('pairShares', () => {
+  it("counts the query's adjacent word pairs a text has adjacent too, stop words skipped on both sides", () => {
+    const pairs = ['temporal dynamics', 'dynamics robot', 'robot folding'];
+    const shares = pairShares(
+      pairs,
+      new Map([
+        ['a', 'Learning the temporal dynamics of a robot for folding'], // all three, past "of a" and "for"
+        ['b', 'Dynamics, temporal and otherwise'], // the words, not in that order
+        ['c', 'Robot folding. Temporal dynamics.'], // across a full stop too: the words are adjacent
+      ]),
+    );
+    expect(shares.get('a')).toBe(1);
+    expect(shares.has('b')).toBe(false);
+    expect(shares.get('c')).toBeCloseTo(2 / 3);
+    expect(pairShares([], new Map([['a', 'temporal dynamics']])).size).toBe(0);
+  });
+
+  it('lifts the candidate with the largest share by PAIR_WEIGHT / (K + 1), the others in proportion', () => {
+    const k = HYBRID_K;
+    // b is second by words; with the largest share of pairs it adds PAIR_WEIGHT / (K + 1), c half of it.
+    const f = fuseHybrid(
+      [['a', 'b', 'c']],
+      new Map(),
+      k,
+      SEMANTIC_WEIGHT,
+      new Map([
+        ['b', 0.5],
+        ['c', 0.25],
+      ]),
+    );
+    const expected = new Map([
+      ['a', 1 / (k + 1)],
+      ['b', 1 / (k + 2) + PAIR_WEIGHT / (k + 1)],
+      ['c', 1 / (k + 3) + PAIR_WEIGHT / 2 / (k + 1)],
+    ]);
+    expect(f).toEqual([...expected].sort((p, q) => q[1] - p[1]).map(([id]) => id));
+    expect(fuseHybrid([['a', 'b']], new Map(), k, SEMANTIC_WEIGHT, new Map())).toEqual(['a', 'b']);
   });
 });
 

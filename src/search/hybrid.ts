@@ -13,6 +13,8 @@
 // are served alone, so a slow or dead embedding server never stalls a search; only while the
 // model loads (at start) does a search wait longer (LOAD_WAIT_MS).
 
+import { STOP_WORDS, wordsOf } from './query.js';
+
 /** RRF's constant: large enough that the first few ranks of either list do not dominate. */
 export const RRF_K = 60;
 /** Candidates taken from each side before fusion. */
@@ -71,6 +73,44 @@ export const HYBRID_K = 5;
 export const SEMANTIC_WEIGHT = 0.7;
 
 /**
+ * What the candidate with the largest share of the query's adjacent word pairs adds, as a share of
+ * a first lexical rank's 1 / (K + 1); the others in proportion to their share (0054). bm25 scores
+ * each word alone: a paper that has "temporal dynamics" as words of one phrase, as the query has
+ * them, is no better to it than one with "temporal" here and "dynamics" there.
+ */
+export const PAIR_WEIGHT = 1;
+/** The lexical candidates whose title and abstract are searched for the query's pairs. */
+export const PAIR_DEPTH = CANDIDATES;
+
+/**
+ * Each text's share of `pairs` (wordPairs of query.ts: adjacent words, stop words skipped) that it
+ * has as adjacent words too, stop words skipped the same way; texts with none are left out.
+ */
+export function pairShares(pairs: readonly string[], texts: Map<string, string>): Map<string, number> {
+  const out = new Map<string, number>();
+  if (pairs.length === 0) return out;
+  // The words that may follow each word: a text's words are checked without building its pairs.
+  const next = new Map<string, Set<string>>();
+  for (const p of pairs) {
+    const [a, b] = p.split(' ') as [string, string];
+    next.set(a, (next.get(a) ?? new Set<string>()).add(b));
+  }
+  for (const [id, text] of texts) {
+    const found = new Set<string>();
+    let after: Set<string> | undefined;
+    let prev = '';
+    for (const w of wordsOf(text)) {
+      if (STOP_WORDS.has(w)) continue;
+      if (after?.has(w)) found.add(`${prev} ${w}`);
+      after = next.get(w);
+      prev = w;
+    }
+    if (found.size) out.set(id, found.size / pairs.length);
+  }
+  return out;
+}
+
+/**
  * The semantic side's cosines: the nearest neighbours' and the lexical candidates' (those with a
  * vector), together.
  */
@@ -87,10 +127,18 @@ export function semanticScores(lexical: string[], neighbours: Array<{ id: string
 /**
  * Search's fusion, best first: each lexical list (the ranked one, then the papers with every word
  * when it went on past them) adds 1 / (K + rank); the cosine adds SEMANTIC_WEIGHT / (K + 1) times
- * its place between the lowest and the highest cosine of the candidates. Ties go to the better
- * lexical rank (absent counts as worst), then to the id.
+ * its place between the lowest and the highest cosine of the candidates; a candidate's share of
+ * the query's word pairs (pairShares) adds `pairWeight` / (K + 1) times its ratio to the largest
+ * share. Ties go to the better lexical rank (absent counts as worst), then to the id.
  */
-export function fuseHybrid(lists: readonly (readonly string[])[], cosines: Map<string, number>, k = HYBRID_K, weight = SEMANTIC_WEIGHT): string[] {
+export function fuseHybrid(
+  lists: readonly (readonly string[])[],
+  cosines: Map<string, number>,
+  k = HYBRID_K,
+  weight = SEMANTIC_WEIGHT,
+  pairs: Map<string, number> = new Map(),
+  pairWeight = PAIR_WEIGHT,
+): string[] {
   const score = new Map<string, number>();
   const lexRank = new Map<string, number>();
   for (const ids of lists) {
@@ -109,6 +157,9 @@ export function fuseHybrid(lists: readonly (readonly string[])[], cosines: Map<s
     hi = Math.max(hi, c);
   }
   for (const [id, c] of cosines) score.set(id, (score.get(id) ?? 0) + (hi > lo ? (weight * (c - lo)) / (hi - lo) / (k + 1) : 0));
+  let most = 0;
+  for (const share of pairs.values()) most = Math.max(most, share);
+  if (most > 0) for (const [id, share] of pairs) score.set(id, (score.get(id) ?? 0) + (pairWeight * share) / most / (k + 1));
   const rank = (id: string) => lexRank.get(id) ?? Infinity;
   return [...score].sort((a, b) => b[1] - a[1] || rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([id]) => id);
 }

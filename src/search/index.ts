@@ -6,16 +6,27 @@ import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../log.js';
-import { getPapers } from '../store/papers.js';
+import { getPapers, paperTexts } from '../store/papers.js';
 import { loadEmbedder, paperText } from './embedders/index.js';
 import type { Embedder } from './embedders/types.js';
 import { embedPending, type EmbedProgress, reindex } from './maintenance.js';
-import { CANDIDATES, EMBED_TIMEOUT_MS, fuseHybrid, LOAD_WAIT_MS, semanticScores, withTimeout } from './hybrid.js';
+import {
+  CANDIDATES,
+  EMBED_TIMEOUT_MS,
+  fuseHybrid,
+  HYBRID_K,
+  LOAD_WAIT_MS,
+  PAIR_DEPTH,
+  pairShares,
+  SEMANTIC_WEIGHT,
+  semanticScores,
+  withTimeout,
+} from './hybrid.js';
 import { type Hit, loadHits } from './hits.js';
 import { gracefulLexical } from './lexical-most.js';
 import { postgresLexical } from './lexical-postgres.js';
 import { sqliteLexical } from './lexical-sqlite.js';
-import { hasFilters, hasText, highlightTerms, type ParsedQuery, parseQuery, semanticText, type Sort } from './query.js';
+import { hasFilters, hasText, highlightTerms, type ParsedQuery, parseQuery, semanticText, type Sort, wordPairs } from './query.js';
 import { fuseSimilar, moreLikeThis, textCosines } from './similar.js';
 import { type Segment, snippet } from './snippet.js';
 import type { LexicalBackend, Neighbour, VectorBackend } from './types.js';
@@ -271,14 +282,26 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
       const lex = await lexical.search({ query, sort, limit: n, offset: 0 });
       const sem = await semantic;
       if (sem === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical', lex.approximate === true, true);
-      const similarity = await sem.similarity(lex.ids.slice(0, CANDIDATES)).catch((e: Error) => {
-        log?.warn({ err: e.message }, 'semantic search failed; answering with lexical results');
-        return null;
-      });
+      // The lexical candidates' texts, for the query's word pairs (none to look for: not read), on
+      // SQLite's reader threads as the lexical side, while the main thread scores the cosines.
+      const pairs = wordPairs(input.q ?? '');
+      const [similarity, texts] = await Promise.all([
+        sem.similarity(lex.ids.slice(0, CANDIDATES)).catch((e: Error) => {
+          log?.warn({ err: e.message }, 'semantic search failed; answering with lexical results');
+          return null;
+        }),
+        pairs.length ? paperTexts(db.readers?.() ?? db.db, lex.ids.slice(0, PAIR_DEPTH)) : new Map<string, string>(),
+      ]);
       if (similarity === null) return done(lex.ids.slice(offset, offset + limit), lex.total, 'lexical', lex.approximate === true, true);
       // When the lexical list went on past the papers with every word, those count once more: a
       // paper with some of the words that is also close in meaning would otherwise outrank them.
-      const fused = fuseHybrid([lex.ids, ...(lex.allWords ? [lex.allWords] : [])], semanticScores(lex.ids.slice(0, CANDIDATES), sem.neighbours, similarity));
+      const fused = fuseHybrid(
+        [lex.ids, ...(lex.allWords ? [lex.allWords] : [])],
+        semanticScores(lex.ids.slice(0, CANDIDATES), sem.neighbours, similarity),
+        HYBRID_K,
+        SEMANTIC_WEIGHT,
+        pairShares(pairs, texts),
+      );
       const semanticOnly = fused.length - lex.ids.length;
       let ids = fused.slice(offset, offset + limit);
       // Past the fused candidates the list goes on with the rest of the lexical matches.

@@ -199,11 +199,15 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       const excl = exclusionsOnly(query);
       if (excl) conditions.push(excl);
       let most: MostWords | undefined;
+      /** The required words' papers add up to no more than MOST_WINDOW: every one is a candidate. */
+      let fits = false;
       if (words === 'most') {
         const content = contentWords(query);
         const dfs = await Promise.all(content.map((w) => frequencies.frequency(quote([w]))));
-        most = { required: mostWords(content, dfs), ranking: rankingWords(content, dfs) };
+        const required = mostWords(content, dfs);
+        most = { required, ranking: rankingWords(content, dfs) };
         if (most.required.length === 0) return { ids: [], total: 0 };
+        fits = required.reduce((n, w) => n + (dfs[content.indexOf(w)] ?? 0), 0) <= MOST_WINDOW;
       }
       const plan = matchPlan(query, most);
       if (plan === null) {
@@ -229,13 +233,15 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       const text = sql`papers_fts match ${match} and ${whereAll(range)}`;
       if (most) {
         // Most of the words: the candidates are few (lexical-most.ts), so SQLite ranks them all
-        // (the newest MOST_WINDOW at most) and hands over only the page.
+        // (the newest MOST_WINDOW at most) and hands over only the page. When the required words'
+        // papers add up to no more than the window, every one is a candidate, and they are read
+        // forwards, in no order (see `forwards`): the same rows, ranked the same (0055).
         const from = conditions.length
           ? sql`papers_fts f cross join search_doc d on d.doc_id = f.rowid cross join papers p on p.id = d.paper_id
             left join featured fe on fe.paper_id = p.id`
           : sql`papers_fts f`;
         const r = await sql<{ id: string; n: number }>`with c as (select f.rowid as rowid, ${score} as score from ${from}
-            where ${text} and ${whereAll(conditions)} order by f.rowid desc limit ${MOST_WINDOW}),
+            where ${text} and ${whereAll(conditions)} ${fits ? sql`` : sql`order by f.rowid desc`} limit ${MOST_WINDOW}),
           top as (select rowid, score, count(*) over () as n from c order by score, rowid desc limit ${limit} offset ${offset})
           select d.paper_id as id, top.n as n from top join search_doc d on d.doc_id = top.rowid order by top.score, top.rowid desc`.execute(db);
         return { ids: r.rows.map((x) => x.id), total: Math.min(Number(r.rows[0]?.n ?? 0), COUNT_CAP) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatQuery, hasFilters, hasText, parseQuery, semanticText } from './query.js';
+import { formatQuery, hasFilters, hasText, parseQuery, semanticText, wordPairs } from './query.js';
 
 describe('parseQuery', () => {
   it('reads words, phrases, exclusions and every operator', () => {
@@ -54,5 +54,16 @@ describe('parseQuery', () => {
       const q = parseQuery(text);
       expect(parseQuery(formatQuery(q))).toEqual(q);
     }
+  });
+});
+
+describe('wordPairs', () => {
+  it('pairs the words as typed, stop words skipped, operators and exclusions left out, once each', () => {
+    expect(wordPairs('teaching a robot to fold clothes')).toEqual(['teaching robot', 'robot fold', 'fold clothes']);
+    expect(wordPairs('"video generation" models -survey cat:cs.CV author:hinton after:2025-01-01')).toEqual(['video generation', 'generation models']);
+    expect(wordPairs('narrative competence narrative quality')).toEqual(['narrative competence', 'competence narrative', 'narrative quality']);
+    expect(wordPairs('robot robot')).toEqual(['robot robot']);
+    expect(wordPairs('diffusion')).toEqual([]);
+    expect(wordPairs('the of a')).toEqual([]);
   });
 });

@@ -64,12 +64,7 @@ export function parseQuery(input: string): ParsedQuery {
     q.similar = parseArxivId(like[1]!)!.id;
     text = '';
   }
-  // Tokens: optional '-', optional 'key:', then a "quoted run" or a bare run of non-space.
-  const re = /(-?)(?:([a-z]+):)?("([^"]*)"|"[^"]*$|\S+)/gi;
-  for (const m of text.matchAll(re)) {
-    const [, neg, key, body, quoted] = m;
-    const closed = quoted !== undefined;
-    const value = closed ? quoted : body!.replace(/^"/, '');
+  for (const { neg, key, value, closed } of tokens(text)) {
     if (key && !neg && applyOperator(q, key.toLowerCase(), value)) continue;
     const words = wordsOf(key ? `${key} ${value}` : value);
     if (words.length === 0) continue;
@@ -79,6 +74,33 @@ export function parseQuery(input: string): ParsedQuery {
   }
   q.words = [...new Set(q.words)];
   return q;
+}
+
+/** The typed tokens: optional '-', optional 'key:', then a "quoted run" or a bare run of non-space. */
+function* tokens(text: string): Generator<{ neg: boolean; key: string | undefined; value: string; closed: boolean }> {
+  const re = /(-?)(?:([a-z]+):)?("([^"]*)"|"[^"]*$|\S+)/gi;
+  for (const m of text.matchAll(re)) {
+    const [, neg, key, body, quoted] = m;
+    const closed = quoted !== undefined;
+    yield { neg: neg === '-', key, value: closed ? quoted : body!.replace(/^"/, ''), closed };
+  }
+}
+
+/**
+ * The adjacent pairs of the query's words as typed (words and phrases alike; operators and
+ * exclusions left out, stop words skipped), once each: what hybrid.ts's pair vote looks for.
+ * "robot folding clothes from videos" gives "robot folding", "folding clothes", "clothes videos".
+ */
+export function wordPairs(input: string): string[] {
+  const seq: string[] = [];
+  const operators = emptyQuery();
+  for (const { neg, key, value } of tokens(input.slice(0, 500))) {
+    if (neg || (key && applyOperator(operators, key.toLowerCase(), value))) continue;
+    for (const w of wordsOf(key ? `${key} ${value}` : value)) if (!STOP_WORDS.has(w)) seq.push(w);
+  }
+  const pairs = new Set<string>();
+  for (let i = 1; i < seq.length; i++) pairs.add(`${seq[i - 1]} ${seq[i]}`);
+  return [...pairs];
 }
 
 function applyOperator(q: ParsedQuery, key: string, value: string): boolean {

@@ -158,6 +158,13 @@ export async function getPapers(db: Kysely<Database>, ids: string[]): Promise<Pa
   return rows.map(paperFromRow);
 }
 
+/** The title and abstract of papers by id, as one text each (search's word-pair vote). */
+export async function paperTexts(db: Kysely<Database>, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('papers').select(['id', 'title', 'abstract']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, `${r.title}\n${r.abstract}`]));
+}
+
 export async function getPaper(db: Kysely<Database>, id: string): Promise<Paper | null> {
   const row = await db.selectFrom('papers').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? paperFromRow(row) : null;

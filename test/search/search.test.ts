@@ -103,6 +103,20 @@ describe.each(DIALECTS)('search on %s', (dialect) => {
     expect(all.hits.map((h) => h.paper.id)).not.toContain('2501.00002');
   });
 
+  it('ranks most of the words by bm25 on both engines, a long text weighing each occurrence less', async () => {
+    const paper = (id: string, title: string, abstract: string) => kaggleRecord({ id, title, abstract });
+    const filler = Array.from({ length: 120 }, (_, i) => `filler${i}`).join(' ');
+    await t.load([
+      // The same two words once each, in a short abstract and (newer, so first on a tie) in a long one.
+      paper('2501.00001', 'Schedules', 'Quantum annealing schedules.'),
+      paper('2502.00001', 'Schedules', `Quantum annealing schedules. ${filler}`),
+      // Papers without the words, so that theirs are rare.
+      ...Array.from({ length: 8 }, (_, i) => paper(`2503.0000${i + 1}`, 'Other Things', `Unrelated text number ${i}.`)),
+    ]);
+    // No paper has "zyzzyva": most of the words.
+    expect(await ids('quantum annealing zyzzyva')).toEqual(['2501.00001', '2502.00001']);
+  });
+
   it('keeps the index in step with updates and deletes', async () => {
     await t.load([kaggleRecord()]);
     await t.load([kaggleRecord({ title: 'Renamed Entirely', versions: [{ version: 'v3', created: 'Mon, 3 Mar 2025 10:00:00 GMT' }] })]);
