@@ -17,7 +17,8 @@ interface Kept {
 const kept = new WeakMap<object, Map<string, Kept>>();
 
 export async function searchResults(deps: Pick<AppDeps, 'db' | 'search' | 'pageCache'>, input: SearchInput): Promise<SearchResults> {
-  if (input.sort === 'upvotes' || !deps.pageCache) return deps.search.search(input);
+  // A page cache that keeps nothing (the search benchmark's) keeps no results either.
+  if (input.sort === 'upvotes' || !deps.pageCache || deps.pageCache.maxBytes === 0) return deps.search.search(input);
   let mine = kept.get(deps.pageCache);
   if (!mine) {
     mine = new Map();
