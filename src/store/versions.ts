@@ -59,12 +59,7 @@ const latest = new WeakMap<Kysely<Database>, { at: number; day: string | null }>
  * scope's own (a sum of days' versions only grows, since their rows are never deleted).
  */
 export async function scopeVersion(db: Kysely<Database>, scope: Scope): Promise<string> {
-  const q = queries(db);
-  if (scope === 'content') return String(await dataVersion(db));
-  if (scope === 'all') return token(await run(db, q.two, ['engagement']), 'engagement');
-  if ('paper' in scope) return token(await run(db, q.two, [`paper:${scope.paper}`]), `paper:${scope.paper}`);
-  let range = scope.days;
-  if (range === 'latest') {
+  if (typeof scope === 'object' && 'days' in scope && scope.days === 'latest') {
     const known = latest.get(db);
     const at = await dataVersion(db);
     let day = known?.at === at ? known.day : undefined;
@@ -73,18 +68,22 @@ export async function scopeVersion(db: Kysely<Database>, scope: Scope): Promise<
       latest.set(db, { at, day });
     }
     if (day === null) return `${at}.none`;
-    range = { from: day, to: day };
+    scope = { days: { from: day, to: day } };
   }
-  const rows = await run(db, q.range, [`day:${range.from}`, `day:${range.to}`]);
-  let sum = 0;
-  for (const r of rows) if (r.scope !== 'shared') sum += Number(r.version);
-  return `${contentOf(rows)}.${sum}`;
+  const resolved = scope as Resolved;
+  return tokenOf(resolved, await rowsOf(db, resolved));
 }
 
 const contentOf = (rows: Row[]) => Number(rows.find((r) => r.scope === 'shared')?.version ?? 0);
 
-function token(rows: Row[], scope: string): string {
-  return `${contentOf(rows)}.${Number(rows.find((r) => r.scope === scope)?.version ?? 0)}`;
+/** A scope's token from its rows: the content version, then the scope's own (a range's summed). */
+function tokenOf(scope: Resolved, rows: Row[]): string {
+  if (scope === 'content') return String(contentOf(rows));
+  let own = 0;
+  if (typeof scope === 'object' && 'days' in scope) for (const r of rows) if (r.scope !== 'shared') own += Number(r.version);
+  const name = scope === 'all' ? 'engagement' : typeof scope === 'object' && 'paper' in scope ? `paper:${scope.paper}` : null;
+  if (name) own = Number(rows.find((r) => r.scope === name)?.version ?? 0);
+  return `${contentOf(rows)}.${own}`;
 }
 
 /** The channel of the versions' NOTIFY (migrations 0021, 0022), whose payload is `scope version`. */
@@ -209,14 +208,7 @@ export class ScopeVersions {
     const epoch = this.epoch;
     const rows = await rowsOf(this.db.db, scope);
     const shared = contentOf(rows);
-    if (epoch !== this.epoch || !this.live) {
-      if (scope === 'content') return String(shared);
-      if (scope === 'all') return token(rows, 'engagement');
-      if ('paper' in scope) return token(rows, `paper:${scope.paper}`);
-      let sum = 0;
-      for (const r of rows) if (r.scope !== 'shared') sum += Number(r.version);
-      return `${shared}.${sum}`;
-    }
+    if (epoch !== this.epoch || !this.live) return tokenOf(scope, rows);
     if (this.known.size + this.days.size >= KNOWN_MAX) this.forget();
     this.raise('shared', shared);
     if (scope === 'all') this.raise('engagement', Number(rows.find((r) => r.scope === 'engagement')?.version ?? 0));
