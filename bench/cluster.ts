@@ -191,6 +191,7 @@ export default async function cluster(argv: string[]) {
       },
     );
     const cpuAfter = cpuNow(children, name);
+    const served = await Promise.all(ports.map((port) => request(port, 'GET', '/metrics').then((a) => servedBy(text(a)))));
     await timeline;
     await proxy.close();
 
@@ -198,6 +199,7 @@ export default async function cluster(argv: string[]) {
     console.log(`  ${run.count} requests, ${run.rate.toFixed(0)} req/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms`);
     for (const k of run.kinds) console.log(`    ${k.kind.padEnd(28)} ${String(k.count).padStart(6)}  p50 ${k.p50.toFixed(1)} ms  p99 ${k.p99.toFixed(1)} ms`);
     console.log(`  reads ${state.reads}, writes ${state.writes} (${state.acknowledged} acknowledged)`);
+    served.forEach((m, i) => console.log(`  instance ${i + 1} (from its /metrics, since its start): ${m}`));
     const used = (k: keyof CpuTimes) => (cpuAfter[k] - cpuBefore[k]) / run.count;
     console.log(
       `  CPU per request (ms): instances ${used('instances').toFixed(2)}, PostgreSQL ${used('postgres').toFixed(2)}, load generator and proxy ${used('bench').toFixed(2)}, whole machine ${used('machine').toFixed(2)} (2 cores: ${((2 * 1000 * seconds) / run.count).toFixed(2)} ms per request available)`,
@@ -295,6 +297,21 @@ interface CpuTimes {
  * backends of the bench's database (those that ended in between are lost), this process, and the
  * whole machine.
  */
+/** An instance's page cache results and the routes it spent most time on, from its /metrics text. */
+function servedBy(metrics: string): string {
+  const value = (re: RegExp) => Number(metrics.match(re)?.[1] ?? 0);
+  const hit = value(/page_cache_requests_total\{result="hit"\} (\d+)/);
+  const miss = value(/page_cache_requests_total\{result="miss"\} (\d+)/);
+  const notModified = value(/page_cache_requests_total\{result="not_modified"\} (\d+)/);
+  const routes = [...metrics.matchAll(/request_duration_seconds_sum\{route="([^"]+)"\} ([0-9.]+)\n.*_count\{route="[^"]+"\} (\d+)/g)]
+    .map(([, route, sum, count]) => ({ route: route!, sum: Number(sum), count: Number(count) }))
+    .sort((a, b) => b.sum - a.sum)
+    .slice(0, 6);
+  return `page cache ${hit} hits, ${miss} misses, ${notModified} not modified; time by route: ${routes
+    .map((r) => `${r.route} ${r.count} × ${((r.sum / r.count) * 1000).toFixed(1)} ms`)
+    .join(', ')}`;
+}
+
 function cpuNow(children: ChildProcess[], database?: string): CpuTimes {
   const tick = 10; // USER_HZ 100
   const ofPid = (pid: number) => {
@@ -442,7 +459,7 @@ interface Seed {
   subscribers: string[];
 }
 
-async function seedDatabase(url: string): Promise<Seed> {
+export async function seedDatabase(url: string): Promise<Seed> {
   const db = await connect(parseDatabaseUrl(url));
   try {
     await migrateToLatest(db.db, db.dialect);

@@ -193,7 +193,7 @@ export default async function comments(args: string[]) {
       }
       const t = time(() => renderComment(body));
       const before = await page(ids[i]!);
-      await addComment(db.db, { paperId: ids[i]!, userId: user.id, body, html: renderComment(body) });
+      await addComment(db.db, db.dialect, { paperId: ids[i]!, userId: user.id, body, html: renderComment(body) });
       const after = await page(ids[i]!);
       const formulas = renderComment(body).split('class="katex"').length - 1;
       console.log(

@@ -23,6 +23,7 @@ import * as m0019 from './migrations/0019_cluster.js';
 import * as m0021 from './migrations/0021_cache_scopes.js';
 import * as m0022 from './migrations/0022_version_payloads.js';
 import * as m0024 from './migrations/0024_paper_neighbours.js';
+import * as m0025 from './migrations/0025_version_shards.js';
 import type { Database, Dialect } from './schema.js';
 
 type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
@@ -50,6 +51,7 @@ export const MIGRATIONS: Record<string, Step> = {
   '0021_cache_scopes': m0021,
   '0022_version_payloads': m0022,
   '0024_paper_neighbours': m0024,
+  '0025_version_shards': m0025,
 };
 
 const TABLE = 'schema_migration';

@@ -4,7 +4,7 @@
 // within its bounds) are here. Called by the paper page's forms and by the API.
 import type { Kysely } from 'kysely';
 import type { RateLimiter } from '../auth/ratelimit.js';
-import type { Database } from '../db/schema.js';
+import type { Database, Dialect } from '../db/schema.js';
 import { CommentBoundError, renderComment } from '../markdown/render.js';
 import { parseReason, recordModeration } from './moderation.js';
 import {
@@ -25,6 +25,7 @@ export { COMMENT_MAX, type Comment };
 
 export interface CommentDeps {
   db: Kysely<Database>;
+  dialect: Dialect;
   limiter: RateLimiter;
 }
 
@@ -77,7 +78,7 @@ export async function postComment(
   if (problem) return { kind: 'refused', status: 400, message: problem };
   const html = rendered(input.body);
   if (html.kind === 'refused') return html;
-  return refusing(() => addComment(d.db, { paperId: input.paperId, userId: user.id, parentId: input.parentId, body: input.body, html: html.value }));
+  return refusing(() => addComment(d.db, d.dialect, { paperId: input.paperId, userId: user.id, parentId: input.parentId, body: input.body, html: html.value }));
 }
 
 /** The member's own live comment, to show in the edit form. */

@@ -4,7 +4,7 @@
 // concurrent deletes and hides cannot count twice. The HTML is rendered by the caller
 // (members/comments.ts, within markdown/render.ts's bounds) and stored beside the source.
 import { type Kysely, sql } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Database, Dialect } from '../db/schema.js';
 import { escapeHtml } from '../papers/html.js';
 
 /** Long enough for a careful review with formulas; short enough to bound rendering work. */
@@ -43,11 +43,11 @@ async function bump(trx: Kysely<Database>, paperId: string, delta: 1 | -1) {
     .execute();
 }
 
+type NewComment = { paperId: string; userId: number; parentId?: number | null; body: string; html: string };
+
 /** Stores a comment (or a reply) with its rendered `html`; 404 when the paper is not here. */
-export async function addComment(
-  db: Kysely<Database>,
-  input: { paperId: string; userId: number; parentId?: number | null; body: string; html: string },
-): Promise<Comment> {
+export async function addComment(db: Kysely<Database>, dialect: Dialect, input: NewComment): Promise<Comment> {
+  if (dialect === 'postgres') return addCommentAtOnce(db, input);
   return db.transaction().execute(async (trx) => {
     const paper = await trx.selectFrom('papers').select('id').where('id', '=', input.paperId).executeTakeFirst();
     if (!paper) throw new CommentError(`paper ${input.paperId} not found`, 404);
@@ -76,6 +76,30 @@ export async function addComment(
     await bump(trx, input.paperId, 1);
     return (await getComment(trx, row.id))!;
   });
+}
+
+/**
+ * PostgreSQL: the checks, the comment and its paper's count in one statement, so that the rows it
+ * locks (the featured row, its scopes' versions) are held for a statement and its commit rather
+ * than across round trips through a busy event loop; the comment is read back after the commit.
+ */
+async function addCommentAtOnce(db: Kysely<Database>, input: NewComment): Promise<Comment> {
+  const parentId = input.parentId ?? null;
+  const { rows } = await sql<{ paper: boolean; parent: boolean; id: number | null }>`
+    with p as (select 1 from papers where id = ${input.paperId}),
+    parent as (select coalesce(parent_id, id) as thread from comments where id = ${parentId}::integer and paper_id = ${input.paperId}),
+    added as (
+      insert into comments (paper_id, user_id, parent_id, body, body_html, created_at, edited_at, deleted_at, hidden_at, hidden_by)
+      select ${input.paperId}, ${input.userId}, (select thread from parent), ${input.body}, ${input.html}, ${new Date().toISOString()}, null, null, null, null
+      where exists (select 1 from p) and (${parentId}::integer is null or exists (select 1 from parent))
+      returning id
+    ),
+    counted as (update featured set comment_count = comment_count + 1 where paper_id = ${input.paperId} and exists (select 1 from added))
+    select exists (select 1 from p) as paper, exists (select 1 from parent) as parent, (select id from added) as id`.execute(db);
+  const r = rows[0]!;
+  if (!r.paper) throw new CommentError(`paper ${input.paperId} not found`, 404);
+  if (r.id === null) throw new CommentError('the comment replied to is not on this paper', 400);
+  return (await getComment(db, Number(r.id)))!;
 }
 
 function query(db: Kysely<Database>) {

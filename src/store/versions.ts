@@ -76,15 +76,25 @@ export async function scopeVersion(db: Kysely<Database>, scope: Scope): Promise<
 
 const contentOf = (rows: Row[]) => Number(rows.find((r) => r.scope === 'shared')?.version ?? 0);
 
-/** A scope's token from its rows: the content version, then the scope's own (a range's summed). */
+/**
+ * A scope's token from its rows: the content version, then the scope's own. `engagement` and a
+ * day are the sums of their rows: the shards PostgreSQL bumps (`engagement#N`, `day:DAY#N`,
+ * migration 0025) and the unsharded row.
+ */
 function tokenOf(scope: Resolved, rows: Row[]): string {
   if (scope === 'content') return String(contentOf(rows));
   let own = 0;
-  if (typeof scope === 'object' && 'days' in scope) for (const r of rows) if (r.scope !== 'shared') own += Number(r.version);
-  const name = scope === 'all' ? 'engagement' : typeof scope === 'object' && 'paper' in scope ? `paper:${scope.paper}` : null;
-  if (name) own = Number(rows.find((r) => r.scope === name)?.version ?? 0);
+  if (typeof scope === 'object' && 'paper' in scope) own = Number(rows.find((r) => r.scope === `paper:${scope.paper}`)?.version ?? 0);
+  else for (const r of rows) if (r.scope !== 'shared') own += Number(r.version);
   return `${contentOf(rows)}.${own}`;
 }
+
+/**
+ * Past the last shard of a scope in its rows' order (`engagement` to `engagement#99` holds every
+ * `engagement#N`), in the C collation and in the linguistic ones, which compare letters and digits
+ * first.
+ */
+const LAST_SHARD = '#99';
 
 /** The channel of the versions' NOTIFY (migrations 0021, 0022), whose payload is `scope version`. */
 export const VERSIONS_CHANNEL = 'dp_versions';
@@ -98,9 +108,9 @@ type Resolved = 'content' | 'all' | { paper: string } | { days: DayRange };
 async function rowsOf(db: Kysely<Database>, scope: Resolved): Promise<Row[]> {
   const q = queries(db);
   if (scope === 'content') return run(db, q.one, []);
-  if (scope === 'all') return run(db, q.two, ['engagement']);
+  if (scope === 'all') return run(db, q.range, ['engagement', `engagement${LAST_SHARD}`]);
   if ('paper' in scope) return run(db, q.two, [`paper:${scope.paper}`]);
-  return run(db, q.range, [`day:${scope.days.from}`, `day:${scope.days.to}`]);
+  return run(db, q.range, [`day:${scope.days.from}`, `day:${scope.days.to}${LAST_SHARD}`]);
 }
 
 /**
@@ -114,9 +124,12 @@ async function rowsOf(db: Kysely<Database>, scope: Resolved): Promise<Row[]> {
  * database.
  */
 export class ScopeVersions {
-  /** `shared`, `engagement` and `paper:ID` versions, read or notified while listening. */
+  /** `shared` and `paper:ID` versions, read or notified while listening. */
   private known = new Map<string, number>();
-  /** Featured days' versions, read or notified while listening. */
+  /** The rows of `engagement` (its shards), once all were read while listening. */
+  private engagement = new Map<string, number>();
+  private engagementRead = false;
+  /** Featured days' rows (`DAY` or `DAY#N`), read or notified while listening. */
   private days = new Map<string, number>();
   /** Day ranges (`from|to`) whose rows were all read while listening: later ones are notified. */
   private ranges = new Set<string>();
@@ -182,6 +195,8 @@ export class ScopeVersions {
   forget(): void {
     this.epoch++;
     this.known.clear();
+    this.engagement.clear();
+    this.engagementRead = false;
     this.days.clear();
     this.ranges.clear();
     this.latest = null;
@@ -191,14 +206,24 @@ export class ScopeVersions {
     const shared = this.known.get('shared');
     if (shared === undefined) return undefined;
     if (scope === 'content') return String(shared);
-    const own = scope === 'all' ? this.known.get('engagement') : 'paper' in scope ? this.known.get(`paper:${scope.paper}`) : this.rangeSum(scope.days);
+    const own = scope === 'all' ? this.engagementSum() : 'paper' in scope ? this.known.get(`paper:${scope.paper}`) : this.rangeSum(scope.days);
     return own === undefined ? undefined : `${shared}.${own}`;
   }
 
   private rangeSum({ from, to }: DayRange): number | undefined {
     if (!this.ranges.has(`${from}|${to}`)) return undefined;
     let sum = 0;
-    for (const [day, v] of this.days) if (from <= day && day <= to) sum += v;
+    for (const [row, v] of this.days) {
+      const day = row.slice(0, 10);
+      if (from <= day && day <= to) sum += v;
+    }
+    return sum;
+  }
+
+  private engagementSum(): number | undefined {
+    if (!this.engagementRead) return undefined;
+    let sum = 0;
+    for (const v of this.engagement.values()) sum += v;
     return sum;
   }
 
@@ -211,8 +236,10 @@ export class ScopeVersions {
     if (epoch !== this.epoch || !this.live) return tokenOf(scope, rows);
     if (this.known.size + this.days.size >= KNOWN_MAX) this.forget();
     this.raise('shared', shared);
-    if (scope === 'all') this.raise('engagement', Number(rows.find((r) => r.scope === 'engagement')?.version ?? 0));
-    else if (typeof scope === 'object' && 'paper' in scope)
+    if (scope === 'all') {
+      for (const r of rows) if (r.scope !== 'shared') this.raise(r.scope, Number(r.version));
+      this.engagementRead = true;
+    } else if (typeof scope === 'object' && 'paper' in scope)
       this.raise(`paper:${scope.paper}`, Number(rows.find((r) => r.scope === `paper:${scope.paper}`)?.version ?? 0));
     else if (typeof scope === 'object') {
       for (const r of rows) if (r.scope.startsWith('day:')) this.raise(r.scope, Number(r.version));
@@ -223,10 +250,12 @@ export class ScopeVersions {
 
   /** Versions only grow: a read and a notification arriving in either order keep the newer. */
   private raise(scope: string, version: number): void {
-    if (scope.startsWith('day:')) {
-      const day = scope.slice('day:'.length);
-      this.days.set(day, Math.max(this.days.get(day) ?? 0, version));
-    } else this.known.set(scope, Math.max(this.known.get(scope) ?? 0, version));
+    const [map, key] = scope.startsWith('day:')
+      ? [this.days, scope.slice('day:'.length)]
+      : scope.startsWith('engagement')
+        ? [this.engagement, scope]
+        : [this.known, scope];
+    map.set(key, Math.max(map.get(key) ?? 0, version));
   }
 
   private changed(payload: string): void {

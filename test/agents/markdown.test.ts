@@ -28,7 +28,7 @@ describe.each(DIALECTS)('Markdown for agents (%s)', (dialect) => {
     await t.load([hfItem({ paper: { summary: ABSTRACT }, _listed_date: '2025-01-08' })]);
     ada = await createUser(t.db.db, { username: 'ada', email: 'ada@example.org', passwordHash: 'x', role: 'member', emailConfirmed: true });
     bo = await createUser(t.db.db, { username: 'bo', email: 'bo@example.org', passwordHash: 'x', role: 'member', emailConfirmed: true });
-    const d = { db: t.db.db, limiter: new RateLimiter() };
+    const d = { db: t.db.db, dialect: t.db.dialect, limiter: new RateLimiter() };
     const first = await postComment(d, ada, '10.0.0.1', { paperId: TEX_ID, parentId: null, body: 'Does the bound hold for $\\rho = 1$?\nSecond line.' });
     if (first.kind !== 'ok') throw new Error(JSON.stringify(first));
     await postComment(d, bo, '10.0.0.2', { paperId: TEX_ID, parentId: first.value.id, body: 'Only asymptotically.' });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connect, type Db } from '../../src/db/connect.js';
 import { LISTENER_NAME } from '../../src/db/listen.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { ScopeVersions } from '../../src/store/versions.js';
+import { ScopeVersions, scopeVersion } from '../../src/store/versions.js';
 import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from '../harness/db.js';
 
 describe.runIf(PG_ADMIN_URL)('data versions kept between notifications (postgres)', () => {
@@ -75,6 +75,44 @@ describe.runIf(PG_ADMIN_URL)('data versions kept between notifications (postgres
     await sql`update data_version set version = version + 1 where scope = 'shared'`.execute(there.db);
     await vi.waitFor(async () => expect(await versions.read(day)).not.toBe(d0), { timeout: 2000, interval: 5 });
     expect(await versions.read('all')).not.toBe(all);
+  });
+
+  it('sums the shards that votes and comments bump, and two writers on two shards do not wait on each other', async () => {
+    const week = { days: { from: '2025-01-06', to: '2025-01-12' } };
+    const [a0, w0] = [await versions.read('all'), await versions.read(week)];
+    const own = (token: string) => Number(token.split('.')[1]);
+    // Two backends whose shards differ (migration 0025: the backend's pid modulo 16).
+    const clients: pg.Client[] = [];
+    const pids: number[] = [];
+    try {
+      while (pids.length < 2) {
+        const c = new pg.Client({ connectionString: t.url });
+        await c.connect();
+        clients.push(c);
+        const pid = Number((await c.query('select pg_backend_pid() as pid')).rows[0].pid);
+        if (pids.length === 0 || pids[0]! % 16 !== pid % 16) pids.push(pid);
+        else await c.end();
+      }
+      const [one, two] = clients.filter((_c, i) => i === 0 || i === clients.length - 1) as [pg.Client, pg.Client];
+      await one.query('begin');
+      await one.query("select bump_scope('engagement'), bump_scope('day:2025-01-09')");
+      // The first transaction holds its shards' rows; the second bumps its own without waiting.
+      await two.query("set lock_timeout = '2s'");
+      await two.query("select bump_scope('engagement'), bump_scope('day:2025-01-09')");
+      await one.query('commit');
+    } finally {
+      for (const c of clients) await c.end().catch(() => {});
+    }
+    const asked = versions.stats.asked;
+    await versions.sync();
+    expect(own(await versions.read('all'))).toBe(own(a0) + 2);
+    expect(own(await versions.read(week))).toBe(own(w0) + 2);
+    expect(versions.stats.asked).toBe(asked); // followed from the shards' notifications
+    // A reader that asks the database sums the same rows.
+    expect(await scopeVersion(there.db, 'all')).toBe(await versions.read('all'));
+    expect(await scopeVersion(there.db, week)).toBe(await versions.read(week));
+    const { rows } = await sql<{ scope: string }>`select scope from data_version where scope like 'engagement#%' or scope like 'day:2025-01-09#%'`.execute(here.db);
+    expect(rows.length).toBe(4);
   });
 
   it('keeps nothing while the listening connection is cut, and listens again by itself', async () => {

@@ -54,9 +54,9 @@ describe.each(DIALECTS)('members store (%s)', (dialect) => {
   it('keeps comment counts exact across replies, edits, deletes and hides', async () => {
     const a = await user('commenter');
     const b = await user('other');
-    const top = await addComment(t.db.db, { paperId: '2501.01234', userId: a.id, body: 'first', html: '<p>first</p>' });
-    const reply = await addComment(t.db.db, { paperId: '2501.01234', userId: b.id, parentId: top.id, body: 'reply', html: '<p>reply</p>' });
-    const nested = await addComment(t.db.db, {
+    const top = await addComment(t.db.db, t.db.dialect, { paperId: '2501.01234', userId: a.id, body: 'first', html: '<p>first</p>' });
+    const reply = await addComment(t.db.db, t.db.dialect, { paperId: '2501.01234', userId: b.id, parentId: top.id, body: 'reply', html: '<p>reply</p>' });
+    const nested = await addComment(t.db.db, t.db.dialect, {
       paperId: '2501.01234',
       userId: a.id,
       parentId: reply.id,

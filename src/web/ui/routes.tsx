@@ -211,7 +211,8 @@ async function paperPage(c: Context, deps: AppDeps) {
   const ref = parseArxivId(raw);
   if (!ref) return sendPage(c, <PaperNotFound id={null} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
   if (raw !== ref.id) return c.redirect(`/papers/${ref.id}`, 301);
-  const found = await getPaperPage(db.db, ref.id);
+  // The paper and its thread in one round trip's time: a page of counts is rendered on every vote.
+  const [found, comments] = await Promise.all([getPaperPage(db.db, ref.id), commentsSection(db, ref.id)]);
   const me = member(c).user;
   if (!found) return sendPage(c, <PaperNotFound id={ref.id} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
   return sendPage(
@@ -221,7 +222,7 @@ async function paperPage(c: Context, deps: AppDeps) {
       featured={found.featured}
       config={config}
       similar={await similarList(deps, ref.id)}
-      comments={await commentsSection(db, ref.id)}
+      comments={comments}
       pendingUpvotes={found.featured ? 0 : await countVotes(db.db, ref.id)}
       library={me ? await libraryBox(db.db, me, ref.id) : undefined}
     />,
