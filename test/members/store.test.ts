@@ -65,6 +65,12 @@ describe.each(DIALECTS)('members store (%s)', (dialect) => {
     });
     expect(nested.parentId).toBe(top.id); // one level deep
     expect((await getFeaturedPaper(t.db.db, '2501.01234'))!.commentCount).toBe(3 + 3);
+    // Refused without a trace: an unknown paper, a reply to a comment that is not on the paper.
+    await expect(addComment(t.db.db, t.db.dialect, { paperId: '2501.99999', userId: a.id, body: 'x', html: '<p>x</p>' })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      addComment(t.db.db, t.db.dialect, { paperId: '2501.01234', userId: a.id, parentId: top.id + 1000, body: 'x', html: '<p>x</p>' }),
+    ).rejects.toMatchObject({ status: 400 });
+    expect((await getFeaturedPaper(t.db.db, '2501.01234'))!.commentCount).toBe(3 + 3);
     await expect(editComment(t.db.db, top.id, b.id, 'hijacked', '<p>hijacked</p>')).rejects.toMatchObject({ status: 403 });
     await expect(deleteComment(t.db.db, top.id, b.id)).rejects.toMatchObject({ status: 403 });
     await Promise.all([deleteComment(t.db.db, top.id, a.id), deleteComment(t.db.db, top.id, a.id).catch(() => {})]);
