@@ -6,8 +6,10 @@
 // folders at once. Afterwards: every acknowledged write is in the database, vote counts equal the
 // votes, each subscriber got exactly one digest.
 //
-//   npm run bench -- cluster [--seconds 60] [--concurrency 48] [--database postgres://.../test] [--pg-restart] [--redis redis://127.0.0.1:6379]
+//   npm run bench -- cluster [--seconds 60] [--concurrency 48] [--database postgres://.../test] [--pg-restart] [--redis redis://127.0.0.1:6379] [--no-faults]
 //
+// --no-faults runs the same load with no kill, no restart and no digest: the steady state alone,
+// to tell what the faults cost from what the load does (the checks after the run still apply).
 // With --redis the instances count their rate limits there (REDIS_URL) instead of in the database.
 // BENCH_NODE_ARGS are the instances' node flags (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see
 // where their time goes; the killed instance writes no profile).
@@ -47,6 +49,7 @@ export default async function cluster(argv: string[]) {
       database: { type: 'string' },
       'pg-restart': { type: 'boolean' },
       redis: { type: 'string' },
+      'no-faults': { type: 'boolean' },
     },
   });
   const seconds = Number(values.seconds ?? 60);
@@ -129,6 +132,7 @@ export default async function cluster(argv: string[]) {
     const began = Date.now();
     const at = (f: number) => sleep(Math.max(0, began + f * T - Date.now()));
     const timeline = (async () => {
+      if (values['no-faults']) return;
       await at(0.2);
       children[1]!.kill('SIGKILL');
       const killedAt = Date.now();

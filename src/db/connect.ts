@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { loadDpBm25 } from './dp-bm25.js';
 import { Listener } from './listen.js';
+import { PreparingClient } from './prepared.js';
 import { tune } from './sqlite-tuning.js';
 import type { Database, Dialect } from './schema.js';
 import { sqliteReaders } from './sqlite-readers.js';
@@ -66,7 +67,7 @@ export async function connect(config: DatabaseConfig): Promise<Db> {
       },
     };
   }
-  const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+  const pool = new pg.Pool({ connectionString: config.url, max: 10, Client: PreparingClient });
   // An idle connection that the server ends (a restart, pg_terminate_backend, a dropped database)
   // is an 'error' on the pool; unheard, it would kill the process. The pool drops that client and
   // opens a new one for the next query, so there is nothing to do but not crash.
