@@ -203,7 +203,7 @@ export default async function cluster(argv: string[]) {
     console.log(`  ${run.count} requests, ${run.rate.toFixed(0)} req/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms`);
     for (const k of run.kinds) console.log(`    ${k.kind.padEnd(28)} ${String(k.count).padStart(6)}  p50 ${k.p50.toFixed(1)} ms  p99 ${k.p99.toFixed(1)} ms`);
     console.log(`  reads ${state.reads}, writes ${state.writes} (${state.acknowledged} acknowledged)`);
-    served.forEach((m, i) => console.log(`  instance ${i + 1} (from its /metrics, since its start): ${m}`));
+    for (const [i, m] of served.entries()) console.log(`  instance ${i + 1} (from its /metrics, since its start): ${m}`);
     const used = (k: keyof CpuTimes) => (cpuAfter[k] - cpuBefore[k]) / run.count;
     console.log(
       `  CPU per request (ms): instances ${used('instances').toFixed(2)}, PostgreSQL ${used('postgres').toFixed(2)}, load generator and proxy ${used('bench').toFixed(2)}, whole machine ${used('machine').toFixed(2)} (2 cores: ${((2 * 1000 * seconds) / run.count).toFixed(2)} ms per request available)`,

@@ -12,7 +12,7 @@ describe('which statements are prepared', () => {
     const read = 'select * from papers where id = $1';
     expect(statementName(read, 1)).toBe(statementName(read, 1));
     expect(statementName(read, 1)).not.toBe(statementName(`${read} limit 1`, 1));
-    expect(statementName("select paper_id from paper_search where tsv @@ $1::tsquery", 1)).toBeNull();
+    expect(statementName('select paper_id from paper_search where tsv @@ $1::tsquery', 1)).toBeNull();
     expect(statementName('select paper_id from paper_vector order by vec <=> $1 limit 10', 1)).toBeNull();
     expect(statementName('create table t (id int)', 0)).toBeNull();
     expect(statementName(`select * from papers where id in (${Array.from({ length: 30 }, (_, i) => `$${i + 1}`).join(', ')})`, 30)).toBeNull();

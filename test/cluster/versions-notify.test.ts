@@ -111,7 +111,9 @@ describe.runIf(PG_ADMIN_URL)('data versions kept between notifications (postgres
     // A reader that asks the database sums the same rows.
     expect(await scopeVersion(there.db, 'all')).toBe(await versions.read('all'));
     expect(await scopeVersion(there.db, week)).toBe(await versions.read(week));
-    const { rows } = await sql<{ scope: string }>`select scope from data_version where scope like 'engagement#%' or scope like 'day:2025-01-09#%'`.execute(here.db);
+    const { rows } = await sql<{ scope: string }>`select scope from data_version where scope like 'engagement#%' or scope like 'day:2025-01-09#%'`.execute(
+      here.db,
+    );
     expect(rows.length).toBe(4);
   });
 

@@ -66,7 +66,9 @@ describe.each(DIALECTS)('members store (%s)', (dialect) => {
     expect(nested.parentId).toBe(top.id); // one level deep
     expect((await getFeaturedPaper(t.db.db, '2501.01234'))!.commentCount).toBe(3 + 3);
     // Refused without a trace: an unknown paper, a reply to a comment that is not on the paper.
-    await expect(addComment(t.db.db, t.db.dialect, { paperId: '2501.99999', userId: a.id, body: 'x', html: '<p>x</p>' })).rejects.toMatchObject({ status: 404 });
+    await expect(addComment(t.db.db, t.db.dialect, { paperId: '2501.99999', userId: a.id, body: 'x', html: '<p>x</p>' })).rejects.toMatchObject({
+      status: 404,
+    });
     await expect(
       addComment(t.db.db, t.db.dialect, { paperId: '2501.01234', userId: a.id, parentId: top.id + 1000, body: 'x', html: '<p>x</p>' }),
     ).rejects.toMatchObject({ status: 400 });
