@@ -12,7 +12,8 @@
 // to tell what the faults cost from what the load does (the checks after the run still apply).
 // With --redis the instances count their rate limits there (REDIS_URL) instead of in the database.
 // BENCH_NODE_ARGS are the instances' node flags (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see
-// where their time goes; the killed instance writes no profile).
+// where their time goes; the killed instance writes no profile). BENCH_KEEP_LOGS=1 keeps the
+// instances' folders, with their logs.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -231,7 +232,8 @@ export default async function cluster(argv: string[]) {
     for (const c of children) c?.kill('SIGTERM');
     await sleep(500);
     await adminQuery(`drop database if exists ${name} with (force)`);
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP_LOGS) console.log(`instances' folders and logs kept: ${dirs.join(' ')}`);
+    else for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 }
 
