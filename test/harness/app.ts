@@ -22,6 +22,8 @@ export async function testApp(dialect: Dialect, opts: { clock?: () => number } =
     ...t,
     app,
     config,
+    /** The app's services (its rate limiter, its page cache). */
+    services,
     settle,
     /** Imports records through the real importer, as a user would (a command beside the server). */
     async load(records: Array<Record<string, unknown>>) {
