@@ -117,6 +117,23 @@ export default async function cluster(argv: string[]) {
       );
     };
     await Promise.all([start(0), start(1)]);
+    // After their embeddings the instances compute the seeded papers' similar lists in the
+    // background (serve's embedding loop, search/kept-similar.ts), as after a day's harvest; the
+    // load starts once they have, so that it measures serving rather than that one-off.
+    const ahead = Date.now();
+    const kept = async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        return Number((await c.query('select count(*) as n from paper_neighbours')).rows[0].n);
+      } finally {
+        await c.end();
+      }
+    };
+    while ((await kept()) < PAPERS && Date.now() - ahead < 120_000) await sleep(250);
+    console.log(
+      `similar lists of the ${PAPERS} papers computed by the instances in the background: ${await kept()} after ${((Date.now() - ahead) / 1000).toFixed(1)} s`,
+    );
     const proxy = await startProxy(ports);
 
     // The floor: /healthz through the proxy, same concurrency, 5 s.

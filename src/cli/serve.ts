@@ -14,6 +14,7 @@ import { startScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../log.js';
 import { createMailer } from '../mail/transport.js';
 import { bumpDataVersion } from '../store/versions.js';
+import { keepSimilarAhead } from '../search/kept-similar.js';
 import { startEmbeddingLoop } from '../search/maintenance.js';
 import { createApp } from '../web/app.js';
 import { parse } from './args.js';
@@ -59,7 +60,11 @@ export const serveCommand: Command = {
     // Load the search model and the vector index now rather than on the first visitor's query (a
     // million papers' graph takes seconds to load, minutes to build when none was saved).
     void search.warm().catch((err: unknown) => log.debug({ err }, 'search warm-up failed'));
-    const stopEmbedding = startEmbeddingLoop(search, log); // vectors for new papers, in the background
+    // Vectors for new papers, in the background, then the similar lists of the latest days' papers.
+    const stopEmbedding = startEmbeddingLoop(search, log, undefined, async (stopped) => {
+      const computed = await keepSimilarAhead(search, db.db, { stopped });
+      if (computed > 0) log.info({ computed }, 'computed similar papers ahead of visitors');
+    });
     // The scheduled jobs (the daily arXiv harvest, the digests); `off` leaves them to the CLI.
     const jobs = [
       ...(schedule ? [harvestJob({ db: db.db, config, log }, schedule)] : []),

@@ -4,11 +4,15 @@
 // day (new papers may belong in it), is computed again.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { keepNeighbours, keptNeighbours } from '../store/neighbours.js';
+import { addDays } from '../papers/dates.js';
+import { keepNeighbours, keptNeighbours, papersWithoutNeighbours } from '../store/neighbours.js';
+import { latestFeaturedDay } from '../store/papers.js';
 import { loadHits } from './hits.js';
 import type { SearchService, Similar } from './index.js';
 
 export const NEIGHBOURS_MAX_AGE_MS = 24 * 3600_000;
+/** How many similar papers a paper's page shows (the length of a kept list). */
+export const SIMILAR_ON_PAGE = 5;
 
 export async function keptSimilar(search: SearchService, db: Kysely<Database>, id: string, limit: number, now = new Date()): Promise<Similar> {
   const model = (await search.embedder().catch(() => null))?.model;
@@ -26,4 +30,40 @@ export async function keptSimilar(search: SearchService, db: Kysely<Database>, i
       now,
     );
   return s;
+}
+
+/**
+ * Computes ahead the lists that visitors are about to ask for: the featured papers of the latest
+ * `days` featured days whose list is missing or a day old, at most `max` per call, one at a time
+ * with the event loop let go between them. Run after each round of embeddings (search/maintenance.ts),
+ * so that a day's papers have their lists before their first visitor, who would otherwise wait for
+ * the computation (tens of milliseconds of CPU, several queries). Instances sharing a database take
+ * the papers in their own random order and skip those another one kept meanwhile. Stops between
+ * two papers once `stopped()` says so (the server is shutting down).
+ */
+export async function keepSimilarAhead(
+  search: SearchService,
+  db: Kysely<Database>,
+  opts: { days?: number; max?: number; now?: Date; stopped?: () => boolean } = {},
+): Promise<number> {
+  const model = (await search.embedder().catch(() => null))?.model;
+  const latest = await latestFeaturedDay(db);
+  if (!model || !latest) return 0;
+  const now = opts.now ?? new Date();
+  const since = new Date(now.getTime() - NEIGHBOURS_MAX_AGE_MS).toISOString();
+  const ids = await papersWithoutNeighbours(db, model, since, addDays(latest, -((opts.days ?? 7) - 1)), opts.max ?? 500);
+  for (let i = ids.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+  }
+  let computed = 0;
+  for (const id of ids) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (opts.stopped?.()) break;
+    const kept = await keptNeighbours(db, id, model, since);
+    if (kept) continue;
+    await keptSimilar(search, db, id, SIMILAR_ON_PAGE, now);
+    computed++;
+  }
+  return computed;
 }

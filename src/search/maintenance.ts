@@ -215,9 +215,11 @@ export async function reindex(ctx: Ctx, opts: { embeddings: boolean; onProgress?
 
 /**
  * Runs embedPending now and then every `intervalMs` (never two at once), for `serve`: papers that
- * the harvester or a submission adds get their vectors within a minute. Returns a stop function.
+ * the harvester or a submission adds get their vectors within a minute. `then` runs after each
+ * round (serve computes the new papers' similar lists ahead of their visitors) and is told when
+ * the loop has been stopped. Returns a stop function.
  */
-export function startEmbeddingLoop(service: Indexes, log?: Logger, intervalMs = 60_000): () => void {
+export function startEmbeddingLoop(service: Indexes, log?: Logger, intervalMs = 60_000, then?: (stopped: () => boolean) => Promise<unknown>): () => void {
   let running = false;
   let stopped = false;
   const tick = async () => {
@@ -229,6 +231,7 @@ export function startEmbeddingLoop(service: Indexes, log?: Logger, intervalMs = 
       await service.warm();
       if (p.embedded > 0) log?.info({ model: p.model, embedded: p.embedded }, 'computed embeddings');
       if (p.skipped) log?.debug({ reason: p.skipped }, 'embeddings skipped');
+      if (!stopped) await then?.(() => stopped).catch((e: unknown) => log?.error({ err: e }, 'work after the embeddings failed; will retry'));
     } catch (e) {
       log?.error({ err: e }, 'computing embeddings failed; will retry');
     } finally {

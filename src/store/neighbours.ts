@@ -28,3 +28,21 @@ export async function keepNeighbours(db: Kysely<Database>, paperId: string, mode
     if (code !== '23503' && code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw e;
   }
 }
+
+/**
+ * Featured papers of days from `fromDay` on whose list by `model` is missing or older than `since`,
+ * newest days first, at most `max`.
+ */
+export async function papersWithoutNeighbours(db: Kysely<Database>, model: string, since: string, fromDay: string, max: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('featured as f')
+    .leftJoin('paper_neighbours as n', (j) => j.onRef('n.paper_id', '=', 'f.paper_id').on('n.model', '=', model).on('n.computed_at', '>=', since))
+    .select('f.paper_id')
+    .where('f.day', '>=', fromDay)
+    .where('n.paper_id', 'is', null)
+    .orderBy('f.day', 'desc')
+    .orderBy('f.paper_id')
+    .limit(max)
+    .execute();
+  return rows.map((r) => r.paper_id);
+}

@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Db } from '../../src/db/connect.js';
 import { createSearch, type SearchService } from '../../src/search/index.js';
-import { keptSimilar, NEIGHBOURS_MAX_AGE_MS } from '../../src/search/kept-similar.js';
+import { keepSimilarAhead, keptSimilar, NEIGHBOURS_MAX_AGE_MS } from '../../src/search/kept-similar.js';
+import { insertFeatured } from '../../src/store/votes.js';
 import { DIALECTS } from '../harness/db.js';
 import { corpus } from './corpus.js';
 import { searchDb } from './harness.js';
@@ -65,5 +66,26 @@ describe.each(DIALECTS)('similar papers kept across instances (%s)', (dialect) =
     await sql`delete from papers where id = '2501.10003'`.execute(t.db.db);
     const { rows } = await sql<{ n: number }>`select count(*) as n from paper_neighbours where paper_id = '2501.10003'`.execute(t.db.db);
     expect(Number(rows[0]!.n)).toBe(0);
+  });
+  it("computes ahead the lists of the latest featured days' papers, once, and leaves older days alone", async () => {
+    await sql`delete from paper_neighbours`.execute(t.db.db);
+    // Three papers featured today, one eight days before: only today's are a visitor's next click.
+    for (const id of ['2501.10001', '2501.10002', '2501.11001']) await insertFeatured(t.db.db, id, '2026-12-05', 'pick');
+    await insertFeatured(t.db.db, '2501.12001', '2026-11-27', 'pick');
+    const now = new Date('2026-12-05T10:00:00Z');
+    const before = a.calls.similar;
+    expect(await keepSimilarAhead(a.service, t.db.db, { now, max: 2 })).toBe(2);
+    expect(await keepSimilarAhead(a.service, t.db.db, { now })).toBe(1);
+    expect(a.calls.similar - before).toBe(3);
+    const { rows } = await sql<{ paper_id: string }>`select paper_id from paper_neighbours order by paper_id`.execute(t.db.db);
+    expect(rows.map((r) => r.paper_id)).toEqual(['2501.10001', '2501.10002', '2501.11001']);
+    // Kept: another instance finds nothing to do, and a page reads the list without computing it.
+    expect(await keepSimilarAhead(b.service, other.db, { now })).toBe(0);
+    const page = await keptSimilar(b.service, other.db, '2501.11001', 5, now);
+    expect(page.hits).toHaveLength(5);
+    expect(b.calls.similar).toBe(1); // the one of the first test, a day later
+    // Stopped between two papers: nothing more is computed.
+    await sql`delete from paper_neighbours`.execute(t.db.db);
+    expect(await keepSimilarAhead(a.service, t.db.db, { now, stopped: () => true })).toBe(0);
   });
 });

@@ -211,8 +211,9 @@ async function paperPage(c: Context, deps: AppDeps) {
   const ref = parseArxivId(raw);
   if (!ref) return sendPage(c, <PaperNotFound id={null} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
   if (raw !== ref.id) return c.redirect(`/papers/${ref.id}`, 301);
-  // The paper and its thread in one round trip's time: a page of counts is rendered on every vote.
-  const [found, comments] = await Promise.all([getPaperPage(db.db, ref.id), commentsSection(db, ref.id)]);
+  // The paper, its thread and its similar papers in one round trip's time: a page of counts is
+  // rendered again on every vote (an unknown id costs its similar list a lookup that finds nothing).
+  const [found, comments, similar] = await Promise.all([getPaperPage(db.db, ref.id), commentsSection(db, ref.id), similarList(deps, ref.id)]);
   const me = member(c).user;
   if (!found) return sendPage(c, <PaperNotFound id={ref.id} raw={raw} latest={await latestFeaturedDay(db.db)} />, 404);
   return sendPage(
@@ -221,7 +222,7 @@ async function paperPage(c: Context, deps: AppDeps) {
       paper={found.paper}
       featured={found.featured}
       config={config}
-      similar={await similarList(deps, ref.id)}
+      similar={similar}
       comments={comments}
       pendingUpvotes={found.featured ? 0 : await countVotes(db.db, ref.id)}
       library={me ? await libraryBox(db.db, me, ref.id) : undefined}

@@ -9,7 +9,7 @@ import type { Hit } from '../../search/hits.js';
 import { formatQuery, highlightTerms, type ParsedQuery, SORTS } from '../../search/query.js';
 import { type Segment, snippet } from '../../search/snippet.js';
 import { COUNT_CAP } from '../../search/types.js';
-import { keptSimilar } from '../../search/kept-similar.js';
+import { keptSimilar, SIMILAR_ON_PAGE } from '../../search/kept-similar.js';
 import type { AppDeps } from '../deps.js';
 import { searchResults } from '../search-results.js';
 import { sharedText } from '../cache.js';
@@ -185,7 +185,7 @@ export async function similarList(deps: AppDeps, id: string) {
     deps.pageCache,
     `similar:${id}`,
     async () => {
-      const s = await keptSimilar(deps.search, deps.db.db, id, 5).catch(() => ({ hits: [] as Hit[], reason: 'search failed' }));
+      const s = await keptSimilar(deps.search, deps.db.db, id, SIMILAR_ON_PAGE).catch(() => ({ hits: [] as Hit[], reason: 'search failed' }));
       return { text: await similarHtml(s).toString(), keep: s.hits.length > 0 };
     },
     'content',
