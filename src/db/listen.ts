@@ -51,10 +51,35 @@ export class Listener {
       close: () => {
         this.subs = this.subs.filter((s) => s !== sub);
       },
-      sync: async () => {
-        await this.client?.query('select 1').catch(() => {});
-      },
+      sync: () => this.sync(),
     };
+  }
+
+  /**
+   * One `select 1` at a time on the listening connection (a connection answers its queries in
+   * order, and pg stops queueing concurrent ones in its next major version): callers that arrive
+   * while one is in flight, which may have been sent before their write committed, share the next.
+   */
+  private inflight: Promise<void> | null = null;
+  private next: Promise<void> | null = null;
+  private sync(): Promise<void> {
+    const client = this.client;
+    if (!client) return Promise.resolve();
+    if (!this.inflight) {
+      const asked = client.query('select 1').then(
+        () => {},
+        () => {},
+      );
+      this.inflight = asked.finally(() => {
+        this.inflight = null;
+      });
+      return this.inflight;
+    }
+    this.next ??= this.inflight.then(() => {
+      this.next = null;
+      return this.sync();
+    });
+    return this.next;
   }
 
   private async open(): Promise<void> {

@@ -117,6 +117,24 @@ describe.runIf(PG_ADMIN_URL)('data versions kept between notifications (postgres
     expect(rows.length).toBe(4);
   });
 
+  it("answers concurrent syncs only once each one's own write has been heard", async () => {
+    const papers = Array.from({ length: 12 }, (_, i) => `2501.009${String(i).padStart(2, '0')}`);
+    const before = await Promise.all(papers.map((id) => versions.read({ paper: id })));
+    const asked = versions.stats.asked;
+    // Each caller writes on the other connection, then syncs while others' syncs are in flight.
+    const after = await Promise.all(
+      papers.map(async (id, i) => {
+        await new Promise((r) => setTimeout(r, i * 3));
+        await bump(`paper:${id}`);
+        await versions.sync();
+        return versions.read({ paper: id });
+      }),
+    );
+    const bumped = (token: string) => `${token.split('.')[0]}.${Number(token.split('.')[1]) + 1}`;
+    expect(after).toEqual(before.map(bumped));
+    expect(versions.stats.asked).toBe(asked);
+  });
+
   it('keeps nothing while the listening connection is cut, and listens again by itself', async () => {
     const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
     await admin.connect();
