@@ -6,10 +6,12 @@
 // folders at once. Afterwards: every acknowledged write is in the database, vote counts equal the
 // votes, each subscriber got exactly one digest.
 //
-//   npm run bench -- cluster [--seconds 60] [--concurrency 48] [--database postgres://.../test] [--pg-restart] [--redis redis://127.0.0.1:6379] [--no-faults]
+//   npm run bench -- cluster [--seconds 60] [--concurrency 48] [--database postgres://.../test] [--pg-restart] [--redis redis://127.0.0.1:6379] [--no-faults] [--cold]
 //
 // --no-faults runs the same load with no kill, no restart and no digest: the steady state alone,
 // to tell what the faults cost from what the load does (the checks after the run still apply).
+// --cold starts the load without waiting for the instances to compute the seeded papers' similar
+// lists in the background (then the first visitors of a paper may compute its list).
 // With --redis the instances count their rate limits there (REDIS_URL) instead of in the database.
 // BENCH_NODE_ARGS are the instances' node flags (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see
 // where their time goes; the killed instance writes no profile). BENCH_KEEP_LOGS=1 keeps the
@@ -51,6 +53,7 @@ export default async function cluster(argv: string[]) {
       'pg-restart': { type: 'boolean' },
       redis: { type: 'string' },
       'no-faults': { type: 'boolean' },
+      cold: { type: 'boolean' },
     },
   });
   const seconds = Number(values.seconds ?? 60);
@@ -130,9 +133,12 @@ export default async function cluster(argv: string[]) {
         await c.end();
       }
     };
-    while ((await kept()) < PAPERS && Date.now() - ahead < 120_000) await sleep(250);
+    const atReady = await kept();
+    while (!values.cold && (await kept()) < PAPERS && Date.now() - ahead < 120_000) await sleep(250);
     console.log(
-      `similar lists of the ${PAPERS} papers computed by the instances in the background: ${await kept()} after ${((Date.now() - ahead) / 1000).toFixed(1)} s`,
+      values.cold
+        ? `similar lists of the ${PAPERS} papers kept when the instances were ready: ${atReady}; the load starts now (--cold)`
+        : `similar lists of the ${PAPERS} papers computed by the instances in the background: ${atReady} kept when they were ready, ${await kept()} after ${((Date.now() - ahead) / 1000).toFixed(1)} s`,
     );
     const proxy = await startProxy(ports);
 
