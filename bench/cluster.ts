@@ -63,15 +63,16 @@ export default async function cluster(argv: string[]) {
   const dirs = [0, 1, 2].map(() => mkdtempSync(path.join(tmpdir(), 'dp-cluster-')));
   // A connection for each administrative statement: one held across the run would die with
   // --pg-restart.
-  const adminQuery = async (text: string) => {
-    const client = new pg.Client({ connectionString: admin });
+  const once = async (connectionString: string, text: string) => {
+    const client = new pg.Client({ connectionString });
     await client.connect();
     try {
-      await client.query(text);
+      return await client.query(text);
     } finally {
       await client.end();
     }
   };
+  const adminQuery = (text: string) => once(admin, text);
   await adminQuery(`create database ${name}`);
   const u = new URL(admin);
   u.pathname = `/${name}`;
@@ -124,15 +125,7 @@ export default async function cluster(argv: string[]) {
     // background (serve's embedding loop, search/kept-similar.ts), as after a day's harvest; the
     // load starts once they have, so that it measures serving rather than that one-off.
     const ahead = Date.now();
-    const kept = async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      try {
-        return Number((await c.query('select count(*) as n from paper_neighbours')).rows[0].n);
-      } finally {
-        await c.end();
-      }
-    };
+    const kept = async () => Number((await once(url, 'select count(*) as n from paper_neighbours')).rows[0].n);
     const atReady = await kept();
     while (!values.cold && (await kept()) < PAPERS && Date.now() - ahead < 120_000) await sleep(250);
     console.log(

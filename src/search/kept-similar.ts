@@ -20,6 +20,11 @@ export async function keptSimilar(search: SearchService, db: Kysely<Database>, i
     const ids = await keptNeighbours(db, id, model, new Date(now.getTime() - NEIGHBOURS_MAX_AGE_MS).toISOString());
     if (ids && ids.length >= limit) return { hits: await loadHits(db, ids.slice(0, limit)), reason: null };
   }
+  return computeAndKeep(search, db, id, limit, model, now);
+}
+
+/** Computes the paper's list and keeps it when it is full and its model known. */
+async function computeAndKeep(search: SearchService, db: Kysely<Database>, id: string, limit: number, model: string | undefined, now: Date): Promise<Similar> {
   const s = await search.similar(id, limit);
   if (model && s.hits.length >= limit)
     await keepNeighbours(
@@ -60,9 +65,8 @@ export async function keepSimilarAhead(
   for (const id of ids) {
     await new Promise((resolve) => setImmediate(resolve));
     if (opts.stopped?.()) break;
-    const kept = await keptNeighbours(db, id, model, since);
-    if (kept) continue;
-    await keptSimilar(search, db, id, SIMILAR_ON_PAGE, now);
+    if (await keptNeighbours(db, id, model, since)) continue; // another instance kept it meanwhile
+    await computeAndKeep(search, db, id, SIMILAR_ON_PAGE, model, now);
     computed++;
   }
   return computed;
