@@ -2,7 +2,8 @@
 // p50/p99 latency of GET /api/papers/search over HTTP on the real ~94k papers or, with --papers
 // 1000000, on a million (the real ones plus papers recombined from their sentences: bench/_corpus.ts),
 // with the index build times (import with the FTS/tsvector triggers, model training, embedding,
-// vector index) and peak RSS. Databases are built once under /tmp/dailypapers-bench (SQLite) or as
+// vector index) and peak RSS; beside them, the floors of the same run: /healthz through the same
+// client, and the bare engine (the queries' words alone, ranked by FTS5's bm25() | ts_rank). Databases are built once under /tmp/dailypapers-bench (SQLite) or as
 // dp_bench[_N] (PostgreSQL, on BENCH_DATABASE_URL's server or 127.0.0.1:5432) and reused unless --fresh.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { connect } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { importFiles } from '../src/ingest/import.js';
 import { searchFor } from '../src/search/index.js';
+import { parseQuery, wordsOf } from '../src/search/query.js';
 import { addPendingPairs } from '../src/search/maintenance.js';
 import { syntheticCorpus, syntheticPath } from './_corpus.js';
 
@@ -195,6 +197,50 @@ function get(port: number, urlPath: string, n: number): Promise<{ status: number
 
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
+/** The floor of the same run: GET /healthz through the same client and server, one in flight. */
+async function healthFloor(port: number, requests: number) {
+  const lat: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    const t = performance.now();
+    const res = await get(port, '/healthz', i);
+    lat.push(performance.now() - t);
+    if (res.status !== 200) throw new Error(`HTTP ${res.status} for /healthz`);
+  }
+  lat.sort((a, b) => a - b);
+  return { p50: pct(lat, 50), p99: pct(lat, 99) };
+}
+
+/**
+ * The bare engine of the same run, in this process: each query's words AND-ed, ranked by the
+ * engine's own function (FTS5's bm25() | ts_rank), the first 20, no filters, no fusion, no vectors.
+ * What plain full-text search costs on this database and machine, not a result of ours.
+ */
+async function bareEngine(url: string, qs: string[]) {
+  const config = loadConfig({ DATABASE_URL: url, DATA_DIR: DIR });
+  const db = await connect(config.database);
+  const words = qs.map((q) => wordsOf(parseQuery(q.split('\t')[0]!).words.join(' ')));
+  const lat: number[] = [];
+  try {
+    for (const w of words) {
+      if (w.length === 0) continue;
+      const t = performance.now();
+      if (db.dialect === 'sqlite') {
+        const expr = w.map((x) => `"${x}"`).join(' ');
+        await sql`select rowid from papers_fts where papers_fts match ${expr} order by rank limit 20`.execute(db.db);
+      } else {
+        const q = w.join(' ');
+        await sql`select paper_id from paper_search where tsv @@ plainto_tsquery('english', ${q})
+          order by ts_rank(tsv, plainto_tsquery('english', ${q})) desc limit 20`.execute(db.db);
+      }
+      lat.push(performance.now() - t);
+    }
+  } finally {
+    await db.close();
+  }
+  lat.sort((a, b) => a - b);
+  return { p50: pct(lat, 50), p99: pct(lat, 99) };
+}
+
 async function measure(port: number, qs: string[], requests: number, concurrency: number) {
   const lat: number[] = [];
   const inSearch: number[] = [];
@@ -267,9 +313,15 @@ export default async function bench(args: string[]) {
           `  ${requests} searches, ${c} in flight: p50 ${r.p50.toFixed(1)} ms, p90 ${r.p90.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(0)} ms, ${r.rps.toFixed(0)} req/s (the search service alone: p50 ${r.search.p50.toFixed(1)}, p99 ${r.search.p99.toFixed(1)} ms); modes ${JSON.stringify(Object.fromEntries(r.modes))}`,
         );
       }
+      const h = await healthFloor(port, requests);
+      console.log(`  floor, /healthz, 1 in flight: p50 ${h.p50.toFixed(1)} ms, p99 ${h.p99.toFixed(1)} ms`);
       console.log(`  server peak RSS: ${(server.peak() / 2 ** 20).toFixed(0)} MiB`);
     } finally {
       server.child.kill('SIGTERM');
     }
+    const bare = await bareEngine(url, qs);
+    console.log(
+      `  the bare engine on the same queries (words AND-ed, ${engine === 'sqlite' ? "FTS5's bm25()" : 'ts_rank'}, first 20, in process, each distinct query once): p50 ${bare.p50.toFixed(1)} ms, p99 ${bare.p99.toFixed(1)} ms`,
+    );
   }
 }

@@ -24,6 +24,7 @@ import * as m0021 from './migrations/0021_cache_scopes.js';
 import * as m0022 from './migrations/0022_version_payloads.js';
 import * as m0024 from './migrations/0024_paper_neighbours.js';
 import * as m0025 from './migrations/0025_version_shards.js';
+import * as m0026 from './migrations/0026_search_terms.js';
 import type { Database, Dialect } from './schema.js';
 
 type Step = { up(db: Kysely<any>, dialect: Dialect): Promise<void> };
@@ -52,6 +53,7 @@ export const MIGRATIONS: Record<string, Step> = {
   '0022_version_payloads': m0022,
   '0024_paper_neighbours': m0024,
   '0025_version_shards': m0025,
+  '0026_search_terms': m0026,
 };
 
 const TABLE = 'schema_migration';

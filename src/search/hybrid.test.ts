@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { STOP_WORDS, wordPairs, wordsOf } from './query.js';
 import { fuseHybrid, HYBRID_K, PAIR_WEIGHT, pairShares, reciprocalRankFusion, SEMANTIC_WEIGHT, semanticScores, TimeoutError, withTimeout } from './hybrid.js';
 
 describe('reciprocalRankFusion', () => {
@@ -129,6 +130,39 @@ describe('pairShares', () => {
     expect(shares.has('b')).toBe(false);
     expect(shares.get('c')).toBeCloseTo(2 / 3);
     expect(pairShares([], new Map([['a', 'temporal dynamics']])).size).toBe(0);
+  });
+
+  it('finds the same pairs as splitting each text into words, on texts of any letters', () => {
+    // The plain way: every word of the text, stop words skipped, each adjacent pair looked up.
+    const byWords = (pairs: string[], texts: Map<string, string>) => {
+      const want = new Set(pairs);
+      const out = new Map<string, number>();
+      for (const [id, text] of texts) {
+        const seq = wordsOf(text).filter((w) => !STOP_WORDS.has(w));
+        const found = new Set<string>();
+        for (let i = 1; i < seq.length; i++) if (want.has(`${seq[i - 1]} ${seq[i]}`)) found.add(`${seq[i - 1]} ${seq[i]}`);
+        if (found.size) out.set(id, found.size / pairs.length);
+      }
+      return out;
+    };
+    const vocab = ['cache', 'kv', 'caches', 'pruning', 'of', 'the', 'a', 'données', 'straße', '𝑥', 'x', 'ǆ', 'İstanbul', '3d', 'model', 'models'];
+    const seps = [' ', ', ', '-', '. ', '', '𝑥', '\n', ' (', ') '];
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 300; round++) {
+      const texts = new Map<string, string>();
+      for (let t = 0; t < 5; t++) {
+        let text = '';
+        for (let i = 0; i < 30; i++) text += vocab[rand(vocab.length)]! + seps[rand(seps.length)]!;
+        texts.set(`p${t}`, rand(2) ? text : text.toUpperCase());
+      }
+      const words = Array.from({ length: 2 + rand(4) }, () => vocab[rand(vocab.length)]!).join(' ');
+      const pairs = wordPairs(words);
+      expect(pairShares(pairs, texts)).toEqual(byWords(pairs, texts));
+    }
   });
 
   it('lifts the candidate with the largest share by PAIR_WEIGHT / (K + 1), the others in proportion', () => {

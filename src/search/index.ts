@@ -130,12 +130,17 @@ export function createSearch({ db, config, log }: SearchDeps): SearchService {
   let warming: Promise<void> | null = null;
   let loaded = false;
 
-  /** Reader threads, the model and the vector index. */
+  /** Reader threads, the common words' counts, the model and the vector index. */
   async function load() {
     // SQLite's reader threads start on first use (a few hundred ms): before the first search.
     const readers = db.readers?.();
     if (readers && readers !== db.db) await Promise.all([1, 2].map(() => sql`select 1`.execute(readers)));
+    // The counts are read on a reader thread while the main thread loads the model and the graph.
+    const counts = lexical
+      .warm?.()
+      .catch((e: Error) => log?.warn({ err: e.message }, "the common words' counts were not read; they are counted when searched"));
     const [emb, vec] = await Promise.all([embedder(), vectors()]);
+    await counts;
     if (emb && vec.available) {
       await vec.prepare?.(emb.model);
       // A first text embedded: an ONNX session's first run is slow, an endpoint may be starting.

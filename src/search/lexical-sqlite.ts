@@ -4,7 +4,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { filterConditions, orderBy, whereAll } from './filters.js';
 import { contentWords, hasText, type ParsedQuery, wordsOf } from './query.js';
-import { MOST_WINDOW, mostWords, rankingWords } from './lexical-most.js';
+import { expectedWithAll, MOST_WINDOW, mostWords, rankingWords } from './lexical-most.js';
 import { COUNT_CAP, type LexicalBackend, RANK_WINDOW, type LexicalRequest, type LexicalResult } from './types.js';
 
 /** Column weights for bm25(): title, authors, abstract, tags. A title hit counts as ten abstract hits. */
@@ -103,21 +103,48 @@ export function matchPlan(q: ParsedQuery, most?: MostWords): MatchPlan | null {
 
 export const matchExpression = (q: ParsedQuery): string | null => matchPlan(q)?.expr ?? null;
 
+/** Terms in fewer papers than this are counted when first searched (cheap: a short posting list). */
+export const VOCAB_MIN = 1000;
+
 /**
  * Document frequencies for dp_bm25 (src/search/native/dp_bm25.c), counted once a phrase and kept:
  * FTS5's bm25() counts them again on every query, tens of milliseconds for a word in most of a
  * million papers. A count is redone when the number of papers has moved by more than 1 % since,
  * or after an hour; the number of papers itself is read at most every 30 seconds.
+ *
+ * A word's first search would still pay its count. So `warm` reads, in one pass over FTS5's
+ * vocabulary (papers_fts_terms, migration 0026), every term that VOCAB_MIN papers or more have: a
+ * word is then looked up by its term (dp_terms, FTS5's own tokenizer: "Models" is "model"), and
+ * only rarer words, whose posting lists are short, are counted. At a million papers the pass takes
+ * about 5 s on a reader thread, before the service reports ready, and is redone in the background
+ * under the same rule as a count. Its counts may include papers changed since FTS5 last merged its
+ * segments (contentless_delete keeps their old rows until then); for a term that a thousand papers
+ * have, that moves the IDF little.
  */
 export class TermStats {
   private readonly df = new Map<string, { n: number; papers: number; at: number }>();
   private papers = { n: 0, at: -Infinity };
+  /** The common terms' counts, from the last pass over the vocabulary, with the papers then. */
+  private vocab: { df: Map<string, number>; papers: number; at: number } | null = null;
+  private reading: Promise<void> | null = null;
+  /** Each word's term ('' when it is not one term), as dp_terms gives it. */
+  private readonly terms = new Map<string, string>();
+
+  private readonly max: number;
+  private readonly totalTtlMs: number;
+  /** dp_terms and papers_fts_terms are there (dp_bm25 loaded, migration 0026). */
+  private readonly vocabulary: boolean;
+  private readonly vocabMin: number;
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly max = 20_000,
-    private readonly totalTtlMs = 30_000,
-  ) {}
+    options: { max?: number; totalTtlMs?: number; vocabulary?: boolean; vocabMin?: number } = {},
+  ) {
+    this.max = options.max ?? 20_000;
+    this.totalTtlMs = options.totalTtlMs ?? 30_000;
+    this.vocabulary = options.vocabulary === true;
+    this.vocabMin = options.vocabMin ?? VOCAB_MIN;
+  }
 
   async total(): Promise<number> {
     if (Date.now() - this.papers.at > this.totalTtlMs) {
@@ -125,6 +152,44 @@ export class TermStats {
       this.papers = { n: Number(r.rows[0]?.n ?? 0), at: Date.now() };
     }
     return this.papers.n;
+  }
+
+  /** Reads the common terms' counts (once at a time; a failure leaves counting as the way). */
+  warm(): Promise<void> {
+    if (!this.vocabulary) return Promise.resolve();
+    this.reading ??= (async () => {
+      try {
+        const papers = await this.total();
+        const r = await sql<{ term: string; doc: number }>`select term, doc from papers_fts_terms where doc >= ${this.vocabMin}`.execute(this.db);
+        this.vocab = { df: new Map(r.rows.map((x) => [x.term, Number(x.doc)])), papers, at: Date.now() };
+      } finally {
+        this.reading = null;
+      }
+    })();
+    return this.reading;
+  }
+
+  /** The word's count from the vocabulary, or null when it is not one of its common terms. */
+  private async fromVocabulary(expr: string, papers: number): Promise<number | null> {
+    const v = this.vocab;
+    const word = /^"((?:[^"]|"")*)"$/.exec(expr)?.[1]?.replaceAll('""', '"');
+    if (!v || word === undefined || word.includes(' ')) return null;
+    // Kept while a new pass is read: a common term's share moves little in 1 % more papers.
+    if (Math.abs(v.papers - papers) > papers / 100 || Date.now() - v.at > 3_600_000) void this.warm().catch(() => {});
+    let term = this.terms.get(word);
+    if (term === undefined) {
+      // An extension built before dp_terms existed (npm install not run since): count instead.
+      const r = await sql<{ t: string | null }>`select dp_terms(${word}) as t`.execute(this.db).catch(() => null);
+      if (r === null) {
+        this.vocab = null;
+        return null;
+      }
+      term = r.rows[0]?.t ?? '';
+      if (term.includes(' ')) term = '';
+      this.terms.set(word, term);
+      if (this.terms.size > this.max) this.terms.delete(this.terms.keys().next().value!);
+    }
+    return term ? (v.df.get(term) ?? null) : null;
   }
 
   /** How many papers match `expr` (a phrase), from the cache when still close. */
@@ -136,8 +201,11 @@ export class TermStats {
       this.df.set(expr, hit);
       return hit.n;
     }
-    const r = await sql<{ n: number }>`select count(*) as n from papers_fts where papers_fts match ${expr}`.execute(this.db);
-    const n = Number(r.rows[0]?.n ?? 0);
+    let n = await this.fromVocabulary(expr, papers);
+    if (n === null) {
+      const r = await sql<{ n: number }>`select count(*) as n from papers_fts where papers_fts match ${expr}`.execute(this.db);
+      n = Number(r.rows[0]?.n ?? 0);
+    }
     this.df.set(expr, { n, papers, at: Date.now() });
     if (this.df.size > this.max) this.df.delete(this.df.keys().next().value!);
     return n;
@@ -177,11 +245,14 @@ export interface SqliteLexicalOptions {
   dpBm25?: boolean;
 }
 
+/** Expected matches, in windows, past which relevance reads the newest window at once (manyExpected). */
+const MANY_EXPECTED = 4;
+
 /** How many queries `sqliteLexical` remembers to have matched more papers than their window. */
 const OVERFLOWED_MAX = 5000;
 
 export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOptions = {}): LexicalBackend {
-  const frequencies = new TermStats(db);
+  const frequencies = new TermStats(db, { vocabulary: options.dpBm25 === true });
   const stats = options.dpBm25 ? frequencies : null;
   /**
    * `forwards`: FTS5 reads a posting list two to four times faster in rowid order than backwards
@@ -193,6 +264,20 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
    * remembered here (it will not match fewer papers later) so that it skips the first read.
    */
   const overflowed = new Set<string>();
+  /**
+   * A search of words alone (no phrase, author, tag, date or exclusion) that far more papers than
+   * its window are expected to match (expectedWithAll: one word's is its count) skips the forward
+   * read, which would stop at the window with no answer. Only with dp_bm25, whose IDFs need the
+   * same counts: without it, counting would be a cost of its own.
+   */
+  const manyExpected = async (query: ParsedQuery, window: number): Promise<boolean> => {
+    if (!stats || query.phrases.length || query.authors.length || query.categories.length || query.excluded.length) return false;
+    if (query.hasCode || query.featured !== null || query.after || query.before) return false;
+    const words = contentWords(query);
+    if (words.length === 0) return false;
+    const [papers, dfs] = await Promise.all([stats.total(), Promise.all(words.map((w) => stats.frequency(quote([w]))))]);
+    return expectedWithAll(papers, dfs) > MANY_EXPECTED * window;
+  };
   return {
     async search({ query, sort, limit, offset, words = 'all' }: LexicalRequest): Promise<LexicalResult> {
       const conditions = filterConditions(query, 'sqlite');
@@ -205,7 +290,15 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
         const content = contentWords(query);
         const dfs = await Promise.all(content.map((w) => frequencies.frequency(quote([w]))));
         const required = mostWords(content, dfs);
-        most = { required, ranking: rankingWords(content, dfs) };
+        // A word in more than half the papers adds nothing to bm25 (FTS5 floors its IDF at 1e-6),
+        // but reading its long posting list at every candidate costs much of this query's time: such
+        // words are left out of the ranking OR, unless required (the candidates are theirs anyway).
+        const papers = await frequencies.total();
+        const ranking = rankingWords(
+          content,
+          dfs.map((df) => (df * 2 > papers ? 0 : df)),
+        );
+        most = { required, ranking: [...new Set([...ranking, ...required])] };
         if (most.required.length === 0) return { ids: [], total: 0 };
         fits = required.reduce((n, w) => n + (dfs[content.indexOf(w)] ?? 0), 0) <= MOST_WINDOW;
       }
@@ -254,7 +347,7 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       };
       // Relevance: the matches are first read forwards, window + 1 at most (see `forwards`).
       const key = sort === 'relevance' ? `${window} ${JSON.stringify(query)}` : '';
-      const firstForwards = sort === 'relevance' && !overflowed.has(key);
+      const firstForwards = sort === 'relevance' && !overflowed.has(key) && !(await manyExpected(query, window));
       /** The window's rows, and whether they are every match (then their number is the count). */
       const readWindow = async <R>(read: (order: RawBuilder<unknown>, n: number) => Promise<{ rows: R[] }>) => {
         if (firstForwards) {
@@ -337,6 +430,8 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
         total: await (joined ? countPast(from, where, last, rows.rows.length) : countPast(sql`papers_fts f`, text, last, rows.rows.length)),
       };
     },
+
+    warm: () => frequencies.warm(),
 
     async frequencies(words) {
       const [papers, dfs] = await Promise.all([frequencies.total(), Promise.all(words.map((w) => frequencies.frequency(quote([w]))))]);

@@ -47,6 +47,8 @@ export interface LexicalBackend {
   filter(ids: string[], query: ParsedQuery): Promise<Set<string>>;
   /** How many papers there are, and how many have each word (counted, or the planner's estimate). */
   frequencies(words: string[]): Promise<{ papers: number; dfs: number[] }>;
+  /** Reads what the first searches would otherwise each pay for (SQLite: the common words' counts). */
+  warm?(): Promise<void>;
 }
 
 export interface Neighbour {

@@ -50,11 +50,54 @@ describe.skipIf(!built)('dp_bm25', () => {
   it('keeps a count until the papers have grown by more than 1 %', async () => {
     t = await searchDb('sqlite');
     await t.load(Array.from({ length: 100 }, (_, i) => kaggleRecord({ id: `2501.${String(10000 + i)}`, title: i < 10 ? 'Quokka' : 'Wombat' })));
-    const stats = new TermStats(t.db.db, 100, 0);
+    const stats = new TermStats(t.db.db, { max: 100, totalTtlMs: 0 });
     expect(await stats.frequency('"quokka"')).toBe(10);
     await t.load([kaggleRecord({ id: '2501.20000', title: 'Quokka' })]); // 1 % more: kept
     expect(await stats.frequency('"quokka"')).toBe(10);
     await t.load([kaggleRecord({ id: '2501.20001', title: 'Quokka' })]); // past 1 %: counted again
     expect(await stats.frequency('"quokka"')).toBe(12);
+  });
+
+  it('makes the terms papers_fts indexes, and counts common words from its vocabulary', async () => {
+    t = await searchDb('sqlite');
+    const titles = ['Running Models', 'Quokkas run', 'Données massives', 'The quokka', 'KV-cache models', 'Model'];
+    await t.load(titles.map((title, i) => kaggleRecord({ id: `2501.${String(10000 + i)}`, title, abstract: 'Nothing.' })));
+    // dp_terms gives the terms FTS5 indexed for the same words (its vocabulary holds them).
+    const vocab = new Set((await sql<{ term: string }>`select term from papers_fts_terms`.execute(t.db.db)).rows.map((r) => r.term));
+    for (const [word, term] of [
+      ['Models', 'model'],
+      ['running', 'run'],
+      ['Quokkas', 'quokka'],
+      ['Données', 'donne'],
+      ['KV-cache', 'kv cach'],
+    ] as const) {
+      const r = await sql<{ t: string }>`select dp_terms(${word}) as t`.execute(t.db.db);
+      expect(r.rows[0]!.t, word).toBe(term);
+      for (const x of term.split(' ')) expect(vocab.has(x), x).toBe(true);
+    }
+    // Every query the stats send, to tell a count from a look-up.
+    const sent: string[] = [];
+    const spied = t.db.db.withPlugin({
+      transformQuery: ({ node }) => {
+        sent.push(JSON.stringify(node));
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    });
+    const counted = () => sent.filter((q) => q.includes('papers_fts match')).length;
+    const stats = new TermStats(spied, { vocabulary: true, vocabMin: 2 });
+    await stats.warm();
+    // In two papers or more: from the vocabulary, as many as counting finds.
+    expect(await stats.frequency('"models"')).toBe(3);
+    expect(await stats.frequency('"Quokka"')).toBe(2);
+    expect(counted()).toBe(0);
+    // In fewer, not one term, or no term at all: counted.
+    expect(await stats.frequency('"données"')).toBe(1);
+    expect(await stats.frequency('"kv cache"')).toBe(1);
+    expect(await stats.frequency('"zzyzx"')).toBe(0);
+    expect(counted()).toBe(3);
+    // The same counts as a service without the vocabulary.
+    const plain = new TermStats(t.db.db);
+    for (const w of ['"models"', '"Quokka"', '"données"']) expect(await plain.frequency(w), w).toBe(await stats.frequency(w));
   });
 });

@@ -13,6 +13,11 @@
 ** w_i weighs column i (as bm25's arguments do), idf_j is phrase j's IDF (0 leaves it out).
 ** Built by scripts/build-native.mjs against better-sqlite3's own SQLite headers; loaded by
 ** src/db/connect.ts. Without it the service uses bm25() (same order, slower).
+**
+** dp_terms(text): the terms FTS5 indexes for `text`, space-separated, as papers_fts's tokenizer
+** ('porter unicode61 remove_diacritics 2', migration 0008) makes them of a query: "Models" is
+** "model". The search service looks a word's document frequency up by its term in a table it
+** reads once from fts5vocab (lexical-sqlite.ts), rather than counting the word's papers.
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
@@ -76,6 +81,75 @@ static void dpBm25(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_cont
   sqlite3_result_double(pCtx, -1.0 * score);
 }
 
+/* The table's tokenizer, created once a connection. */
+typedef struct Terms {
+  fts5_tokenizer tok;
+  Fts5Tokenizer *p;
+} Terms;
+
+typedef struct TermBuf {
+  char *z;
+  sqlite3_int64 n, cap;
+  int rc;
+} TermBuf;
+
+static int termsCollect(void *pCtx, int tflags, const char *pToken, int nToken, int iStart, int iEnd) {
+  TermBuf *b = (TermBuf *)pCtx;
+  (void)iStart;
+  (void)iEnd;
+  if (tflags & FTS5_TOKEN_COLOCATED) return SQLITE_OK;
+  if (b->n + nToken + 2 > b->cap) {
+    sqlite3_int64 cap = (b->cap ? b->cap * 2 : 64) + nToken + 2;
+    char *z = (char *)sqlite3_realloc64(b->z, cap);
+    if (z == 0) return SQLITE_NOMEM;
+    b->z = z;
+    b->cap = cap;
+  }
+  if (b->n > 0) b->z[b->n++] = ' ';
+  memcpy(b->z + b->n, pToken, nToken);
+  b->n += nToken;
+  return SQLITE_OK;
+}
+
+static void dpTerms(sqlite3_context *pCtx, int nVal, sqlite3_value **apVal) {
+  Terms *t = (Terms *)sqlite3_user_data(pCtx);
+  const char *z;
+  int n, rc;
+  TermBuf b = {0, 0, 0, 0};
+  (void)nVal;
+  z = (const char *)sqlite3_value_text(apVal[0]);
+  if (z == 0) { sqlite3_result_null(pCtx); return; }
+  n = sqlite3_value_bytes(apVal[0]);
+  rc = t->tok.xTokenize(t->p, (void *)&b, FTS5_TOKENIZE_QUERY, z, n, termsCollect);
+  if (rc != SQLITE_OK) { sqlite3_free(b.z); sqlite3_result_error_code(pCtx, rc); return; }
+  if (b.z == 0) { sqlite3_result_text(pCtx, "", 0, SQLITE_STATIC); return; }
+  sqlite3_result_text64(pCtx, b.z, (sqlite3_uint64)b.n, sqlite3_free, SQLITE_UTF8);
+}
+
+static void termsFree(void *p) {
+  Terms *t = (Terms *)p;
+  if (t->p) t->tok.xDelete(t->p);
+  sqlite3_free(t);
+}
+
+/* dp_terms, with the tokenizer papers_fts is created with. */
+static int createTerms(sqlite3 *db, fts5_api *fts, char **pzErrMsg) {
+  const char *azArg[] = {"unicode61", "remove_diacritics", "2"};
+  void *pUser = 0;
+  int rc;
+  Terms *t = (Terms *)sqlite3_malloc(sizeof(Terms));
+  if (t == 0) return SQLITE_NOMEM;
+  memset(t, 0, sizeof(Terms));
+  rc = fts->xFindTokenizer(fts, "porter", &pUser, &t->tok);
+  if (rc == SQLITE_OK) rc = t->tok.xCreate(pUser, azArg, 3, &t->p);
+  if (rc != SQLITE_OK) {
+    sqlite3_free(t);
+    *pzErrMsg = sqlite3_mprintf("dp_terms: FTS5's porter tokenizer not found");
+    return rc;
+  }
+  return sqlite3_create_function_v2(db, "dp_terms", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, t, dpTerms, 0, 0, termsFree);
+}
+
 #ifdef _WIN32
 __declspec(dllexport)
 #endif
@@ -94,5 +168,9 @@ int sqlite3_dpbm_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *
     *pzErrMsg = sqlite3_mprintf("dp_bm25: FTS5 API not found");
     return SQLITE_ERROR;
   }
-  return fts->xCreateFunction(fts, "dp_bm25", 0, dpBm25, 0);
+  if (fts->xCreateFunction(fts, "dp_bm25", 0, dpBm25, 0) != SQLITE_OK) {
+    *pzErrMsg = sqlite3_mprintf("dp_bm25: could not register the function");
+    return SQLITE_ERROR;
+  }
+  return createTerms(db, fts, pzErrMsg);
 }
