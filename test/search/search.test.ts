@@ -117,7 +117,13 @@ describe.each(DIALECTS)('search on %s', (dialect) => {
     const inner = dialect === 'sqlite' ? sqliteLexical(t.db.db, { dpBm25: t.db.dpBm25 === true }) : postgresLexical(t.db.db);
     const inTurn = gracefulLexical(inner, { predictFew: 0 });
     const atOnce = gracefulLexical(inner, { predictFew: Infinity });
-    for (const q of ['teaching a robot to fold clothes from videos', 'robot fold', 'robot navigate textiles', '"human videos" robot navigate', 'fold zyzzyva']) {
+    for (const q of [
+      'teaching a robot to fold clothes from videos',
+      'robot fold',
+      'robot navigate textiles',
+      '"human videos" robot navigate',
+      'fold zyzzyva',
+    ]) {
       for (const [offset, limit] of [
         [0, 20],
         [0, 50],
