@@ -103,6 +103,12 @@ export function matchPlan(q: ParsedQuery, most?: MostWords): MatchPlan | null {
 
 export const matchExpression = (q: ParsedQuery): string | null => matchPlan(q)?.expr ?? null;
 
+/** The word of a one-word phrase ('"models"'), undefined for other expressions. */
+const wordOf = (expr: string): string | undefined => {
+  const w = /^"((?:[^"]|"")*)"$/.exec(expr)?.[1]?.replaceAll('""', '"');
+  return w !== undefined && w.length > 0 && !w.includes(' ') ? w : undefined;
+};
+
 /** Terms in fewer papers than this are counted when first searched (cheap: a short posting list). */
 export const VOCAB_MIN = 1000;
 
@@ -172,24 +178,13 @@ export class TermStats {
   /** The word's count from the vocabulary, or null when it is not one of its common terms. */
   private async fromVocabulary(expr: string, papers: number): Promise<number | null> {
     const v = this.vocab;
-    const word = /^"((?:[^"]|"")*)"$/.exec(expr)?.[1]?.replaceAll('""', '"');
-    if (!v || word === undefined || word.includes(' ')) return null;
+    const word = wordOf(expr);
+    if (!v || word === undefined) return null;
     // Kept while a new pass is read: a common term's share moves little in 1 % more papers.
     if (Math.abs(v.papers - papers) > papers / 100 || Date.now() - v.at > 3_600_000) void this.warm().catch(() => {});
-    let term = this.terms.get(word);
-    if (term === undefined) {
-      // An extension built before dp_terms existed (npm install not run since): count instead.
-      const r = await sql<{ t: string | null }>`select dp_terms(${word}) as t`.execute(this.db).catch(() => null);
-      if (r === null) {
-        this.vocab = null;
-        return null;
-      }
-      term = r.rows[0]?.t ?? '';
-      if (term.includes(' ')) term = '';
-      this.terms.set(word, term);
-      if (this.terms.size > this.max) this.terms.delete(this.terms.keys().next().value!);
-    }
-    return term ? (v.df.get(term) ?? null) : null;
+    if (!this.terms.has(word)) await this.lookUpTerms([expr]);
+    const term = this.terms.get(word);
+    return term && this.vocab ? (this.vocab.df.get(term) ?? null) : null;
   }
 
   /** How many papers match `expr` (a phrase), from the cache when still close. */
@@ -213,15 +208,43 @@ export class TermStats {
 
   /** bm25's IDF (as FTS5 computes it, negative values raised to 1e-6); 0 for unranked phrases. */
   async idfs(plan: MatchPlan): Promise<number[]> {
-    const papers = await this.total();
-    return Promise.all(
-      plan.ranked.map(async (p) => {
-        if (p === null) return 0;
-        const n = await this.frequency(p);
-        const idf = Math.log((papers - n + 0.5) / (n + 0.5));
-        return idf > 0 ? idf : 1e-6;
-      }),
-    );
+    // One ranked phrase ('"vision-language tasks" cat:cs.CV'): its IDF scales every score alike, so
+    // the order is the same whatever it is, and a phrase of common words costs much to count.
+    if (plan.ranked.filter((p) => p !== null).length === 1) return plan.ranked.map((p) => (p === null ? 0 : 1));
+    const [papers, ns] = await Promise.all([this.total(), this.frequencies(plan.ranked.map((p) => p ?? ''))]);
+    return plan.ranked.map((p, i) => {
+      if (p === null) return 0;
+      const n = ns[i]!;
+      const idf = Math.log((papers - n + 0.5) / (n + 0.5));
+      return idf > 0 ? idf : 1e-6;
+    });
+  }
+
+  /** frequency() of each phrase ('' counts as 0), their words' terms looked up in one statement. */
+  async frequencies(exprs: string[]): Promise<number[]> {
+    await this.lookUpTerms(exprs);
+    return Promise.all(exprs.map((e) => (e === '' ? 0 : this.frequency(e))));
+  }
+
+  /** dp_terms of the single words of `exprs` not yet known, in one statement. */
+  private async lookUpTerms(exprs: string[]): Promise<void> {
+    if (!this.vocab) return;
+    const words = [...new Set(exprs.map(wordOf).filter((w): w is string => w !== undefined && !this.terms.has(w)))];
+    if (words.length === 0) return;
+    const r = await sql<{ w: string; t: string | null }>`select value as w, dp_terms(value) as t from json_each(${JSON.stringify(words)})`
+      .execute(this.db)
+      .catch(() => null);
+    // An extension built before dp_terms existed (npm install not run since): counted instead.
+    if (r === null) {
+      this.vocab = null;
+      return;
+    }
+    for (const x of r.rows) this.remember(x.w, x.t ?? '');
+  }
+
+  private remember(word: string, term: string) {
+    this.terms.set(word, term.includes(' ') ? '' : term);
+    if (this.terms.size > this.max) this.terms.delete(this.terms.keys().next().value!);
   }
 }
 
@@ -275,7 +298,7 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
     if (query.hasCode || query.featured !== null || query.after || query.before) return false;
     const words = contentWords(query);
     if (words.length === 0) return false;
-    const [papers, dfs] = await Promise.all([stats.total(), Promise.all(words.map((w) => stats.frequency(quote([w]))))]);
+    const [papers, dfs] = await Promise.all([stats.total(), stats.frequencies(words.map((w) => quote([w])))]);
     return expectedWithAll(papers, dfs) > MANY_EXPECTED * window;
   };
   return {
@@ -288,7 +311,7 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       let fits = false;
       if (words === 'most') {
         const content = contentWords(query);
-        const dfs = await Promise.all(content.map((w) => frequencies.frequency(quote([w]))));
+        const dfs = await frequencies.frequencies(content.map((w) => quote([w])));
         const required = mostWords(content, dfs);
         // A word in more than half the papers adds nothing to bm25 (FTS5 floors its IDF at 1e-6),
         // but reading its long posting list at every candidate costs much of this query's time: such
@@ -434,7 +457,7 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
     warm: () => frequencies.warm(),
 
     async frequencies(words) {
-      const [papers, dfs] = await Promise.all([frequencies.total(), Promise.all(words.map((w) => frequencies.frequency(quote([w]))))]);
+      const [papers, dfs] = await Promise.all([frequencies.total(), frequencies.frequencies(words.map((w) => quote([w])))]);
       return { papers, dfs };
     },
 
