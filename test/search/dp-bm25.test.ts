@@ -37,7 +37,11 @@ describe.skipIf(!built)('dp_bm25', () => {
       // One ranked phrase is given IDF 1 (its IDF scales every score alike): the same order, and
       // scores in the same proportions.
       const scale = plan.ranked.filter((p) => p !== null).length === 1 ? theirs.rows[0]!.s / ours.rows[0]!.s : 1;
-      if (scale !== 1) expect(idfs.filter((x) => x !== 0), q).toEqual([1]);
+      if (scale !== 1)
+        expect(
+          idfs.filter((x) => x !== 0),
+          q,
+        ).toEqual([1]);
       ours.rows.forEach((r, i) => {
         expect(r.s * scale, q).toBeCloseTo(theirs.rows[i]!.s, 9);
       });
