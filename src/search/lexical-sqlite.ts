@@ -266,10 +266,12 @@ function exclusionsOnly(q: ParsedQuery): RawBuilder<unknown> | null {
 export interface SqliteLexicalOptions {
   /** dp_bm25 is loaded (src/db/connect.ts): rank with the IDFs of TermStats instead of bm25(). */
   dpBm25?: boolean;
+  /** Expected matches, in windows, past which the forward read is skipped (MANY_EXPECTED). */
+  manyExpected?: number;
 }
 
 /** Expected matches, in windows, past which relevance reads the newest window at once (manyExpected). */
-const MANY_EXPECTED = 4;
+const MANY_EXPECTED = 2;
 
 /** How many queries `sqliteLexical` remembers to have matched more papers than their window. */
 const OVERFLOWED_MAX = 5000;
@@ -288,18 +290,37 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
    */
   const overflowed = new Set<string>();
   /**
-   * A search of words alone (no phrase, author, tag, date or exclusion) that far more papers than
-   * its window are expected to match (expectedWithAll: one word's is its count) skips the forward
-   * read, which would stop at the window with no answer. Only with dp_bm25, whose IDFs need the
-   * same counts: without it, counting would be a cost of its own.
+   * A search that far more papers than its window are expected to match skips the forward read,
+   * which would stop at the window with no answer. Expected: the papers times each word's share
+   * (expectedWithAll), times each phrase's rarest word's share (a phrase is in no more papers than
+   * that word), times the share of its categories, code or featured tags. Not guessed with an
+   * author, an exclusion or a date. Only with dp_bm25, whose IDFs need the same counts: without it,
+   * counting would be a cost of its own. A wrong guess costs time, not results: both reads give the
+   * same window.
    */
   const manyExpected = async (query: ParsedQuery, window: number): Promise<boolean> => {
-    if (!stats || query.phrases.length || query.authors.length || query.categories.length || query.excluded.length) return false;
-    if (query.hasCode || query.featured !== null || query.after || query.before) return false;
+    if (!stats || query.authors.length || query.excluded.length || query.after || query.before || query.featured === false) return false;
     const words = contentWords(query);
-    if (words.length === 0) return false;
-    const [papers, dfs] = await Promise.all([stats.total(), stats.frequencies(words.map((w) => quote([w])))]);
-    return expectedWithAll(papers, dfs) > MANY_EXPECTED * window;
+    const phrases = query.phrases.filter((p) => p.length > 0);
+    if (words.length === 0 && phrases.length === 0) return false;
+    const tags = [...query.categories.map(categoryTag), ...(query.hasCode ? ['xhascode'] : []), ...(query.featured ? ['xfeatured'] : [])];
+    const terms = [...new Set([...words, ...phrases.flat(), ...tags])];
+    const [papers, dfs] = await Promise.all([stats.total(), stats.frequencies(terms.map((w) => quote([w])))]);
+    const df = new Map(terms.map((w, i) => [w, dfs[i] ?? 0]));
+    const share = (w: string) => (papers > 0 ? (df.get(w) ?? 0) / papers : 0);
+    let expected = expectedWithAll(
+      papers,
+      words.map((w) => df.get(w) ?? 0),
+    );
+    for (const p of phrases) expected *= Math.min(...p.map(share));
+    if (query.categories.length)
+      expected *= Math.min(
+        1,
+        query.categories.map(categoryTag).reduce((n, t) => n + share(t), 0),
+      );
+    if (query.hasCode) expected *= share('xhascode');
+    if (query.featured === true) expected *= share('xfeatured');
+    return expected > (options.manyExpected ?? MANY_EXPECTED) * window;
   };
   return {
     async search({ query, sort, limit, offset, words = 'all' }: LexicalRequest): Promise<LexicalResult> {

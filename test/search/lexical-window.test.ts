@@ -3,7 +3,8 @@
 // them all (up to COUNT_CAP), and deeper pages widen the window instead of ending the list.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSearch } from '../../src/search/index.js';
-import { RANK_WINDOW } from '../../src/search/lexical-sqlite.js';
+import { RANK_WINDOW, sqliteLexical } from '../../src/search/lexical-sqlite.js';
+import { parseQuery } from '../../src/search/query.js';
 import { hfItem, kaggleRecord } from '../fixtures/records.js';
 import { searchDb } from './harness.js';
 
@@ -72,6 +73,23 @@ describe('SQLite rank window', () => {
       expect(r.total).toBe(N);
       expect(r.hits.at(-1)!.paper.id).not.toBe(idOf(0));
       expect(r.hits.map((h) => Number(h.paper.id.slice(5)) - 10000).every((n) => n >= N - RANK_WINDOW)).toBe(true);
+    }
+  });
+
+  it('reads the same window whether or not it skips the forward read', async () => {
+    // Expected matches decide only how the window is read (lexical-sqlite.ts, manyExpected).
+    const ask = (manyExpected: number) => sqliteLexical(t.db.db, { dpBm25: t.db.dpBm25 === true, manyExpected });
+    const always = ask(0);
+    const never = ask(Number.POSITIVE_INFINITY);
+    for (const q of ['frobnication', 'gizmo', 'frobnication general', '"frobnication number" cat:cs.LG', 'frobnication has:code', 'nothing here']) {
+      for (const [limit, offset] of [
+        [10, 0],
+        [50, 0],
+        [20, 1100],
+      ] as const) {
+        const req = { query: parseQuery(q), sort: 'relevance' as const, limit, offset };
+        expect(await always.search(req), `${q} ${offset}`).toEqual(await never.search(req));
+      }
     }
   });
 });
