@@ -64,7 +64,8 @@ export function rankingWords(words: string[], dfs: number[]): string[] {
  * Papers expected to have every word, were the words independent: the number of papers times
  * each word's share. Of the benchmark's 250 searches of several words at a million papers, 152
  * were expected below PREDICT_FEW, and 119 of them had fewer than ENOUGH papers with every word;
- * 15 others had too, with more expected (words that go together: "large language models").
+ * 15 others also had fewer, though more were expected (words that go together: "large language
+ * models").
  */
 export function expectedWithAll(papers: number, dfs: number[]): number {
   return dfs.reduce((n, df) => n * (papers > 0 ? df / papers : 0), papers);
