@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { matchPlan, sqliteLexical, TermStats } from '../../src/search/lexical-sqlite.js';
+import { matchPlan, sqliteLexical } from '../../src/search/lexical-sqlite.js';
+import { TermStats } from '../../src/search/term-stats.js';
 import { parseQuery } from '../../src/search/query.js';
 import { kaggleRecord } from '../fixtures/records.js';
 import { corpus } from './corpus.js';
@@ -24,7 +25,7 @@ describe.skipIf(!built)('dp_bm25', () => {
     const stats = new TermStats(t.db.db);
     for (const q of ['nash equilibrium', 'image "we study"', 'grammar author:example', 'game -regret cat:cs.GT']) {
       const plan = matchPlan(parseQuery(q))!;
-      const idfs = await stats.idfs(plan);
+      const idfs = await stats.idfs(plan.ranked);
       const theirs = await sql<{ rowid: number; s: number }>`select rowid, bm25(papers_fts, 10.0, 4.0, 1.0, 0.0) as s
         from papers_fts where papers_fts match ${plan.expr} order by rowid`.execute(t.db.db);
       const ours = await sql<{ rowid: number; s: number }>`select rowid, dp_bm25(papers_fts, 10.0, 4.0, 1.0, 0.0, ${sql.join(idfs.map((x) => sql`${x}`))}) as s

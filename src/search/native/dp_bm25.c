@@ -17,7 +17,7 @@
 ** dp_terms(text): the terms FTS5 indexes for `text`, space-separated, as papers_fts's tokenizer
 ** ('porter unicode61 remove_diacritics 2', migration 0008) makes them of a query: "Models" is
 ** "model". The search service looks a word's document frequency up by its term in a table it
-** reads once from fts5vocab (lexical-sqlite.ts), rather than counting the word's papers.
+** reads once from fts5vocab (term-stats.ts), rather than counting the word's papers.
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
