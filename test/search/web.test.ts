@@ -99,4 +99,22 @@ describe.each(DIALECTS)('search web on %s', (dialect) => {
     expect(section).toMatch(/href="\/papers\/2501\.10\d{3}"/);
     expect(section.slice(0, 2000)).not.toContain('href="/papers/2501.10001"');
   });
+
+  it('renders the TeX of a similar paper title, with the stylesheet it needs', async () => {
+    // A games paper whose title holds math, close to 2501.10001 (games) by words and meaning.
+    await t.load([
+      kaggleRecord({
+        id: '2502.00001',
+        title: 'Nash equilibrium of $\\alpha$-player games',
+        abstract: 'We study nash equilibrium player game payoff strategy regret.',
+      }),
+    ]);
+    await searchFor({ db: t.db, config: t.config }).embedPending();
+    const html = await (await t.app.request('/papers/2501.10001')).text();
+    const section = html.slice(html.indexOf('id="similar"'), html.indexOf('</section>', html.indexOf('id="similar"')));
+    expect(section).toContain('href="/papers/2502.00001"');
+    expect(section).toContain('class="katex');
+    expect(section).not.toContain('$\\alpha$');
+    expect(html).toMatch(/<link[^>]+katex[^>]*>/);
+  });
 });

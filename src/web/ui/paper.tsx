@@ -8,7 +8,7 @@ import { arxivLinks, type Paper } from '../../papers/types.js';
 import type { FeaturedPaper } from '../../store/papers.js';
 import { bibtex } from '../../papers/bibtex.js';
 import { plural, SaveForm, Votes } from './components/card.js';
-import { hasMath, Tex } from './components/math.js';
+import { hasMath, mathIn, Tex } from './components/math.js';
 import { ErrorPage } from './errors.js';
 import { Layout } from './layout.js';
 import { currentMember, isStaff } from '../middleware/context.js';
@@ -53,7 +53,7 @@ export function PaperPage(props: PaperPageProps) {
       description={description || undefined}
       canonical={`${props.config.baseUrl}/papers/${paper.id}`}
       ogType="article"
-      math={hasMath(paper.title) || hasMath(paper.abstract) || (summary !== null && hasMath(summary)) || props.library?.math === true}
+      math={hasMath(paper.title) || hasMath(paper.abstract) || (summary !== null && hasMath(summary)) || props.library?.math === true || mathIn(props.similar)}
     >
       <div class="paper">
         <article>

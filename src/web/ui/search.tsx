@@ -16,6 +16,7 @@ import { sharedText } from '../cache.js';
 import { raw } from 'hono/html';
 import { authorLine, plural, Votes } from './components/card.js';
 import { Layout } from './layout.js';
+import { Tex } from './components/math.js';
 
 const Params = z.object({
   q: z.string().max(500).catch(''),
@@ -199,7 +200,9 @@ function similarHtml(s: { hits: Hit[]; reason?: string | null | undefined }) {
     <ul class="similar">
       {s.hits.map((h) => (
         <li>
-          <a href={`/papers/${h.paper.id}`}>{h.paper.title}</a>
+          <a href={`/papers/${h.paper.id}`}>
+            <Tex text={h.paper.title} />
+          </a>
           <span class="meta">
             {' '}
             {authorLine(h.paper.authors, 2)}

@@ -8,3 +8,6 @@ export function Tex(props: { text: string; block?: boolean }) {
 
 /** Whether a text will contain rendered math (so the page needs KaTeX's stylesheet). */
 export const hasMath = (text: string) => /\$|\\\(|\\\[/.test(text);
+
+/** Whether HTML rendered elsewhere (a slot such as the similar list) holds math rendered by Tex. */
+export const mathIn = (html: unknown) => html !== undefined && html !== null && String(html).includes('class="katex');
