@@ -6,6 +6,7 @@ import { filterConditions, orderBy, whereAll } from './filters.js';
 import { contentWords, hasText, type ParsedQuery, wordsOf } from './query.js';
 import { expectedWithAll, MOST_WINDOW, mostWords, rankingWords } from './lexical-most.js';
 import { TermStats } from './term-stats.js';
+import { categoryTag, dayKey, matchPlan, type MostWords, NEST_MIN, quote } from './match-sqlite.js';
 import { COUNT_CAP, type LexicalBackend, RANK_WINDOW, type LexicalRequest, type LexicalResult } from './types.js';
 
 /** Column weights for bm25(): title, authors, abstract, tags. A title hit counts as ten abstract hits. */
@@ -37,73 +38,6 @@ function compareWindow(sort: LexicalRequest['sort']): (a: WindowRow, b: WindowRo
   return (a, b) => a.score - b.score || byDateThenId(a, b); // bm25: lower is better
 }
 
-const quote = (words: string[]) => `"${words.join(' ').replaceAll('"', '""')}"`;
-
-/** The tag of a category in the FTS5 tags column (migration 0008): cs.CV is catcscv. */
-export const categoryTag = (c: string) => `cat${c.toLowerCase().replace(/[.-]/g, '')}`;
-
-/** The first doc_id of a day (migration 0008's keys: unixepoch(published_at) * 1024 and up). */
-export const dayKey = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / 1000) * 1024;
-
-/** Most of the words (lexical-most.ts): the rarer words a candidate needs one of, the words that rank. */
-export interface MostWords {
-  required: string[];
-  ranking: string[];
-}
-
-export interface MatchPlan {
-  /** The FTS5 MATCH expression. */
-  expr: string;
-  /**
-   * Each phrase of `expr`, in FTS5's numbering (left to right), as a MATCH expression of its own
-   * whose matches are the phrase's document frequency; null for the phrases that do not rank
-   * (tags, exclusions).
-   */
-  ranked: Array<string | null>;
-  /** `expr` restricted to featured papers (the only ones with upvotes). */
-  featured: string;
-}
-
-/**
- * The FTS5 MATCH expression: every word and phrase (AND), the filters the tags column holds, minus
- * the exclusions. Null when nothing positive is left to match (filters and exclusions alone).
- * With `most` (lexical-most.ts): at least one of its required words, ranked by its ranking words
- * OR-ed; phrases, authors, tags and exclusions as before.
- */
-export function matchPlan(q: ParsedQuery, most?: MostWords): MatchPlan | null {
-  // author: names go to the index too (a column filter), so that a common name does not scan
-  // every paper; the LIKE in filters.ts still checks the exact spelling.
-  const authors = q.authors
-    .map(wordsOf)
-    .filter((w) => w.length > 0)
-    .map((w) => `authors : ${quote(w)}`);
-  const content = contentWords(q);
-  const words = content.length > 0 || q.phrases.length > 0 || authors.length > 0 ? content : q.words;
-  let positive = [...words.map((w) => quote([w])), ...q.phrases.map(quote), ...authors];
-  if (positive.length === 0) return null;
-  let ranked: Array<string | null> = [...positive];
-  if (most) {
-    // Some of the rarer words (each counted once, in the OR that ranks), then the ranking words OR-ed.
-    const any = `(${most.ranking.map((w) => quote([w])).join(' OR ')})`;
-    positive = [`(${most.required.map((w) => quote([w])).join(' OR ')})`, any, ...q.phrases.map(quote), ...authors];
-    ranked = [...most.required.map(() => null), ...most.ranking.map((w) => quote([w])), ...q.phrases.map(quote), ...authors];
-  }
-  if (q.categories.length) {
-    positive.push(`(${q.categories.map((c) => quote([categoryTag(c)])).join(' OR ')})`);
-    ranked.push(...q.categories.map(() => null));
-  }
-  if (q.hasCode) positive.push('"xhascode"');
-  if (q.featured === true) positive.push('"xfeatured"');
-  const negative = q.excluded.map(quote);
-  if (q.featured === false) negative.push('"xfeatured"');
-  ranked.push(...[q.hasCode, q.featured === true].filter(Boolean).map(() => null), ...negative.map(() => null));
-  // Explicit ANDs: FTS5 joins bare phrases implicitly, but not a phrase and a parenthesis.
-  const build = (pos: string[]) => (negative.length ? `${pos.join(' AND ')} NOT (${negative.join(' OR ')})` : pos.join(' AND '));
-  return { expr: build(positive), ranked, featured: build([...positive, '"xfeatured"']) };
-}
-
-export const matchExpression = (q: ParsedQuery): string | null => matchPlan(q)?.expr ?? null;
-
 /** after:/before: as a range of FTS5 rowids, which it seeks to instead of testing every match. */
 function dateRange(q: ParsedQuery): RawBuilder<unknown>[] {
   const out: RawBuilder<unknown>[] = [];
@@ -124,6 +58,8 @@ export interface SqliteLexicalOptions {
   dpBm25?: boolean;
   /** Expected matches, in windows, past which the forward read is skipped (MANY_EXPECTED). */
   manyExpected?: number;
+  /** false: all the words as one flat AND, not nested (conjunction); for tests, which compare the two. */
+  nest?: boolean;
 }
 
 /** Expected matches, in windows, past which relevance reads the newest window at once (manyExpected). */
@@ -186,8 +122,8 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       let most: MostWords | undefined;
       /** The required words' papers add up to no more than MOST_WINDOW: every one is a candidate. */
       let fits = false;
+      const content = contentWords(query);
       if (words === 'most') {
-        const content = contentWords(query);
         const dfs = await frequencies.frequencies(content.map((w) => quote([w])));
         const required = mostWords(content, dfs);
         // A word in more than half the papers adds nothing to bm25 (FTS5 floors its IDF at 1e-6),
@@ -202,7 +138,14 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
         if (most.required.length === 0) return { ids: [], total: 0 };
         fits = required.reduce((n, w) => n + (dfs[content.indexOf(w)] ?? 0), 0) <= MOST_WINDOW;
       }
-      const plan = matchPlan(query, most);
+      // Each word's papers, so that all the words are matched rarest first (conjunction). With
+      // dp_bm25's counts only, as manyExpected: without them a common word's count costs more.
+      let dfs: Map<string, number> | undefined;
+      if (!most && stats && options.nest !== false && content.length >= NEST_MIN) {
+        const n = await stats.frequencies(content.map((w) => quote([w])));
+        dfs = new Map(content.map((w, i) => [w, n[i] ?? 0]));
+      }
+      const plan = matchPlan(query, most, dfs);
       if (plan === null) {
         const rows = await sql<{ id: string }>`select p.id from papers p left join featured fe on fe.paper_id = p.id
           where ${whereAll(conditions)} order by ${orderBy(sort, null)} limit ${limit} offset ${offset}`.execute(db);

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { matchPlan, sqliteLexical } from '../../src/search/lexical-sqlite.js';
+import { sqliteLexical } from '../../src/search/lexical-sqlite.js';
+import { matchPlan } from '../../src/search/match-sqlite.js';
 import { TermStats } from '../../src/search/term-stats.js';
 import { parseQuery } from '../../src/search/query.js';
 import { kaggleRecord } from '../fixtures/records.js';
@@ -108,5 +109,47 @@ describe.skipIf(!built)('dp_bm25', () => {
     // The same counts as a service without the vocabulary.
     const plain = new TermStats(t.db.db);
     for (const w of ['"models"', '"Quokka"', '"données"']) expect(await plain.frequency(w), w).toBe(await stats.frequency(w));
+  });
+
+  it('finds, ranks and counts the same papers with the words nested rarest first as with one flat AND', async () => {
+    t = await searchDb('sqlite');
+    await t.load([
+      ...corpus(20).map((p) => p.record),
+      // A paper with every word of the first query but in another category, and one that lacks one word.
+      kaggleRecord({ id: '2502.00001', title: 'Nash equilibrium of player games', abstract: 'We study regret.', categories: 'cs.CV' }),
+      kaggleRecord({ id: '2502.00002', title: 'Nash equilibrium of games', abstract: 'We study regret.', categories: 'cs.GT' }),
+    ]);
+    const nested = sqliteLexical(t.db.db, { dpBm25: true });
+    const flat = sqliteLexical(t.db.db, { dpBm25: true, nest: false });
+    const sent: string[] = [];
+    const spied = sqliteLexical(
+      t.db.db.withPlugin({
+        transformQuery: ({ node }) => {
+          sent.push(JSON.stringify(node));
+          return node;
+        },
+        transformResult: async ({ result }) => result,
+      }),
+      { dpBm25: true },
+    );
+    for (const q of [
+      'nash equilibrium player game',
+      'nash equilibrium player game cat:cs.GT',
+      'image segmentation pixel -depth',
+      'token language translation "we study"',
+      'game strategy regret author:example',
+      'convergence payoff strategy minimax regret after:2025-01-10',
+      'unknownword nash equilibrium',
+    ]) {
+      for (const sort of ['relevance', 'date', 'upvotes'] as const) {
+        const req = { query: parseQuery(q), sort, limit: 5, offset: 0 };
+        const a = await nested.search(req);
+        expect(a, `${q} ${sort}`).toEqual(await flat.search(req));
+        if (sort === 'relevance' && q === 'nash equilibrium player game') expect(a.ids.length, q).toBeGreaterThan(0);
+      }
+      await spied.search({ query: parseQuery(q), sort: 'relevance', limit: 5, offset: 0 });
+    }
+    // The nested form was the one searched.
+    expect(sent.some((s) => s.includes('dpnone'))).toBe(true);
   });
 });
