@@ -26,7 +26,6 @@ SQLITE_EXTENSION_INIT1
 typedef struct Bm25Data {
   double avgdl; /* average tokens a row, over every column */
   int nPhrase;
-  double *aFreq; /* scratch, nPhrase entries */
 } Bm25Data;
 
 static void dpBm25Free(void *p) { sqlite3_free(p); }
@@ -37,17 +36,16 @@ static void dpBm25(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_cont
   int rc = SQLITE_OK;
   int nCol = pApi->xColumnCount(pFts);
   Bm25Data *pData = (Bm25Data *)pApi->xGetAuxdata(pFts, 0);
-  int i, nInst = 0, nTok = 0;
-  double score = 0.0, D;
+  int i, nTok = -1;
+  double score = 0.0, D = 0.0;
 
   if (pData == 0) {
     sqlite3_int64 nRow = 0, nToken = 0;
     int nPhrase = pApi->xPhraseCount(pFts);
-    pData = (Bm25Data *)sqlite3_malloc64(sizeof(Bm25Data) + sizeof(double) * (nPhrase > 0 ? nPhrase : 1));
+    pData = (Bm25Data *)sqlite3_malloc64(sizeof(Bm25Data));
     if (pData == 0) { sqlite3_result_error_nomem(pCtx); return; }
     memset(pData, 0, sizeof(Bm25Data));
     pData->nPhrase = nPhrase;
-    pData->aFreq = (double *)&pData[1];
     rc = pApi->xRowCount(pFts, &nRow);
     if (rc == SQLITE_OK) rc = pApi->xColumnTotalSize(pFts, -1, &nToken);
     if (rc == SQLITE_OK) {
@@ -60,24 +58,27 @@ static void dpBm25(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_cont
     if (rc != SQLITE_OK) { sqlite3_result_error_code(pCtx, rc); return; }
   }
 
-  memset(pData->aFreq, 0, sizeof(double) * pData->nPhrase);
-  rc = pApi->xInstCount(pFts, &nInst);
-  for (i = 0; rc == SQLITE_OK && i < nInst; i++) {
-    int ip, ic, io;
-    rc = pApi->xInst(pFts, i, &ip, &ic, &io);
-    if (rc == SQLITE_OK && ip < pData->nPhrase) {
-      double w = ic < nVal ? sqlite3_value_double(apVal[ic]) : 1.0; /* apVal starts after the table */
-      pData->aFreq[ip] += w;
+  /* Each ranked phrase's weighted frequency, read from its own position list (xPhraseFirst):
+  ** xInst would merge every phrase's positions into one sorted list first, those of the phrases
+  ** that do not rank (IDF 0: required words, tags, exclusions) included. */
+  for (i = 0; rc == SQLITE_OK && i < pData->nPhrase; i++) {
+    double idf = (nCol + i < nVal) ? sqlite3_value_double(apVal[nCol + i]) : 0.0;
+    double f = 0.0;
+    Fts5PhraseIter it;
+    int ic = -1, io = 0;
+    if (idf == 0.0) continue;
+    for (rc = pApi->xPhraseFirst(pFts, i, &it, &ic, &io); rc == SQLITE_OK && ic >= 0; pApi->xPhraseNext(pFts, &it, &ic, &io)) {
+      f += ic < nVal ? sqlite3_value_double(apVal[ic]) : 1.0; /* apVal starts after the table */
+    }
+    if (rc == SQLITE_OK && f > 0.0) {
+      if (nTok < 0) {
+        rc = pApi->xColumnSize(pFts, -1, &nTok);
+        D = (double)nTok;
+      }
+      if (rc == SQLITE_OK) score += idf * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * D / pData->avgdl)));
     }
   }
-  if (rc == SQLITE_OK) rc = pApi->xColumnSize(pFts, -1, &nTok);
   if (rc != SQLITE_OK) { sqlite3_result_error_code(pCtx, rc); return; }
-  D = (double)nTok;
-  for (i = 0; i < pData->nPhrase; i++) {
-    double f = pData->aFreq[i];
-    double idf = (nCol + i < nVal) ? sqlite3_value_double(apVal[nCol + i]) : 0.0;
-    if (f > 0.0 && idf != 0.0) score += idf * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * D / pData->avgdl)));
-  }
   sqlite3_result_double(pCtx, -1.0 * score);
 }
 
