@@ -191,6 +191,19 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       // Relevance: the matches are first read forwards, window + 1 at most (see `forwards`).
       const key = sort === 'relevance' ? `${window} ${JSON.stringify(query)}` : '';
       const firstForwards = sort === 'relevance' && !overflowed.has(key) && !(await manyExpected(query, window));
+      /**
+       * The count of every match, up to COUNT_CAP, started beside the window's read (on the other
+       * reader thread) when the window will most likely not hold them all: relevance read newest
+       * first at once, and date order, whose window is a page. Counting needs no order, so FTS5
+       * reads forwards; past the window, the count would wait for it and then read backwards. A
+       * window that holds every match after all makes it a wasted count of few papers.
+       */
+      const countBeside = (from: RawBuilder<unknown>, where: RawBuilder<unknown>) => {
+        if (!(sort === 'date' || (sort === 'relevance' && !firstForwards))) return null;
+        const count = countPast(from, where, Number.MAX_SAFE_INTEGER, 0);
+        count.catch(() => {}); // heard when awaited; unheard when the window held every match
+        return count;
+      };
       /** The window's rows, and whether they are every match (then their number is the count). */
       const readWindow = async <R>(read: (order: RawBuilder<unknown>, n: number) => Promise<{ rows: R[] }>) => {
         if (firstForwards) {
@@ -208,6 +221,7 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
         const read = (order: RawBuilder<unknown>, n: number) =>
           sql<{ rowid: number; score: number }>`select f.rowid as rowid, ${score} as score
           from papers_fts f where ${text} ${order} limit ${n}`.execute(db);
+        const count = countBeside(sql`papers_fts f`, text);
         const rows = await readWindow(read);
         const last = rows.rows.at(-1)?.rowid ?? 0;
         const page = rows.rows
@@ -221,7 +235,7 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
         const idOf = new Map(docs.rows.map((d) => [d.doc_id, d.paper_id]));
         const ids = page.flatMap((r) => idOf.get(r) ?? []);
         if (rows.all) return { ids, total: Math.min(rows.rows.length, COUNT_CAP) };
-        return { ids, total: await countPast(sql`papers_fts f`, text, last, rows.rows.length) };
+        return { ids, total: await (count ?? countPast(sql`papers_fts f`, text, last, rows.rows.length)) };
       }
       const from = sql`papers_fts f cross join search_doc d on d.doc_id = f.rowid cross join papers p on p.id = d.paper_id
         left join featured fe on fe.paper_id = p.id`;
@@ -257,6 +271,7 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       const read = (order: RawBuilder<unknown>, n: number) =>
         sql<WindowRow & { rowid: number }>`select f.rowid as rowid, p.id, p.published_at, fe.upvotes, ${score} as score
         from ${from} where ${where} ${order} limit ${n}`.execute(db);
+      const count = joined ? countBeside(from, where) : countBeside(sql`papers_fts f`, text);
       const rows = await readWindow(read);
       const last = rows.rows.at(-1)?.rowid ?? 0;
       const ranked = rows.rows
@@ -270,7 +285,7 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       // Li Na" for author:"zhang li"): without one it needs no join, FTS5 counts its own doclists.
       return {
         ids: ranked,
-        total: await (joined ? countPast(from, where, last, rows.rows.length) : countPast(sql`papers_fts f`, text, last, rows.rows.length)),
+        total: await (count ?? (joined ? countPast(from, where, last, rows.rows.length) : countPast(sql`papers_fts f`, text, last, rows.rows.length))),
       };
     },
 
