@@ -62,27 +62,20 @@ export function rankingWords(words: string[], dfs: number[]): string[] {
 
 /**
  * Papers expected to have every word, were the words independent: the number of papers times
- * each word's share. Of the benchmark's 250 searches of several words at a million papers, 152
- * were expected below PREDICT_FEW, and 119 of them had fewer than ENOUGH papers with every word;
- * 15 others also had fewer, though more were expected (words that go together: "large language
- * models").
+ * each word's share. Words that go together ("large language models") are in more.
  */
 export function expectedWithAll(papers: number, dfs: number[]): number {
   return dfs.reduce((n, df) => n * (papers > 0 ? df / papers : 0), papers);
 }
 
-/** Below this many papers expected with every word, most of the words is asked at the same time. */
-export const PREDICT_FEW = 3;
-
 /**
  * `inner` with the fallback: a relevance search of two words or more that fewer than ENOUGH papers
- * match in full lists those first, then the papers that match most of the words. When few papers
- * are expected to have every word (expectedWithAll), both are asked at once (two reader threads
- * on SQLite, two connections on PostgreSQL): a search then waits for the slower of the two, not
- * for both in turn; the other answer is dropped when the guess was wrong.
+ * match in full lists those first, then the papers that match most of the words, asked once the
+ * all-words answer is in. Asking both at once when few papers were expected to have every word
+ * cost more than it saved once the all-words match was nested rarest first (match-sqlite.ts): on
+ * two cores, the guess's second query slowed the first and the vector side (decision 0061).
  */
-export function gracefulLexical(inner: LexicalBackend, options: { predictFew?: number } = {}): LexicalBackend {
-  const predictFew = options.predictFew ?? PREDICT_FEW;
+export function gracefulLexical(inner: LexicalBackend): LexicalBackend {
   return {
     filter: (ids, query) => inner.filter(ids, query),
     frequencies: (words) => inner.frequencies(words),
@@ -90,25 +83,11 @@ export function gracefulLexical(inner: LexicalBackend, options: { predictFew?: n
     async search(req: LexicalRequest): Promise<LexicalResult> {
       const words = new Set(contentWords(req.query));
       if (req.words === 'most' || req.sort !== 'relevance' || words.size < 2) return inner.search(req);
-      // At once only on a first page that holds every paper with all the words when there are
-      // fewer than ENOUGH: then the first answer is those papers, as asked below.
-      let early: Promise<LexicalResult> | null = null;
-      if (req.offset === 0 && req.limit >= ENOUGH) {
-        const { papers, dfs } = await inner.frequencies([...words]);
-        if (expectedWithAll(papers, dfs) < predictFew) early = inner.search({ ...req, words: 'most', offset: 0, limit: req.limit + ENOUGH });
-      }
-      // A rejection of the early answer is heard here too (a dropped guess, or a failed search).
-      const settled = early?.then(
-        (r) => ({ r }),
-        (e: unknown) => ({ e }),
-      );
       const all = await inner.search(req);
       if (all.total >= ENOUGH) return all;
       // Every paper with all the words (fewer than ENOUGH), then the others by most of the words.
       const whole = req.offset === 0 && all.ids.length >= all.total ? all : await inner.search({ ...req, offset: 0, limit: ENOUGH });
-      const answer = await settled;
-      if (answer && 'e' in answer) throw answer.e;
-      const most = answer?.r ?? (await inner.search({ ...req, words: 'most', offset: 0, limit: req.offset + req.limit + whole.ids.length }));
+      const most = await inner.search({ ...req, words: 'most', offset: 0, limit: req.offset + req.limit + whole.ids.length });
       const first = new Set(whole.ids);
       const ids = [...whole.ids, ...most.ids.filter((id) => !first.has(id))];
       return {

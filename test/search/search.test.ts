@@ -6,10 +6,7 @@ import { hfItem, kaggleRecord } from '../fixtures/records.js';
 import { DIALECTS } from '../harness/db.js';
 import { searchDb } from './harness.js';
 import { searchFor } from '../../src/search/index.js';
-import { ENOUGH, gracefulLexical } from '../../src/search/lexical-most.js';
-import { postgresLexical } from '../../src/search/lexical-postgres.js';
-import { sqliteLexical } from '../../src/search/lexical-sqlite.js';
-import { parseQuery } from '../../src/search/query.js';
+import { ENOUGH } from '../../src/search/lexical-most.js';
 import { corpus } from './corpus.js';
 
 describe.each(DIALECTS)('search on %s', (dialect) => {
@@ -104,42 +101,6 @@ describe.each(DIALECTS)('search on %s', (dialect) => {
     const all = await search().search({ q: 'robot fold', mode: 'lexical', limit: 100 });
     expect(all.total).toBe(ENOUGH + 1);
     expect(all.hits.map((h) => h.paper.id)).not.toContain('2501.00002');
-  });
-
-  it('asks most of the words at the same time when few papers are expected to have every word, with the same answers', async () => {
-    const paper = (id: string, title: string, abstract: string) => kaggleRecord({ id, title, abstract });
-    await t.load([
-      paper('2501.00001', 'Folding Clothes with a Robot Arm', 'We teach a robot to fold clothes by watching human videos.'),
-      paper('2501.00002', 'Robot Navigation in Homes', 'A robot learns to navigate rooms from maps.'),
-      paper('2501.00003', 'Fabric Simulation', 'The physics of textiles, for rendering.'),
-      ...Array.from({ length: ENOUGH + 5 }, (_, i) => paper(`2502.${String(i + 1).padStart(5, '0')}`, `Robots That Fold, Part ${i + 1}`, 'Folding.')),
-    ]);
-    const inner = dialect === 'sqlite' ? sqliteLexical(t.db.db, { dpBm25: t.db.dpBm25 === true }) : postgresLexical(t.db.db);
-    const inTurn = gracefulLexical(inner, { predictFew: 0 });
-    const atOnce = gracefulLexical(inner, { predictFew: Infinity });
-    for (const q of [
-      'teaching a robot to fold clothes from videos',
-      'robot fold',
-      'robot navigate textiles',
-      '"human videos" robot navigate',
-      'fold zyzzyva',
-    ]) {
-      for (const [offset, limit] of [
-        [0, 20],
-        [0, 50],
-        [5, 20],
-      ] as const) {
-        const req = { query: parseQuery(q), sort: 'relevance' as const, limit, offset };
-        const a = await inTurn.search(req);
-        expect(await atOnce.search(req), `${q} ${offset} ${limit}`).toEqual(a);
-      }
-    }
-    // A failed search fails the answer, also when it was asked early.
-    const failing = gracefulLexical(
-      { ...inner, search: (req) => (req.words === 'most' ? Promise.reject(new Error('most failed')) : inner.search(req)) },
-      { predictFew: Infinity },
-    );
-    await expect(failing.search({ query: parseQuery('robot navigate textiles'), sort: 'relevance', limit: 20, offset: 0 })).rejects.toThrow('most failed');
   });
 
   it('ranks most of the words by bm25 on both engines, a long text weighing each occurrence less', async () => {
