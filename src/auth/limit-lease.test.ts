@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LeasedLimitStore, leaseSize } from './limit-lease.js';
-import { MemoryLimitStore } from './limit-store.js';
+import { type AddItem, MemoryLimitStore } from './limit-store.js';
 
 /** A shared store that counts its round trips. */
 class Counted extends MemoryLimitStore {
@@ -83,5 +83,38 @@ describe('leased rate limits', () => {
     for (let i = 0; i < 12; i++) await store.hit('k', WINDOW, 1000, 10);
     expect(shared.trips).toBe(12);
     expect((await shared.hit('k', WINDOW, 1000)).count).toBe(13);
+  });
+
+  it('waits for every batch in flight, when a later one is answered first', async () => {
+    // The shared store answers the first batch only once told to, and the second at once (two
+    // connections of a pool, or Redis commands on a busy link, can answer out of order).
+    class Gated extends MemoryLimitStore {
+      calls = 0;
+      open!: () => void;
+      override async addMany(items: AddItem[]) {
+        if (this.calls++ === 0) await new Promise<void>((resolve) => (this.open = resolve));
+        return super.addMany(items);
+      }
+    }
+    const shared = new Gated();
+    const store = new LeasedLimitStore(shared);
+    const batchSent = () => new Promise((resolve) => setTimeout(resolve, 20));
+    await store.hit('a', WINDOW, 1000, 600); // first lease of 'a', in the first batch
+    await batchSent();
+    await store.hit('b', WINDOW, 1000, 600); // first lease of 'b', in the second batch
+    await batchSent();
+    expect(shared.calls).toBe(2);
+    let settled = false;
+    const settling = store.settle().then(() => (settled = true));
+    await batchSent();
+    expect(settled).toBe(false); // the first batch is not answered yet
+    // Hits past 'a''s first lease wait for it to be counted: waiting, not spinning in microtasks
+    // that would starve the answer they wait for.
+    const hits = Promise.all(Array.from({ length: 30 }, () => store.hit('a', WINDOW, 1000, 600)));
+    await batchSent();
+    shared.open();
+    await settling;
+    expect((await hits).map((h) => h.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
+    expect((await shared.add('a', WINDOW, 1000, 0)).count).toBe(60);
   });
 });

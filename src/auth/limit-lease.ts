@@ -44,7 +44,8 @@ export class LeasedLimitStore implements LimitStore {
   /** First leases granted and not yet counted in the shared store. */
   private batch = new Map<string, { item: AddItem; lease: Lease; quota: number }>();
   private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> | null = null;
+  /** Batches sent to the shared store and not answered yet: a later one may be answered first. */
+  private flushing = new Set<Promise<void>>();
   /** A lease being taken, per key: the hits that arrive meanwhile wait for it instead of taking their own. */
   private taking = new Map<string, Promise<void>>();
   /** For /metrics and the tests: hits admitted from a lease, and round trips to the shared store. */
@@ -82,6 +83,9 @@ export class LeasedLimitStore implements LimitStore {
       // count includes it.
       if (l.provisional) {
         await this.settle();
+        // settle() returns once every batch is answered, which ends every provisional lease; were
+        // one left, looping on it would spin in microtasks and starve the answer it waits for.
+        l.provisional = false;
         continue;
       }
       // Every hit of the window is taken, here or elsewhere: refused until it ends.
@@ -127,11 +131,11 @@ export class LeasedLimitStore implements LimitStore {
 
   /** Resolves once every first lease granted so far is counted in the shared store (tests, shutdown). */
   async settle(): Promise<void> {
-    while (this.timer || this.flushing) {
+    while (this.timer || this.flushing.size) {
       if (this.timer) {
         clearTimeout(this.timer);
         await this.flush();
-      } else await this.flushing;
+      } else await Promise.all(this.flushing);
     }
   }
 
@@ -154,14 +158,15 @@ export class LeasedLimitStore implements LimitStore {
     this.stats.shared++;
     const done = this.shared.addMany(batch.map((b) => b.item)).then(
       (answers) => {
-        answers.forEach((w, i) => {
-          const { item, lease, quota } = batch[i]!;
+        batch.forEach(({ item, lease, quota }, i) => {
+          const w = answers[i];
+          lease.provisional = false;
+          if (!w) return; // not answered for: this instance's own, as below
           // What the window held before this lease; hits admitted beyond its share were over.
           lease.base = w.count - item.n;
           lease.granted = Math.max(0, Math.min(item.n, quota - lease.base));
           lease.after = w.count;
           lease.end = w.resetAt;
-          lease.provisional = false;
         });
       },
       // Not counted (the store does not answer): these leases stay this instance's own, and the
@@ -170,9 +175,9 @@ export class LeasedLimitStore implements LimitStore {
         for (const b of batch) b.lease.provisional = false;
       },
     );
-    this.flushing = done;
+    this.flushing.add(done);
     await done;
-    if (this.flushing === done) this.flushing = null;
+    this.flushing.delete(done);
   }
 
   private sweep(now: number) {
