@@ -289,7 +289,12 @@ export function sqliteLexical(db: Kysely<Database>, options: SqliteLexicalOption
       };
     },
 
-    warm: () => frequencies.warm(),
+    async warm() {
+      // dp_bm25 reads the rows' lengths on a connection's first ranking (dp_bm25.c): two at once,
+      // so that each reader thread of the pool (sqlite-readers.ts) has them before the first search.
+      if (stats) await Promise.all([0, 1].map(() => sql`select dp_bm25(papers_fts, ${WEIGHTS}) from papers_fts limit 1`.execute(db)));
+      await frequencies.warm();
+    },
 
     async frequencies(words) {
       const [papers, dfs] = await Promise.all([frequencies.total(), frequencies.frequencies(words.map((w) => quote([w])))]);

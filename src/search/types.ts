@@ -47,7 +47,7 @@ export interface LexicalBackend {
   filter(ids: string[], query: ParsedQuery): Promise<Set<string>>;
   /** How many papers there are, and how many have each word (counted, or the planner's estimate). */
   frequencies(words: string[]): Promise<{ papers: number; dfs: number[] }>;
-  /** Reads what the first searches would otherwise each pay for (SQLite: the common words' counts). */
+  /** Reads what the first searches would otherwise each pay for (SQLite: the common words' counts, the rows' lengths). */
   warm?(): Promise<void>;
 }
 

@@ -57,6 +57,48 @@ describe.skipIf(!built)('dp_bm25', () => {
     }
   });
 
+  it("scores with each row's length as it is after a write: kept, read again, or asked of FTS5", async () => {
+    t = await searchDb('sqlite');
+    const v1 = [{ version: 'v1', created: 'Thu, 2 Jan 2025 18:00:01 GMT' }];
+    const long = 'We study the Nash equilibrium of games. '.repeat(4);
+    const papers = Array.from({ length: 12 }, (_, i) =>
+      kaggleRecord({ id: `2501.${String(10000 + i)}`, title: `Game ${i}`, abstract: `${long.repeat(1 + (i % 3))} Nash again.`, versions: v1 }),
+    );
+    // Papers without the words, so that theirs have an IDF of some weight.
+    const others = Array.from({ length: 30 }, (_, i) =>
+      kaggleRecord({ id: `2502.${String(10000 + i)}`, title: `Other ${i}`, abstract: 'Unrelated.', versions: v1 }),
+    );
+    await t.load([...papers, ...others]);
+    // One ranked word: its IDF scales every score alike (TermStats gives it 1), so each score is
+    // bm25()'s in one proportion only when each row's length is the one FTS5 has.
+    const same = async (label: string, db = t.db.db) => {
+      const expr = matchPlan(parseQuery('nash'))!.expr;
+      const theirs = await sql<{ rowid: number; s: number }>`select rowid, bm25(papers_fts, 10.0, 4.0, 1.0, 0.0) as s
+        from papers_fts where papers_fts match ${expr} order by rowid`.execute(db);
+      const ours = await sql<{ rowid: number; s: number }>`select rowid, dp_bm25(papers_fts, 10.0, 4.0, 1.0, 0.0, 1.0) as s
+        from papers_fts where papers_fts match ${expr} order by rowid`.execute(db);
+      expect(
+        ours.rows.map((r) => r.rowid),
+        label,
+      ).toEqual(theirs.rows.map((r) => r.rowid));
+      expect(new Set(theirs.rows.map((r) => r.s.toFixed(6))).size, label).toBeGreaterThan(1); // lengths matter here
+      const scale = theirs.rows[0]!.s / ours.rows[0]!.s;
+      ours.rows.forEach((r, i) => {
+        expect(Math.abs((r.s * scale) / theirs.rows[i]!.s - 1), label).toBeLessThan(1e-12);
+      });
+      return ours.rows.length;
+    };
+    expect(await same('read once')).toBe(12);
+    // A paper's abstract shortened: its row keeps its rowid (and the table its number of rows), with
+    // another length.
+    await sql`update papers set abstract = 'Nash equilibrium.' where id = '2501.10002'`.execute(t.db.db);
+    expect(await same('after an update')).toBe(12);
+    await t.load([kaggleRecord({ id: '2501.10099', title: 'Game 99', abstract: `${long} Nash equilibrium.`, versions: v1 })]);
+    expect(await same('after an addition')).toBe(13);
+    // Another connection (a search reader) reads them all afresh.
+    expect(await same('read afresh', t.db.readers!())).toBe(13);
+  });
+
   it('keeps a count until the papers have grown by more than 1 %', async () => {
     t = await searchDb('sqlite');
     await t.load(Array.from({ length: 100 }, (_, i) => kaggleRecord({ id: `2501.${String(10000 + i)}`, title: i < 10 ? 'Quokka' : 'Wombat' })));
