@@ -30,8 +30,8 @@ SQLITE_EXTENSION_INIT1
 ** 1.5 us a row: at a million papers, a third of the time of ranking the 3,000 candidates of most
 ** of the words. The lengths are those of the index whose structure record (papers_fts_data, id
 ** 10) they were read under: any committed write to the index changes that record (a new segment,
-** a merge), and a statement that finds it changed reads them again, or at most every
-** RELOAD_SECONDS while writes go on; until then it asks xColumnSize, so lengths are never stale.
+** a merge), and a statement that finds it changed reads them again, at most once every
+** RELOAD_SECONDS (a failed read too); until then it asks xColumnSize, so lengths are never stale.
 */
 #define RELOAD_SECONDS 60
 
@@ -104,7 +104,7 @@ static int docLensCurrent(DocLens *d) {
     nKey = sqlite3_column_bytes(d->pStruct, 0);
     if (d->aKey && nKey == d->nKey && memcmp(key, d->aKey, (size_t)nKey) == 0) {
       ok = 1;
-    } else if (d->aKey == 0 || time(0) - d->loadedAt >= RELOAD_SECONDS) {
+    } else if (d->loadedAt == 0 || time(0) - d->loadedAt >= RELOAD_SECONDS) {
       unsigned char *copy = (unsigned char *)sqlite3_malloc(nKey > 0 ? nKey : 1);
       if (copy) {
         memcpy(copy, key, (size_t)nKey);
